@@ -1,0 +1,62 @@
+"""Shared building blocks of the spec models: the strict base class, names and enumerations."""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, StringConstraints
+
+SPEC_VERSION = "vigil/v1"
+
+Version = Literal["vigil/v1"]
+
+#: Names of alarms, SLOs, dashboards, queries and filters: lower-case kebab, so they are valid in every
+#: CloudWatch name charset (alarm names, dashboard names, SNS topic names, query definition names).
+NAME_PATTERN = r"^[a-z0-9][a-z0-9-]{0,127}$"
+Name = Annotated[str, StringConstraints(pattern=NAME_PATTERN)]
+
+#: EMF / CloudWatch metric names: 1-255 chars, no control characters; we keep to a readable subset.
+METRIC_NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._\-/]{0,254}$"
+MetricName = Annotated[str, StringConstraints(pattern=METRIC_NAME_PATTERN)]
+
+#: CloudWatch namespaces: 1-255 chars of alphanumerics and . - _ / # : and must not start with "AWS/" (checked by the validator).
+NAMESPACE_PATTERN = r"^[A-Za-z0-9.\-_/#:]{1,255}$"
+Namespace = Annotated[str, StringConstraints(pattern=NAMESPACE_PATTERN)]
+
+#: Dimension names: 1-255 chars, no leading colon; we keep to identifiers (PascalCase by convention).
+DIMENSION_NAME_PATTERN = r"^[A-Za-z][A-Za-z0-9_]{0,254}$"
+DimensionName = Annotated[str, StringConstraints(pattern=DIMENSION_NAME_PATTERN)]
+
+_TEMPLATE = re.compile(r"\$\{(environment|service|stack)\}")
+
+
+class Severity(StrEnum):
+    """Alarm severities; each one routes to its own SNS topic."""
+
+    P1 = "P1"
+    P2 = "P2"
+    P3 = "P3"
+    P4 = "P4"
+
+    @property
+    def pages(self) -> bool:
+        """True for severities that wake someone up (P1, P2)."""
+        return self in (Severity.P1, Severity.P2)
+
+
+class Spec(BaseModel):
+    """Base of every spec model: frozen, unknown keys rejected, enum values kept as plain strings."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, use_enum_values=False)
+
+
+def render_template(value: str, *, environment: str, service: str = "", stack: str = "") -> str:
+    """Substitute ``${environment}``, ``${service}`` and ``${stack}`` in a dimension value.
+
+    >>> render_template("${environment}", environment="prod")
+    'prod'
+    """
+    names = {"environment": environment, "service": service, "stack": stack or environment}
+    return _TEMPLATE.sub(lambda m: names[m.group(1)], value)

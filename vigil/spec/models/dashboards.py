@@ -1,0 +1,117 @@
+"""Dashboards (``dashboards/*.yaml``): typed widgets with automatic grid layout."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, Union
+
+from pydantic import Field, model_validator
+
+from vigil.spec.models.alarms import MathId
+from vigil.spec.models.common import DimensionName, MetricName, Name, Namespace, Spec, Version
+
+GRID_WIDTH = 24
+
+
+class WidgetMetric(Spec):
+    """A catalog metric (or, with ``expression``, a metric math line) plotted in a widget."""
+
+    namespace: Namespace | None = None
+    metric: MetricName | None = None
+    dimensions: dict[DimensionName, str] = Field(default_factory=dict)
+    statistic: str = "Sum"
+    expression: str | None = None
+    id: MathId | None = None
+    label: str = ""
+    visible: bool = True
+    period: int | None = None
+
+    @model_validator(mode="after")
+    def _metric_or_expression(self) -> WidgetMetric:
+        if self.expression is None and (self.namespace is None or self.metric is None):
+            raise ValueError("give 'namespace' and 'metric', or an 'expression'")
+        if self.expression is not None and self.metric is not None:
+            raise ValueError("give either a metric or an 'expression', not both")
+        return self
+
+
+class _Widget(Spec):
+    title: str = ""
+    x: Annotated[int, Field(ge=0, lt=GRID_WIDTH)] | None = None
+    y: Annotated[int, Field(ge=0)] | None = None
+    width: Annotated[int, Field(ge=1, le=GRID_WIDTH)] = 12
+    height: Annotated[int, Field(ge=1, le=1000)] = 6
+
+
+class _MetricWidget(_Widget):
+    metrics: Annotated[tuple[WidgetMetric, ...], Field(min_length=1)]
+    period: int = 60
+
+
+class MetricGraphWidget(_MetricWidget):
+    """A time series (line or stacked area) of one or more metrics."""
+
+    type: Literal["graph"]
+    stacked: bool = False
+    view: Literal["timeSeries", "bar", "pie"] = "timeSeries"
+    y_min: float | None = None
+
+
+class SingleValueWidget(_MetricWidget):
+    """The latest value of each metric, as a number."""
+
+    type: Literal["single_value"]
+    sparkline: bool = True
+
+
+class GaugeWidget(_MetricWidget):
+    """A gauge between ``min`` and ``max``."""
+
+    type: Literal["gauge"]
+    min: float = 0
+    max: float = 100
+
+
+class AlarmStatusWidget(_Widget):
+    """The state of the listed alarms (names of alarms or SLOs in the project)."""
+
+    type: Literal["alarm_status"]
+    alarms: Annotated[tuple[Name, ...], Field(min_length=1, max_length=100)]
+
+
+class LogQueryWidget(_Widget):
+    """A Logs Insights query over one or more catalog namespaces' log groups."""
+
+    type: Literal["log_query"]
+    namespaces: Annotated[tuple[Namespace, ...], Field(min_length=1)]
+    query: str
+    view: Literal["table", "timeSeries", "bar", "pie"] = "table"
+
+
+class TextWidget(_Widget):
+    """Markdown text (runbook links, explanations)."""
+
+    type: Literal["text"]
+    markdown: Annotated[str, Field(min_length=1)]
+
+
+Widget = Annotated[
+    Union[MetricGraphWidget, SingleValueWidget, GaugeWidget, AlarmStatusWidget, LogQueryWidget, TextWidget],  # noqa: UP007
+    Field(discriminator="type"),
+]
+
+
+class DashboardSpec(Spec):
+    """A CloudWatch dashboard; widgets without ``x``/``y`` are laid out left to right, top to bottom."""
+
+    title: str = ""
+    description: str = ""
+    start: str = "-PT3H"
+    period_override: Literal["auto", "inherit"] = "auto"
+    widgets: Annotated[tuple[Widget, ...], Field(min_length=1)]
+
+
+class DashboardFile(Spec):
+    """One ``dashboards/*.yaml`` file: named dashboards."""
+
+    version: Version
+    dashboards: dict[Name, DashboardSpec]

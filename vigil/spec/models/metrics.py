@@ -1,0 +1,124 @@
+"""Metric namespace catalogs (``metrics/*.yaml``): metrics, dimension sets, the log group, filters, queries."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from vigil.spec.models.common import (
+    DimensionName,
+    MetricName,
+    Name,
+    Namespace,
+    Spec,
+    Version,
+)
+
+StorageResolution = Literal[1, 60]
+
+
+class DimensionSpec(Spec):
+    """A dimension the namespace may emit, with the number of distinct values expected per stack.
+
+    The cardinality drives the cost model: every combination of dimension values is a billed custom metric.
+    """
+
+    cardinality: Annotated[int, Field(ge=1, le=1_000_000)] = 1
+    description: str = ""
+    values: tuple[str, ...] = ()  # known values, when the set is closed (e.g. StatusClass: 2xx..5xx)
+
+
+class MetricSpec(Spec):
+    """One metric of a namespace.
+
+    Example (YAML)::
+
+        http.request.duration:
+          unit: Milliseconds
+          description: Server-side request latency.
+          dimension_sets: [service, endpoint]
+          statistics: [p50, p95, p99]
+    """
+
+    unit: str
+    description: str = ""
+    resolution: StorageResolution = 60
+    dimension_sets: Annotated[tuple[Name, ...], Field(min_length=1)] = ("service",)
+    statistics: tuple[str, ...] = ()  # statistics dashboards and alarms are expected to use (documentation)
+    events_per_minute: Annotated[float, Field(ge=0)] = 0.0  # expected emit rate, for the log ingestion estimate
+
+
+class MetricFilterSpec(Spec):
+    """A CloudWatch Logs metric filter that turns matching log lines into a metric of this namespace."""
+
+    pattern: Annotated[str, Field(min_length=1, max_length=1024)]
+    metric: MetricName
+    value: str = "1"
+    default_value: float | None = None
+    dimensions: dict[DimensionName, str] = Field(default_factory=dict)  # dimension -> "$.json.field"
+    description: str = ""
+
+
+class QuerySpec(Spec):
+    """A Logs Insights saved query (query definition) over this namespace's log group."""
+
+    query: Annotated[str, Field(min_length=1, max_length=10_000)]
+    description: str = ""
+
+
+class KmsSpec(Spec):
+    """Encryption of the log group with a customer managed KMS key."""
+
+    enabled: bool = True
+    key_alias: str | None = None  # reuse an existing key; default: one key per log group
+
+
+class LogGroupSpec(Spec):
+    """The log group the namespace's service writes its JSON logs and EMF lines to."""
+
+    name: Annotated[str, Field(pattern=r"^[\.\-_/#A-Za-z0-9]{1,512}$")]
+    retention_days: int | None = 30
+    kms: KmsSpec = KmsSpec()
+    ingestion_gb_per_month: Annotated[float, Field(ge=0)] = 1.0
+    metric_filters: dict[Name, MetricFilterSpec] = Field(default_factory=dict)
+    queries: dict[Name, QuerySpec] = Field(default_factory=dict)
+
+
+class MetricNamespaceSpec(Spec):
+    """A metric namespace: what one service emits through EMF, and where its logs go.
+
+    Example (YAML)::
+
+        version: vigil/v1
+        namespace: Vigil/API
+        service: api
+        dimensions:
+          Service: {cardinality: 1}
+          Environment: {cardinality: 1}
+          Endpoint: {cardinality: 25}
+        dimension_sets:
+          service: [Service, Environment]
+          endpoint: [Service, Environment, Endpoint]
+        metrics:
+          http.requests: {unit: Count, dimension_sets: [service, endpoint]}
+        log_group: {name: /vigil/api, retention_days: 30}
+    """
+
+    version: Version
+    namespace: Namespace
+    service: Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{0,62}$")]
+    description: str = ""
+    dimensions: dict[DimensionName, DimensionSpec] = Field(default_factory=dict)
+    dimension_sets: dict[Name, tuple[DimensionName, ...]] = Field(default_factory=dict)
+    metrics: dict[MetricName, MetricSpec] = Field(default_factory=dict)
+    properties: tuple[str, ...] = ()  # EMF properties (searchable in Logs Insights, never dimensions)
+    log_group: LogGroupSpec | None = None
+
+    def dimension_set(self, name: str) -> tuple[str, ...]:
+        """The dimension names of a named set (KeyError if the set is not declared)."""
+        return self.dimension_sets[name]
+
+    def metric_dimension_sets(self, metric: str) -> list[tuple[str, ...]]:
+        """All dimension sets a metric is emitted with, as tuples of dimension names."""
+        return [self.dimension_sets[s] for s in self.metrics[metric].dimension_sets if s in self.dimension_sets]

@@ -1,0 +1,48 @@
+"""The loaded project: every spec of a directory, merged, and its per-stack effective view."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from vigil.spec.models.alarms import Alarm, SloSpec
+from vigil.spec.models.common import Severity, Spec
+from vigil.spec.models.dashboards import DashboardSpec
+from vigil.spec.models.metrics import MetricNamespaceSpec
+from vigil.spec.models.routing import SeverityRoute
+from vigil.spec.models.stack import StackSpec
+
+
+class Project(Spec):
+    """Everything a Vigil project declares, keyed by name.
+
+    ``namespaces`` is keyed by the CloudWatch namespace (``Vigil/API``); ``alarms``, ``slos`` and
+    ``dashboards`` by their spec names; ``routing`` by severity. ``stack`` is set when the project was
+    loaded for one stack, and then overrides are already applied.
+
+    Example::
+
+        >>> from vigil.spec import load_project
+        >>> project = load_project(".", stack="dev").project  # doctest: +SKIP
+        >>> sorted(project.namespaces)  # doctest: +SKIP
+        ['Vigil/API', 'Vigil/Dashboard', 'Vigil/Worker']
+    """
+
+    namespaces: dict[str, MetricNamespaceSpec] = Field(default_factory=dict)
+    alarms: dict[str, Alarm] = Field(default_factory=dict)
+    slos: dict[str, SloSpec] = Field(default_factory=dict)
+    routing: dict[Severity, SeverityRoute] = Field(default_factory=dict)
+    dashboards: dict[str, DashboardSpec] = Field(default_factory=dict)
+    stack: StackSpec | None = None
+
+    @property
+    def environment(self) -> str:
+        """The stack's environment name (``dev`` when loaded without a stack)."""
+        return self.stack.environment if self.stack else "dev"
+
+    def enabled_alarms(self) -> dict[str, Alarm]:
+        """Alarms whose ``enabled`` is true after stack overrides."""
+        return {name: alarm for name, alarm in self.alarms.items() if alarm.enabled}
+
+    def enabled_slos(self) -> dict[str, SloSpec]:
+        """SLOs whose ``enabled`` is true after stack overrides."""
+        return {name: slo for name, slo in self.slos.items() if slo.enabled}

@@ -1,0 +1,67 @@
+"""Stack configuration (``stacks/Pulumi.<env>.yaml``): environment, budget, secrets by reference, overrides."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field
+
+from vigil.spec.models.common import Name, Namespace, Severity, Spec
+
+
+class Secure(Spec):
+    """A Pulumi-encrypted config value (``{secure: <ciphertext>}``) as ``pulumi config set --secret`` writes it."""
+
+    secure: str
+
+
+class AlarmOverride(Spec):
+    """Per-stack changes to one alarm (or SLO): threshold, severity, periods, or disabling it."""
+
+    threshold: float | None = None
+    objective: Annotated[float, Field(gt=0, lt=100)] | None = None
+    severity: Severity | None = None
+    period: Annotated[int, Field(ge=10)] | None = None
+    evaluation_periods: Annotated[int, Field(ge=1)] | None = None
+    datapoints_to_alarm: Annotated[int, Field(ge=1)] | None = None
+    enabled: bool | None = None
+
+
+class Overrides(Spec):
+    """``vigil:overrides`` in a stack file.
+
+    Example (YAML)::
+
+        vigil:overrides:
+          alarms:
+            api-latency-p95-warning: {threshold: 1500}
+            elevated-4xx: {enabled: false}
+          retention:
+            Vigil/API: 365
+    """
+
+    alarms: dict[Name, AlarmOverride] = Field(default_factory=dict)
+    retention: dict[Namespace, int] = Field(default_factory=dict)
+
+
+class StackSpec(Spec):
+    """The typed view of one stack's config (``vigil:*`` keys of ``stacks/Pulumi.<env>.yaml``).
+
+    Keys other than the ones below (``vigil:oncall_email``, ``vigil:pagerduty_p1_key`` ...) are values that
+    routing reads by reference; provider keys (``aws:region``) are kept as given.
+    """
+
+    name: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]{1,100}$")]
+    environment: Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{0,31}$")]
+    region: str = "us-east-1"
+    account_id: Annotated[str, Field(pattern=r"^[0-9]{12}$")] | None = None
+    budget_usd: Annotated[float, Field(ge=0)] | None = None
+    retention_days: int | None = None
+    dashboard_prefix: str = ""
+    overrides: Overrides = Overrides()
+    values: dict[str, str | Secure] = Field(default_factory=dict)
+    provider: dict[str, object] = Field(default_factory=dict)
+
+    def has_value(self, key: str) -> bool:
+        """True when the stack file sets ``vigil:<key>`` (plain or secure)."""
+        return key in self.values
