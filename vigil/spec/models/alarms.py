@@ -6,7 +6,7 @@ from typing import Annotated, Literal, Union
 
 from pydantic import Discriminator, Field, Tag, model_validator
 
-from vigil.spec.models.common import DimensionName, MetricName, Name, Namespace, Severity, Spec, Version
+from vigil.spec.models.common import DimensionName, MetricName, Name, Namespace, Runbook, Severity, Spec, Version
 
 TreatMissingData = Literal["missing", "notBreaching", "breaching", "ignore"]
 
@@ -39,7 +39,7 @@ class AlarmBase(Spec):
 
     description: str = ""
     severity: Severity
-    runbook: Annotated[str, Field(pattern=r"^https://\S+$")] | None = None
+    runbook: Runbook | None = None
     period: Annotated[int, Field(ge=10)] = 60
     evaluation_periods: Annotated[int, Field(ge=1)] = 1
     datapoints_to_alarm: Annotated[int, Field(ge=1)] | None = None
@@ -185,7 +185,7 @@ class CompositeAlarm(Spec):
     kind: Literal["composite"]
     description: str = ""
     severity: Severity
-    runbook: Annotated[str, Field(pattern=r"^https://\S+$")] | None = None
+    runbook: Runbook | None = None
     rule: Rule
     enabled: bool = True
     tags: dict[str, str] = Field(default_factory=dict)
@@ -246,7 +246,7 @@ class SloSpec(Spec):
     ticket_severity: Severity = Severity.P3
     page_windows: tuple[BurnWindow, ...] = DEFAULT_PAGE_WINDOWS
     ticket_windows: tuple[BurnWindow, ...] = DEFAULT_TICKET_WINDOWS
-    runbook: Annotated[str, Field(pattern=r"^https://\S+$")] | None = None
+    runbook: Runbook | None = None
     enabled: bool = True
     tags: dict[str, str] = Field(default_factory=dict)
 

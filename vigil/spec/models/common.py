@@ -29,6 +29,10 @@ Namespace = Annotated[str, StringConstraints(pattern=NAMESPACE_PATTERN)]
 DIMENSION_NAME_PATTERN = r"^[A-Za-z][A-Za-z0-9_]{0,254}$"
 DimensionName = Annotated[str, StringConstraints(pattern=DIMENSION_NAME_PATTERN)]
 
+#: A runbook: an https URL, or a path to a Markdown file in the project (``alarms/runbooks/worker-down.md``),
+#: published under the stack's ``vigil:runbook_base_url``.
+Runbook = Annotated[str, StringConstraints(pattern=r"^(https://\S+|[A-Za-z0-9_./-]+\.md)$")]
+
 _TEMPLATE = re.compile(r"\$\{(environment|service|stack)\}")
 
 

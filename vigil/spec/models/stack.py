@@ -58,6 +58,7 @@ class StackSpec(Spec):
     budget_usd: Annotated[float, Field(ge=0)] | None = None
     retention_days: int | None = None
     dashboard_prefix: str = ""
+    runbook_base_url: Annotated[str, Field(pattern=r"^https://\S+$")] | None = None
     overrides: Overrides = Overrides()
     values: dict[str, str | Secure] = Field(default_factory=dict)
     provider: dict[str, object] = Field(default_factory=dict)
