@@ -1,0 +1,63 @@
+"""``vigil check [PROJECT_DIR] [--stack NAME] [--format text|json]``: validate a project.
+
+Without ``--stack`` every stack under ``stacks/`` is checked (and the project on its own when there is
+none). Exit 0 when clean (warnings allowed), 1 when any error is found, 2 on usage errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from vigil.spec import SpecError, available_stacks, load_project
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``check`` sub-command."""
+    parser = sub.add_parser("check", help="validate specs: models, cross-references, CloudWatch limits, policy")
+    parser.add_argument("project", nargs="?", default=".", help="project directory (default: .)")
+    parser.add_argument("--stack", help="check one stack (default: every stacks/Pulumi.<name>.yaml)")
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.set_defaults(func=run)
+
+
+def collect(project: Path, stacks: list[str | None]) -> list[SpecError]:
+    """Errors of every requested stack, each reported once even when several stacks share it."""
+    seen: dict[tuple[str, int, str, str, str], SpecError] = {}
+    for stack in stacks:
+        for error in load_project(project, stack=stack).errors:
+            seen.setdefault((error.file, error.line, error.field, error.message, error.severity), error)
+    return sorted(seen.values(), key=lambda e: (e.file, e.line, e.field, e.message))
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the check; see the module docstring for exit codes."""
+    project = Path(args.project)
+    if not project.is_dir():
+        print(f"vigil check: '{project}' is not a directory", file=sys.stderr)
+        return 2
+    known = available_stacks(project)
+    if args.stack is not None and args.stack not in known:
+        print(f"vigil check: no stack '{args.stack}' (stacks/Pulumi.{args.stack}.yaml); known: {', '.join(known) or 'none'}", file=sys.stderr)
+        return 2
+    stacks: list[str | None] = [args.stack] if args.stack else (list(known) or [None])
+    errors = collect(project, stacks)
+    if args.format == "json":
+        payload: list[dict[str, Any]] = [e.to_dict() for e in errors]
+        print(json.dumps(payload, indent=2))
+    else:
+        _print_text(errors, stacks)
+    return 1 if any(e.severity == "error" for e in errors) else 0
+
+
+def _print_text(errors: list[SpecError], stacks: list[str | None]) -> None:
+    for error in errors:
+        print(error)
+    n_err = sum(e.severity == "error" for e in errors)
+    n_warn = len(errors) - n_err
+    names = ", ".join(s for s in stacks if s) or "no stack"
+    verdict = "ok" if n_err == 0 else "FAILED"
+    print(f"vigil check {verdict}: {n_err} error(s), {n_warn} warning(s) (stacks: {names})")

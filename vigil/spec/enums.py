@@ -1,0 +1,134 @@
+"""CloudWatch enumerations (units, statistics, comparison operators, retention days) from botocore.
+
+The values are extracted from botocore's CloudWatch and CloudWatch Logs service models into
+``vigil/spec/data/cloudwatch.json`` by ``python -m vigil.spec.enums`` so that the application side does
+not need botocore installed; a test checks the file still equals the installed botocore's models.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+DATA_FILE = Path(__file__).with_name("data") / "cloudwatch.json"
+
+#: Extended statistics CloudWatch accepts besides the five basic ones: percentiles (p0-p100) and the
+#: trimmed/winsorized/percentile-rank families, e.g. ``p99``, ``p99.9``, ``tm90``, ``TM(10%:90%)``.
+EXTENDED_STATISTIC = re.compile(
+    r"^(p|tm|tc|ts|wm)(\d{1,2}(\.\d{1,10})?|100)$|^(TM|TC|TS|WM|PR)\((\d+(\.\d+)?%?)?:(\d+(\.\d+)?%?)?\)$",
+)
+
+_UNIT_FAMILIES: dict[str, tuple[str, ...]] = {
+    "time": ("Microseconds", "Milliseconds", "Seconds"),
+    "bytes": ("Bytes", "Kilobytes", "Megabytes", "Gigabytes", "Terabytes"),
+    "bits": ("Bits", "Kilobits", "Megabits", "Gigabits", "Terabits"),
+    "byte-rate": ("Bytes/Second", "Kilobytes/Second", "Megabytes/Second", "Gigabytes/Second", "Terabytes/Second"),
+    "bit-rate": ("Bits/Second", "Kilobits/Second", "Megabits/Second", "Gigabits/Second", "Terabits/Second"),
+}
+
+
+@lru_cache(maxsize=1)
+def _data() -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads(DATA_FILE.read_text(encoding="utf-8"))
+    return loaded
+
+
+def units() -> tuple[str, ...]:
+    """CloudWatch ``StandardUnit`` values (``Count``, ``Milliseconds``, ``None`` ...)."""
+    return tuple(_data()["units"])
+
+
+def statistics() -> tuple[str, ...]:
+    """The basic statistics (``SampleCount``, ``Average``, ``Sum``, ``Minimum``, ``Maximum``)."""
+    return tuple(_data()["statistics"])
+
+
+def comparison_operators() -> tuple[str, ...]:
+    """CloudWatch ``ComparisonOperator`` values."""
+    return tuple(_data()["comparison_operators"])
+
+
+def retention_days() -> tuple[int, ...]:
+    """Retention periods CloudWatch Logs accepts, in days."""
+    return tuple(_data()["retention_days"])
+
+
+def is_statistic(name: str) -> bool:
+    """True for a basic statistic or a valid extended statistic.
+
+    >>> is_statistic("p99"), is_statistic("p99.9"), is_statistic("Average"), is_statistic("P99")
+    (True, True, True, False)
+    """
+    return name in statistics() or bool(EXTENDED_STATISTIC.match(name))
+
+
+def is_extended(name: str) -> bool:
+    """True for an extended statistic (``p95``), which CloudWatch takes as ``ExtendedStatistic``."""
+    return name not in statistics() and bool(EXTENDED_STATISTIC.match(name))
+
+
+def unit_family(unit: str) -> str:
+    """The family a unit converts within (``Milliseconds -> 'time'``); other units are their own family."""
+    for family, members in _UNIT_FAMILIES.items():
+        if unit in members:
+            return family
+    return unit
+
+
+def extract_from_botocore() -> dict[str, Any]:
+    """Read the enumerations from the installed botocore's service models."""
+    import botocore.session
+
+    session = botocore.session.get_session()
+    cw = session.get_service_model("cloudwatch")
+    logs = session.get_service_model("logs")
+    days_doc = logs.shape_for("Days").documentation
+    days = [int(d) for d in re.findall(r"\b(\d+)\b", days_doc.split("Possible values are:")[1].split("</p>")[0])]
+    return {
+        "source": "botocore service models: cloudwatch (StandardUnit, Statistic, ComparisonOperator), "
+        "logs (Days documentation)",
+        "units": list(cw.shape_for("StandardUnit").enum),
+        "statistics": list(cw.shape_for("Statistic").enum),
+        "comparison_operators": list(cw.shape_for("ComparisonOperator").enum),
+        "retention_days": days,
+    }
+
+
+def main() -> int:
+    """Regenerate the data file from botocore: ``python -m vigil.spec.enums``."""
+    DATA_FILE.parent.mkdir(parents=True, exist_ok=True)
+    DATA_FILE.write_text(json.dumps(extract_from_botocore(), indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {DATA_FILE}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+
+
+_SCALE: dict[str, float] = {
+    "Microseconds": 1e-6,
+    "Milliseconds": 1e-3,
+    "Seconds": 1.0,
+    **{u: 1000.0**i for i, u in enumerate(_UNIT_FAMILIES["bytes"])},
+    **{u: 1000.0**i for i, u in enumerate(_UNIT_FAMILIES["bits"])},
+    **{u: 1000.0**i for i, u in enumerate(_UNIT_FAMILIES["byte-rate"])},
+    **{u: 1000.0**i for i, u in enumerate(_UNIT_FAMILIES["bit-rate"])},
+}
+
+
+def convert(value: float, from_unit: str, to_unit: str) -> float:
+    """Convert a threshold between units of one family (CloudWatch itself never converts).
+
+    >>> convert(5, "Seconds", "Milliseconds")
+    5000.0
+    """
+    if from_unit == to_unit:
+        return float(value)
+    if unit_family(from_unit) != unit_family(to_unit) or from_unit not in _SCALE or to_unit not in _SCALE:
+        raise ValueError(f"cannot convert {from_unit} to {to_unit}")
+    return float(value) * _SCALE[from_unit] / _SCALE[to_unit]

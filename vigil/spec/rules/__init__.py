@@ -1,0 +1,1 @@
+"""Project-wide validation rules: cross-references, CloudWatch limits, and policy."""

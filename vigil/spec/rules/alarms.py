@@ -1,0 +1,186 @@
+"""Rules on alarms and SLOs: catalog references, CloudWatch API limits, composite rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from vigil.spec import enums
+from vigil.spec.errors import did_you_mean
+from vigil.spec.models import (
+    AllOf,
+    AlarmState,
+    AnomalyAlarm,
+    AnyOf,
+    CompositeAlarm,
+    HeartbeatAlarm,
+    MathAlarm,
+    MetricRef,
+    MetricSpec,
+    NotRule,
+    Rule,
+    StaticAlarm,
+)
+from vigil.spec.rules.context import Context, Where, expression_ids
+from vigil.spec.slo import page_alarm_names
+
+DAY = 86_400
+WEEK = 7 * DAY
+
+
+def check_period(ctx: Context, where: Where, period: int, evaluation: int, datapoints: int | None, high_res: bool) -> None:
+    """CloudWatch's period, evaluation-range and datapoint rules for one alarm."""
+    kind, name, fields = where
+    if period not in (10, 20, 30) and period % 60:
+        ctx.report((kind, name, (*fields, "period")), f"period {period} s is invalid: use 10, 20, 30 or a multiple of 60")
+    elif period < 60 and not high_res:
+        ctx.report(
+            (kind, name, (*fields, "period")),
+            f"period {period} s needs a high-resolution metric (resolution: 1); this one is stored at 60 s",
+        )
+    limit = DAY if period < 3600 else WEEK
+    if period * evaluation > limit:
+        ctx.report(
+            (kind, name, (*fields, "evaluation_periods")),
+            f"period x evaluation_periods = {period * evaluation} s exceeds CloudWatch's {limit} s "
+            f"({'1 day for periods under 1 hour' if limit == DAY else '7 days'})",
+        )
+    if datapoints is not None and datapoints > evaluation:
+        ctx.report((kind, name, (*fields, "datapoints_to_alarm")), f"datapoints_to_alarm ({datapoints}) exceeds evaluation_periods ({evaluation})")
+
+
+def _ref(ctx: Context, where: Where, ref: MetricRef) -> MetricSpec | None:
+    return ctx.metric_ref(where, ref)
+
+
+def _static(ctx: Context, name: str, alarm: StaticAlarm) -> None:
+    metric = _ref(ctx, ("alarm", name, ("metric",)), alarm.metric)
+    if metric is None:
+        return
+    unit = alarm.unit or metric.unit
+    if alarm.unit is not None and enums.unit_family(alarm.unit) != enums.unit_family(metric.unit):
+        ctx.report(("alarm", name, ("unit",)), f"threshold unit {alarm.unit} is not compatible with the metric's unit {metric.unit}")
+    if unit == "Percent" and not 0 <= alarm.threshold <= 100 and alarm.metric.statistic != "SampleCount":
+        ctx.report(("alarm", name, ("threshold",)), f"threshold {alarm.threshold} is outside 0-100 for a Percent metric")
+    if unit in ("Count", "Percent") and alarm.threshold < 0:
+        ctx.report(("alarm", name, ("threshold",)), f"a {unit} metric is never negative; threshold {alarm.threshold} always breaches or never does")
+
+
+def _math(ctx: Context, name: str, alarm: MathAlarm) -> None:
+    for ident, ref in alarm.metrics.items():
+        _ref(ctx, ("alarm", name, ("metrics", ident)), ref)
+    used = expression_ids(alarm.expression)
+    for ident in sorted(used - set(alarm.metrics)):
+        ctx.report(("alarm", name, ("expression",)), f"expression uses '{ident}' but no metric has that id{did_you_mean(ident, alarm.metrics)}")
+    for ident in sorted(set(alarm.metrics) - used):
+        ctx.report(("alarm", name, ("metrics", ident)), f"metric id '{ident}' is not used in the expression", "warning")
+
+
+def _comparison(ctx: Context, name: str, alarm: Any) -> None:
+    op = alarm.comparison
+    if op not in enums.comparison_operators():
+        ctx.report(("alarm", name, ("comparison",)), f"unknown comparison '{op}'{did_you_mean(op, enums.comparison_operators())}")
+    elif "Upper" in op or "Lower" in op:
+        ctx.report(("alarm", name, ("comparison",)), f"'{op}' only applies to anomaly detection alarms (kind: anomaly)")
+
+
+def _metric_alarm(ctx: Context, name: str, alarm: Any) -> None:
+    if isinstance(alarm, StaticAlarm):
+        _static(ctx, name, alarm)
+    if isinstance(alarm, MathAlarm):
+        _math(ctx, name, alarm)
+    if isinstance(alarm, AnomalyAlarm | HeartbeatAlarm):
+        _ref(ctx, ("alarm", name, ("metric",)), alarm.metric)
+    if isinstance(alarm, StaticAlarm | MathAlarm):
+        _comparison(ctx, name, alarm)
+    if isinstance(alarm, HeartbeatAlarm) and alarm.metric.statistic not in ("Sum", "SampleCount"):
+        ctx.report(("alarm", name, ("metric", "statistic")), f"a heartbeat counts datapoints: use Sum or SampleCount, not {alarm.metric.statistic}")
+    check_period(ctx, ("alarm", name, ()), alarm.period, alarm.evaluation_periods, alarm.datapoints_to_alarm, _high_res(ctx, alarm))
+
+
+def _high_res(ctx: Context, alarm: Any) -> bool:
+    refs: list[MetricRef] = list(alarm.metrics.values()) if isinstance(alarm, MathAlarm) else [alarm.metric]
+    for ref in refs:
+        ns = ctx.project.namespaces.get(ref.namespace)
+        metric = ns.metrics.get(ref.metric) if ns else None
+        if metric is None or metric.resolution != 1:
+            return False
+    return True
+
+
+def rule_names(rule: Rule) -> list[str]:
+    """Every alarm name a composite rule mentions."""
+    if isinstance(rule, str):
+        return [rule]
+    if isinstance(rule, AlarmState):
+        return [rule.alarm]
+    if isinstance(rule, AllOf):
+        return [n for sub in rule.all for n in rule_names(sub)]
+    if isinstance(rule, AnyOf):
+        return [n for sub in rule.any for n in rule_names(sub)]
+    assert isinstance(rule, NotRule)
+    return rule_names(rule.not_)
+
+
+def _composites(ctx: Context) -> None:
+    known = ctx.alarm_names()
+    graph: dict[str, set[str]] = {}
+    for name, alarm in ctx.project.alarms.items():
+        if not isinstance(alarm, CompositeAlarm):
+            continue
+        refs = rule_names(alarm.rule)
+        graph[name] = set(refs)
+        for ref in refs:
+            target = ctx.project.alarms.get(ref) or ctx.project.slos.get(ref)
+            if ref not in known:
+                ctx.report(("alarm", name, ("rule",)), f"rule references unknown alarm '{ref}'{did_you_mean(ref, known)}")
+            elif target is not None and not target.enabled and alarm.enabled:
+                ctx.report(("alarm", name, ("rule",)), f"rule references '{ref}', which is disabled in this stack")
+    for start in graph:
+        cycle = _find_cycle(graph, start)
+        if cycle:
+            ctx.report(("alarm", start, ("rule",)), f"composite rules form a cycle: {' -> '.join(cycle)}")
+
+
+def _find_cycle(graph: dict[str, set[str]], start: str) -> list[str] | None:
+    stack: list[tuple[str, list[str]]] = [(start, [start])]
+    while stack:
+        node, path = stack.pop()
+        for nxt in sorted(graph.get(node, ())):
+            if nxt == start:
+                return [*path, nxt]
+            if nxt in graph and nxt not in path:
+                stack.append((nxt, [*path, nxt]))
+    return None
+
+
+def _slos(ctx: Context) -> None:
+    for name, slo in ctx.project.slos.items():
+        bad = _ref(ctx, ("slo", name, ("bad",)), slo.bad)
+        total = _ref(ctx, ("slo", name, ("total",)), slo.total)
+        if bad and total and bad.unit != total.unit:
+            ctx.report(("slo", name, ("bad",)), f"bad ({bad.unit}) and total ({total.unit}) must be counted in the same unit")
+        differs = sorted(k for k, v in slo.total.dimensions.items() if slo.bad.dimensions.get(k) != v)
+        if differs:
+            ctx.report(
+                ("slo", name, ("bad", "dimensions")),
+                f"bad events must be a subset of total: give bad the same {', '.join(differs)} as total, "
+                "or the ratio compares different traffic",
+            )
+        windows = [("page_windows", w) for w in slo.page_windows] + [("ticket_windows", w) for w in slo.ticket_windows]
+        for index, (field, window) in enumerate(windows):
+            i = index if field == "page_windows" else index - len(slo.page_windows)
+            for side in ("short", "long"):
+                seconds = getattr(window, side)
+                if seconds % 60 or seconds > WEEK:
+                    ctx.report(("slo", name, (field, i, side)), f"window of {seconds} s must be a multiple of 60 and at most 7 days")
+        if page_alarm_names(name, slo) == () and any(name in rule_names(a.rule) for a in ctx.project.alarms.values() if isinstance(a, CompositeAlarm)):
+            ctx.report(("slo", name, ("page_windows",)), "a composite rule references this SLO, but it has no page windows")
+
+
+def check_alarms(ctx: Context) -> None:
+    """Every alarm and SLO of the project."""
+    for name, alarm in ctx.project.alarms.items():
+        if not isinstance(alarm, CompositeAlarm):
+            _metric_alarm(ctx, name, alarm)
+    _composites(ctx)
+    _slos(ctx)

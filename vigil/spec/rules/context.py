@@ -1,0 +1,102 @@
+"""The state every rule reads and reports into."""
+
+from __future__ import annotations
+
+import re
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from vigil.spec.errors import Level, SpecError, did_you_mean
+from vigil.spec.models import MetricRef, MetricSpec, Project
+from vigil.spec.models.common import render_template
+from vigil.spec.slo import expand_slo
+from vigil.spec.sources import Sources
+from vigil.spec import enums
+
+Where = tuple[str, str, tuple[Any, ...]]  # (kind, name, fields)
+
+_MATH_ID = re.compile(r"\b[a-z][a-zA-Z0-9_]*\b")
+_QUOTED = re.compile(r'"[^"]*"|\'[^\']*\'')
+
+
+def expression_ids(expression: str) -> set[str]:
+    """Metric ids a metric math expression refers to (quoted strings, functions and numbers ignored).
+
+    >>> sorted(expression_ids("100 * FILL(failed, 0) / claimed + SEARCH('{Vigil/API} http', 'Sum')"))
+    ['claimed', 'failed']
+    """
+    return set(_MATH_ID.findall(_QUOTED.sub("", expression)))
+
+
+@dataclass
+class Context:
+    """A project under validation, where its specs came from, and the errors found so far."""
+
+    project: Project
+    sources: Sources
+    root: Path
+    errors: list[SpecError] = field(default_factory=list)
+
+    def report(self, where: Where, message: str, severity: Level = "error") -> None:
+        """Record a problem at ``(kind, name, fields)``."""
+        kind, name, fields = where
+        self.errors.append(self.sources.error(kind, name, fields, message, severity))
+
+    def alarm_names(self) -> set[str]:
+        """Every alarm name that will exist: plain alarms, SLO names, and SLO burn-rate pair names."""
+        names = set(self.project.alarms) | set(self.project.slos)
+        for slo_name, slo in self.project.slos.items():
+            names.update(a.name for a in expand_slo(slo_name, slo))
+        return names
+
+    def metric_ref(self, where: Where, ref: MetricRef) -> MetricSpec | None:
+        """Check a metric reference against the catalog; the metric's spec when it resolves."""
+        kind, name, fields = where
+        ns = self.project.namespaces.get(ref.namespace)
+        if ns is None:
+            hint = did_you_mean(ref.namespace, self.project.namespaces)
+            self.report((kind, name, (*fields, "namespace")), f"unknown namespace '{ref.namespace}'{hint}; declare it in metrics/")
+            return None
+        metric = ns.metrics.get(ref.metric)
+        if metric is None:
+            hint = did_you_mean(ref.metric, ns.metrics)
+            self.report(
+                (kind, name, (*fields, "metric")),
+                f"metric '{ref.metric}' is not in namespace {ref.namespace}{hint}: an alarm on a metric nobody emits "
+                "never fires; declare it in the namespace's metrics/ file or fix the name",
+            )
+            return None
+        self._dimensions(where, ref, ns.metric_dimension_sets(ref.metric), ns.dimensions)
+        if not enums.is_statistic(ref.statistic):
+            hint = did_you_mean(ref.statistic, [*enums.statistics(), "p50", "p90", "p95", "p99"])
+            self.report(
+                (kind, name, (*fields, "statistic")),
+                f"unknown statistic '{ref.statistic}'{hint}; use one of {', '.join(enums.statistics())} or a percentile like p95, p99.9",
+            )
+        return metric
+
+    def _dimensions(self, where: Where, ref: MetricRef, sets: list[tuple[str, ...]], declared: Any) -> None:
+        kind, name, fields = where
+        keys = set(ref.dimensions)
+        if not any(set(s) == keys for s in sets):
+            listing = "; ".join("[" + ", ".join(s) + "]" for s in sets) or "none"
+            self.report(
+                (kind, name, (*fields, "dimensions")),
+                f"dimensions [{', '.join(sorted(keys))}] do not match any dimension set of {ref.metric} "
+                f"(declared: {listing}); CloudWatch treats each combination as a different metric, so the alarm would watch nothing",
+            )
+            return
+        env = self.project.environment
+        for dim, value in ref.dimensions.items():
+            rendered = render_template(value, environment=env)
+            known = declared[dim].values if dim in declared else ()
+            if not rendered or len(rendered) > 1024:
+                self.report((kind, name, (*fields, "dimensions", dim)), f"dimension value must be 1-1024 characters, got {len(rendered)}")
+            elif known and rendered not in known:
+                hint = did_you_mean(rendered, known)
+                self.report(
+                    (kind, name, (*fields, "dimensions", dim)),
+                    f"'{rendered}' is not a declared value of dimension {dim}{hint}; declared: {', '.join(known)}",
+                )

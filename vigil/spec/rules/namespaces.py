@@ -1,0 +1,91 @@
+"""Rules on metric namespaces: declared dimensions, units, EMF limits, log groups, filters, queries."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from vigil.spec import enums
+from vigil.spec.errors import did_you_mean
+from vigil.spec.models import MetricNamespaceSpec
+from vigil.spec.rules.context import Context
+
+EMF_MAX_DIMENSIONS = 30
+EMF_MAX_METRICS = 100
+FILTER_MAX_DIMENSIONS = 3
+
+
+def check_namespaces(ctx: Context) -> None:
+    """Every namespace of the project."""
+    for key, ns in ctx.project.namespaces.items():
+        if ns.namespace.startswith("AWS/"):
+            ctx.report(("namespace", key, ("namespace",)), "namespaces starting with 'AWS/' are reserved for AWS services")
+        _dimension_sets(ctx, key, ns)
+        _metrics(ctx, key, ns)
+        _log_group(ctx, key, ns)
+
+
+def _dimension_sets(ctx: Context, key: str, ns: MetricNamespaceSpec) -> None:
+    for set_name, dims in ns.dimension_sets.items():
+        where = ("namespace", key, ("dimension_sets", set_name))
+        if len(dims) > EMF_MAX_DIMENSIONS:
+            ctx.report(where, f"{len(dims)} dimensions in one set; EMF and CloudWatch allow at most {EMF_MAX_DIMENSIONS}")
+        for dup, count in Counter(dims).items():
+            if count > 1:
+                ctx.report(where, f"dimension '{dup}' appears {count} times in the set")
+        for index, dim in enumerate(dims):
+            if dim not in ns.dimensions:
+                hint = did_you_mean(dim, ns.dimensions)
+                ctx.report(
+                    ("namespace", key, ("dimension_sets", set_name, index)),
+                    f"dimension '{dim}' is not declared under 'dimensions:'{hint}; declare it with its expected cardinality",
+                )
+    for prop in ns.properties:
+        if prop in ns.dimensions:
+            ctx.report(("namespace", key, ("properties",)), f"'{prop}' is both a property and a dimension; pick one")
+
+
+def _metrics(ctx: Context, key: str, ns: MetricNamespaceSpec) -> None:
+    per_set: Counter[str] = Counter()
+    for name, metric in ns.metrics.items():
+        if metric.unit not in enums.units():
+            hint = did_you_mean(metric.unit, enums.units())
+            ctx.report(("namespace", key, ("metrics", name, "unit")), f"unknown unit '{metric.unit}'{hint}; CloudWatch units: {', '.join(enums.units())}")
+        for index, set_name in enumerate(metric.dimension_sets):
+            per_set[set_name] += 1
+            if set_name not in ns.dimension_sets:
+                hint = did_you_mean(set_name, ns.dimension_sets)
+                ctx.report(
+                    ("namespace", key, ("metrics", name, "dimension_sets", index)),
+                    f"unknown dimension set '{set_name}'{hint}; declared sets: {', '.join(ns.dimension_sets) or 'none'}",
+                )
+        for stat in metric.statistics:
+            if not enums.is_statistic(stat):
+                ctx.report(("namespace", key, ("metrics", name, "statistics")), f"unknown statistic '{stat}'")
+    for set_name, count in per_set.items():
+        if count > EMF_MAX_METRICS and set_name in ns.dimension_sets:
+            ctx.report(
+                ("namespace", key, ("dimension_sets", set_name)),
+                f"{count} metrics share this dimension set; one EMF event carries at most {EMF_MAX_METRICS} metrics",
+            )
+
+
+def _log_group(ctx: Context, key: str, ns: MetricNamespaceSpec) -> None:
+    lg = ns.log_group
+    if lg is None:
+        return
+    if lg.retention_days is None:
+        ctx.report(("namespace", key, ("log_group", "retention_days")), "every log group needs a retention (policy); logs kept forever cost forever")
+    elif lg.retention_days not in enums.retention_days():
+        allowed = ", ".join(str(d) for d in enums.retention_days())
+        ctx.report(("namespace", key, ("log_group", "retention_days")), f"{lg.retention_days} is not a CloudWatch Logs retention; allowed days: {allowed}")
+    for fname, mf in lg.metric_filters.items():
+        where = ("namespace", key, ("log_group", "metric_filters", fname))
+        if mf.metric not in ns.metrics:
+            hint = did_you_mean(mf.metric, ns.metrics)
+            ctx.report((where[0], where[1], (*where[2], "metric")), f"filter metric '{mf.metric}' is not declared in {ns.namespace}{hint}")
+        elif not any(set(s) == set(mf.dimensions) for s in ns.metric_dimension_sets(mf.metric)):
+            ctx.report((where[0], where[1], (*where[2], "dimensions")), f"filter dimensions [{', '.join(mf.dimensions)}] match no dimension set of {mf.metric}")
+        if len(mf.dimensions) > FILTER_MAX_DIMENSIONS:
+            ctx.report((where[0], where[1], (*where[2], "dimensions")), f"a metric filter takes at most {FILTER_MAX_DIMENSIONS} dimensions")
+        if mf.pattern.count("{") != mf.pattern.count("}"):
+            ctx.report((where[0], where[1], (*where[2], "pattern")), "unbalanced braces in the filter pattern")

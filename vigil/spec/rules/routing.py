@@ -1,0 +1,45 @@
+"""Rules on routing: every severity in use is routed; config references resolve in the stack."""
+
+from __future__ import annotations
+
+from vigil.spec.models import ConfigRef, Severity
+from vigil.spec.rules.context import Context
+
+
+def used_severities(ctx: Context) -> dict[Severity, tuple[str, str]]:
+    """Each severity used by an enabled alarm or SLO, with one ``(kind, name)`` that uses it."""
+    used: dict[Severity, tuple[str, str]] = {}
+    for name, alarm in ctx.project.enabled_alarms().items():
+        used.setdefault(alarm.severity, ("alarm", name))
+    for name, slo in ctx.project.enabled_slos().items():
+        used.setdefault(slo.page_severity, ("slo", name))
+        used.setdefault(slo.ticket_severity, ("slo", name))
+    return used
+
+
+def check_routing(ctx: Context) -> None:
+    """Routes exist for used severities; references to stack config exist in the stack file."""
+    for severity, (kind, name) in sorted(used_severities(ctx).items()):
+        if severity not in ctx.project.routing:
+            field = "severity" if kind == "alarm" else "page_severity"
+            ctx.report((kind, name, (field,)), f"severity {severity.value} has no route; add '{severity.value}:' to alarms/routing.yaml")
+    stack = ctx.project.stack
+    for severity, route in ctx.project.routing.items():
+        for index, sub in enumerate(route.subscriptions):
+            ref: ConfigRef = sub.integration_key if sub.kind == "pagerduty" else sub.endpoint  # type: ignore[union-attr]
+            field = "integration_key" if sub.kind == "pagerduty" else "endpoint"
+            where = ("route", severity.value, ("subscriptions", index, field))
+            if stack is None or stack.has_value(ref.key):
+                continue
+            if ref.is_secret:
+                ctx.report(
+                    where,
+                    f"secret 'vigil:{ref.key}' is not set in stack '{stack.name}'; before `pulumi up` run "
+                    f"`pulumi config set --secret vigil:{ref.key} <value> --stack {stack.name}`",
+                    "warning",
+                )
+            else:
+                ctx.report(
+                    where,
+                    f"config 'vigil:{ref.key}' is not set in stacks/Pulumi.{stack.name}.yaml; add it under 'config:'",
+                )

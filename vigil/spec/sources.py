@@ -1,0 +1,48 @@
+"""Where each named spec came from, so project-wide rules can report ``file:line: field``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from vigil.spec.errors import Level, SpecError
+from vigil.spec.yaml_source import PathKey, YamlDocument, field_name
+
+
+@dataclass
+class Sources:
+    """Index from ``(kind, name)`` to the document and path that declared it.
+
+    Kinds: ``namespace`` (key: the CloudWatch namespace), ``alarm``, ``slo``, ``dashboard``, ``route``
+    (key: severity) and ``stack`` (key: the stack name).
+    """
+
+    documents: dict[str, YamlDocument] = field(default_factory=dict)
+    declared: dict[tuple[str, str], tuple[str, PathKey]] = field(default_factory=dict)
+    #: Stack files map model paths (``budget_usd``) to file paths (``config``, ``vigil:budget_usd``).
+    stack_paths: dict[str, PathKey] = field(default_factory=dict)
+
+    def add(self, kind: str, name: str, doc: YamlDocument, path: PathKey) -> None:
+        """Record that ``doc`` declares ``name`` of ``kind`` at ``path``."""
+        self.documents[doc.file] = doc
+        self.declared[(kind, name)] = (doc.file, path)
+
+    def where(self, kind: str, name: str) -> tuple[str, PathKey] | None:
+        """The file and path of a declaration, if known."""
+        return self.declared.get((kind, name))
+
+    def locate(self, kind: str, name: str, fields: PathKey = ()) -> tuple[str, int, PathKey]:
+        """File, line and full path of a field of a declared spec."""
+        found = self.declared.get((kind, name))
+        if found is None:
+            return ("(project)", 1, fields)
+        file, base = found
+        if kind == "stack" and fields and isinstance(fields[0], str):
+            base = self.stack_paths.get(fields[0], base)
+            fields = fields[1:]
+        path = (*base, *fields)
+        return (file, self.documents[file].line_of(path), path)
+
+    def error(self, kind: str, name: str, fields: PathKey, message: str, severity: Level = "error") -> SpecError:
+        """A :class:`SpecError` located at a field of a declared spec."""
+        file, line, path = self.locate(kind, name, fields)
+        return SpecError(file, line, field_name(path), message, severity)

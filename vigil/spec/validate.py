@@ -1,0 +1,30 @@
+"""Project-wide validation: cross-references, CloudWatch limits and policy, run after the models."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from vigil.spec.errors import SpecError
+from vigil.spec.models import Project
+from vigil.spec.rules.alarms import check_alarms
+from vigil.spec.rules.context import Context
+from vigil.spec.rules.dashboards import check_dashboards
+from vigil.spec.rules.namespaces import check_namespaces
+from vigil.spec.rules.policy import check_policy
+from vigil.spec.rules.routing import check_routing
+from vigil.spec.sources import Sources
+
+RULES = (check_namespaces, check_alarms, check_dashboards, check_routing, check_policy)
+
+
+def validate_project(project: Project, sources: Sources, root: str | Path = ".") -> list[SpecError]:
+    """Every project-wide problem, located through ``sources``.
+
+    >>> from vigil.spec import load_project
+    >>> load_project(".", stack="dev").ok  # doctest: +SKIP
+    True
+    """
+    ctx = Context(project=project, sources=sources, root=Path(root))
+    for rule in RULES:
+        rule(ctx)
+    return ctx.errors
