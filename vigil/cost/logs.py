@@ -37,17 +37,18 @@ def emf_gb_per_month(namespace: MetricNamespaceSpec, prices: PriceTable) -> floa
 
 
 def retention_days(project: Project, namespace: str) -> int | None:
-    """Effective retention of a namespace's log group: stack override, else the log group's, else the stack's.
+    """Effective retention of a namespace's log group; ``None`` means it never expires.
 
-    ``None`` means the log group never expires.
+    Same precedence as the loader's overrides (which a loaded project already carries):
+    ``overrides.retention[namespace]`` > the stack's ``retention_days`` > the log group's own.
     """
-    spec = project.namespaces[namespace]
     stack = project.stack
     if stack is not None and namespace in stack.overrides.retention:
         return stack.overrides.retention[namespace]
-    if spec.log_group is not None and spec.log_group.retention_days is not None:
-        return spec.log_group.retention_days
-    return stack.retention_days if stack is not None else None
+    if stack is not None and stack.retention_days is not None:
+        return stack.retention_days
+    group = project.namespaces[namespace].log_group
+    return group.retention_days if group is not None else None
 
 
 def stored_gb(ingest_gb_per_month: float, retention: int | None, prices: PriceTable) -> float:

@@ -1,0 +1,64 @@
+"""``vigil cost [PROJECT_DIR] [--stack NAME] [--format text|json]``: the stack's monthly CloudWatch cost.
+
+Exit codes: 0 the estimate is within the stack's budget (or there is none), 1 the project has errors or the
+estimate exceeds ``budget_usd``, 2 usage errors (argparse).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import TextIO
+
+from vigil.cost import CostError, check_budget, estimate, render_text
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``cost`` sub-command to the ``vigil`` parser.
+
+    Example::
+
+        >>> parser = argparse.ArgumentParser(prog="vigil")
+        >>> register(parser.add_subparsers())
+        >>> parser.parse_args(["cost", "--stack", "prod"]).stack
+        'prod'
+    """
+    parser = subparsers.add_parser(
+        "cost",
+        help="estimate the monthly CloudWatch cost of a stack",
+        description="Estimate the monthly CloudWatch cost (custom metrics, alarms, dashboards, logs) of a "
+        "project for one stack, and compare it with the stack's vigil:budget_usd.",
+    )
+    parser.add_argument("project_dir", nargs="?", default=".", metavar="PROJECT_DIR", help="project root (default: .)")
+    parser.add_argument("--stack", default=None, metavar="NAME", help="stack to price (stacks/Pulumi.<NAME>.yaml)")
+    parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """Load the project, print its cost report, and return the exit code (1 on errors or over budget)."""
+    from vigil.spec import load_project  # the loader pulls in the validator: import only when run
+
+    out = out or sys.stdout
+    err = err or sys.stderr
+    result = load_project(args.project_dir, stack=args.stack)
+    for problem in result.errors:
+        print(problem, file=err)
+    if not result.ok:
+        print(f"vigil cost: {args.project_dir}: the project has errors; fix them first", file=err)
+        return 1
+    try:
+        report = estimate(result.project)
+    except CostError as exc:
+        print(f"vigil cost: {exc}", file=err)
+        return 1
+    over = check_budget(result.project, report)
+    if args.format == "json":
+        json.dump({**report.to_dict(), "budget_problems": over}, out, indent=2, sort_keys=True)
+        out.write("\n")
+    else:
+        print(render_text(report), file=out)
+    for message in over:
+        print(f"vigil cost: {message}", file=err)
+    return 1 if over else 0
