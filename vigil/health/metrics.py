@@ -1,0 +1,47 @@
+"""Emit each check execution as ``health.check.status`` and ``health.check.duration`` EMF metrics.
+
+``vigil.emf.MetricsLogger`` satisfies ``MetricsEmitter``; anything with the same ``put`` works (tests, adapters).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Protocol, runtime_checkable
+
+from vigil.health.types import CheckResult, Status
+
+STATUS_METRIC = "health.check.status"
+DURATION_METRIC = "health.check.duration"
+CHECK_DIMENSION = "Check"
+
+_log = logging.getLogger(__name__)
+
+
+@runtime_checkable
+class MetricsEmitter(Protocol):
+    """The part of ``vigil.emf.MetricsLogger`` that health checks use."""
+
+    def put(
+        self,
+        name: str,
+        value: float,
+        unit: str = "None",
+        *,
+        dimensions: dict[str, str] | None = None,
+        properties: dict[str, Any] | None = None,
+    ) -> object:
+        """Emit one metric value."""
+        ...
+
+
+def emit_result(emitter: MetricsEmitter, result: CheckResult) -> None:
+    """Emit the two health metrics for one check execution; never raises into the probe.
+
+    Status is 1 for pass and warn, 0 for fail; the dimension ``Check`` is the check's name.
+    """
+    dims = {CHECK_DIMENSION: result.name}
+    try:
+        emitter.put(STATUS_METRIC, 0.0 if result.status is Status.FAIL else 1.0, "None", dimensions=dims)
+        emitter.put(DURATION_METRIC, round(result.duration_ms, 3), "Milliseconds", dimensions=dims)
+    except Exception:  # metrics must never break a probe
+        _log.exception("could not emit health metrics for check %r", result.name)
