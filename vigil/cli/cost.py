@@ -37,23 +37,28 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
-    """Load the project, print its cost report, and return the exit code (1 on errors or over budget)."""
+    """Load the project, print its cost report, and return the exit code (1 on errors or over budget).
+
+    The validator reports an exceeded budget as an error too; ``vigil cost`` still prints the report then,
+    since that is what the user needs to see, and exits 1 with the budget message.
+    """
     from vigil.spec import load_project  # the loader pulls in the validator: import only when run
 
     out = out or sys.stdout
     err = err or sys.stderr
     result = load_project(args.project_dir, stack=args.stack)
-    for problem in result.errors:
-        print(problem, file=err)
-    if not result.ok:
-        print(f"vigil cost: {args.project_dir}: the project has errors; fix them first", file=err)
-        return 1
     try:
         report = estimate(result.project)
     except CostError as exc:
         print(f"vigil cost: {exc}", file=err)
         return 1
     over = check_budget(result.project, report)
+    problems = [e for e in result.errors if e.message not in over]
+    for problem in problems:
+        print(problem, file=err)
+    if any(e.severity == "error" for e in problems):
+        print(f"vigil cost: {args.project_dir}: the project has errors; fix them first", file=err)
+        return 1
     if args.format == "json":
         json.dump({**report.to_dict(), "budget_problems": over}, out, indent=2, sort_keys=True)
         out.write("\n")
