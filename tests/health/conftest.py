@@ -86,7 +86,7 @@ class Reply:
         return json.loads(self.body)
 
 
-def http_get(url: str, *, token: str | None = None, method: str = "GET", timeout: float = 20.0) -> Reply:
+def _http_get(url: str, *, token: str | None = None, method: str = "GET", timeout: float = 20.0) -> Reply:
     """GET (or another method) without raising on 4xx/5xx."""
     request = urllib.request.Request(url, method=method)
     if token is not None:
@@ -96,6 +96,12 @@ def http_get(url: str, *, token: str | None = None, method: str = "GET", timeout
             return Reply(response.status, {k.lower(): v for k, v in response.headers.items()}, response.read())
     except urllib.error.HTTPError as err:
         return Reply(err.code, {k.lower(): v for k, v in err.headers.items()}, err.read())
+
+
+@pytest.fixture(scope="session")
+def http_get() -> Callable[..., Reply]:
+    """``http_get(url, token=None, method="GET", timeout=20.0) -> Reply`` without raising on 4xx/5xx."""
+    return _http_get
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,6 @@ from typing import Any
 
 import httpx
 import jsonschema
-from conftest import TcpListener, http_get
 
 from vigil.health import MEDIA_TYPE, HealthApp, HealthRegistry, Observation, Status
 from vigil.health.checks import tcp_check
@@ -18,6 +17,8 @@ from vigil.health.serve import RunningServer
 
 TOKEN = "probe-token"
 Serve = Callable[[Any], RunningServer]
+Get = Callable[..., Any]
+TcpListener = Any
 
 
 def service(listener_port: int) -> HealthRegistry:
@@ -28,7 +29,9 @@ def service(listener_port: int) -> HealthRegistry:
     return registry
 
 
-def test_routes_statuses_and_details(serve: Serve, tcp_listener: TcpListener, health_schema: dict[str, Any]) -> None:
+def test_routes_statuses_and_details(
+    http_get: Get, serve: Serve, tcp_listener: TcpListener, health_schema: dict[str, Any]
+) -> None:
     server = serve(HealthApp(service(tcp_listener.port), tokens=[TOKEN]))
     for path in ("/health", "/health/live", "/health/ready", "/health/startup", "/health/ready/"):
         reply = http_get(server.url + path)
@@ -49,7 +52,7 @@ def test_routes_statuses_and_details(serve: Serve, tcp_listener: TcpListener, he
 
 
 def test_stopped_dependency_gives_503_with_the_reason(
-    serve: Serve, tcp_listener: TcpListener, health_schema: dict[str, Any]
+    http_get: Get, serve: Serve, tcp_listener: TcpListener, health_schema: dict[str, Any]
 ) -> None:
     server = serve(HealthApp(service(tcp_listener.port), tokens=[TOKEN]))
     assert http_get(server.url + "/health/ready").status == 200
@@ -65,7 +68,7 @@ def test_stopped_dependency_gives_503_with_the_reason(
     assert http_get(server.url + "/health/ready").json() == {"status": "fail"}
 
 
-def test_hung_dependency_does_not_hang_the_probe(serve: Serve) -> None:
+def test_hung_dependency_does_not_hang_the_probe(http_get: Get, serve: Serve) -> None:
     release = threading.Event()
     registry = HealthRegistry()
     registry.register("fast", lambda: True)
@@ -151,7 +154,7 @@ def test_flapping_check_with_ttl_does_not_stampede_its_dependency(serve: Serve) 
     assert statuses == {200, 503}  # the flapping is visible, just not amplified
 
 
-def test_mounted_under_a_root_path(serve: Serve) -> None:
+def test_mounted_under_a_root_path(http_get: Get, serve: Serve) -> None:
     registry = HealthRegistry()
     registry.register("self", lambda: True, kind="liveness")
     inner = HealthApp(registry)
