@@ -1,0 +1,122 @@
+"""``Alarms``: metric, math, anomaly, heartbeat, composite and SLO burn-rate alarms with routed actions."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import pulumi
+import pulumi_aws as aws
+
+from components.naming import Naming
+from vigil.plan.types import ActionsPlan, AlarmsPlan, CompositeAlarmPlan, MetricAlarmPlan, MetricQueryPlan
+from vigil.spec.models.common import Severity
+
+
+@dataclass(frozen=True)
+class AlarmsArgs:
+    """The planned alarms and the topic ARN of each routed severity."""
+
+    plan: AlarmsPlan
+    topic_arns: Mapping[Severity, pulumi.Input[str]]
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+
+def metric_query(q: MetricQueryPlan) -> aws.cloudwatch.MetricAlarmMetricQueryArgsDict:
+    """One ``metric_queries`` entry: a metric with its stat and period, or an expression."""
+    entry: aws.cloudwatch.MetricAlarmMetricQueryArgsDict = {"id": q.id, "return_data": q.return_data}
+    if q.label:
+        entry["label"] = q.label
+    if q.expression is not None:
+        entry["expression"] = q.expression
+    if q.metric is not None:
+        entry["metric"] = {
+            "namespace": q.metric.namespace,
+            "metric_name": q.metric.metric_name,
+            "dimensions": dict(q.metric.dimensions),
+            "period": q.metric.period,
+            "stat": q.metric.stat,
+        }
+    return entry
+
+
+class Alarms(pulumi.ComponentResource):
+    """Every planned alarm; composites depend on the alarms their rule references.
+
+    Example::
+
+        >>> args = AlarmsArgs(plan=stack_plan.alarms, topic_arns=routing.topic_arns)  # doctest: +SKIP
+        >>> alarms = Alarms("alarms", args)  # doctest: +SKIP
+
+    Attribute ``alarm_arns``: alarm name -> ARN.
+    """
+
+    alarm_arns: dict[str, pulumi.Output[str]]
+
+    def __init__(self, name: str, args: AlarmsArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("vigil:alarms:Alarms", name, None, opts)
+        self._topics = args.topic_arns
+        self._tags = dict(args.tags)
+        created: dict[str, pulumi.Resource] = {}
+        self.alarm_arns = {}
+        for alarm in args.plan.metric_alarms:
+            resource = self._metric_alarm(alarm)
+            created[alarm.name], self.alarm_arns[alarm.name] = resource, resource.arn
+        for composite in args.plan.composite_alarms:
+            after = [created[c] for c in composite.children if c in created]
+            resource_c = self._composite(composite, after)
+            created[composite.name], self.alarm_arns[composite.name] = resource_c, resource_c.arn
+        self.register_outputs({"alarm_count": len(self.alarm_arns), "alarm_arns": self.alarm_arns})
+
+    def _actions(self, actions: ActionsPlan) -> dict[str, list[pulumi.Input[str]]]:
+        if actions.severity is None or actions.severity not in self._topics:
+            return {"alarm_actions": [], "ok_actions": [], "insufficient_data_actions": []}
+        topic = self._topics[actions.severity]
+        return {
+            "alarm_actions": [topic] if actions.alarm else [],
+            "ok_actions": [topic] if actions.ok else [],
+            "insufficient_data_actions": [topic] if actions.insufficient_data else [],
+        }
+
+    def _metric_alarm(self, a: MetricAlarmPlan) -> aws.cloudwatch.MetricAlarm:
+        actions = self._actions(a.actions)
+        single = a.metric is not None and not a.metric_queries
+        return aws.cloudwatch.MetricAlarm(
+            Naming.logical("alarm", a.name),
+            name=a.name,
+            alarm_description=a.description,
+            comparison_operator=a.comparison_operator,
+            evaluation_periods=a.evaluation_periods,
+            datapoints_to_alarm=a.datapoints_to_alarm,
+            threshold=a.threshold,
+            threshold_metric_id=a.threshold_metric_id,
+            treat_missing_data=a.treat_missing_data,
+            namespace=a.metric.namespace if single and a.metric else None,
+            metric_name=a.metric.metric_name if single and a.metric else None,
+            dimensions=dict(a.metric.dimensions) if single and a.metric else None,
+            period=a.metric.period if single and a.metric else None,
+            statistic=a.statistic if single else None,
+            extended_statistic=a.extended_statistic if single else None,
+            metric_queries=[metric_query(q) for q in a.metric_queries] or None,
+            actions_enabled=True,
+            alarm_actions=actions["alarm_actions"],
+            ok_actions=actions["ok_actions"],
+            insufficient_data_actions=actions["insufficient_data_actions"],
+            tags={**self._tags, **a.tags},
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+
+    def _composite(self, a: CompositeAlarmPlan, after: list[pulumi.Resource]) -> aws.cloudwatch.CompositeAlarm:
+        actions = self._actions(a.actions)
+        return aws.cloudwatch.CompositeAlarm(
+            Naming.logical("composite-alarm", a.name),
+            alarm_name=a.name,
+            alarm_description=a.description,
+            alarm_rule=a.alarm_rule,
+            actions_enabled=True,
+            alarm_actions=actions["alarm_actions"],
+            ok_actions=actions["ok_actions"],
+            insufficient_data_actions=actions["insufficient_data_actions"],
+            tags={**self._tags, **a.tags},
+            opts=pulumi.ResourceOptions(parent=self, depends_on=after),
+        )

@@ -1,0 +1,89 @@
+"""``MonitoringStack``: the whole stack of a loaded project (namespaces, routing, alarms, dashboards)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws as aws
+
+from components.alarm_routing import AlarmRouting, AlarmRoutingArgs
+from components.alarms import Alarms, AlarmsArgs
+from components.dashboards import Dashboards, DashboardsArgs
+from components.metric_namespace import MetricNamespace, MetricNamespaceArgs
+from components.naming import Naming
+from vigil.plan import StackPlan, plan_project
+from vigil.spec.models.project import Project
+
+
+@dataclass(frozen=True)
+class MonitoringStackArgs:
+    """A validated project loaded for one stack.
+
+    ``account_id`` defaults to the caller's account (``aws.get_caller_identity``); when the stack file pins
+    ``vigil:account_id``, the caller must be in that account. ``config`` defaults to ``pulumi.Config("vigil")``.
+    """
+
+    project: Project
+    account_id: str | None = None
+    config: pulumi.Config | None = None
+
+
+def resolve_account(project: Project, account_id: str | None) -> str:
+    """The account to deploy to; refuses to deploy a stack pinned to another account."""
+    actual = account_id or aws.get_caller_identity().account_id
+    pinned = project.stack.account_id if project.stack else None
+    if pinned is not None and pinned != actual:
+        raise pulumi.RunError(
+            f"stack is pinned to account {pinned} (vigil:account_id) but credentials are for {actual}"
+        )
+    return actual
+
+
+class MonitoringStack(pulumi.ComponentResource):
+    """Everything Vigil provisions for one stack.
+
+    Example (``stacks/__main__.py``)::
+
+        >>> result = load_project(".", stack=pulumi.get_stack())  # doctest: +SKIP
+        >>> stack = MonitoringStack("vigil", MonitoringStackArgs(project=result.project))  # doctest: +SKIP
+        >>> pulumi.export("topic_arns", stack.topic_arns)  # doctest: +SKIP
+
+    Attributes: ``plan`` (the :class:`~vigil.plan.StackPlan` it was built from), ``topic_arns``
+    (severity -> ARN), ``log_group_names`` (namespace -> name), ``dashboard_urls`` (spec name -> URL),
+    ``app_policies`` (service -> IAM policy JSON).
+    """
+
+    plan: StackPlan
+    topic_arns: dict[str, pulumi.Output[str]]
+    log_group_names: dict[str, pulumi.Output[str]]
+    dashboard_urls: dict[str, str]
+    app_policies: dict[str, pulumi.Output[str]]
+
+    def __init__(self, name: str, args: MonitoringStackArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("vigil:monitoring_stack:MonitoringStack", name, None, opts)
+        project = args.project
+        self.plan = plan_project(project, Naming.for_project(project), resolve_account(project, args.account_id))
+        tags = {"managed-by": "vigil", "stack": self.plan.context.stack}
+        child = pulumi.ResourceOptions(parent=self)
+        self.log_group_names, self.app_policies = {}, {}
+        for ns_plan in self.plan.namespaces:
+            ns = MetricNamespace(
+                Naming.logical("namespace", ns_plan.service), MetricNamespaceArgs(ns_plan, tags), opts=child
+            )
+            self.app_policies[ns_plan.service] = ns.app_policy_json
+            if ns.log_group_name is not None:
+                self.log_group_names[ns_plan.namespace] = ns.log_group_name
+        routing = AlarmRouting("routing", AlarmRoutingArgs(self.plan.routing, tags, args.config), opts=child)
+        self.topic_arns = {s.value: arn for s, arn in routing.topic_arns.items()}
+        alarms = Alarms("alarms", AlarmsArgs(self.plan.alarms, routing.topic_arns, tags), opts=child)
+        boards = Dashboards("dashboards", DashboardsArgs(self.plan.dashboards, depends_on=[alarms]), opts=child)
+        self.dashboard_urls = boards.urls
+        self.register_outputs(
+            {
+                "topic_arns": self.topic_arns,
+                "log_group_names": self.log_group_names,
+                "dashboard_urls": self.dashboard_urls,
+                "app_policies": self.app_policies,
+            }
+        )

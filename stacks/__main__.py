@@ -1,0 +1,26 @@
+"""The Pulumi program: load the project for this stack, validate it, build the monitoring stack, export outputs.
+
+``VIGIL_PROJECT_DIR`` points at another project directory (``vigil preview`` and the benchmarks use it);
+by default the project is the repository this file lives in.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pulumi
+
+from components.monitoring_stack import MonitoringStack, MonitoringStackArgs
+from vigil.spec import load_project
+
+project_dir = Path(os.environ.get("VIGIL_PROJECT_DIR") or Path(__file__).resolve().parent.parent)
+result = load_project(project_dir, stack=pulumi.get_stack())
+if not result.ok:
+    raise pulumi.RunError("the project has spec errors:\n" + "\n".join(str(e) for e in result.errors))
+
+stack = MonitoringStack("vigil", MonitoringStackArgs(project=result.project))
+pulumi.export("topic_arns", stack.topic_arns)
+pulumi.export("log_group_names", stack.log_group_names)
+pulumi.export("dashboard_urls", stack.dashboard_urls)
+pulumi.export("app_policies", stack.app_policies)

@@ -1,0 +1,63 @@
+"""Plan: pure functions from a validated :class:`~vigil.spec.models.Project` to resource descriptions.
+
+No Pulumi here; ``components/`` wraps each description in exactly one Pulumi resource. Names come from
+a :class:`~vigil.plan.types.Namer` (``components.naming.Naming``), so there is one naming module.
+
+Example::
+
+    >>> from components.naming import Naming  # doctest: +SKIP
+    >>> plan = plan_project(project, Naming.for_project(project), account_id="123456789012")  # doctest: +SKIP
+    >>> len(plan.alarms.metric_alarms)  # doctest: +SKIP
+    42
+"""
+
+from __future__ import annotations
+
+from vigil.plan.errors import PlanError
+from vigil.plan.project import plan_project, stack_context
+from vigil.plan.types import (
+    ActionsPlan,
+    AgentConfigPlan,
+    AlarmsPlan,
+    CompositeAlarmPlan,
+    DashboardPlan,
+    KmsKeyPlan,
+    LogGroupPlan,
+    MetricAlarmPlan,
+    MetricFilterPlan,
+    MetricQueryPlan,
+    MetricStatPlan,
+    Namer,
+    NamespacePlan,
+    QueryDefinitionPlan,
+    RoutingPlan,
+    StackContext,
+    StackPlan,
+    SubscriptionPlan,
+    TopicPlan,
+)
+
+__all__ = [
+    "ActionsPlan",
+    "AgentConfigPlan",
+    "AlarmsPlan",
+    "CompositeAlarmPlan",
+    "DashboardPlan",
+    "KmsKeyPlan",
+    "LogGroupPlan",
+    "MetricAlarmPlan",
+    "MetricFilterPlan",
+    "MetricQueryPlan",
+    "MetricStatPlan",
+    "Namer",
+    "NamespacePlan",
+    "PlanError",
+    "QueryDefinitionPlan",
+    "RoutingPlan",
+    "StackContext",
+    "StackPlan",
+    "SubscriptionPlan",
+    "TopicPlan",
+    "plan_project",
+    "stack_context",
+]

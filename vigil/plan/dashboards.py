@@ -1,0 +1,172 @@
+"""Dashboard bodies: the typed widget models rendered to CloudWatch's dashboard body JSON.
+
+The body is deterministic (sorted keys, no spaces), laid out on the 24-column grid by
+:func:`vigil.plan.layout.layout`, and checked against CloudWatch's limits.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from vigil.plan.errors import PlanError
+from vigil.plan.layout import Box, layout
+from vigil.plan.types import DashboardPlan, Namer, StackContext
+from vigil.spec.models.common import render_template
+from vigil.spec.models.dashboards import (
+    AlarmStatusWidget,
+    DashboardSpec,
+    GaugeWidget,
+    LogQueryWidget,
+    MetricGraphWidget,
+    SingleValueWidget,
+    TextWidget,
+    Widget,
+    WidgetMetric,
+)
+from vigil.spec.models.project import Project
+from vigil.spec.slo import page_alarm_names
+
+MAX_WIDGETS = 500
+MAX_METRICS_PER_WIDGET = 100
+#: Size limit of a dashboard body (1 MB).
+MAX_BODY_BYTES = 1_000_000
+
+Json = dict[str, Any]
+
+
+def dashboard_url(region: str, name: str) -> str:
+    """The console URL of a dashboard.
+
+    >>> dashboard_url("eu-west-1", "overview")
+    'https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#dashboards:name=overview'
+    """
+    return f"https://{region}.console.aws.amazon.com/cloudwatch/home?region={region}#dashboards:name={name}"
+
+
+@dataclass(frozen=True)
+class _Renderer:
+    ctx: StackContext
+    names: Namer
+    project: Project
+    owner: str
+
+    def metric_line(self, m: WidgetMetric) -> list[Any]:
+        options: Json = {"label": m.label} if m.label else {}
+        if m.id:
+            options["id"] = m.id
+        if not m.visible:
+            options["visible"] = False
+        if m.expression is not None:
+            return [{"expression": m.expression, **options}]
+        options["stat"] = m.statistic
+        if m.period:
+            options["period"] = m.period
+        namespace, metric = m.namespace or "", m.metric or ""  # both set: WidgetMetric's validator
+        ns = self.project.namespaces.get(namespace)
+        service = ns.service if ns else ""
+        line: list[Any] = [namespace, metric]
+        for key, value in sorted(m.dimensions.items()):
+            line += [
+                key,
+                render_template(value, environment=self.ctx.environment, service=service, stack=self.ctx.stack),
+            ]
+        return [*line, options]
+
+    def metric(self, w: MetricGraphWidget | SingleValueWidget | GaugeWidget) -> Json:
+        if len(w.metrics) > MAX_METRICS_PER_WIDGET:
+            raise PlanError(
+                f"dashboard {self.owner!r}: widget {w.title!r} has {len(w.metrics)} metrics, "
+                f"CloudWatch allows {MAX_METRICS_PER_WIDGET}"
+            )
+        props: Json = {
+            "metrics": [self.metric_line(m) for m in w.metrics],
+            "region": self.ctx.region,
+            "title": w.title,
+            "period": w.period,
+        }
+        if isinstance(w, MetricGraphWidget):
+            props.update(view=w.view, stacked=w.stacked)
+            if w.y_min is not None:
+                props["yAxis"] = {"left": {"min": w.y_min}}
+        elif isinstance(w, SingleValueWidget):
+            props.update(view="singleValue", sparkline=w.sparkline)
+        else:
+            props.update(view="gauge", yAxis={"left": {"min": w.min, "max": w.max}})
+        return {"type": "metric", "properties": props}
+
+    def alarm(self, w: AlarmStatusWidget) -> Json:
+        enabled_alarms, enabled_slos = self.project.enabled_alarms(), self.project.enabled_slos()
+        names: list[str] = []
+        for name in w.alarms:
+            if name in enabled_slos:
+                names += page_alarm_names(name, enabled_slos[name])
+            elif name in enabled_alarms:
+                names.append(name)
+        if not names:
+            return self.text(TextWidget(type="text", markdown=f"**{w.title}**: every alarm is disabled in this stack"))
+        prefix = f"arn:aws:cloudwatch:{self.ctx.region}:{self.ctx.account_id}:alarm:"
+        arns = [prefix + self.names.alarm_name(n) for n in dict.fromkeys(names)]
+        return {"type": "alarm", "properties": {"alarms": arns, "title": w.title}}
+
+    def log(self, w: LogQueryWidget) -> Json:
+        sources: list[str] = []
+        for namespace in w.namespaces:
+            ns = self.project.namespaces.get(namespace)
+            if ns is None or ns.log_group is None:
+                raise PlanError(
+                    f"dashboard {self.owner!r}: widget {w.title!r}: namespace {namespace!r} has no log group"
+                )
+            sources.append(f"SOURCE '{ns.log_group.name}'")
+        query = " | ".join([*sources, w.query.strip()])
+        return {
+            "type": "log",
+            "properties": {"query": query, "region": self.ctx.region, "title": w.title, "view": w.view},
+        }
+
+    def text(self, w: TextWidget) -> Json:
+        return {"type": "text", "properties": {"markdown": w.markdown}}
+
+    def widget(self, w: Widget, box: Box) -> Json:
+        body: Json
+        if isinstance(w, MetricGraphWidget | SingleValueWidget | GaugeWidget):
+            body = self.metric(w)
+        elif isinstance(w, AlarmStatusWidget):
+            body = self.alarm(w)
+        elif isinstance(w, LogQueryWidget):
+            body = self.log(w)
+        else:
+            body = self.text(w)
+        return {**body, "x": box.x, "y": box.y, "width": box.width, "height": box.height}
+
+
+def render_body(ctx: StackContext, names: Namer, project: Project, name: str, spec: DashboardSpec) -> str:
+    """The dashboard body JSON of one dashboard spec."""
+    if len(spec.widgets) > MAX_WIDGETS:
+        raise PlanError(f"dashboard {name!r} has {len(spec.widgets)} widgets, CloudWatch allows {MAX_WIDGETS}")
+    renderer = _Renderer(ctx, names, project, name)
+    boxes = layout(list(spec.widgets))
+    body = {
+        "start": spec.start,
+        "periodOverride": spec.period_override,
+        "widgets": [renderer.widget(w, box) for w, box in zip(spec.widgets, boxes, strict=True)],
+    }
+    text = json.dumps(body, sort_keys=True, separators=(",", ":"))
+    if len(text.encode()) > MAX_BODY_BYTES:
+        raise PlanError(f"dashboard {name!r}: body is {len(text.encode())} bytes, CloudWatch allows {MAX_BODY_BYTES}")
+    return text
+
+
+def plan_dashboards(ctx: StackContext, names: Namer, project: Project) -> tuple[DashboardPlan, ...]:
+    """One dashboard plan per dashboard spec, sorted by name.
+
+    >>> [d.url for d in plan_dashboards(ctx, Naming("dev"), project)][:1]  # doctest: +SKIP
+    ['https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#dashboards:name=overview']
+    """
+    plans = []
+    for spec_name, spec in sorted(project.dashboards.items()):
+        name = names.dashboard_name(spec_name)
+        body = render_body(ctx, names, project, spec_name, spec)
+        plans.append(DashboardPlan(spec_name, name, body, len(spec.widgets), dashboard_url(ctx.region, name)))
+    return tuple(plans)

@@ -1,0 +1,121 @@
+"""Policy documents (IAM, KMS key, SNS topic) as deterministic JSON.
+
+>>> import json
+>>> doc = json.loads(app_policy("arn:aws:logs:us-east-1:123456789012:log-group:/vigil/api", "Vigil/API"))
+>>> doc["Statement"][1]["Condition"]
+{'StringEquals': {'cloudwatch:namespace': 'Vigil/API'}}
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+VERSION = "2012-10-17"
+
+
+def dump(document: object) -> str:
+    """Deterministic JSON (sorted keys, no spaces) for policies and bodies."""
+    return json.dumps(document, sort_keys=True, separators=(",", ":"))
+
+
+def _root_admin(account_id: str) -> dict[str, Any]:
+    return {
+        "Sid": "AccountAdministers",
+        "Effect": "Allow",
+        "Principal": {"AWS": f"arn:aws:iam::{account_id}:root"},
+        "Action": "kms:*",
+        "Resource": "*",
+    }
+
+
+def logs_key_policy(*, account_id: str, region: str, log_group_arn: str) -> str:
+    """Key policy letting CloudWatch Logs use the key for exactly one log group."""
+    return dump(
+        {
+            "Version": VERSION,
+            "Statement": [
+                _root_admin(account_id),
+                {
+                    "Sid": "CloudWatchLogsUse",
+                    "Effect": "Allow",
+                    "Principal": {"Service": f"logs.{region}.amazonaws.com"},
+                    "Action": [
+                        "kms:Decrypt*",
+                        "kms:Describe*",
+                        "kms:Encrypt*",
+                        "kms:GenerateDataKey*",
+                        "kms:ReEncrypt*",
+                    ],
+                    "Resource": "*",
+                    "Condition": {"ArnEquals": {"kms:EncryptionContext:aws:logs:arn": log_group_arn}},
+                },
+            ],
+        }
+    )
+
+
+def alarms_key_policy(*, account_id: str) -> str:
+    """Key policy for the alarm topics: CloudWatch may decrypt and generate data keys to publish."""
+    return dump(
+        {
+            "Version": VERSION,
+            "Statement": [
+                _root_admin(account_id),
+                {
+                    "Sid": "CloudWatchAlarmsPublish",
+                    "Effect": "Allow",
+                    "Principal": {"Service": "cloudwatch.amazonaws.com"},
+                    "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
+                    "Resource": "*",
+                    "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
+                },
+            ],
+        }
+    )
+
+
+def topic_policy(*, topic_arn: str, account_id: str, region: str) -> str:
+    """Only CloudWatch alarms of this account and region may publish to the topic."""
+    return dump(
+        {
+            "Version": VERSION,
+            "Statement": [
+                {
+                    "Sid": "CloudWatchAlarmsOfThisAccount",
+                    "Effect": "Allow",
+                    "Principal": {"Service": "cloudwatch.amazonaws.com"},
+                    "Action": "sns:Publish",
+                    "Resource": topic_arn,
+                    "Condition": {
+                        "StringEquals": {"aws:SourceAccount": account_id},
+                        "ArnLike": {"aws:SourceArn": f"arn:aws:cloudwatch:{region}:{account_id}:alarm:*"},
+                    },
+                }
+            ],
+        }
+    )
+
+
+def app_policy(log_group_arn: str | None, namespace: str) -> str:
+    """What the application needs: write its log group, put metrics into its own namespace only."""
+    statements: list[dict[str, Any]] = []
+    if log_group_arn is not None:
+        statements.append(
+            {
+                "Sid": "WriteOwnLogGroup",
+                "Effect": "Allow",
+                "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+                "Resource": [log_group_arn, f"{log_group_arn}:*"],
+            }
+        )
+    statements.append(
+        {
+            "Sid": "PutOwnNamespaceMetrics",
+            "Effect": "Allow",
+            "Action": "cloudwatch:PutMetricData",
+            "Resource": "*",
+            "Condition": {"StringEquals": {"cloudwatch:namespace": namespace}},
+        }
+    )
+    return dump({"Version": VERSION, "Statement": statements})

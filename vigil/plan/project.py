@@ -1,0 +1,43 @@
+"""The whole plan of a stack: namespaces, routing, alarms, dashboards."""
+
+from __future__ import annotations
+
+from vigil.plan.alarms import plan_alarms
+from vigil.plan.dashboards import plan_dashboards
+from vigil.plan.logs import plan_namespace
+from vigil.plan.routing import plan_routing
+from vigil.plan.types import Namer, StackContext, StackPlan
+from vigil.spec.models.project import Project
+
+
+def stack_context(project: Project, account_id: str, stack: str | None = None) -> StackContext:
+    """The context of a loaded project: stack name, environment, region, account, runbook base URL."""
+    spec = project.stack
+    return StackContext(
+        stack=stack or (spec.name if spec else project.environment),
+        environment=project.environment,
+        region=spec.region if spec else "us-east-1",
+        account_id=account_id,
+        runbook_base_url=spec.runbook_base_url if spec else None,
+    )
+
+
+def plan_project(project: Project, names: Namer, account_id: str) -> StackPlan:
+    """Turn a validated project into the plain description of every resource of its stack.
+
+    Example::
+
+        >>> from components.naming import Naming  # doctest: +SKIP
+        >>> project = load_project(".", stack="dev").project  # doctest: +SKIP
+        >>> plan = plan_project(project, Naming.for_project(project), "123456789012")  # doctest: +SKIP
+        >>> [t.name for t in plan.routing.topics]  # doctest: +SKIP
+        ['vigil-dev-p1', 'vigil-dev-p2', 'vigil-dev-p3', 'vigil-dev-p4']
+    """
+    ctx = stack_context(project, account_id)
+    namespaces = tuple(
+        plan_namespace(ctx, names, spec, project.stack) for _, spec in sorted(project.namespaces.items())
+    )
+    routing = plan_routing(ctx, names, project.routing)
+    alarms = plan_alarms(ctx, names, project, routing)
+    dashboards = plan_dashboards(ctx, names, project)
+    return StackPlan(ctx, namespaces, routing, alarms, dashboards)

@@ -1,0 +1,67 @@
+"""Composite alarm rules -> CloudWatch ``AlarmRule`` strings.
+
+An alarm name stands for ``ALARM("name")``; an SLO name for the OR of its page-tier burn-rate alarms.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from vigil.plan.errors import PlanError
+from vigil.spec.models.alarms import AlarmState, AllOf, AnyOf, NotRule, Rule
+
+#: CloudWatch's limit on the length of an AlarmRule.
+MAX_RULE_LENGTH = 10240
+
+
+def render_rule(
+    rule: Rule,
+    *,
+    alarm_names: Mapping[str, str],
+    slo_alarms: Mapping[str, tuple[str, ...]],
+    owner: str,
+) -> tuple[str, tuple[str, ...]]:
+    """The rule string and the (physical) alarm names it references, in first-use order.
+
+    ``alarm_names`` maps enabled spec names to physical names; ``slo_alarms`` maps SLO names to the
+    physical names of their page alarms. ``owner`` names the composite alarm in error messages.
+
+    >>> from vigil.spec.models.alarms import AnyOf
+    >>> rule = AnyOf(any=("worker-down", "api-availability"))
+    >>> render_rule(rule, alarm_names={"worker-down": "worker-down"},
+    ...             slo_alarms={"api-availability": ("a-5m", "a-30m")}, owner="platform-down")[0]
+    '(ALARM("worker-down") OR (ALARM("a-5m") OR ALARM("a-30m")))'
+    """
+    children: list[str] = []
+
+    def state(name: str, value: str) -> str:
+        if name in slo_alarms:
+            refs = slo_alarms[name]
+            children.extend(refs)
+            return "(" + " OR ".join(f'{value}("{ref}")' for ref in refs) + ")"
+        if name not in alarm_names:
+            raise PlanError(
+                f"composite alarm {owner!r}: rule references {name!r}, which is not an enabled alarm or SLO"
+            )
+        children.append(alarm_names[name])
+        return f'{value}("{alarm_names[name]}")'
+
+    def render(node: Rule) -> str:
+        if isinstance(node, str):
+            return state(node, "ALARM")
+        if isinstance(node, AlarmState):
+            return state(node.alarm, node.state)
+        if isinstance(node, AllOf):
+            return "(" + " AND ".join(render(r) for r in node.all) + ")"
+        if isinstance(node, AnyOf):
+            return "(" + " OR ".join(render(r) for r in node.any) + ")"
+        if isinstance(node, NotRule):
+            return f"NOT {render(node.not_)}"
+        raise TypeError(f"unknown rule node: {node!r}")
+
+    text = render(rule)
+    if len(text) > MAX_RULE_LENGTH:
+        raise PlanError(
+            f"composite alarm {owner!r}: rule is {len(text)} characters, CloudWatch allows {MAX_RULE_LENGTH}"
+        )
+    return text, tuple(dict.fromkeys(children))

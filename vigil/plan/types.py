@@ -1,0 +1,282 @@
+"""Plain, typed descriptions of every resource a stack provisions (no Pulumi).
+
+The plan is what the components turn into Pulumi resources one to one. Every field is a plain value
+(``str``, ``int``, ``float``, tuples, mappings), so a plan can be compared, printed and golden-tested.
+Policy documents and dashboard bodies are already rendered to deterministic JSON strings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal, Protocol
+
+from vigil.spec.models.common import Severity
+
+
+class Namer(Protocol):
+    """Where physical resource names come from (implemented by ``components.naming.Naming``).
+
+    The plan never invents a name itself: the one naming module decides them all.
+    """
+
+    def topic_name(self, severity: Severity) -> str:
+        """SNS topic of one severity."""
+        ...
+
+    def alarm_name(self, spec_name: str) -> str:
+        """CloudWatch alarm name of an alarm (or SLO burn-rate alarm) spec name."""
+        ...
+
+    def dashboard_name(self, spec_name: str) -> str:
+        """CloudWatch dashboard name of a dashboard spec name."""
+        ...
+
+    def query_definition_name(self, service: str, query: str) -> str:
+        """Logs Insights query definition name (``/`` makes folders in the console)."""
+        ...
+
+    def metric_filter_name(self, service: str, filter_name: str) -> str:
+        """Metric filter name, unique within its log group."""
+        ...
+
+    def kms_alias(self, purpose: str) -> str:
+        """KMS alias (``alias/...``) of the key for one purpose (``alarms``, ``logs-api``)."""
+        ...
+
+    def agent_parameter_name(self, service: str) -> str:
+        """SSM parameter holding the CloudWatch agent config of one service."""
+        ...
+
+
+@dataclass(frozen=True)
+class StackContext:
+    """Where the plan is deployed: the values that appear inside ARNs, names and tags."""
+
+    stack: str
+    environment: str
+    region: str
+    account_id: str
+    runbook_base_url: str | None = None
+
+
+@dataclass(frozen=True)
+class KmsKeyPlan:
+    """A customer managed KMS key (rotation on) and its alias."""
+
+    alias: str
+    description: str
+    policy: str  # JSON
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class LogGroupPlan:
+    """A log group with retention and encryption (a new key, or an existing one by alias)."""
+
+    name: str
+    arn: str
+    retention_days: int
+    kms_key: KmsKeyPlan | None
+    existing_kms_alias: str | None
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class MetricFilterPlan:
+    """A metric filter turning matching log lines into a metric."""
+
+    name: str
+    log_group_name: str
+    pattern: str
+    metric_name: str
+    namespace: str
+    value: str
+    default_value: float | None
+    dimensions: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class QueryDefinitionPlan:
+    """A Logs Insights saved query."""
+
+    name: str
+    log_group_names: tuple[str, ...]
+    query_string: str
+
+
+@dataclass(frozen=True)
+class AgentConfigPlan:
+    """The CloudWatch agent config (JSON) of one service, stored in an SSM parameter."""
+
+    parameter_name: str
+    config: str  # JSON
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class NamespacePlan:
+    """Everything one metric namespace provisions, and the policy its application needs."""
+
+    namespace: str
+    service: str
+    log_group: LogGroupPlan | None
+    metric_filters: tuple[MetricFilterPlan, ...]
+    queries: tuple[QueryDefinitionPlan, ...]
+    app_policy: str  # IAM policy JSON
+    agent_config: AgentConfigPlan | None
+
+
+SubscriptionProtocol = Literal["https", "email", "sms"]
+
+
+@dataclass(frozen=True)
+class SubscriptionPlan:
+    """An SNS subscription whose endpoint is read from stack config (``vigil:<config_key>``).
+
+    ``endpoint_template`` has one ``{}`` for the config value (PagerDuty builds a URL from the key).
+    """
+
+    kind: str
+    protocol: SubscriptionProtocol
+    config_key: str
+    secret: bool
+    endpoint_template: str = "{}"
+    raw_message_delivery: bool = False
+
+
+@dataclass(frozen=True)
+class TopicPlan:
+    """One SNS topic per severity, its publish policy and subscriptions, and which alarm actions use it."""
+
+    severity: Severity
+    name: str
+    arn: str
+    policy: str  # JSON
+    subscriptions: tuple[SubscriptionPlan, ...]
+    alarm_actions: bool
+    ok_actions: bool
+    insufficient_data_actions: bool
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RoutingPlan:
+    """The alarm topics and the KMS key that encrypts them."""
+
+    kms_key: KmsKeyPlan
+    topics: tuple[TopicPlan, ...]
+
+    def topic(self, severity: Severity) -> TopicPlan | None:
+        """The topic of a severity, or None when the severity is not routed."""
+        return next((t for t in self.topics if t.severity == severity), None)
+
+
+@dataclass(frozen=True)
+class MetricStatPlan:
+    """One metric and statistic, as in a metric query's ``metric``."""
+
+    namespace: str
+    metric_name: str
+    dimensions: Mapping[str, str]
+    period: int
+    stat: str
+
+
+@dataclass(frozen=True)
+class MetricQueryPlan:
+    """One line of a metric math alarm: a metric (``metric``) or an ``expression``."""
+
+    id: str
+    return_data: bool
+    metric: MetricStatPlan | None = None
+    expression: str | None = None
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class ActionsPlan:
+    """Which of a severity topic's actions an alarm carries (``severity`` None: no actions)."""
+
+    severity: Severity | None
+    alarm: bool = False
+    ok: bool = False
+    insufficient_data: bool = False
+
+    @property
+    def any(self) -> bool:
+        """True when the alarm notifies anyone."""
+        return self.severity is not None and (self.alarm or self.ok or self.insufficient_data)
+
+
+NO_ACTIONS = ActionsPlan(severity=None)
+
+
+@dataclass(frozen=True)
+class MetricAlarmPlan:
+    """A CloudWatch metric alarm: one metric (``metric`` + statistic) or metric queries."""
+
+    name: str
+    kind: str  # static, math, anomaly, heartbeat, slo-window
+    severity: Severity
+    description: str
+    comparison_operator: str
+    evaluation_periods: int
+    datapoints_to_alarm: int | None
+    treat_missing_data: str
+    actions: ActionsPlan
+    threshold: float | None = None
+    threshold_metric_id: str | None = None
+    metric: MetricStatPlan | None = None
+    statistic: str | None = None
+    extended_statistic: str | None = None
+    metric_queries: tuple[MetricQueryPlan, ...] = ()
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CompositeAlarmPlan:
+    """A composite alarm over the states of ``children`` (alarm names)."""
+
+    name: str
+    kind: str  # composite, slo
+    severity: Severity
+    description: str
+    alarm_rule: str
+    children: tuple[str, ...]
+    actions: ActionsPlan
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class AlarmsPlan:
+    """All alarms: metric alarms first (composites depend on them)."""
+
+    metric_alarms: tuple[MetricAlarmPlan, ...]
+    composite_alarms: tuple[CompositeAlarmPlan, ...]
+
+    def names(self) -> tuple[str, ...]:
+        """Every alarm name, metric alarms first."""
+        return tuple(a.name for a in self.metric_alarms) + tuple(a.name for a in self.composite_alarms)
+
+
+@dataclass(frozen=True)
+class DashboardPlan:
+    """A dashboard with its rendered body."""
+
+    spec_name: str
+    name: str
+    body: str  # JSON
+    widget_count: int
+    url: str
+
+
+@dataclass(frozen=True)
+class StackPlan:
+    """The whole stack, in provisioning order."""
+
+    context: StackContext
+    namespaces: tuple[NamespacePlan, ...]
+    routing: RoutingPlan
+    alarms: AlarmsPlan
+    dashboards: tuple[DashboardPlan, ...]
