@@ -64,7 +64,7 @@ def test_an_slo_is_two_math_alarms_and_a_composite_per_window_pair(make_project:
     usd = _alarm_usd(project)
     pairs = expand_slo("api-availability", project.slos["api-availability"])
     assert len(pairs) == 4
-    expected = {}
+    expected: dict[str, float] = {}
     for pair in pairs:
         expected |= {pair.name: 0.50, pair.short_name: 0.20, pair.long_name: 0.20}
     assert usd == expected

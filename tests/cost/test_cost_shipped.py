@@ -1,0 +1,33 @@
+"""The shipped project: every provisioned alarm, dashboard and log group has a price under its own name."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from vigil.cost import estimate
+from vigil.spec import load_project
+from vigil.spec.slo import expand_slo
+
+REPO = Path(__file__).parents[2]
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_every_shipped_resource_is_priced_under_its_name(stack: str) -> None:
+    result = load_project(REPO, stack=stack)
+    assert result.ok, [str(e) for e in result.errors]
+    project = result.project
+    by_resource = estimate(project).by_resource()
+    expected = set(project.enabled_alarms()) | set(project.dashboards)
+    for name, slo in project.enabled_slos().items():
+        expected |= {n for pair in expand_slo(name, slo) for n in (pair.name, pair.short_name, pair.long_name)}
+    expected |= {ns.log_group.name for ns in project.namespaces.values() if ns.log_group}
+    assert expected <= set(by_resource)
+    disabled = set(project.alarms) - set(project.enabled_alarms())
+    assert not disabled & set(by_resource)
+
+
+def test_disabling_alarms_in_dev_makes_dev_alarms_cheaper_than_prod() -> None:
+    dev, prod = (estimate(load_project(REPO, stack=s).project) for s in ("dev", "prod"))
+    assert dev.totals["alarm"] < prod.totals["alarm"]
