@@ -41,7 +41,10 @@ def run(args: argparse.Namespace) -> int:
         return 2
     known = available_stacks(project)
     if args.stack is not None and args.stack not in known:
-        print(f"vigil check: no stack '{args.stack}' (stacks/Pulumi.{args.stack}.yaml); known: {', '.join(known) or 'none'}", file=sys.stderr)
+        print(
+            f"vigil check: no stack '{args.stack}' (stacks/Pulumi.{args.stack}.yaml); known: {', '.join(known) or 'none'}",
+            file=sys.stderr,
+        )
         return 2
     stacks: list[str | None] = [args.stack] if args.stack else (list(known) or [None])
     errors = collect(project, stacks)

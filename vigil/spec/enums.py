@@ -79,6 +79,10 @@ def unit_family(unit: str) -> str:
     return unit
 
 
+def _enum(model: Any, shape: str) -> list[str]:
+    return list(model.shape_for(shape).metadata["enum"])
+
+
 def extract_from_botocore() -> dict[str, Any]:
     """Read the enumerations from the installed botocore's service models."""
     import botocore.session
@@ -91,9 +95,9 @@ def extract_from_botocore() -> dict[str, Any]:
     return {
         "source": "botocore service models: cloudwatch (StandardUnit, Statistic, ComparisonOperator), "
         "logs (Days documentation)",
-        "units": list(cw.shape_for("StandardUnit").enum),
-        "statistics": list(cw.shape_for("Statistic").enum),
-        "comparison_operators": list(cw.shape_for("ComparisonOperator").enum),
+        "units": _enum(cw, "StandardUnit"),
+        "statistics": _enum(cw, "Statistic"),
+        "comparison_operators": _enum(cw, "ComparisonOperator"),
         "retention_days": days,
     }
 

@@ -73,7 +73,11 @@ def _validate(model: type[M], doc: YamlDocument, errors: list[SpecError]) -> M |
     if doc.data is None:
         return None
     if not isinstance(doc.data, dict):
-        errors.append(SpecError(doc.file, 1, "(file)", f"expected a mapping at the top of the file, got {type(doc.data).__name__}"))
+        errors.append(
+            SpecError(
+                doc.file, 1, "(file)", f"expected a mapping at the top of the file, got {type(doc.data).__name__}"
+            )
+        )
         return None
     if "version" not in doc.data:
         errors.append(SpecError(doc.file, 1, "version", "missing 'version: vigil/v1' (the spec format version)"))
@@ -90,23 +94,34 @@ class _Merger:
     def __init__(self, sources: Sources, errors: list[SpecError]) -> None:
         self.sources = sources
         self.errors = errors
+        self.first: dict[str, tuple[str, str, int]] = {}  # name -> kind, file, line of its first declaration
 
-    def add(self, kind: str, bucket: dict[str, Any], name: str, value: Any, doc: YamlDocument, path: tuple[Any, ...]) -> None:
-        shared = ("alarm", "slo")  # alarms and SLOs share one namespace of names
-        clash = next((k for k in (shared if kind in shared else (kind,)) if self.sources.where(k, name)), None)
-        if clash is not None:
-            first_file, first_path = self.sources.where(clash, name) or ("?", ())
-            first_line = self.sources.documents[first_file].line_of(first_path)
+    def add(
+        self,
+        kind: str,
+        bucket: dict[str, Any],
+        name: str,
+        value: Any,
+        doc: YamlDocument,
+        path: tuple[Any, ...],
+        at: tuple[Any, ...] | None = None,
+    ) -> None:
+        """Register ``name`` declared at ``path`` (a duplicate is reported at ``at``, default ``path``)."""
+        group = "alarm" if kind in ("alarm", "slo") else kind  # alarms and SLOs share one set of names
+        where = path if at is None else at
+        first = self.first.get(f"{group}/{name}")
+        if first is not None:
             self.errors.append(
                 SpecError(
                     doc.file,
-                    doc.line_of(path),
-                    field_name(path),
-                    f"duplicate {kind} name '{name}': already declared as {clash} at {first_file}:{first_line}; "
+                    doc.line_of(where),
+                    field_name(where),
+                    f"duplicate {kind} name '{name}': already declared as {first[0]} at {first[1]}:{first[2]}; "
                     "names must be unique across all files",
                 )
             )
             return
+        self.first[f"{group}/{name}"] = (kind, doc.file, doc.line_of(where))
         self.sources.add(kind, name, doc, path)
         bucket[name] = value
 
@@ -115,22 +130,32 @@ def _load_namespaces(root: Path, rel: Callable[[Path], str], merge: _Merger, out
     for path in _spec_files(root, "metrics"):
         doc = load_yaml(path, rel(path))
         spec = _validate(MetricNamespaceSpec, doc, merge.errors)
-        if spec is not None:
-            merge.add("namespace", out, spec.namespace, spec, doc, ("namespace",))
+        if spec is None:
+            merge.sources.broken.add("namespace")
+        else:
+            merge.add("namespace", out, spec.namespace, spec, doc, (), at=("namespace",))
 
 
 def _load_alarms(
-    root: Path, rel: Callable[[Path], str], merge: _Merger, alarms: dict[str, Any], slos: dict[str, Any], routing: dict[Any, Any]
+    root: Path,
+    rel: Callable[[Path], str],
+    merge: _Merger,
+    alarms: dict[str, Any],
+    slos: dict[str, Any],
+    routing: dict[Any, Any],
 ) -> None:
     for path in _spec_files(root, "alarms"):
         doc = load_yaml(path, rel(path))
         if path.name == ROUTING_FILE:
             routes = _validate(RoutingFile, doc, merge.errors)
+            if routes is None:
+                merge.sources.broken.add("route")
             for severity, route in (routes.routing if routes else {}).items():
                 merge.add("route", routing, severity.value, route, doc, ("routing", severity.value))
             continue
         spec = _validate(AlarmFile, doc, merge.errors)
         if spec is None:
+            merge.sources.broken.add("alarm")
             continue
         for name, alarm in spec.alarms.items():
             merge.add("alarm", alarms, name, alarm, doc, ("alarms", name))
@@ -146,7 +171,9 @@ def _load_dashboards(root: Path, rel: Callable[[Path], str], merge: _Merger, out
             merge.add("dashboard", out, name, dashboard, doc, ("dashboards", name))
 
 
-def _load_stack(root: Path, rel: Callable[[Path], str], stack: str, sources: Sources, errors: list[SpecError]) -> StackSpec | None:
+def _load_stack(
+    root: Path, rel: Callable[[Path], str], stack: str, sources: Sources, errors: list[SpecError]
+) -> StackSpec | None:
     path = root / "stacks" / f"Pulumi.{stack}.yaml"
     if not path.is_file():
         known = available_stacks(root)

@@ -78,6 +78,12 @@ def allowed_keys(root: type[BaseModel], loc: tuple[str | int, ...]) -> list[str]
     return names
 
 
+def _has(container: Any, element: str | int) -> bool:
+    if isinstance(container, dict):
+        return element in container
+    return isinstance(container, list) and isinstance(element, int) and 0 <= element < len(container)
+
+
 def _data_path(data: Any, loc: tuple[str | int, ...], missing: bool) -> tuple[PathKey, bool]:
     """The path in the YAML data that a pydantic location points to; True if it ends on a dict key."""
     path: list[str | int] = []
@@ -86,10 +92,7 @@ def _data_path(data: Any, loc: tuple[str | int, ...], missing: bool) -> tuple[Pa
         last = index == len(loc) - 1
         if element == "[key]":
             return tuple(path), True
-        if isinstance(current, dict) and element in current:
-            path.append(element)
-            current = current[element]
-        elif isinstance(current, list) and isinstance(element, int) and 0 <= element < len(current):
+        if _has(current, element):
             path.append(element)
             current = current[element]
         elif last and missing:
@@ -111,9 +114,9 @@ def _message(err: ErrorDetails, root: type[BaseModel], path: PathKey, is_key: bo
     if kind == "missing":
         return f"missing required field '{loc[-1]}'"
     if kind == "union_tag_invalid":
-        expected = [t.strip(" '") for t in str(ctx.get("expected_tags", "")).split(",")]
+        tags = [t.strip(" '") for t in str(ctx.get("expected_tags", "")).split(",")]
         tag = str(ctx.get("tag", ""))
-        return f"unknown {ctx.get('discriminator', 'kind').strip(chr(39))} '{tag}'{did_you_mean(tag, expected)}; expected one of: {', '.join(expected)}"
+        return f"unknown {ctx.get('discriminator', 'kind').strip(chr(39))} '{tag}'{did_you_mean(tag, tags)}; expected one of: {', '.join(tags)}"
     if kind == "union_tag_not_found":
         return f"missing '{str(ctx.get('discriminator', 'kind')).strip(chr(39))}' (it selects the type of this entry)"
     if kind == "string_pattern_mismatch":
@@ -127,7 +130,7 @@ def _message(err: ErrorDetails, root: type[BaseModel], path: PathKey, is_key: bo
     message = err["msg"]
     if message.startswith("Value error, "):
         message = message[len("Value error, ") :]
-    return f"{message} (got {value!r})" if kind.endswith("_type") or kind.endswith("_parsing") else message
+    return f"{message} (got {value!r})" if kind.endswith(("_type", "_parsing")) else message
 
 
 def translate(exc: ValidationError, root: type[BaseModel], doc: YamlDocument, prefix: PathKey = ()) -> list[SpecError]:
@@ -137,8 +140,12 @@ def translate(exc: ValidationError, root: type[BaseModel], doc: YamlDocument, pr
         data = data[part]
     seen: set[tuple[int, str, str]] = set()
     out: list[SpecError] = []
-    for err in exc.errors(include_url=False):
+    details = exc.errors(include_url=False)
+    deeper = [tuple(e["loc"]) for e in details]
+    for err in details:
         loc = tuple(err["loc"])
+        if err["type"] == "too_short" and any(len(o) > len(loc) and o[: len(loc)] == loc for o in deeper):
+            continue  # a container reported empty only because its invalid items were dropped
         sub_path, is_key = _data_path(data, loc, missing=err["type"] == "missing")
         path = (*prefix, *sub_path)
         message = _message(err, root, path, is_key)

@@ -22,7 +22,10 @@ def _override_alarm(name: str, target: Any, override: AlarmOverride, error: Any)
     if isinstance(target, SloSpec):
         bad = sorted(set(changes) - _SLO_FIELDS)
         if bad:
-            error(("overrides", "alarms", name, bad[0]), f"'{bad[0]}' cannot be overridden on SLO '{name}'; an SLO takes: objective, enabled")
+            error(
+                ("overrides", "alarms", name, bad[0]),
+                f"'{bad[0]}' cannot be overridden on SLO '{name}'; an SLO takes: objective, enabled",
+            )
             return target
     else:
         fields = type(target).model_fields
@@ -72,7 +75,10 @@ def apply_overrides(project: Project, sources: Any, errors: list[SpecError]) -> 
         namespaces = {k: _retention(ns, stack.retention_days) for k, ns in namespaces.items()}
     for namespace, days in stack.overrides.retention.items():
         if namespace not in namespaces:
-            error(("overrides", "retention", namespace), f"retention override for unknown namespace '{namespace}'{did_you_mean(namespace, namespaces)}")
+            error(
+                ("overrides", "retention", namespace),
+                f"retention override for unknown namespace '{namespace}'{did_you_mean(namespace, namespaces)}",
+            )
             continue
         namespaces[namespace] = _retention(namespaces[namespace], days)
     return project.model_copy(update={"alarms": alarms, "slos": slos, "namespaces": namespaces})

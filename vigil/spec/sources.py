@@ -20,6 +20,8 @@ class Sources:
     declared: dict[tuple[str, str], tuple[str, PathKey]] = field(default_factory=dict)
     #: Stack files map model paths (``budget_usd``) to file paths (``config``, ``vigil:budget_usd``).
     stack_paths: dict[str, PathKey] = field(default_factory=dict)
+    #: Kinds with a file that failed to load: references to them are not reported as unknown (no cascades).
+    broken: set[str] = field(default_factory=set)
 
     def add(self, kind: str, name: str, doc: YamlDocument, path: PathKey) -> None:
         """Record that ``doc`` declares ``name`` of ``kind`` at ``path``."""

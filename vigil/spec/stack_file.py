@@ -59,11 +59,20 @@ def read_stack(doc: YamlDocument, name: str, sources: Sources, errors: list[Spec
     for key in doc.data:
         if key not in PULUMI_TOP_LEVEL:
             errors.append(
-                SpecError(doc.file, doc.line_of((key,)), str(key), f"unknown top-level key '{key}'; Vigil settings go under 'config:' as 'vigil:<key>'")
+                SpecError(
+                    doc.file,
+                    doc.line_of((key,)),
+                    str(key),
+                    f"unknown top-level key '{key}'; Vigil settings go under 'config:' as 'vigil:<key>'",
+                )
             )
     config = doc.data.get("config") or {}
     if not isinstance(config, dict):
-        errors.append(SpecError(doc.file, doc.line_of(("config",)), "config", "'config' must be a mapping of 'namespace:key' entries"))
+        errors.append(
+            SpecError(
+                doc.file, doc.line_of(("config",)), "config", "'config' must be a mapping of 'namespace:key' entries"
+            )
+        )
         return None
     data, view, paths = _split_config(config, doc)
     sources.add("stack", name, doc, ("config",))
@@ -71,17 +80,20 @@ def read_stack(doc: YamlDocument, name: str, sources: Sources, errors: list[Spec
     try:
         return StackSpec.model_validate({"name": name, **data})
     except ValidationError as exc:
+        config_line = doc.line_of(("config",))
         for err in translate(exc, StackSpec, view):
-            errors.append(_to_file_field(err, data, paths))
+            errors.append(_to_file_field(err, paths, config_line))
         return None
 
 
-def _to_file_field(err: SpecError, data: dict[str, Any], paths: dict[str, PathKey]) -> SpecError:
+def _to_file_field(err: SpecError, paths: dict[str, PathKey], config_line: int) -> SpecError:
     head, _, rest = err.field.partition(".")
     if head in ("values", "provider"):
         head, _, rest = rest.partition(".")
     elif head not in paths and head in _TYPED:  # a missing required field
-        return SpecError(err.file, 1, f"config.vigil:{head}", f"{err.message}: add 'vigil:{head}: ...' under 'config:'")
+        return SpecError(
+            err.file, config_line, f"config.vigil:{head}", f"{err.message}: add 'vigil:{head}: ...' under 'config:'"
+        )
     file_path = paths.get(head)
     field = ".".join(str(p) for p in file_path) if file_path else head
     return SpecError(err.file, err.line, field + (f".{rest}" if rest else ""), err.message, err.severity)

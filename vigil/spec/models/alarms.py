@@ -142,7 +142,7 @@ class NotRule(Spec):
 def _rule_tag(value: object) -> str | None:
     if isinstance(value, str):
         return "name"
-    if isinstance(value, dict) and len(value) == 1 or isinstance(value, dict) and "alarm" in value:
+    if (isinstance(value, dict) and len(value) == 1) or (isinstance(value, dict) and "alarm" in value):
         for tag in ("all", "any", "not", "alarm"):
             if tag in value:
                 return tag

@@ -7,8 +7,8 @@ from typing import Any
 from vigil.spec import enums
 from vigil.spec.errors import did_you_mean
 from vigil.spec.models import (
-    AllOf,
     AlarmState,
+    AllOf,
     AnomalyAlarm,
     AnyOf,
     CompositeAlarm,
@@ -27,11 +27,15 @@ DAY = 86_400
 WEEK = 7 * DAY
 
 
-def check_period(ctx: Context, where: Where, period: int, evaluation: int, datapoints: int | None, high_res: bool) -> None:
+def check_period(
+    ctx: Context, where: Where, period: int, evaluation: int, datapoints: int | None, high_res: bool
+) -> None:
     """CloudWatch's period, evaluation-range and datapoint rules for one alarm."""
     kind, name, fields = where
     if period not in (10, 20, 30) and period % 60:
-        ctx.report((kind, name, (*fields, "period")), f"period {period} s is invalid: use 10, 20, 30 or a multiple of 60")
+        ctx.report(
+            (kind, name, (*fields, "period")), f"period {period} s is invalid: use 10, 20, 30 or a multiple of 60"
+        )
     elif period < 60 and not high_res:
         ctx.report(
             (kind, name, (*fields, "period")),
@@ -45,7 +49,10 @@ def check_period(ctx: Context, where: Where, period: int, evaluation: int, datap
             f"({'1 day for periods under 1 hour' if limit == DAY else '7 days'})",
         )
     if datapoints is not None and datapoints > evaluation:
-        ctx.report((kind, name, (*fields, "datapoints_to_alarm")), f"datapoints_to_alarm ({datapoints}) exceeds evaluation_periods ({evaluation})")
+        ctx.report(
+            (kind, name, (*fields, "datapoints_to_alarm")),
+            f"datapoints_to_alarm ({datapoints}) exceeds evaluation_periods ({evaluation})",
+        )
 
 
 def _ref(ctx: Context, where: Where, ref: MetricRef) -> MetricSpec | None:
@@ -58,11 +65,19 @@ def _static(ctx: Context, name: str, alarm: StaticAlarm) -> None:
         return
     unit = alarm.unit or metric.unit
     if alarm.unit is not None and enums.unit_family(alarm.unit) != enums.unit_family(metric.unit):
-        ctx.report(("alarm", name, ("unit",)), f"threshold unit {alarm.unit} is not compatible with the metric's unit {metric.unit}")
+        ctx.report(
+            ("alarm", name, ("unit",)),
+            f"threshold unit {alarm.unit} is not compatible with the metric's unit {metric.unit}",
+        )
     if unit == "Percent" and not 0 <= alarm.threshold <= 100 and alarm.metric.statistic != "SampleCount":
-        ctx.report(("alarm", name, ("threshold",)), f"threshold {alarm.threshold} is outside 0-100 for a Percent metric")
+        ctx.report(
+            ("alarm", name, ("threshold",)), f"threshold {alarm.threshold} is outside 0-100 for a Percent metric"
+        )
     if unit in ("Count", "Percent") and alarm.threshold < 0:
-        ctx.report(("alarm", name, ("threshold",)), f"a {unit} metric is never negative; threshold {alarm.threshold} always breaches or never does")
+        ctx.report(
+            ("alarm", name, ("threshold",)),
+            f"a {unit} metric is never negative; threshold {alarm.threshold} always breaches or never does",
+        )
 
 
 def _math(ctx: Context, name: str, alarm: MathAlarm) -> None:
@@ -70,7 +85,10 @@ def _math(ctx: Context, name: str, alarm: MathAlarm) -> None:
         _ref(ctx, ("alarm", name, ("metrics", ident)), ref)
     used = expression_ids(alarm.expression)
     for ident in sorted(used - set(alarm.metrics)):
-        ctx.report(("alarm", name, ("expression",)), f"expression uses '{ident}' but no metric has that id{did_you_mean(ident, alarm.metrics)}")
+        ctx.report(
+            ("alarm", name, ("expression",)),
+            f"expression uses '{ident}' but no metric has that id{did_you_mean(ident, alarm.metrics)}",
+        )
     for ident in sorted(set(alarm.metrics) - used):
         ctx.report(("alarm", name, ("metrics", ident)), f"metric id '{ident}' is not used in the expression", "warning")
 
@@ -78,7 +96,10 @@ def _math(ctx: Context, name: str, alarm: MathAlarm) -> None:
 def _comparison(ctx: Context, name: str, alarm: Any) -> None:
     op = alarm.comparison
     if op not in enums.comparison_operators():
-        ctx.report(("alarm", name, ("comparison",)), f"unknown comparison '{op}'{did_you_mean(op, enums.comparison_operators())}")
+        ctx.report(
+            ("alarm", name, ("comparison",)),
+            f"unknown comparison '{op}'{did_you_mean(op, enums.comparison_operators())}",
+        )
     elif "Upper" in op or "Lower" in op:
         ctx.report(("alarm", name, ("comparison",)), f"'{op}' only applies to anomaly detection alarms (kind: anomaly)")
 
@@ -93,8 +114,18 @@ def _metric_alarm(ctx: Context, name: str, alarm: Any) -> None:
     if isinstance(alarm, StaticAlarm | MathAlarm):
         _comparison(ctx, name, alarm)
     if isinstance(alarm, HeartbeatAlarm) and alarm.metric.statistic not in ("Sum", "SampleCount"):
-        ctx.report(("alarm", name, ("metric", "statistic")), f"a heartbeat counts datapoints: use Sum or SampleCount, not {alarm.metric.statistic}")
-    check_period(ctx, ("alarm", name, ()), alarm.period, alarm.evaluation_periods, alarm.datapoints_to_alarm, _high_res(ctx, alarm))
+        ctx.report(
+            ("alarm", name, ("metric", "statistic")),
+            f"a heartbeat counts datapoints: use Sum or SampleCount, not {alarm.metric.statistic}",
+        )
+    check_period(
+        ctx,
+        ("alarm", name, ()),
+        alarm.period,
+        alarm.evaluation_periods,
+        alarm.datapoints_to_alarm,
+        _high_res(ctx, alarm),
+    )
 
 
 def _high_res(ctx: Context, alarm: Any) -> bool:
@@ -131,13 +162,17 @@ def _composites(ctx: Context) -> None:
         graph[name] = set(refs)
         for ref in refs:
             target = ctx.project.alarms.get(ref) or ctx.project.slos.get(ref)
-            if ref not in known:
-                ctx.report(("alarm", name, ("rule",)), f"rule references unknown alarm '{ref}'{did_you_mean(ref, known)}")
+            if ref not in known and "alarm" not in ctx.sources.broken:
+                ctx.report(
+                    ("alarm", name, ("rule",)), f"rule references unknown alarm '{ref}'{did_you_mean(ref, known)}"
+                )
             elif target is not None and not target.enabled and alarm.enabled:
                 ctx.report(("alarm", name, ("rule",)), f"rule references '{ref}', which is disabled in this stack")
+    reported: set[frozenset[str]] = set()
     for start in graph:
         cycle = _find_cycle(graph, start)
-        if cycle:
+        if cycle and frozenset(cycle) not in reported:
+            reported.add(frozenset(cycle))
             ctx.report(("alarm", start, ("rule",)), f"composite rules form a cycle: {' -> '.join(cycle)}")
 
 
@@ -158,7 +193,9 @@ def _slos(ctx: Context) -> None:
         bad = _ref(ctx, ("slo", name, ("bad",)), slo.bad)
         total = _ref(ctx, ("slo", name, ("total",)), slo.total)
         if bad and total and bad.unit != total.unit:
-            ctx.report(("slo", name, ("bad",)), f"bad ({bad.unit}) and total ({total.unit}) must be counted in the same unit")
+            ctx.report(
+                ("slo", name, ("bad",)), f"bad ({bad.unit}) and total ({total.unit}) must be counted in the same unit"
+            )
         differs = sorted(k for k, v in slo.total.dimensions.items() if slo.bad.dimensions.get(k) != v)
         if differs:
             ctx.report(
@@ -172,9 +209,16 @@ def _slos(ctx: Context) -> None:
             for side in ("short", "long"):
                 seconds = getattr(window, side)
                 if seconds % 60 or seconds > WEEK:
-                    ctx.report(("slo", name, (field, i, side)), f"window of {seconds} s must be a multiple of 60 and at most 7 days")
-        if page_alarm_names(name, slo) == () and any(name in rule_names(a.rule) for a in ctx.project.alarms.values() if isinstance(a, CompositeAlarm)):
-            ctx.report(("slo", name, ("page_windows",)), "a composite rule references this SLO, but it has no page windows")
+                    ctx.report(
+                        ("slo", name, (field, i, side)),
+                        f"window of {seconds} s must be a multiple of 60 and at most 7 days",
+                    )
+        if page_alarm_names(name, slo) == () and any(
+            name in rule_names(a.rule) for a in ctx.project.alarms.values() if isinstance(a, CompositeAlarm)
+        ):
+            ctx.report(
+                ("slo", name, ("page_windows",)), "a composite rule references this SLO, but it has no page windows"
+            )
 
 
 def check_alarms(ctx: Context) -> None:

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import re
-
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from vigil.spec import enums
 from vigil.spec.errors import Level, SpecError, did_you_mean
 from vigil.spec.models import MetricRef, MetricSpec, Project
 from vigil.spec.models.common import render_template
 from vigil.spec.slo import expand_slo
 from vigil.spec.sources import Sources
-from vigil.spec import enums
 
 Where = tuple[str, str, tuple[Any, ...]]  # (kind, name, fields)
 
@@ -55,9 +54,14 @@ class Context:
         """Check a metric reference against the catalog; the metric's spec when it resolves."""
         kind, name, fields = where
         ns = self.project.namespaces.get(ref.namespace)
+        if ns is None and "namespace" in self.sources.broken:
+            return None  # its file failed to load and was reported already
         if ns is None:
             hint = did_you_mean(ref.namespace, self.project.namespaces)
-            self.report((kind, name, (*fields, "namespace")), f"unknown namespace '{ref.namespace}'{hint}; declare it in metrics/")
+            self.report(
+                (kind, name, (*fields, "namespace")),
+                f"unknown namespace '{ref.namespace}'{hint}; declare it in metrics/",
+            )
             return None
         metric = ns.metrics.get(ref.metric)
         if metric is None:
@@ -93,7 +97,10 @@ class Context:
             rendered = render_template(value, environment=env)
             known = declared[dim].values if dim in declared else ()
             if not rendered or len(rendered) > 1024:
-                self.report((kind, name, (*fields, "dimensions", dim)), f"dimension value must be 1-1024 characters, got {len(rendered)}")
+                self.report(
+                    (kind, name, (*fields, "dimensions", dim)),
+                    f"dimension value must be 1-1024 characters, got {len(rendered)}",
+                )
             elif known and rendered not in known:
                 hint = did_you_mean(rendered, known)
                 self.report(

@@ -18,15 +18,24 @@ def check_dashboards(ctx: Context) -> None:
     alarms = ctx.alarm_names()
     for name, dash in ctx.project.dashboards.items():
         if len(dash.widgets) > MAX_WIDGETS:
-            ctx.report(("dashboard", name, ("widgets",)), f"{len(dash.widgets)} widgets; a CloudWatch dashboard holds at most {MAX_WIDGETS}")
+            ctx.report(
+                ("dashboard", name, ("widgets",)),
+                f"{len(dash.widgets)} widgets; a CloudWatch dashboard holds at most {MAX_WIDGETS}",
+            )
         for index, widget in enumerate(dash.widgets):
             fields = ("widgets", index)
             if widget.x is not None and widget.x + widget.width > GRID_WIDTH:
-                ctx.report(("dashboard", name, (*fields, "x")), f"x + width = {widget.x + widget.width} overflows the {GRID_WIDTH}-column grid")
+                ctx.report(
+                    ("dashboard", name, (*fields, "x")),
+                    f"x + width = {widget.x + widget.width} overflows the {GRID_WIDTH}-column grid",
+                )
             if isinstance(widget, AlarmStatusWidget):
                 for i, alarm in enumerate(widget.alarms):
-                    if alarm not in alarms:
-                        ctx.report(("dashboard", name, (*fields, "alarms", i)), f"unknown alarm '{alarm}'{did_you_mean(alarm, alarms)}")
+                    if alarm not in alarms and "alarm" not in ctx.sources.broken:
+                        ctx.report(
+                            ("dashboard", name, (*fields, "alarms", i)),
+                            f"unknown alarm '{alarm}'{did_you_mean(alarm, alarms)}",
+                        )
             elif isinstance(widget, LogQueryWidget):
                 _log_query(ctx, name, fields, widget)
             elif not isinstance(widget, TextWidget):
@@ -38,7 +47,10 @@ def _log_query(ctx: Context, name: str, fields: tuple[str | int, ...], widget: L
         ns = ctx.project.namespaces.get(ns_name)
         if ns is None or ns.log_group is None:
             hint = did_you_mean(ns_name, ctx.project.namespaces)
-            ctx.report(("dashboard", name, (*fields, "namespaces", i)), f"'{ns_name}' is not a namespace with a log group{hint}")
+            ctx.report(
+                ("dashboard", name, (*fields, "namespaces", i)),
+                f"'{ns_name}' is not a namespace with a log group{hint}",
+            )
 
 
 def _metrics(ctx: Context, name: str, dash: DashboardSpec, index: int) -> None:
@@ -47,12 +59,22 @@ def _metrics(ctx: Context, name: str, dash: DashboardSpec, index: int) -> None:
     limit = MAX_METRICS_PER_WIDGET if widget.type == "graph" else MAX_METRICS_PER_SINGLE_VALUE
     fields: tuple[str | int, ...] = ("widgets", index, "metrics")
     if len(metrics) > limit:
-        ctx.report(("dashboard", name, fields), f"{len(metrics)} metrics in one {widget.type} widget; the limit is {limit}")
+        ctx.report(
+            ("dashboard", name, fields), f"{len(metrics)} metrics in one {widget.type} widget; the limit is {limit}"
+        )
     ids = {m.id for m in metrics if m.id}
     for i, entry in enumerate(metrics):
         if entry.expression is not None:
             for ident in sorted(expression_ids(entry.expression) - ids):
-                ctx.report(("dashboard", name, (*fields, i, "expression")), f"expression uses '{ident}' but no metric in this widget has that id")
+                ctx.report(
+                    ("dashboard", name, (*fields, i, "expression")),
+                    f"expression uses '{ident}' but no metric in this widget has that id",
+                )
             continue
-        ref = MetricRef(namespace=entry.namespace or "", metric=entry.metric or "", dimensions=entry.dimensions, statistic=entry.statistic)
+        ref = MetricRef(
+            namespace=entry.namespace or "",
+            metric=entry.metric or "",
+            dimensions=entry.dimensions,
+            statistic=entry.statistic,
+        )
         ctx.metric_ref(("dashboard", name, (*fields, i)), ref)

@@ -18,7 +18,9 @@ def check_namespaces(ctx: Context) -> None:
     """Every namespace of the project."""
     for key, ns in ctx.project.namespaces.items():
         if ns.namespace.startswith("AWS/"):
-            ctx.report(("namespace", key, ("namespace",)), "namespaces starting with 'AWS/' are reserved for AWS services")
+            ctx.report(
+                ("namespace", key, ("namespace",)), "namespaces starting with 'AWS/' are reserved for AWS services"
+            )
         _dimension_sets(ctx, key, ns)
         _metrics(ctx, key, ns)
         _log_group(ctx, key, ns)
@@ -28,7 +30,9 @@ def _dimension_sets(ctx: Context, key: str, ns: MetricNamespaceSpec) -> None:
     for set_name, dims in ns.dimension_sets.items():
         where = ("namespace", key, ("dimension_sets", set_name))
         if len(dims) > EMF_MAX_DIMENSIONS:
-            ctx.report(where, f"{len(dims)} dimensions in one set; EMF and CloudWatch allow at most {EMF_MAX_DIMENSIONS}")
+            ctx.report(
+                where, f"{len(dims)} dimensions in one set; EMF and CloudWatch allow at most {EMF_MAX_DIMENSIONS}"
+            )
         for dup, count in Counter(dims).items():
             if count > 1:
                 ctx.report(where, f"dimension '{dup}' appears {count} times in the set")
@@ -49,7 +53,10 @@ def _metrics(ctx: Context, key: str, ns: MetricNamespaceSpec) -> None:
     for name, metric in ns.metrics.items():
         if metric.unit not in enums.units():
             hint = did_you_mean(metric.unit, enums.units())
-            ctx.report(("namespace", key, ("metrics", name, "unit")), f"unknown unit '{metric.unit}'{hint}; CloudWatch units: {', '.join(enums.units())}")
+            ctx.report(
+                ("namespace", key, ("metrics", name, "unit")),
+                f"unknown unit '{metric.unit}'{hint}; CloudWatch units: {', '.join(enums.units())}",
+            )
         for index, set_name in enumerate(metric.dimension_sets):
             per_set[set_name] += 1
             if set_name not in ns.dimension_sets:
@@ -74,18 +81,33 @@ def _log_group(ctx: Context, key: str, ns: MetricNamespaceSpec) -> None:
     if lg is None:
         return
     if lg.retention_days is None:
-        ctx.report(("namespace", key, ("log_group", "retention_days")), "every log group needs a retention (policy); logs kept forever cost forever")
+        ctx.report(
+            ("namespace", key, ("log_group", "retention_days")),
+            "every log group needs a retention (policy); logs kept forever cost forever",
+        )
     elif lg.retention_days not in enums.retention_days():
         allowed = ", ".join(str(d) for d in enums.retention_days())
-        ctx.report(("namespace", key, ("log_group", "retention_days")), f"{lg.retention_days} is not a CloudWatch Logs retention; allowed days: {allowed}")
+        ctx.report(
+            ("namespace", key, ("log_group", "retention_days")),
+            f"{lg.retention_days} is not a CloudWatch Logs retention; allowed days: {allowed}",
+        )
     for fname, mf in lg.metric_filters.items():
         where = ("namespace", key, ("log_group", "metric_filters", fname))
         if mf.metric not in ns.metrics:
             hint = did_you_mean(mf.metric, ns.metrics)
-            ctx.report((where[0], where[1], (*where[2], "metric")), f"filter metric '{mf.metric}' is not declared in {ns.namespace}{hint}")
+            ctx.report(
+                (where[0], where[1], (*where[2], "metric")),
+                f"filter metric '{mf.metric}' is not declared in {ns.namespace}{hint}",
+            )
         elif not any(set(s) == set(mf.dimensions) for s in ns.metric_dimension_sets(mf.metric)):
-            ctx.report((where[0], where[1], (*where[2], "dimensions")), f"filter dimensions [{', '.join(mf.dimensions)}] match no dimension set of {mf.metric}")
+            ctx.report(
+                (where[0], where[1], (*where[2], "dimensions")),
+                f"filter dimensions [{', '.join(mf.dimensions)}] match no dimension set of {mf.metric}",
+            )
         if len(mf.dimensions) > FILTER_MAX_DIMENSIONS:
-            ctx.report((where[0], where[1], (*where[2], "dimensions")), f"a metric filter takes at most {FILTER_MAX_DIMENSIONS} dimensions")
+            ctx.report(
+                (where[0], where[1], (*where[2], "dimensions")),
+                f"a metric filter takes at most {FILTER_MAX_DIMENSIONS} dimensions",
+            )
         if mf.pattern.count("{") != mf.pattern.count("}"):
             ctx.report((where[0], where[1], (*where[2], "pattern")), "unbalanced braces in the filter pattern")

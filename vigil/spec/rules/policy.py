@@ -11,7 +11,10 @@ def _runbook(ctx: Context, where: tuple[str, str, tuple[Any, ...]], runbook: str
     kind, name, _ = where
     if runbook is None:
         if pages:
-            ctx.report((kind, name, ("runbook",)), "P1/P2 alarms must link a runbook (on-call follows it at 3 a.m.); add 'runbook:'")
+            ctx.report(
+                (kind, name, ("runbook",)),
+                "P1/P2 alarms must link a runbook (on-call follows it at 3 a.m.); add 'runbook:'",
+            )
         return
     if runbook.startswith("https://"):
         return
@@ -30,10 +33,15 @@ def check_policy(ctx: Context) -> None:
     for name, alarm in ctx.project.alarms.items():
         _runbook(ctx, ("alarm", name, ()), alarm.runbook, alarm.severity.pages and alarm.enabled)
     for name, slo in ctx.project.slos.items():
-        _runbook(ctx, ("slo", name, ()), slo.runbook, (slo.page_severity.pages or slo.ticket_severity.pages) and slo.enabled)
+        _runbook(
+            ctx, ("slo", name, ()), slo.runbook, (slo.page_severity.pages or slo.ticket_severity.pages) and slo.enabled
+        )
     for severity, route in ctx.project.routing.items():
         if severity.pages and not route.subscriptions:
-            ctx.report(("route", severity.value, ("subscriptions",)), f"{severity.value} pages, so its route needs at least one subscription")
+            ctx.report(
+                ("route", severity.value, ("subscriptions",)),
+                f"{severity.value} pages, so its route needs at least one subscription",
+            )
     _budget(ctx)
 
 

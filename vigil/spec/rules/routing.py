@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from vigil.spec.models import ConfigRef, Severity
+from vigil.spec.models.routing import PagerDutySubscription
 from vigil.spec.rules.context import Context
 
 
@@ -20,13 +21,16 @@ def used_severities(ctx: Context) -> dict[Severity, tuple[str, str]]:
 def check_routing(ctx: Context) -> None:
     """Routes exist for used severities; references to stack config exist in the stack file."""
     for severity, (kind, name) in sorted(used_severities(ctx).items()):
-        if severity not in ctx.project.routing:
+        if severity not in ctx.project.routing and "route" not in ctx.sources.broken:
             field = "severity" if kind == "alarm" else "page_severity"
-            ctx.report((kind, name, (field,)), f"severity {severity.value} has no route; add '{severity.value}:' to alarms/routing.yaml")
+            ctx.report(
+                (kind, name, (field,)),
+                f"severity {severity.value} has no route; add '{severity.value}:' to alarms/routing.yaml",
+            )
     stack = ctx.project.stack
     for severity, route in ctx.project.routing.items():
         for index, sub in enumerate(route.subscriptions):
-            ref: ConfigRef = sub.integration_key if sub.kind == "pagerduty" else sub.endpoint  # type: ignore[union-attr]
+            ref: ConfigRef = sub.integration_key if isinstance(sub, PagerDutySubscription) else sub.endpoint
             field = "integration_key" if sub.kind == "pagerduty" else "endpoint"
             where = ("route", severity.value, ("subscriptions", index, field))
             if stack is None or stack.has_value(ref.key):
