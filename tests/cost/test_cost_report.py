@@ -41,6 +41,11 @@ def test_first_three_dashboards_by_name_are_free(make_project: ProjectFactory) -
     assert report.totals == {"metrics": 0.0, "alarm": 0.0, "dashboard": 6.0, "logs": 0.0}
 
 
+def test_dashboards_carry_the_stack_prefix(make_project: ProjectFactory) -> None:
+    project = make_project(stack={"dashboard_prefix": "dev-"}, dashboards={"overview": {"widgets": WIDGETS}})
+    assert estimate(project).by_resource() == {"dev-overview": 0.0}
+
+
 def test_totals_by_resource_and_grand_total_agree(
     make_namespace: Callable[..., Any], make_static: AlarmFactory, make_project: ProjectFactory
 ) -> None:

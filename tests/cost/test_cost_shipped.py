@@ -19,7 +19,8 @@ def test_every_shipped_resource_is_priced_under_its_name(stack: str) -> None:
     assert result.ok, [str(e) for e in result.errors]
     project = result.project
     by_resource = estimate(project).by_resource()
-    expected = set(project.enabled_alarms()) | set(project.dashboards)
+    prefix = project.stack.dashboard_prefix if project.stack else ""
+    expected = set(project.enabled_alarms()) | {f"{prefix}{d}" for d in project.dashboards}
     for name, slo in project.enabled_slos().items():
         expected |= {n for pair in expand_slo(name, slo) for n in (pair.name, pair.short_name, pair.long_name)}
     expected |= {ns.log_group.name for ns in project.namespaces.values() if ns.log_group}

@@ -11,9 +11,13 @@ from vigil.spec.models import Project
 
 
 def dashboard_items(project: Project, prices: PriceTable) -> list[LineItem]:
-    """One line item per dashboard; the first ``dashboards_free`` (by name) are free."""
+    """One line item per dashboard; the first ``dashboards_free`` by name are free.
+
+    Dashboards are named as CloudWatch names them (``<dashboard_prefix><spec name>``, like ``components/naming.py``).
+    """
+    prefix = project.stack.dashboard_prefix if project.stack else ""
     items: list[LineItem] = []
-    for index, name in enumerate(sorted(project.dashboards)):
+    for index, name in enumerate(sorted(f"{prefix}{spec}" for spec in project.dashboards)):
         if index < prices.dashboards_free:
             items.append(LineItem("dashboard", name, "dashboard (free allowance)", 1, "dashboard", 0.0, 0.0))
         else:
