@@ -1,0 +1,55 @@
+"""Counting of dropped data: every datum ``vigil.emf`` refuses is counted by reason, and warned about once.
+
+Example::
+
+    >>> counter = DropCounter()
+    >>> counter.drop("non_finite", "metric 'latency' = nan")
+    >>> counter.snapshot()
+    {'non_finite': 1}
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+_LOG = logging.getLogger("vigil.emf")
+
+
+class DropCounter:
+    """Thread-safe counts of dropped data by reason; the first drop of each reason logs one warning.
+
+    Each logger and each sink owns its own counter (no process-wide state), so two loggers never
+    silence each other's warnings.
+    """
+
+    __slots__ = ("_counts", "_lock", "_owner")
+
+    def __init__(self, owner: str = "vigil.emf") -> None:
+        self._counts: dict[str, int] = {}
+        self._lock = threading.Lock()
+        self._owner = owner
+
+    def drop(self, reason: str, detail: str = "", count: int = 1) -> None:
+        """Count ``count`` dropped items for ``reason``; warn through ``logging`` the first time only."""
+        with self._lock:
+            first = reason not in self._counts
+            self._counts[reason] = self._counts.get(reason, 0) + count
+        if first:
+            _LOG.warning(
+                "%s dropped data (%s): %s; further drops of this kind are only counted",
+                self._owner,
+                reason,
+                detail or "no detail",
+            )
+
+    def snapshot(self) -> dict[str, int]:
+        """A copy of the counts by reason."""
+        with self._lock:
+            return dict(self._counts)
+
+    @property
+    def total(self) -> int:
+        """All drops, every reason."""
+        with self._lock:
+            return sum(self._counts.values())

@@ -1,0 +1,209 @@
+"""A sink that sends lines to the CloudWatch agent over TCP or UDP from a background thread.
+
+``write`` only puts the line in a bounded queue (never blocks); a daemon thread connects, sends,
+reconnects with exponential backoff while the agent is down, and counts the lines it drops when
+the queue is full. Pending lines are flushed by ``close()`` and at interpreter exit.
+
+Example::
+
+    sink = AgentSink("tcp://127.0.0.1:25888")
+    MetricsLogger("Shop", {"Service": "api"}, sink).put("Orders", 1, "Count")
+    sink.close()
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import queue
+import select
+import socket
+import threading
+import time
+import weakref
+from urllib.parse import urlsplit
+
+from vigil.emf.constants import DEFAULT_AGENT_ENDPOINT
+from vigil.emf.drops import DropCounter
+from vigil.emf.errors import ConfigError
+from vigil.emf.sinks._backoff import Backoff
+from vigil.emf.sinks.base import SinkStats
+
+_UDP_MAX = 65_507
+_BATCH = 512
+
+
+def parse_endpoint(url: str) -> tuple[str, str, int]:
+    """``(scheme, host, port)`` of ``tcp://host:port`` or ``udp://host:port`` (``ConfigError`` otherwise)."""
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError as exc:
+        raise ConfigError(f"agent endpoint {url!r}: {exc}") from exc
+    if parts.scheme not in ("tcp", "udp") or not parts.hostname or port is None:
+        raise ConfigError(f"agent endpoint {url!r}: expected tcp://host:port or udp://host:port")
+    return parts.scheme, parts.hostname, port
+
+
+class AgentSink:
+    """Lines to the CloudWatch agent. Thread-safe; ``write`` never blocks.
+
+    Parameters
+    ----------
+    endpoint:
+        ``tcp://host:port`` (default ``tcp://127.0.0.1:25888``) or ``udp://host:port``.
+    max_buffer:
+        Lines held while the agent is slow or down; beyond it new lines are dropped (``buffer_full``).
+    connect_timeout, initial_backoff, max_backoff:
+        Seconds; reconnection waits grow from ``initial_backoff`` to ``max_backoff``.
+    """
+
+    def __init__(
+        self,
+        endpoint: str = DEFAULT_AGENT_ENDPOINT,
+        *,
+        max_buffer: int = 10_000,
+        connect_timeout: float = 1.0,
+        initial_backoff: float = 0.05,
+        max_backoff: float = 5.0,
+    ) -> None:
+        self._scheme, self._host, self._port = parse_endpoint(endpoint)
+        self._queue: queue.Queue[str] = queue.Queue(maxsize=max_buffer)
+        self._pending: list[bytes] = []
+        self._connect_timeout = connect_timeout
+        self._backoff = Backoff(initial_backoff, max_backoff)
+        self._drops = DropCounter(f"vigil.emf AgentSink({endpoint})")
+        self._sock: socket.socket | None = None
+        self._written = 0
+        self._closed = False
+        self._stop = threading.Event()
+        self._wake = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="vigil-emf-agent", daemon=True)
+        self._thread.start()
+        ref = weakref.ref(self)
+        atexit.register(_close_at_exit, ref)
+
+    def write(self, line: str) -> None:
+        """Queue ``line``; if the buffer is full (agent down or slow) it is dropped and counted."""
+        if self._closed:
+            self._drops.drop("closed", "write after close()")
+            return
+        try:
+            self._queue.put_nowait(line)
+        except queue.Full:
+            self._drops.drop("buffer_full", f"agent {self._host}:{self._port} unreachable or slow")
+
+    def flush(self, timeout: float = 5.0) -> None:
+        """Wait (at most ``timeout`` seconds) until every queued line has been sent."""
+        deadline = time.monotonic() + timeout
+        while (self._queue.qsize() or self._pending) and time.monotonic() < deadline and self._thread.is_alive():
+            self._wake.set()
+            time.sleep(0.005)
+
+    def close(self, timeout: float = 5.0) -> None:
+        """Flush (bounded), stop the sender thread, count what could not be delivered."""
+        if self._closed:
+            return
+        self.flush(timeout)
+        self._closed = True
+        self._stop.set()
+        self._wake.set()
+        self._thread.join(timeout)
+        undelivered = len(self._pending) + self._queue.qsize()
+        if undelivered:
+            self._drops.drop("undelivered_at_close", f"agent {self._host}:{self._port} unreachable", undelivered)
+        self._pending.clear()
+        self._disconnect()
+
+    @property
+    def stats(self) -> SinkStats:
+        """Lines sent and dropped."""
+        return SinkStats(self._written, self._drops.snapshot())
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            if not self._pending:
+                self._take(block=True)
+            if not self._pending:
+                continue
+            if self._send():
+                self._backoff.reset()
+            else:
+                self._wake.clear()
+                self._stop.wait(self._backoff.next_delay())
+
+    def _take(self, *, block: bool) -> None:
+        try:
+            line = self._queue.get(timeout=0.1) if block else self._queue.get_nowait()
+        except queue.Empty:
+            return
+        self._pending.append(line.encode("utf-8", "surrogatepass") + b"\n")
+        while len(self._pending) < _BATCH:
+            try:
+                self._pending.append(self._queue.get_nowait().encode("utf-8", "surrogatepass") + b"\n")
+            except queue.Empty:
+                break
+
+    def _send(self) -> bool:
+        """Send the pending batch; False (batch kept) if the agent could not be reached."""
+        try:
+            if self._scheme == "udp":
+                self._send_udp()
+            else:
+                sock = self._connected()
+                sock.sendall(b"".join(self._pending))
+        except OSError:
+            self._disconnect()
+            return False
+        self._written += len(self._pending)
+        self._pending.clear()
+        return True
+
+    def _send_udp(self) -> None:
+        sock = self._sock
+        if sock is None:
+            sock = self._sock = socket.socket(
+                socket.AF_INET6 if ":" in self._host else socket.AF_INET, socket.SOCK_DGRAM
+            )
+        while self._pending:
+            datagram = self._pending[0]
+            if len(datagram) > _UDP_MAX:
+                self._drops.drop("too_large_for_udp", f"{len(datagram)} bytes")
+            else:
+                sock.sendto(datagram, (self._host, self._port))
+                self._written += 1
+            self._pending.pop(0)
+
+    def _connected(self) -> socket.socket:
+        sock = self._sock
+        if sock is not None and _peer_closed(sock):
+            self._disconnect()
+            sock = None
+        if sock is None:
+            sock = socket.create_connection((self._host, self._port), timeout=self._connect_timeout)
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            self._sock = sock
+        return sock
+
+    def _disconnect(self) -> None:
+        if self._sock is not None:
+            with contextlib.suppress(OSError):
+                self._sock.close()
+            self._sock = None
+
+
+def _peer_closed(sock: socket.socket) -> bool:
+    """True if the agent closed the connection (it never sends data, so readable means EOF or reset)."""
+    try:
+        readable, _, _ = select.select([sock], [], [], 0)
+        if not readable:
+            return False
+        return sock.recv(1, socket.MSG_PEEK) == b""
+    except OSError:
+        return True
+
+
+def _close_at_exit(ref: weakref.ReferenceType[AgentSink]) -> None:
+    sink = ref()
+    if sink is not None:
+        sink.close()
