@@ -68,13 +68,20 @@ class _Builder:
         return self.constructor.construct_object(node, deep=True)
 
     def _mapping(self, node: yaml.MappingNode, path: PathKey) -> dict[Any, Any]:
-        self.constructor.flatten_mapping(node)  # resolves YAML merge keys (<<)
+        explicit = {id(k) for k, _ in node.value if k.tag != "tag:yaml.org,2002:merge"}
+        self.constructor.flatten_mapping(node)  # resolves YAML merge keys (<<); merged pairs come first
         out: dict[Any, Any] = {}
+        from_merge: set[Any] = set()
         for key_node, value_node in node.value:
             key = self.constructor.construct_object(key_node, deep=True)
             if isinstance(key, int | float | bool) or key is None:
                 key = str(key_node.value)  # `P1: ...` stays a string; so do numeric-looking keys
             line = key_node.start_mark.line + 1
+            if key in from_merge and id(key_node) in explicit:
+                from_merge.discard(key)  # an explicit key overrides the merged one, as YAML intends
+                del out[key]
+            if id(key_node) not in explicit:
+                from_merge.add(key)
             if key in out:
                 first = self.doc.lines.get((*path, key), line)
                 self.doc.errors.append(
