@@ -1,0 +1,93 @@
+"""Dashboard bodies: CloudWatch's widget schema, automatic layout, limits."""
+
+from __future__ import annotations
+
+import json
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from plan_fixture import ACCOUNT, fixture_project_data
+
+from components.naming import Naming
+from vigil.plan import PlanError, StackPlan, plan_project
+from vigil.plan.layout import layout
+from vigil.spec.models import Project
+
+
+def body(plan: StackPlan) -> dict[str, Any]:
+    result: dict[str, Any] = json.loads(plan.dashboards[0].body)
+    return result
+
+
+def test_dashboard_name_and_url_use_prefix_and_region(plan: StackPlan) -> None:
+    d = plan.dashboards[0]
+    assert d.name == "dev-overview"
+    assert (
+        d.url
+        == "https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#dashboards:name=dev-overview"
+    )
+
+
+def test_widgets_flow_left_to_right_top_to_bottom(plan: StackPlan) -> None:
+    boxes = [(w["x"], w["y"], w["width"]) for w in body(plan)["widgets"]]
+    assert boxes == [(0, 0, 24), (0, 2, 12), (12, 2, 12), (0, 8, 8), (8, 8, 8), (16, 8, 8), (0, 14, 24)]
+
+
+def test_explicit_positions_are_kept() -> None:
+    w = SimpleNamespace
+    boxes = layout(
+        [w(x=6, y=3, width=6, height=2), w(x=None, y=None, width=12, height=2), w(x=None, y=None, width=12, height=2)]
+    )
+    assert [(b.x, b.y) for b in boxes] == [(6, 3), (12, 3), (0, 5)]
+
+
+def test_metric_lines_follow_the_cloudwatch_schema(plan: StackPlan) -> None:
+    latency, errors = body(plan)["widgets"][1:3]
+    assert latency["type"] == "metric"
+    assert latency["properties"]["metrics"][0] == [
+        "Vigil/API", "http.request.duration", "Environment", "dev", "Service", "api", {"label": "p95", "stat": "p95"},
+    ]  # fmt: skip
+    assert errors["properties"]["metrics"][2] == [{"expression": "100 * e / r", "id": "rate", "label": "error %"}]
+    assert errors["properties"]["metrics"][0][-1] == {"id": "e", "stat": "Sum", "visible": False}
+    assert errors["properties"]["yAxis"] == {"left": {"min": 0}}
+    assert latency["properties"]["region"] == "eu-west-1"
+
+
+def test_single_value_and_gauge_views(plan: StackPlan) -> None:
+    single, gauge = body(plan)["widgets"][3:5]
+    assert single["properties"]["view"] == "singleValue"
+    assert gauge["properties"]["view"] == "gauge"
+    assert gauge["properties"]["yAxis"] == {"left": {"min": 0, "max": 10}}
+
+
+def test_alarm_widget_lists_arns_with_slo_expanded_and_disabled_left_out(plan: StackPlan) -> None:
+    alarms = body(plan)["widgets"][5]
+    prefix = "arn:aws:cloudwatch:eu-west-1:123456789012:alarm:"
+    assert alarms["type"] == "alarm"
+    assert alarms["properties"]["alarms"] == [
+        prefix + "platform-down",
+        prefix + "api-availability-burn-5m-1h",
+        prefix + "api-availability-burn-30m-6h",
+    ]
+
+
+def test_log_widget_queries_every_namespace_log_group(plan: StackPlan) -> None:
+    log = body(plan)["widgets"][6]
+    assert log["type"] == "log"
+    assert log["properties"]["query"] == "SOURCE '/vigil/api' | SOURCE '/vigil/worker' | fields @message | limit 20"
+
+
+def test_body_is_deterministic(plan: StackPlan, project: Project) -> None:
+    again = plan_project(project, Naming.for_project(project), ACCOUNT)
+    assert again.dashboards[0].body == plan.dashboards[0].body
+    assert plan.dashboards[0].body == json.dumps(body(plan), sort_keys=True, separators=(",", ":"))
+
+
+def test_too_many_metrics_in_a_widget_is_rejected() -> None:
+    data = fixture_project_data()
+    metric = {"namespace": "Vigil/API", "metric": "http.requests"}
+    data["dashboards"]["overview"]["widgets"].append({"type": "graph", "title": "big", "metrics": [metric] * 101})
+    project = Project.model_validate(data)
+    with pytest.raises(PlanError, match="'big' has 101 metrics"):
+        plan_project(project, Naming.for_project(project), ACCOUNT)
