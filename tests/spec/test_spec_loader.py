@@ -37,14 +37,17 @@ def test_stack_overrides_are_applied() -> None:
     assert project.alarms["latency-anomaly"].enabled is False
     assert "latency-anomaly" not in project.enabled_alarms()
     log_group = project.namespaces["Shop/API"].log_group
-    assert log_group is not None and log_group.retention_days == 90
-    assert project.stack is not None and project.stack.region == "eu-west-1"
+    assert log_group is not None
+    assert log_group.retention_days == 90
+    assert project.stack is not None
+    assert project.stack.region == "eu-west-1"
 
 
 def test_without_stack_the_files_are_taken_as_written() -> None:
     project = load_project(GOOD).project
     latency = project.alarms["latency-p95"]
-    assert isinstance(latency, StaticAlarm) and latency.threshold == 5
+    assert isinstance(latency, StaticAlarm)
+    assert latency.threshold == 5
     assert project.stack is None
 
 
@@ -100,7 +103,9 @@ def test_yaml_anchors_and_merge_keys_work(tmp_path: Path) -> None:
     result = load_project(project, stack="dev")
     assert result.ok, [str(e) for e in result.errors]
     b = result.project.alarms["base-b"]
-    assert isinstance(b, StaticAlarm) and b.threshold == 2 and b.severity.value == "P3"
+    assert isinstance(b, StaticAlarm)
+    assert b.threshold == 2
+    assert b.severity.value == "P3"
 
 
 _yaml_scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=8))
