@@ -190,6 +190,7 @@ class MetricsLogger:
                 values = self._without_collisions(values, dims)
                 if not values:
                     return
+                meta = {name: meta[name] for name in values}
             if props is not None or self._props:
                 props = self._merge_props(props, dims, values)
             if self._catalog is not None:
@@ -197,6 +198,8 @@ class MetricsLogger:
                 if checked is None:
                     return
                 values, dim_sets = checked
+                if len(meta) != len(values):
+                    meta = {name: meta[name] for name in values}
             lines = self._encoder.encode(
                 time.time_ns() // 1_000_000 if timestamp is None else timestamp,
                 dims,

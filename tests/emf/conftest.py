@@ -1,0 +1,111 @@
+"""Fixtures of the vigil.emf tests: the AWS EMF schema check, a moto server, loopback TCP/UDP listeners."""
+
+from __future__ import annotations
+
+import json
+import math
+import socket
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+SCHEMA = json.loads((Path(__file__).parent / "emf_schema.json").read_text())
+_VALIDATOR = jsonschema.Draft7Validator(SCHEMA)
+
+
+def assert_valid_emf(line: str) -> dict[str, Any]:
+    """Check one written line against the AWS schema and the target-member rules; return it parsed."""
+    assert "\n" not in line
+    assert len(line.encode()) <= 1_048_576 - 26
+    doc = json.loads(line)
+    _VALIDATOR.validate(doc)
+    for directive in doc["_aws"]["CloudWatchMetrics"]:
+        for dim_set in directive["Dimensions"]:
+            assert len(set(dim_set)) == len(dim_set)
+            for dim in dim_set:
+                value = doc[dim]
+                assert isinstance(value, str) and 1 <= len(value) <= 1024, (dim, value)
+        names = [m["Name"] for m in directive["Metrics"]]
+        assert len(set(names)) == len(names)
+        for name in names:
+            value = doc[name]
+            values = value if isinstance(value, list) else [value]
+            assert 1 <= len(values) <= 100
+            for v in values:
+                assert type(v) in (int, float) and math.isfinite(v), (name, v)
+    return doc
+
+
+class TcpListener:
+    """A loopback TCP server that collects newline-terminated lines from every connection."""
+
+    def __init__(self, port: int = 0) -> None:
+        self.sock = socket.create_server(("127.0.0.1", port))
+        self.port = self.sock.getsockname()[1]
+        self.lines: list[str] = []
+        self._stop = False
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        while not self._stop:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._read, args=(conn,), daemon=True).start()
+
+    def _read(self, conn: socket.socket) -> None:
+        buf = b""
+        with conn:
+            while True:
+                try:
+                    chunk = conn.recv(65536)
+                except OSError:
+                    return
+                if not chunk:
+                    return
+                buf += chunk
+                *done, buf = buf.split(b"\n")
+                self.lines.extend(d.decode() for d in done)
+
+    def close(self) -> None:
+        self._stop = True
+        self.sock.close()
+
+
+@pytest.fixture
+def tcp_listener() -> Iterator[TcpListener]:
+    listener = TcpListener()
+    yield listener
+    listener.close()
+
+
+@pytest.fixture(scope="session")
+def moto_endpoint() -> Iterator[str]:
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0)
+    server.start()
+    yield f"http://127.0.0.1:{server._server.server_port}"
+    server.stop()
+
+
+@pytest.fixture
+def logs_client(moto_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> Any:
+    import boto3
+    from botocore.config import Config
+
+    for key, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }.items():
+        monkeypatch.setenv(key, value)
+    return boto3.client(
+        "logs", endpoint_url=moto_endpoint, region_name="us-east-1", config=Config(retries={"max_attempts": 1})
+    )
