@@ -1,0 +1,1 @@
+"""Examples that use Vigil end to end (run from a repository checkout)."""

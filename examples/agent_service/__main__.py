@@ -1,0 +1,53 @@
+"""``python -m examples.agent_service [--host H] [--port P] [--sink URL] [--health-token T] [--dependency N=H:P]``."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from examples.agent_service.app import create_app
+from examples.agent_service.state import ServiceConfig
+
+
+def parse_dependency(text: str) -> tuple[str, tuple[str, int]]:
+    """``cache=127.0.0.1:6379`` -> ``("cache", ("127.0.0.1", 6379))``."""
+    name, _, address = text.partition("=")
+    host, _, port = address.rpartition(":")
+    if not name or not host or not port.isdigit():
+        raise argparse.ArgumentTypeError(f"expected NAME=HOST:PORT, got {text!r}")
+    return name, (host, int(port))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Serve the example with uvicorn until interrupted."""
+    parser = argparse.ArgumentParser(prog="python -m examples.agent_service", description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--environment", default=os.environ.get("VIGIL_ENVIRONMENT", "dev"))
+    parser.add_argument(
+        "--sink",
+        default=None,
+        help="EMF sink URL: stdout, memory, tcp://..., cwlogs://... (default $VIGIL_EMF_SINK or stdout)",
+    )
+    parser.add_argument("--health-token", default=os.environ.get("VIGIL_HEALTH_TOKEN", ""))
+    parser.add_argument(
+        "--dependency",
+        action="append",
+        type=parse_dependency,
+        default=[],
+        help="extra TCP dependency checked by readiness, NAME=HOST:PORT (repeatable)",
+    )
+    args = parser.parse_args(argv)
+    import uvicorn
+
+    config = ServiceConfig(
+        environment=args.environment, sink=args.sink, health_token=args.health_token, dependencies=dict(args.dependency)
+    )
+    uvicorn.run(create_app(config), host=args.host, port=args.port, log_level="warning", access_log=False)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

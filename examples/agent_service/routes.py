@@ -1,0 +1,162 @@
+"""The example API: sessions and questionnaire, plan summary and decisions, jobs, incident injection."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from examples.agent_service.http import HTTPError, Request, Response
+from examples.agent_service.incidents import KINDS, QUEUE_BACKLOG
+from examples.agent_service.names import JOB_TYPES, MODES
+from examples.agent_service.state import ServiceState
+from examples.agent_service.store import QUESTIONS, Session
+
+Handler = Callable[[ServiceState, Request], Awaitable[Response]]
+
+
+@dataclass(frozen=True)
+class Route:
+    """A route: method, path template (``{name}`` segments), endpoint group, handler."""
+
+    method: str
+    template: str
+    group: str
+    handler: Handler
+    admin: bool = False
+
+    def match(self, path: str) -> dict[str, str] | None:
+        """Path parameters if ``path`` matches the template."""
+        pattern = "^" + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", self.template) + "$"
+        found = re.match(pattern, path)
+        return found.groupdict() if found else None
+
+
+def _session(state: ServiceState, request: Request) -> Session:
+    session = state.store.sessions.get(request.params["id"])
+    if session is None:
+        raise HTTPError(404, f"no session {request.params['id']!r}")
+    return session
+
+
+async def create_session(state: ServiceState, request: Request) -> Response:
+    session = state.store.create_session()
+    state.telemetry.emit("session.created", 1, {"sessionId": session.id})
+    return Response(201, {"id": session.id, "questions": len(QUESTIONS)})
+
+
+async def next_question(state: ServiceState, request: Request) -> Response:
+    session = _session(state, request)
+    pending = [q for q in QUESTIONS if q["id"] not in session.answers]
+    return Response(200, {"question": pending[0] if pending else None, "remaining": len(pending)})
+
+
+async def submit_answer(state: ServiceState, request: Request) -> Response:
+    session = _session(state, request)
+    body = request.json()
+    question = next((q for q in QUESTIONS if q["id"] == body.get("questionId")), None)
+    if question is None or body.get("answer") not in question["options"]:
+        raise HTTPError(422, "questionId must name a question and answer must be one of its options")
+    with state.store.lock:
+        first_completion = len(session.answers) < len(QUESTIONS)
+        session.answers[question["id"]] = body["answer"]
+        completed = len(session.answers) == len(QUESTIONS)
+    if completed and first_completion:
+        state.telemetry.emit("session.questionnaire_completed", 1, {"sessionId": session.id})
+    return Response(200, {"remaining": len(QUESTIONS) - len(session.answers)})
+
+
+async def plan_summary(state: ServiceState, request: Request) -> Response:
+    session = _session(state, request)
+    if not session.answers:
+        raise HTTPError(409, "answer at least one question first")
+    t0 = time.perf_counter()
+    with state.store.lock:
+        if not session.plan_id:
+            session.plan_id = state.store.new_id("p")
+            session.plan_created_at = time.time()
+            state.store.plans[session.plan_id] = session.id
+    state.telemetry.emit("db.query.duration", round((time.perf_counter() - t0) * 1000.0, 3))
+    steps = [f"{q['text']} -> {session.answers[q['id']]}" for q in QUESTIONS if q["id"] in session.answers]
+    return Response(200, {"planId": session.plan_id, "status": session.plan_status, "summary": steps})
+
+
+async def decide_plan(state: ServiceState, request: Request, approve: bool) -> Response:
+    session_id = state.store.plans.get(request.params["id"])
+    if session_id is None:
+        raise HTTPError(404, f"no plan {request.params['id']!r}")
+    session = state.store.sessions[session_id]
+    if session.plan_status != "draft":
+        raise HTTPError(409, f"plan already {session.plan_status}")
+    session.plan_status = "approved" if approve else "rejected"
+    state.telemetry.emit(f"plan.{session.plan_status}", 1, {"planId": request.params["id"]})
+    if not approve:
+        return Response(200, {"status": session.plan_status})
+    state.telemetry.emit("plan.time_to_approval", round(time.time() - session.plan_created_at, 3))
+    mode = session.answers.get("q3", "mechanic")
+    job = state.store.enqueue(mode, "implement", session_id=session.id)
+    return Response(200, {"status": session.plan_status, "jobId": job.id})
+
+
+async def approve_plan(state: ServiceState, request: Request) -> Response:
+    return await decide_plan(state, request, approve=True)
+
+
+async def reject_plan(state: ServiceState, request: Request) -> Response:
+    return await decide_plan(state, request, approve=False)
+
+
+async def create_job(state: ServiceState, request: Request) -> Response:
+    body = request.json()
+    mode, job_type = body.get("mode", "mechanic"), body.get("type", "implement")
+    if mode not in MODES or job_type not in JOB_TYPES:
+        raise HTTPError(422, f"mode must be one of {list(MODES)} and type one of {list(JOB_TYPES)}")
+    job = state.store.enqueue(mode, job_type)
+    return Response(202, {"id": job.id, "status": job.status})
+
+
+async def get_job(state: ServiceState, request: Request) -> Response:
+    job = state.store.jobs.get(request.params["id"])
+    if job is None:
+        raise HTTPError(404, f"no job {request.params['id']!r}")
+    return Response(200, {"id": job.id, "mode": job.mode, "type": job.job_type, "status": job.status})
+
+
+async def start_incident(state: ServiceState, request: Request) -> Response:
+    kind = request.params["kind"]
+    if kind not in KINDS:
+        raise HTTPError(404, f"unknown incident {kind!r}; one of {list(KINDS)}")
+    state.incidents.start(kind)
+    if kind == QUEUE_BACKLOG:
+        for i in range(150):
+            state.store.enqueue(MODES[i % 2], JOB_TYPES[i % len(JOB_TYPES)], synthetic=True)
+    return Response(200, {"active": sorted(state.incidents.snapshot())})
+
+
+async def clear_incident(state: ServiceState, request: Request) -> Response:
+    kind = request.params.get("kind")
+    if kind is not None and kind not in KINDS:
+        raise HTTPError(404, f"unknown incident {kind!r}")
+    state.incidents.clear(kind)
+    return Response(200, {"active": sorted(state.incidents.snapshot())})
+
+
+async def list_incidents(state: ServiceState, request: Request) -> Response:
+    return Response(200, {"active": state.incidents.snapshot(), "kinds": list(KINDS)})
+
+
+ROUTES: tuple[Route, ...] = (
+    Route("POST", "/sessions", "sessions", create_session),
+    Route("GET", "/sessions/{id}/question", "questionnaire", next_question),
+    Route("POST", "/sessions/{id}/answers", "questionnaire", submit_answer),
+    Route("GET", "/sessions/{id}/plan", "plans", plan_summary),
+    Route("POST", "/plans/{id}/approve", "plans", approve_plan),
+    Route("POST", "/plans/{id}/reject", "plans", reject_plan),
+    Route("POST", "/jobs", "workspace", create_job),
+    Route("GET", "/jobs/{id}", "workspace", get_job),
+    Route("GET", "/admin/incidents", "auth", list_incidents, admin=True),
+    Route("POST", "/admin/incidents/{kind}", "auth", start_incident, admin=True),
+    Route("DELETE", "/admin/incidents/{kind}", "auth", clear_incident, admin=True),
+    Route("DELETE", "/admin/incidents", "auth", clear_incident, admin=True),
+)

@@ -1,0 +1,42 @@
+"""Configuration and shared state of one example service instance."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from examples.agent_service.incidents import Incidents
+from examples.agent_service.store import Store
+from examples.agent_service.telemetry import Telemetry
+from examples.agent_service.worker import Worker, WorkerConfig
+from vigil.emf.sinks.base import Sink
+
+
+@dataclass
+class ServiceConfig:
+    """Knobs of the example service.
+
+    ``dependencies`` are extra TCP dependencies (name -> (host, port)) checked by readiness, e.g. a cache;
+    ``health_token`` unlocks health details; ``sink`` is an EMF sink or URL (``None``: ``$VIGIL_EMF_SINK``).
+    """
+
+    environment: str = "dev"
+    version: str = "0.1.0"
+    sink: Sink | str | None = None
+    health_token: str = ""
+    public_health_details: bool = False
+    heartbeat_max_age: float = 5.0
+    queue_warn_depth: int = 100
+    dependencies: dict[str, tuple[str, int]] = field(default_factory=dict)
+    worker: WorkerConfig = field(default_factory=WorkerConfig)
+    seed: int = 7
+
+
+class ServiceState:
+    """Everything the handlers, the worker and the health checks share."""
+
+    def __init__(self, config: ServiceConfig) -> None:
+        self.config = config
+        self.store = Store()
+        self.incidents = Incidents()
+        self.telemetry = Telemetry(config.environment, config.sink)
+        self.worker = Worker(self.store, self.telemetry, self.incidents, config.worker, seed=config.seed)

@@ -1,0 +1,91 @@
+"""In-memory state of the example platform: sessions with a questionnaire, plans and the job queue."""
+
+from __future__ import annotations
+
+import itertools
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+QUESTIONS: tuple[dict[str, Any], ...] = (
+    {"id": "q1", "text": "What should the agent build?", "options": ["api", "cli", "library"]},
+    {"id": "q2", "text": "Which language?", "options": ["python", "typescript", "go"]},
+    {"id": "q3", "text": "How careful should it be?", "options": ["mechanic", "genius"]},
+)
+
+
+@dataclass
+class Session:
+    """A planning session: questionnaire answers, then a plan waiting for a decision."""
+
+    id: str
+    created_at: float
+    answers: dict[str, str] = field(default_factory=dict)
+    plan_id: str = ""
+    plan_status: str = "draft"
+    plan_created_at: float = 0.0
+
+
+@dataclass
+class Job:
+    """An agent job in the queue."""
+
+    id: str
+    mode: str
+    job_type: str
+    enqueued_at: float
+    status: str = "queued"
+    session_id: str = ""
+    synthetic: bool = False
+
+
+class Store:
+    """Thread-safe store shared by the API handlers and the worker thread."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.sessions: dict[str, Session] = {}
+        self.plans: dict[str, str] = {}  # plan id -> session id
+        self.jobs: dict[str, Job] = {}
+        self.queue: deque[Job] = deque()
+        self._ids = itertools.count(1)
+
+    def new_id(self, prefix: str) -> str:
+        """A short unique id, e.g. ``s-12``."""
+        return f"{prefix}-{next(self._ids)}"
+
+    def create_session(self) -> Session:
+        """Open a new session."""
+        with self.lock:
+            session = Session(self.new_id("s"), time.time())
+            self.sessions[session.id] = session
+            return session
+
+    def enqueue(self, mode: str, job_type: str, *, session_id: str = "", synthetic: bool = False) -> Job:
+        """Append a job to the queue."""
+        with self.lock:
+            job = Job(self.new_id("j"), mode, job_type, time.time(), session_id=session_id, synthetic=synthetic)
+            self.jobs[job.id] = job
+            self.queue.append(job)
+            return job
+
+    def claim(self) -> Job | None:
+        """Pop the oldest queued job, marking it running."""
+        with self.lock:
+            if not self.queue:
+                return None
+            job = self.queue.popleft()
+            job.status = "running"
+            return job
+
+    def queue_stats(self) -> dict[str, tuple[int, float]]:
+        """Per mode: (depth, age in seconds of the oldest queued job)."""
+        now = time.time()
+        stats: dict[str, tuple[int, float]] = {}
+        with self.lock:
+            for job in self.queue:
+                depth, age = stats.get(job.mode, (0, 0.0))
+                stats[job.mode] = (depth + 1, max(age, now - job.enqueued_at))
+        return stats
