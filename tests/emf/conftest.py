@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import socket
@@ -28,7 +29,8 @@ def assert_valid_emf(line: str) -> dict[str, Any]:
             assert len(set(dim_set)) == len(dim_set)
             for dim in dim_set:
                 value = doc[dim]
-                assert isinstance(value, str) and 1 <= len(value) <= 1024, (dim, value)
+                assert isinstance(value, str), (dim, value)
+                assert 1 <= len(value) <= 1024, (dim, value)
         names = [m["Name"] for m in directive["Metrics"]]
         assert len(set(names)) == len(names)
         for name in names:
@@ -36,7 +38,8 @@ def assert_valid_emf(line: str) -> dict[str, Any]:
             values = value if isinstance(value, list) else [value]
             assert 1 <= len(values) <= 100
             for v in values:
-                assert type(v) in (int, float) and math.isfinite(v), (name, v)
+                assert type(v) in (int, float), (name, v)
+                assert math.isfinite(v), (name, v)
     return doc
 
 
@@ -47,6 +50,7 @@ class TcpListener:
         self.sock = socket.create_server(("127.0.0.1", port))
         self.port = self.sock.getsockname()[1]
         self.lines: list[str] = []
+        self._conns: list[socket.socket] = []
         self._stop = False
         self._thread = threading.Thread(target=self._serve, daemon=True)
         self._thread.start()
@@ -57,6 +61,7 @@ class TcpListener:
                 conn, _ = self.sock.accept()
             except OSError:
                 return
+            self._conns.append(conn)
             threading.Thread(target=self._read, args=(conn,), daemon=True).start()
 
     def _read(self, conn: socket.socket) -> None:
@@ -74,8 +79,12 @@ class TcpListener:
                 self.lines.extend(d.decode() for d in done)
 
     def close(self) -> None:
+        """Stop like a crashed agent: stop listening and drop every open connection."""
         self._stop = True
-        self.sock.close()
+        for sock in [self.sock, *self._conns]:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+            sock.close()
 
 
 @pytest.fixture

@@ -56,11 +56,19 @@ metric_names = st.text(min_size=1, max_size=12, alphabet=st.characters(min_codep
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     metrics=st.lists(
-        st.tuples(metric_names, st.one_of(numbers, st.lists(numbers, max_size=230)), st.sampled_from(["Count", "None", "Milliseconds", "Bytes/Second"])),
+        st.tuples(
+            metric_names,
+            st.one_of(numbers, st.lists(numbers, max_size=230)),
+            st.sampled_from(["Count", "None", "Milliseconds", "Bytes/Second"]),
+        ),
         min_size=1,
         max_size=160,
     ),
-    props=st.dictionaries(st.text(min_size=1, max_size=8), st.from_type(object).flatmap(lambda _: st.integers() | st.text() | st.floats()), max_size=4),
+    props=st.dictionaries(
+        st.text(min_size=1, max_size=8),
+        st.from_type(object).flatmap(lambda _: st.integers() | st.text() | st.floats()),
+        max_size=4,
+    ),
     high_res=st.booleans(),
 )
 def test_every_line_is_valid_emf_and_accepted_values_round_trip(
@@ -117,7 +125,15 @@ def test_arbitrary_dimensions_never_produce_an_invalid_line(dims: dict[Any, Any]
 def test_put_writes_one_line_with_defaults_properties_and_timestamp() -> None:
     logger, sink = make(properties={"region": "eu-west-1"})
     when = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
-    logger.put("latency", 12.5, "Milliseconds", dimensions={"Endpoint": "/jobs"}, properties={"trace_id": "t-1"}, resolution=1, timestamp=when)
+    logger.put(
+        "latency",
+        12.5,
+        "Milliseconds",
+        dimensions={"Endpoint": "/jobs"},
+        properties={"trace_id": "t-1"},
+        resolution=1,
+        timestamp=when,
+    )
     (doc,) = [assert_valid_emf(line) for line in sink.lines]
     assert doc["_aws"]["Timestamp"] == int(when.timestamp() * 1000)
     directive = doc["_aws"]["CloudWatchMetrics"][0]
@@ -225,7 +241,9 @@ def test_unserializable_property_is_stringified_not_fatal() -> None:
     logger, sink = make()
     logger.put("requests", 1, "Count", properties={"big": 2**80, "obj": object(), "nested": {1: "a"}})
     doc = assert_valid_emf(sink.lines[0])
-    assert doc["requests"] == 1 and doc["big"] == str(2**80) and doc["nested"] == {"1": "a"}
+    assert doc["requests"] == 1
+    assert doc["big"] == str(2**80)
+    assert doc["nested"] == {"1": "a"}
 
 
 def test_bad_configuration_raises_at_construction() -> None:
@@ -249,7 +267,8 @@ def test_stdout_sink_writes_one_line_per_event(capsys: pytest.CaptureFixture[str
     logger = MetricsLogger("Vigil/API", DIMS, "stdout")
     logger.put("requests", 1, "Count")
     out = capsys.readouterr().out
-    assert out.endswith("\n") and out.count("\n") == 1
+    assert out.endswith("\n")
+    assert out.count("\n") == 1
     assert_valid_emf(out.strip())
     assert logger.sink.stats.written == 1
 
