@@ -34,6 +34,8 @@ DimensionName = Annotated[str, StringConstraints(pattern=DIMENSION_NAME_PATTERN)
 Runbook = Annotated[str, StringConstraints(pattern=r"^(https://\S+|[A-Za-z0-9_./-]+\.md)$")]
 
 _TEMPLATE = re.compile(r"\$\{(environment|service|stack)\}")
+_ANY_PLACEHOLDER = re.compile(r"\$\{([^}]*)\}?")
+PLACEHOLDERS = ("environment", "service", "stack")
 
 
 class Severity(StrEnum):
@@ -64,3 +66,16 @@ def render_template(value: str, *, environment: str, service: str = "", stack: s
     """
     names = {"environment": environment, "service": service, "stack": stack or environment}
     return _TEMPLATE.sub(lambda m: names[m.group(1)], value)
+
+
+def unknown_placeholders(value: str) -> list[str]:
+    """Placeholders in ``value`` that :func:`render_template` does not fill (typos, unclosed braces).
+
+    >>> unknown_placeholders('Environment="${enviroment}" ${stack}')
+    ['${enviroment}']
+    """
+    return [
+        m.group(0)
+        for m in _ANY_PLACEHOLDER.finditer(value)
+        if m.group(1) not in PLACEHOLDERS or not m.group(0).endswith("}")
+    ]

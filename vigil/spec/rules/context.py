@@ -10,7 +10,7 @@ from typing import Any
 from vigil.spec import enums
 from vigil.spec.errors import Level, SpecError, did_you_mean
 from vigil.spec.models import MetricRef, MetricSpec, Project
-from vigil.spec.models.common import render_template
+from vigil.spec.models.common import PLACEHOLDERS, render_template, unknown_placeholders
 from vigil.spec.slo import expand_slo
 from vigil.spec.sources import Sources
 
@@ -18,6 +18,13 @@ Where = tuple[str, str, tuple[Any, ...]]  # (kind, name, fields)
 
 _MATH_ID = re.compile(r"\b[a-z][a-zA-Z0-9_]*\b")
 _QUOTED = re.compile(r'"[^"]*"|\'[^\']*\'')
+
+
+def placeholder_message(value: str) -> str:
+    """The error for a value with placeholders that will not be filled."""
+    bad = ", ".join(unknown_placeholders(value))
+    known = ", ".join("${" + p + "}" for p in PLACEHOLDERS)
+    return f"unknown placeholder {bad}; the placeholders are {known}"
 
 
 def expression_ids(expression: str) -> set[str]:
@@ -94,6 +101,9 @@ class Context:
             return
         env = self.project.environment
         for dim, value in ref.dimensions.items():
+            if unknown_placeholders(value):
+                self.report((kind, name, (*fields, "dimensions", dim)), placeholder_message(value))
+                continue
             rendered = render_template(value, environment=env)
             known = declared[dim].values if dim in declared else ()
             if not rendered or len(rendered) > 1024:
