@@ -118,7 +118,7 @@ class MetricNamespace(pulumi.ComponentResource):
                 Naming.logical("agent-config", plan.service),
                 name=plan.agent_config.parameter_name,
                 type="String",
-                value=plan.agent_config.config,
+                insecure_value=plan.agent_config.config,
                 description=f"CloudWatch agent config for {plan.service}: EMF and logs to {lg.name}",
                 tags={**tags, **plan.agent_config.tags},
                 opts=child,

@@ -105,36 +105,40 @@ def run_program(
     recording = Recording()
     parents: dict[tuple[str, str], str] = {}
 
-    class Mocks(pulumi.runtime.Mocks):  # type: ignore[misc]
+    class Mocks(pulumi.runtime.Mocks):
         def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
             inputs = dict(args.inputs)
             parent = parents.get((args.typ, args.name), "")
             recording.resources.append(RecordedResource(args.typ, args.name, parent, inputs, bool(args.custom)))
             return f"{args.name}-id", _invented(args.typ, args.name, inputs, region, account_id)
 
-        def call(self, args: pulumi.runtime.MockCallArgs) -> dict[str, Any]:
+        def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
             token = args.token
             if token == "aws:index/getCallerIdentity:getCallerIdentity":
                 arn = f"arn:aws:iam::{account_id}:user/preview"
-                return {"accountId": account_id, "arn": arn, "userId": "preview", "id": account_id}
+                return {"accountId": account_id, "arn": arn, "userId": "preview", "id": account_id}, []
             if token == "aws:index/getRegion:getRegion":
-                return {"name": region, "region": region, "id": region}
+                return {"name": region, "region": region, "id": region}, []
             if token == "aws:kms/getAlias:getAlias":
                 alias = args.args.get("name", "alias/unknown")
                 key = f"arn:aws:kms:{region}:{account_id}:key/{alias.removeprefix('alias/')}"
-                return {"arn": f"arn:aws:kms:{region}:{account_id}:{alias}", "targetKeyArn": key, "targetKeyId": key}
-            return {}
+                return {
+                    "arn": f"arn:aws:kms:{region}:{account_id}:{alias}",
+                    "targetKeyArn": key,
+                    "targetKeyId": key,
+                }, []
+            return {}, []
 
-    class Monitor(MockMonitor):  # type: ignore[misc]
-        def RegisterResource(self, request: Any) -> Any:  # noqa: N802 (gRPC method name)
+    class Monitor(MockMonitor):
+        def RegisterResource(self, request: Any) -> Any:
             parents[(request.type, request.name)] = request.parent
-            return super().RegisterResource(request)
+            return super().RegisterResource(request)  # type: ignore[no-untyped-call]
 
     mocks = Mocks()
     pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=True, monitor=Monitor(mocks))
     pulumi.runtime.set_all_config(dict(config), secret_keys=list(secret_keys or []))
 
-    @pulumi.runtime.test  # type: ignore[misc]
+    @pulumi.runtime.test  # type: ignore[untyped-decorator]
     def run() -> None:
         runpy.run_path(str(program), run_name="__main__")
 

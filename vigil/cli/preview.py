@@ -1,0 +1,65 @@
+"""``vigil preview [PROJECT_DIR] [--stack NAME] [--format text|json]``: the plan of a stack, without a Pulumi CLI.
+
+Runs the real Pulumi program (``stacks/__main__.py``) in-process under Pulumi's mock engine and prints
+every resource it would create, with key inputs, counts by type and the monthly cost estimate.
+Exit 0 when the preview ran, 1 on spec errors (listed) or when the program fails, 2 on usage errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from vigil.spec import available_stacks
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``preview`` sub-command.
+
+    >>> parser = argparse.ArgumentParser(); register(parser.add_subparsers())  # doctest: +SKIP
+    """
+    parser = sub.add_parser("preview", help="show what `pulumi up` would create, under Pulumi's mock engine")
+    parser.add_argument("project", nargs="?", default=".", help="project directory (default: .)")
+    parser.add_argument("--stack", help="stack name (default: dev when it exists, else the first stack)")
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.set_defaults(func=run)
+
+
+def _stack(project: Path, requested: str | None) -> str | None:
+    known = available_stacks(project)
+    if requested is not None:
+        return requested if requested in known else None
+    return "dev" if "dev" in known else (known[0] if known else None)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the preview; see the module docstring for exit codes."""
+    project = Path(args.project)
+    if not project.is_dir():
+        print(f"vigil preview: '{project}' is not a directory", file=sys.stderr)
+        return 2
+    stack = _stack(project, args.stack)
+    if stack is None:
+        known = ", ".join(available_stacks(project)) or "none"
+        print(
+            f"vigil preview: no stack '{args.stack or ''}' (stacks/Pulumi.<name>.yaml); known: {known}", file=sys.stderr
+        )
+        return 2
+    try:
+        from vigil.preview import render_text, run_preview
+    except ImportError as exc:  # pragma: no cover - depends on the install
+        print(f"vigil preview needs the Pulumi SDK: pip install 'vigil[pulumi]' ({exc})", file=sys.stderr)
+        return 2
+    try:
+        result = run_preview(project, stack)
+    except Exception as exc:  # the program failed: a plan error or a provider error, shown as it is
+        print(f"vigil preview: the Pulumi program failed for stack '{stack}': {exc}", file=sys.stderr)
+        return 1
+    if not result.ok:
+        for error in result.errors:
+            print(error, file=sys.stderr)
+        return 1
+    print(json.dumps(result.to_dict(), indent=2, sort_keys=True) if args.format == "json" else render_text(result))
+    return 0
