@@ -43,8 +43,10 @@ class AgentService:
         method: str = scope["method"]
         route, params = _find(method, path)
         if route is None:
-            status = 405 if params else 404
-            await send_json(send, status, {"error": "method not allowed" if params else "not found"})
+            known_path = params is not None
+            await send_json(
+                send, 405 if known_path else 404, {"error": "method not allowed" if known_path else "not found"}
+            )
             return
         size = 0
         try:

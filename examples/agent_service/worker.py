@@ -57,7 +57,7 @@ class Worker:
             self._thread.join(timeout)
 
     def _loop(self) -> None:
-        next_beat = next_gauge = 0.0
+        next_beat = next_gauge = next_claim = 0.0
         self.started.set()
         while not self._stop.wait(self.config.tick):
             if self.incidents.active(DEAD_WORKER):
@@ -70,11 +70,13 @@ class Worker:
             if now >= next_gauge:
                 self.emit_queue_gauges()
                 next_gauge = now + self.config.gauge_interval
+            if now < next_claim:
+                continue
             job = self.store.claim()
             if job is not None:
                 self.process(job)
-                if self.incidents.active(QUEUE_BACKLOG):
-                    self._stop.wait(self.config.backlog_delay)
+                if self.incidents.active(QUEUE_BACKLOG):  # a slow worker: the queue backs up, heartbeats go on
+                    next_claim = time.monotonic() + self.config.backlog_delay
 
     def emit_queue_gauges(self) -> None:
         """queue.depth and queue.oldest_age per mode (zero for an empty mode, so alarms see data)."""
