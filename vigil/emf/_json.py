@@ -1,16 +1,23 @@
 """The JSON backend: orjson when importable (several times faster), else the standard library.
 
-``render_line`` builds a whole EMF line from the cached directive header and the root members;
-``dumps`` serializes any value (non-JSON values fall back to ``str(value)``).
+The backend is chosen by :func:`load` on first use (the first logger or formatter), not at import,
+so ``import vigil.emf`` stays cheap. ``render_line`` builds a whole EMF line from the cached
+directive header and the root members; ``dumps`` serializes any value (non-JSON values fall back to
+``str(value)``).
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Final
 
 JSON_ERRORS: Final = (TypeError, ValueError, OverflowError, RecursionError)
+
+#: "orjson" or "json" once :func:`load` ran.
+BACKEND = ""
+dumps: Callable[[Any], str]
+prepare_header: Callable[[str], Any]
+render_line: Callable[[int, Any, Mapping[str, str], Mapping[str, Any], Mapping[str, Any]], str]
 
 
 def _default(value: object) -> str:
@@ -19,52 +26,58 @@ def _default(value: object) -> str:
 
 def quote(text: str) -> str:
     """JSON string literal for ``text`` (used once per cache entry, never per event)."""
+    import json
+
     return json.dumps(text, ensure_ascii=False)
-
-
-try:
-    import orjson as _orjson
-except ImportError:  # pragma: no cover - exercised only where orjson is absent
-    BACKEND = "json"
-    _encode = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False, default=_default).encode
-
-    def dumps(obj: Any) -> str:
-        """Serialize ``obj`` compactly (stdlib json)."""
-        return _encode(obj)
-
-    def prepare_header(header: str) -> Any:
-        """The cached form of a directive header."""
-        return header
-
-    def render_line(
-        timestamp: int, header: Any, dims: Mapping[str, str], props: Mapping[str, Any], values: Mapping[str, Any]
-    ) -> str:
-        """One EMF line: ``_aws`` first, then dimension values, properties, metric values."""
-        body = _encode({**dims, **props, **values})
-        return f'{{"_aws":{{"Timestamp":{timestamp},"CloudWatchMetrics":{header}}},{body[1:]}'
-
-else:
-    BACKEND = "orjson"
-    _dumps = _orjson.dumps
-    _Fragment = _orjson.Fragment
-    _NON_STR_KEYS = _orjson.OPT_NON_STR_KEYS
-
-    def dumps(obj: Any) -> str:
-        """Serialize ``obj`` compactly (orjson; non-string dict keys are converted)."""
-        return _dumps(obj, default=_default, option=_NON_STR_KEYS).decode()
-
-    def prepare_header(header: str) -> Any:
-        """The cached form of a directive header (an orjson Fragment: spliced in without re-parsing)."""
-        return _Fragment(header.encode())
-
-    def render_line(
-        timestamp: int, header: Any, dims: Mapping[str, str], props: Mapping[str, Any], values: Mapping[str, Any]
-    ) -> str:
-        """One EMF line: ``_aws`` first, then dimension values, properties, metric values."""
-        aws = {"Timestamp": timestamp, "CloudWatchMetrics": header}
-        return _dumps({"_aws": aws, **dims, **props, **values}, default=_default).decode()
 
 
 def loads(text: str) -> Any:
     """Parse JSON text (stdlib; off the hot path)."""
+    import json
+
     return json.loads(text)
+
+
+def load() -> None:
+    """Pick the backend (idempotent, thread-safe enough: both racers pick the same one)."""
+    global BACKEND, dumps, prepare_header, render_line
+    if BACKEND:
+        return
+    try:
+        import orjson
+    except ImportError:  # pragma: no cover - exercised only where orjson is absent
+        dumps, prepare_header, render_line = _stdlib()
+        BACKEND = "json"
+        return
+    orjson_dumps = orjson.dumps
+    fragment = orjson.Fragment
+    non_str_keys = orjson.OPT_NON_STR_KEYS
+
+    def dumps_(obj: Any) -> str:
+        return orjson_dumps(obj, default=_default, option=non_str_keys).decode()
+
+    def prepare_header_(header: str) -> Any:
+        return fragment(header.encode())  # spliced into the output without re-parsing
+
+    def render_line_(
+        timestamp: int, header: Any, dims: Mapping[str, str], props: Mapping[str, Any], values: Mapping[str, Any]
+    ) -> str:
+        aws = {"Timestamp": timestamp, "CloudWatchMetrics": header}
+        return orjson_dumps({"_aws": aws, **dims, **props, **values}, default=_default).decode()
+
+    dumps, prepare_header, render_line = dumps_, prepare_header_, render_line_
+    BACKEND = "orjson"
+
+
+def _stdlib() -> tuple[Callable[[Any], str], Callable[[str], Any], Callable[..., str]]:
+    import json
+
+    encode = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False, default=_default).encode
+
+    def render_line_(
+        timestamp: int, header: Any, dims: Mapping[str, str], props: Mapping[str, Any], values: Mapping[str, Any]
+    ) -> str:
+        body = encode({**dims, **props, **values})
+        return f'{{"_aws":{{"Timestamp":{timestamp},"CloudWatchMetrics":{header}}},{body[1:]}'
+
+    return encode, str, render_line_

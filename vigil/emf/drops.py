@@ -10,10 +10,9 @@ Example::
 
 from __future__ import annotations
 
-import logging
-import threading
+from _thread import allocate_lock
 
-_LOG = logging.getLogger("vigil.emf")
+LOGGER_NAME = "vigil.emf"
 
 
 class DropCounter:
@@ -27,7 +26,7 @@ class DropCounter:
 
     def __init__(self, owner: str = "vigil.emf") -> None:
         self._counts: dict[str, int] = {}
-        self._lock = threading.Lock()
+        self._lock = allocate_lock()  # _thread, not threading: keeps ``import vigil.emf`` cheap
         self._owner = owner
 
     def drop(self, reason: str, detail: str = "", count: int = 1) -> None:
@@ -36,7 +35,9 @@ class DropCounter:
             first = reason not in self._counts
             self._counts[reason] = self._counts.get(reason, 0) + count
         if first:
-            _LOG.warning(
+            import logging  # only when something is dropped: keeps ``import vigil.emf`` cheap
+
+            logging.getLogger(LOGGER_NAME).warning(
                 "%s dropped data (%s): %s; further drops of this kind are only counted",
                 self._owner,
                 reason,

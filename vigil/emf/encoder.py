@@ -48,6 +48,7 @@ class LineEncoder:
     __slots__ = ("_drops", "_headers", "_last", "_max_bytes", "_ns", "_render")
 
     def __init__(self, namespace: str, drops: DropCounter, *, max_line_bytes: int = MAX_LINE_BYTES) -> None:
+        _json.load()
         self._ns = '[{"Namespace":' + _json.quote(namespace) + ',"Dimensions":'
         self._drops = drops
         self._headers: dict[tuple[DimSets, tuple[tuple[str, tuple[str, int]], ...]], Any] = {}
@@ -142,19 +143,11 @@ class LineEncoder:
         props: Mapping[str, Any] | None,
     ) -> list[str]:
         """Lines for an event over the per-line limits: rounds of <=100 values, chunks of <=100 metrics."""
-        lists: dict[str, list[Number]] = {name: (v if isinstance(v, list) else [v]) for name, v in values.items()}
-        rounds = max((len(v) + MAX_VALUES_PER_METRIC - 1) // MAX_VALUES_PER_METRIC for v in lists.values())
         lines: list[str] = []
-        for r in range(rounds):
-            lo, hi = r * MAX_VALUES_PER_METRIC, (r + 1) * MAX_VALUES_PER_METRIC
-            chunk: dict[str, Values] = {}
-            for name, vals in lists.items():
-                part = vals[lo:hi]
-                if part:
-                    chunk[name] = part[0] if len(part) == 1 else part
-            names = list(chunk)
-            for start in range(0, len(names), MAX_METRICS_PER_DIRECTIVE):
-                group = {n: chunk[n] for n in names[start : start + MAX_METRICS_PER_DIRECTIVE]}
+        for chunk in _value_rounds(values):
+            items = list(chunk.items())
+            for start in range(0, len(items), MAX_METRICS_PER_DIRECTIVE):
+                group = dict(items[start : start + MAX_METRICS_PER_DIRECTIVE])
                 self._fit(timestamp, dims, dim_sets, group, meta, props, lines)
         return lines
 
@@ -169,7 +162,7 @@ class LineEncoder:
         out: list[str],
     ) -> None:
         """Append ``group`` as one line, halving it (metrics, then values) while the line is too large."""
-        line = self._line(timestamp, dims, dim_sets, group, tuple((n, meta[n]) for n in group), props)
+        line = self._line(timestamp, dims, dim_sets, group, tuple([(n, meta[n]) for n in group]), props)
         if line is None:
             self._drops.drop("unserializable_event", "event dropped", sum(_count(v) for v in group.values()))
             return
@@ -190,6 +183,26 @@ class LineEncoder:
                 self._fit(timestamp, dims, dim_sets, {name: part[0] if len(part) == 1 else part}, meta, props, out)
             return
         self._drops.drop("line_too_large", f"metric {name!r}: line exceeds {self._max_bytes} bytes even alone")
+
+
+def _value_rounds(values: Mapping[str, Values]) -> list[Mapping[str, Values]]:
+    """``values`` cut so that no metric has more than 100 values per round (one round if none has)."""
+    longest = max((len(v) for v in values.values() if isinstance(v, list)), default=0)
+    if longest <= MAX_VALUES_PER_METRIC:
+        return [values]
+    rounds: list[Mapping[str, Values]] = []
+    for lo in range(0, longest, MAX_VALUES_PER_METRIC):
+        chunk: dict[str, Values] = {}
+        for name, vals in values.items():
+            if not isinstance(vals, list):
+                if lo == 0:
+                    chunk[name] = vals
+                continue
+            part = vals[lo : lo + MAX_VALUES_PER_METRIC]
+            if part:
+                chunk[name] = part[0] if len(part) == 1 else part
+        rounds.append(chunk)
+    return rounds
 
 
 def _count(values: Values) -> int:

@@ -14,7 +14,6 @@ Example::
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import UTC, datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +29,8 @@ from vigil.emf.validation import (
 )
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from vigil.emf.logger import MetricsLogger
 
 _NAME_CACHE_LIMIT = 10_000
@@ -184,13 +185,17 @@ class EventBuilder:
 
     def timestamp(self, when: datetime | int | float) -> EventBuilder:
         """Set the event time: a datetime (naive means UTC) or epoch milliseconds."""
-        if isinstance(when, datetime):
-            aware = when if when.tzinfo else when.replace(tzinfo=UTC)
-            self._ts = int(aware.timestamp() * 1000)
-        elif type(when) in (int, float) and 0 <= when < 2**53:
-            self._ts = int(when)
-        else:
-            self._logger._drops.drop("invalid_timestamp", f"timestamp {when!r}; using the current time")
+        if type(when) not in (int, float):  # a datetime, checked without importing datetime at start-up
+            from datetime import UTC, datetime
+
+            if isinstance(when, datetime):
+                aware = when if when.tzinfo else when.replace(tzinfo=UTC)
+                self._ts = int(aware.timestamp() * 1000)
+                return self
+        elif 0 <= when < 2**53:  # type: ignore[operator]
+            self._ts = int(when)  # type: ignore[arg-type]
+            return self
+        self._logger._drops.drop("invalid_timestamp", f"timestamp {when!r}; using the current time")
         return self
 
     def emit(self) -> None:

@@ -90,6 +90,7 @@ class JsonFormatter(logging.Formatter):
         use_otel: bool = True,
     ) -> None:
         super().__init__()
+        _json.load()
         self.service = service
         self._static = dict(static_fields or {})
         self._redactor = Redactor(redact_keys, values=redact_values)

@@ -10,7 +10,6 @@ Example::
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from vigil.emf.sinks.base import SinkStats
@@ -28,6 +27,8 @@ class InMemorySink:
 
     def events(self) -> list[dict[str, Any]]:
         """The written lines, parsed."""
+        import json
+
         return [json.loads(line) for line in list(self.lines)]
 
     def clear(self) -> None:

@@ -9,7 +9,7 @@ Example::
 from __future__ import annotations
 
 import sys
-import threading
+from _thread import allocate_lock
 from typing import TextIO
 
 from vigil.emf.drops import DropCounter
@@ -25,7 +25,7 @@ class StdoutSink:
     def __init__(self, stream: TextIO | None = None, *, flush_each: bool = False) -> None:
         self._stream = stream
         self._flush_each = flush_each
-        self._lock = threading.Lock()
+        self._lock = allocate_lock()
         self._written = 0
         self._drops = DropCounter("vigil.emf StdoutSink")
 
