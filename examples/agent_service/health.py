@@ -11,7 +11,7 @@ from vigil.health.checks import event_loop_lag_check, heartbeat_check, llm_reach
 
 def build_registry(state: ServiceState) -> HealthRegistry:
     """Liveness: event-loop lag. Startup: worker started. Readiness: database, worker heartbeat, queue depth,
-    LLM provider (non-critical, cached 5 s) and every configured TCP dependency."""
+    LLM provider (non-critical, cached ``llm_check_ttl``) and every configured TCP dependency."""
     config = state.config
     registry = HealthRegistry(
         service_id="agent-service",
@@ -45,7 +45,7 @@ def build_registry(state: ServiceState) -> HealthRegistry:
         llm_reachability(state.worker.llm.ping, provider="openai"),
         critical=False,
         timeout=1.0,
-        cache_ttl=5.0,
+        cache_ttl=config.llm_check_ttl,
         component="openai",
     )
     for name, (host, port) in config.dependencies.items():

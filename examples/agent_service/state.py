@@ -26,6 +26,7 @@ class ServiceConfig:
     public_health_details: bool = False
     heartbeat_max_age: float = 5.0
     queue_warn_depth: int = 100
+    llm_check_ttl: float = 5.0
     dependencies: dict[str, tuple[str, int]] = field(default_factory=dict)
     worker: WorkerConfig = field(default_factory=WorkerConfig)
     seed: int = 7

@@ -23,8 +23,20 @@ TOKEN = "example-token"
 
 def fast_config(sink: InMemorySink, **overrides: Any) -> ServiceConfig:
     worker = WorkerConfig(tick=0.02, heartbeat_metric_interval=0.2, gauge_interval=0.1, time_scale=0.0005)
-    fields: dict[str, Any] = {"sink": sink, "health_token": TOKEN, "heartbeat_max_age": 0.5, "worker": worker}
+    fields: dict[str, Any] = {
+        "sink": sink,
+        "health_token": TOKEN,
+        "heartbeat_max_age": 0.5,
+        "llm_check_ttl": 0.2,
+        "worker": worker,
+    }
     return ServiceConfig(**{**fields, **overrides})
+
+
+@pytest.fixture(scope="session")
+def token() -> str:
+    """The bearer token that unlocks health details of the services ``start_service`` starts."""
+    return TOKEN
 
 
 @pytest.fixture

@@ -16,7 +16,6 @@ from typing import Any
 import jsonschema
 import pytest
 import yaml
-from conftest import ROOT, TOKEN
 
 from examples.agent_service.names import API_CHECKS, BASE_DIMENSIONS, METRICS, SERVICES, WORKER_CHECKS
 from vigil.cli.main import main
@@ -24,6 +23,7 @@ from vigil.emf import InMemorySink
 from vigil.health.serve import RunningServer
 
 Start = Callable[..., tuple[RunningServer, InMemorySink]]
+ROOT = Path(__file__).resolve().parents[2]
 SCHEMA = json.loads((Path(__file__).parents[1] / "health" / "health_json_schema.json").read_text())
 
 
@@ -137,25 +137,25 @@ def test_bad_requests_are_answered_and_counted(start_service: Start) -> None:
 
 
 def test_probe_passes_and_fails_with_the_reason_when_a_dependency_stops(
-    start_service: Start, capsys: pytest.CaptureFixture[str]
+    token: str, start_service: Start, capsys: pytest.CaptureFixture[str]
 ) -> None:
     cache = socket.create_server(("127.0.0.1", 0))
     threading.Thread(target=lambda: _accept_forever(cache), daemon=True).start()
     server, _ = start_service(dependencies={"cache": ("127.0.0.1", cache.getsockname()[1])})
     wait_for(lambda: call("GET", server.url + "/health/ready")[0] == 200, "readiness")
-    assert main(["probe", server.url + "/health/ready", "--token", TOKEN]) == 0
-    _status, doc = call("GET", server.url + "/health", token=TOKEN)
+    assert main(["probe", server.url + "/health/ready", "--token", token]) == 0
+    _status, doc = call("GET", server.url + "/health", token=token)
     jsonschema.validate(doc, SCHEMA)
     assert set(doc["checks"]) >= {"cache:responseTime", "database:responseTime", "worker:heartbeatAge"}
     with contextlib.suppress(OSError):
         cache.shutdown(socket.SHUT_RDWR)
     cache.close()
     capsys.readouterr()
-    assert main(["probe", server.url + "/health/ready", "--token", TOKEN]) == 1
+    assert main(["probe", server.url + "/health/ready", "--token", token]) == 1
     out = capsys.readouterr().out
     assert "HTTP 503, status fail" in out
     assert "fail cache:responseTime (cache): ConnectionRefusedError" in out
-    jsonschema.validate(call("GET", server.url + "/health/ready", token=TOKEN)[1], SCHEMA)
+    jsonschema.validate(call("GET", server.url + "/health/ready", token=token)[1], SCHEMA)
 
 
 def _accept_forever(sock: socket.socket) -> None:
@@ -164,12 +164,12 @@ def _accept_forever(sock: socket.socket) -> None:
             sock.accept()[0].close()
 
 
-def test_dead_worker_incident_fails_readiness_until_cleared(start_service: Start) -> None:
+def test_dead_worker_incident_fails_readiness_until_cleared(token: str, start_service: Start) -> None:
     server, sink = start_service()
     wait_for(lambda: call("GET", server.url + "/health/ready")[0] == 200, "readiness")
     assert call("POST", server.url + "/admin/incidents/dead_worker")[1]["active"] == ["dead_worker"]
     wait_for(lambda: call("GET", server.url + "/health/ready")[0] == 503, "readiness to fail")
-    doc = call("GET", server.url + "/health/ready", token=TOKEN)[1]
+    doc = call("GET", server.url + "/health/ready", token=token)[1]
     assert doc["checks"]["worker:heartbeatAge"][0]["output"].startswith("last heartbeat")
     assert call("GET", server.url + "/health/live")[0] == 200
     statuses = [(e["Check"], e["health.check.status"]) for ns, n, e in metrics_of(sink) if n == "health.check.status"]
@@ -178,12 +178,12 @@ def test_dead_worker_incident_fails_readiness_until_cleared(start_service: Start
     wait_for(lambda: call("GET", server.url + "/health/ready")[0] == 200, "readiness to recover")
 
 
-def test_queue_backlog_and_token_spike_show_in_metrics_and_health(start_service: Start) -> None:
+def test_queue_backlog_and_token_spike_show_in_metrics_and_health(token: str, start_service: Start) -> None:
     server, sink = start_service()
     wait_for(lambda: call("GET", server.url + "/health/ready")[0] == 200, "readiness")
     call("POST", server.url + "/admin/incidents/queue_backlog")
     call("POST", server.url + "/admin/incidents/token_spike")
-    status, doc = call("GET", server.url + "/health/ready", token=TOKEN)
+    status, doc = call("GET", server.url + "/health/ready", token=token)
     assert (status, doc["status"]) == (200, "warn"), doc
     assert doc["checks"]["queue:depth"][0]["observedValue"] > 100
     wait_for(
@@ -198,7 +198,7 @@ def test_queue_backlog_and_token_spike_show_in_metrics_and_health(start_service:
     call("DELETE", server.url + "/admin/incidents")
 
 
-def test_error_burst_and_slow_llm(start_service: Start) -> None:
+def test_error_burst_and_slow_llm(token: str, start_service: Start) -> None:
     server, sink = start_service()
     wait_for(lambda: call("GET", server.url + "/health/ready")[0] == 200, "readiness")
     call("POST", server.url + "/admin/incidents/error_burst")
@@ -208,7 +208,8 @@ def test_error_burst_and_slow_llm(start_service: Start) -> None:
     assert 201 in codes
     five = [e for _, n, e in metrics_of(sink) if n == "http.errors" and e["StatusClass"] == "5xx"]
     assert len(five) == codes.count(500)
-    status, doc = call("GET", server.url + "/health/ready", token=TOKEN)
+    time.sleep(0.3)  # let the cached pass of the LLM check (TTL 0.2 s) expire
+    status, doc = call("GET", server.url + "/health/ready", token=token)
     llm = doc["checks"]["openai:responseTime"][0]
     assert (status, doc["status"], llm["status"], llm["output"]) == (200, "warn", "fail", "timed out after 1 s")
     for _ in range(4):
