@@ -28,9 +28,10 @@ class TcpListener:
     accepted: int = 0
     _stop: threading.Event = field(default_factory=threading.Event)
 
-    @property
-    def port(self) -> int:
-        return int(self.sock.getsockname()[1])
+    port: int = 0
+
+    def __post_init__(self) -> None:
+        self.port = int(self.sock.getsockname()[1])
 
     def serve(self) -> None:
         while not self._stop.is_set():
