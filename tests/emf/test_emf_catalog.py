@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import assert_valid_emf
+from emf_helpers import assert_valid_emf
 
 from vigil.emf import CatalogError, ConfigError, InMemorySink, MetricsLogger, UnknownMetricError
 from vigil.spec.models.metrics import MetricNamespaceSpec

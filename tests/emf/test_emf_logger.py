@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from conftest import assert_valid_emf
+from emf_helpers import assert_valid_emf
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from conftest import assert_valid_emf
+from emf_helpers import assert_valid_emf
 
 from vigil.emf import InMemorySink, MetricsLogger
 

@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable
 
 import pytest
-from conftest import TcpListener, assert_valid_emf
+from emf_helpers import TcpListener, assert_valid_emf
 
 from vigil.emf import ConfigError, MetricsLogger
 from vigil.emf.sinks.agent import AgentSink

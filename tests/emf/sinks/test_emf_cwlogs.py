@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from conftest import assert_valid_emf
+from emf_helpers import assert_valid_emf
 
 from vigil.emf import MetricsLogger
 from vigil.emf.sinks.cwlogs import CloudWatchLogsSink, line_timestamp
