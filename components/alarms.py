@@ -66,7 +66,8 @@ class Alarms(pulumi.ComponentResource):
             after = [created[c] for c in composite.children if c in created]
             resource_c = self._composite(composite, after)
             created[composite.name], self.alarm_arns[composite.name] = resource_c, resource_c.arn
-        self.register_outputs({"alarm_count": len(self.alarm_arns), "alarm_arns": self.alarm_arns})
+        # The count, not the 1,000 ARNs: registering every ARN as a component output costs more than it tells.
+        self.register_outputs({"alarm_count": len(self.alarm_arns)})
 
     def _actions(self, actions: ActionsPlan) -> dict[str, list[pulumi.Input[str]]]:
         if actions.severity is None or actions.severity not in self._topics:

@@ -64,10 +64,14 @@ def redact(value: object) -> object:
 
 
 def _invented(typ: str, name: str, inputs: dict[str, Any], region: str, account: str) -> dict[str, Any]:
-    """Computed outputs for a mocked resource: a physical name, an ARN, ids."""
+    """Computed outputs for a mocked resource: a physical name, an ARN, ids.
+
+    Only what the cloud computes: Pulumi merges the inputs into the state itself, and sending them back
+    through the mock monitor would double its serialisation work (the hot path of a 1,000-alarm preview).
+    """
     service = typ.split(":")[1].split("/")[0] if typ.count(":") >= 2 else "x"
     physical = inputs.get("name") or inputs.get("alarmName") or inputs.get("dashboardName") or name
-    state: dict[str, Any] = {**inputs, "name": physical}
+    state: dict[str, Any] = {"name": physical}
     if typ == "aws:sns/topic:Topic":
         state["arn"] = f"arn:aws:sns:{region}:{account}:{physical}"
     elif typ == "aws:cloudwatch/logGroup:LogGroup":
@@ -90,8 +94,11 @@ def run_program(
     secret_keys: list[str] | None = None,
     region: str = "us-east-1",
     account_id: str = PREVIEW_ACCOUNT,
+    init_globals: Mapping[str, Any] | None = None,
 ) -> Recording:
     """Run ``program`` (a ``__main__.py``) under the mock engine and record what it registers.
+
+    ``init_globals`` become globals of the program (``vigil preview`` passes ``VIGIL_PRELOADED``).
 
     Example::
 
@@ -140,7 +147,7 @@ def run_program(
 
     @pulumi.runtime.test  # type: ignore[untyped-decorator]
     def run() -> None:
-        runpy.run_path(str(program), run_name="__main__")
+        runpy.run_path(str(program), init_globals=dict(init_globals or {}), run_name="__main__")
 
     run()
     return recording

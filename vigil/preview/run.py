@@ -157,7 +157,13 @@ def run_preview(project_dir: str | Path, stack: str, program: Path | None = None
     region = project.stack.region if project.stack else "us-east-1"
     with _environment(root, program):
         recording = run_program(
-            program, project="vigil", stack=stack, config=config.values, secret_keys=config.secret_keys, region=region
+            program,
+            project="vigil",
+            stack=stack,
+            config=config.values,
+            secret_keys=config.secret_keys,
+            region=region,
+            init_globals={"VIGIL_PRELOADED": loaded},
         )
     recorded = [r for r in recording.resources if r.type != ROOT_TYPE]
     prices = _price(project, result, recorded)
