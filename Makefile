@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.vigil-installed
 
-.PHONY: demo test lint typecheck unit bench clean
+.PHONY: demo test lint typecheck unit bench serve-example clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,7 +22,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 typecheck: $(STAMP)
-	$(BIN)/mypy --strict vigil components
+	$(BIN)/mypy --strict vigil components examples
 
 unit: $(STAMP)
 	$(BIN)/pytest -q -n 2
@@ -32,6 +32,9 @@ test: lint typecheck unit
 bench: $(STAMP)
 	$(BIN)/python benchmarks/emf_bench.py
 	$(BIN)/python benchmarks/preview_bench.py
+
+serve-example: $(STAMP)
+	$(BIN)/python -m examples.agent_service --port 8000
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
