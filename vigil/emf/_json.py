@@ -45,7 +45,9 @@ def load() -> None:
         return
     try:
         import orjson
-    except ImportError:  # pragma: no cover - exercised only where orjson is absent
+
+        orjson.Fragment  # noqa: B018 - needs orjson >= 3.10
+    except (ImportError, AttributeError):  # pragma: no cover - exercised only where orjson is absent or old
         dumps, prepare_header, render_line = _stdlib()
         BACKEND = "json"
         return
