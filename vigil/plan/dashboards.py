@@ -58,8 +58,9 @@ class _Renderer:
             options["id"] = m.id
         if not m.visible:
             options["visible"] = False
-        if m.expression is not None:
-            return [{"expression": m.expression, **options}]
+        if m.expression is not None:  # SEARCH() filters may name ${environment}
+            expression = render_template(m.expression, environment=self.ctx.environment, stack=self.ctx.stack)
+            return [{"expression": expression, **options}]
         options["stat"] = m.statistic
         if m.period:
             options["period"] = m.period
