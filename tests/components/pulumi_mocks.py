@@ -12,6 +12,8 @@ from typing import Any
 import pulumi
 from pulumi.runtime.mocks import MockMonitor
 
+from vigil.preview.engine import ensure_event_loop
+
 ACCOUNT = "123456789012"
 SECRET_SIG = "4dabf18193072939515e22adb298388d"
 
@@ -65,6 +67,7 @@ def install(stack: str, config: dict[str, str], secret_keys: list[str], region: 
             recorder.parents[(request.type, request.name)] = request.parent
             return super().RegisterResource(request)
 
+    ensure_event_loop()  # an earlier test in this worker may have closed the thread's loop (asyncio.run)
     pulumi.runtime.set_mocks(recorder, project="vigil", stack=stack, preview=False, monitor=Monitor(recorder))
     pulumi.runtime.set_all_config(config, secret_keys=secret_keys)
     return recorder

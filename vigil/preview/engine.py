@@ -43,6 +43,25 @@ class Recording:
     outputs: dict[str, Any] = field(default_factory=dict)
 
 
+def ensure_event_loop() -> None:
+    """Give this thread an open event loop for Pulumi's runtime.
+
+    Pulumi's mock runtime calls ``asyncio.get_event_loop()``, which raises once anything in the process
+    (``asyncio.run``, an ASGI test server) has finished its own loop and left ``None`` set.
+    """
+    import asyncio
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        try:
+            loop = asyncio.get_event_loop()
+        except RuntimeError:
+            loop = None
+    if loop is None or loop.is_closed():
+        asyncio.set_event_loop(asyncio.new_event_loop())
+
+
 def is_secret_value(value: object) -> bool:
     """True for a secret as the mock engine passes it (``{SECRET_SIG: ..., "value": ...}``)."""
     return isinstance(value, dict) and SECRET_SIG in value
@@ -142,6 +161,7 @@ def run_program(
             return super().RegisterResource(request)  # type: ignore[no-untyped-call]
 
     mocks = Mocks()
+    ensure_event_loop()
     pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=True, monitor=Monitor(mocks))
     pulumi.runtime.set_all_config(dict(config), secret_keys=list(secret_keys or []))
 
