@@ -38,8 +38,8 @@ def check_routing(ctx: Context) -> None:
             if ref.is_secret:
                 ctx.report(
                     where,
-                    f"secret 'vigil:{ref.key}' is not set in stack '{stack.name}'; before `pulumi up` run "
-                    f"`pulumi config set --secret vigil:{ref.key} <value> --stack {stack.name}`",
+                    f"secret 'vigil:{ref.key}' is not in the stack file (secrets never are); before `pulumi up` "
+                    f"run `pulumi config set --secret vigil:{ref.key} <value>` for each stack",
                     "warning",
                 )
             else:
