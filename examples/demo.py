@@ -26,7 +26,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from components.naming import Naming
 from vigil.cli.main import main as vigil
@@ -51,7 +51,9 @@ def moto_server() -> Iterator[str]:
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's per-request access log
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
-    url = f"http://127.0.0.1:{server._server.server_port}"  # type: ignore[attr-defined]
+    wsgi = server._server
+    assert wsgi is not None, "moto server did not start"
+    url = f"http://127.0.0.1:{wsgi.server_port}"
     saved = {
         k: os.environ.get(k)
         for k in ("AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION")
@@ -73,12 +75,12 @@ def moto_server() -> Iterator[str]:
                 os.environ[key] = value
 
 
-def client(service: str) -> Any:
+def client(service: Literal["logs", "sns", "cloudwatch"]) -> Any:
     """A boto3 client for the local endpoint, failing fast (one attempt)."""
     import boto3
     from botocore.config import Config
 
-    return boto3.client(service, region_name="us-east-1", config=Config(retries={"max_attempts": 1}))
+    return boto3.session.Session().client(service, region_name="us-east-1", config=Config(retries={"max_attempts": 1}))
 
 
 def _alarm_args(alarm: MetricAlarmPlan, topic_arns: dict[str, str]) -> dict[str, Any]:
