@@ -140,15 +140,16 @@ class NotRule(Spec):
 
 
 def _rule_tag(value: object) -> str | None:
+    """Which rule form ``value`` is: a name, or the one key of all / any / not / alarm (None: invalid)."""
     if isinstance(value, str):
         return "name"
-    if (isinstance(value, dict) and len(value) == 1) or (isinstance(value, dict) and "alarm" in value):
-        for tag in ("all", "any", "not", "alarm"):
-            if tag in value:
-                return tag
-    if isinstance(value, AllOf | AnyOf | NotRule | AlarmState):
-        return {AllOf: "all", AnyOf: "any", NotRule: "not", AlarmState: "alarm"}[type(value)]
-    return None
+    if isinstance(value, dict):
+        if "alarm" in value:
+            return "alarm"
+        keys = [tag for tag in ("all", "any", "not") if tag in value]
+        return keys[0] if len(keys) == 1 and len(value) == 1 else None
+    forms: dict[type, str] = {AllOf: "all", AnyOf: "any", NotRule: "not", AlarmState: "alarm"}
+    return forms.get(type(value))
 
 
 #: A composite rule: an alarm name (in ALARM), or all / any / not / alarm-with-state.

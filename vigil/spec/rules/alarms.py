@@ -15,7 +15,6 @@ from vigil.spec.models import (
     HeartbeatAlarm,
     MathAlarm,
     MetricRef,
-    MetricSpec,
     NotRule,
     Rule,
     StaticAlarm,
@@ -55,12 +54,8 @@ def check_period(
         )
 
 
-def _ref(ctx: Context, where: Where, ref: MetricRef) -> MetricSpec | None:
-    return ctx.metric_ref(where, ref)
-
-
 def _static(ctx: Context, name: str, alarm: StaticAlarm) -> None:
-    metric = _ref(ctx, ("alarm", name, ("metric",)), alarm.metric)
+    metric = ctx.metric_ref(("alarm", name, ("metric",)), alarm.metric)
     if metric is None:
         return
     unit = alarm.unit or metric.unit
@@ -82,7 +77,7 @@ def _static(ctx: Context, name: str, alarm: StaticAlarm) -> None:
 
 def _math(ctx: Context, name: str, alarm: MathAlarm) -> None:
     for ident, ref in alarm.metrics.items():
-        _ref(ctx, ("alarm", name, ("metrics", ident)), ref)
+        ctx.metric_ref(("alarm", name, ("metrics", ident)), ref)
     used = expression_ids(alarm.expression)
     for ident in sorted(used - set(alarm.metrics)):
         ctx.report(
@@ -110,7 +105,7 @@ def _metric_alarm(ctx: Context, name: str, alarm: Any) -> None:
     if isinstance(alarm, MathAlarm):
         _math(ctx, name, alarm)
     if isinstance(alarm, AnomalyAlarm | HeartbeatAlarm):
-        _ref(ctx, ("alarm", name, ("metric",)), alarm.metric)
+        ctx.metric_ref(("alarm", name, ("metric",)), alarm.metric)
     if isinstance(alarm, StaticAlarm | MathAlarm):
         _comparison(ctx, name, alarm)
     if isinstance(alarm, HeartbeatAlarm) and alarm.metric.statistic not in ("Sum", "SampleCount"):
@@ -190,8 +185,8 @@ def _find_cycle(graph: dict[str, set[str]], start: str) -> list[str] | None:
 
 def _slos(ctx: Context) -> None:
     for name, slo in ctx.project.slos.items():
-        bad = _ref(ctx, ("slo", name, ("bad",)), slo.bad)
-        total = _ref(ctx, ("slo", name, ("total",)), slo.total)
+        bad = ctx.metric_ref(("slo", name, ("bad",)), slo.bad)
+        total = ctx.metric_ref(("slo", name, ("total",)), slo.total)
         if bad and total and bad.unit != total.unit:
             ctx.report(
                 ("slo", name, ("bad",)), f"bad ({bad.unit}) and total ({total.unit}) must be counted in the same unit"
