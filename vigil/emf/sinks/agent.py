@@ -13,19 +13,18 @@ Example::
 
 from __future__ import annotations
 
-import atexit
 import contextlib
 import queue
 import select
 import socket
 import threading
 import time
-import weakref
 from urllib.parse import urlsplit
 
 from vigil.emf.constants import DEFAULT_AGENT_ENDPOINT
 from vigil.emf.drops import DropCounter
 from vigil.emf.errors import ConfigError
+from vigil.emf.sinks._background import start_sender
 from vigil.emf.sinks._backoff import Backoff
 from vigil.emf.sinks.base import SinkStats
 
@@ -78,10 +77,7 @@ class AgentSink:
         self._closed = False
         self._stop = threading.Event()
         self._wake = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="vigil-emf-agent", daemon=True)
-        self._thread.start()
-        ref = weakref.ref(self)
-        atexit.register(_close_at_exit, ref)
+        self._thread = start_sender(self, self._run, "vigil-emf-agent")
 
     def write(self, line: str) -> None:
         """Queue ``line``; if the buffer is full (agent down or slow) it is dropped and counted."""
@@ -201,9 +197,3 @@ def _peer_closed(sock: socket.socket) -> bool:
         return sock.recv(1, socket.MSG_PEEK) == b""
     except OSError:
         return True
-
-
-def _close_at_exit(ref: weakref.ReferenceType[AgentSink]) -> None:
-    sink = ref()
-    if sink is not None:
-        sink.close()

@@ -13,16 +13,15 @@ Example::
 
 from __future__ import annotations
 
-import atexit
 import queue
 import threading
 import time
-import weakref
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from vigil.emf.constants import EVENT_OVERHEAD_BYTES, MAX_BATCH_BYTES
 from vigil.emf.drops import DropCounter
+from vigil.emf.sinks._background import start_sender
 from vigil.emf.sinks._backoff import Backoff
 from vigil.emf.sinks.base import SinkStats
 from vigil.emf.sinks.batching import LogEvent, event_size, make_batches
@@ -95,10 +94,7 @@ class CloudWatchLogsSink:
         self._busy = False
         self._flush_now = threading.Event()
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="vigil-emf-cwlogs", daemon=True)
-        self._thread.start()
-        ref = weakref.ref(self)
-        atexit.register(_close_at_exit, ref)
+        self._thread = start_sender(self, self._run, "vigil-emf-cwlogs")
 
     def write(self, line: str) -> None:
         """Queue ``line`` (never blocks); too-large lines and lines beyond the buffer are dropped and counted."""
@@ -218,9 +214,3 @@ def _error_code(exc: BaseException) -> str | None:
         code = response.get("Error", {}).get("Code")
         return str(code) if code else None
     return None
-
-
-def _close_at_exit(ref: weakref.ReferenceType[CloudWatchLogsSink]) -> None:
-    sink = ref()
-    if sink is not None:
-        sink.close()
