@@ -1,0 +1,155 @@
+"""Drift between the plan and a deployed stack: missing, extra and changed resources, field by field."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from vigil.verify.deployed import Deployed, Subscription
+from vigil.verify.state import Matcher, State
+
+DriftKind = Literal["missing", "extra", "changed"]
+
+
+@dataclass(frozen=True)
+class Drift:
+    """One difference. ``field``/``expected``/``deployed`` are set for ``changed``."""
+
+    kind: DriftKind
+    resource: str  # "metric alarm", "dashboard", ...
+    name: str
+    field: str = ""
+    expected: Any = None
+    deployed: Any = None
+
+    def __str__(self) -> str:
+        if self.kind == "changed":
+            return (
+                f"changed  {self.resource} {self.name}: {self.field}: "
+                f"plan {_show(self.expected)}, deployed {_show(self.deployed)}"
+            )
+        verb = "in the plan, not deployed" if self.kind == "missing" else "deployed and managed by Vigil, not in the plan"
+        return f"{self.kind:<8} {self.resource} {self.name}: {verb}"
+
+
+@dataclass
+class VerifyReport:
+    """The outcome of ``vigil verify``: drifts, kinds not checked (and why), counts of checked resources."""
+
+    drifts: list[Drift] = field(default_factory=list)
+    not_checked: dict[str, str] = field(default_factory=dict)
+    checked: dict[str, int] = field(default_factory=dict)
+    pending: list[Subscription] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing drifted."""
+        return not self.drifts
+
+
+def _show(value: Any) -> str:
+    text = json.dumps(value, sort_keys=True, default=str)
+    return text if len(text) <= 160 else text[:157] + "..."
+
+
+def _field_diffs(prefix: str, expected: Any, deployed: Any) -> list[tuple[str, Any, Any]]:
+    """Leaf differences of two JSON-like values, with dotted paths (lists of equal length element-wise)."""
+    if isinstance(expected, dict) and isinstance(deployed, dict):
+        out: list[tuple[str, Any, Any]] = []
+        for key in sorted(set(expected) | set(deployed), key=str):
+            path = f"{prefix}.{key}" if prefix else str(key)
+            out += _field_diffs(path, expected.get(key), deployed.get(key))
+        return out
+    if isinstance(expected, list) and isinstance(deployed, list) and len(expected) == len(deployed):
+        out = []
+        for i, (e, d) in enumerate(zip(expected, deployed, strict=True)):
+            out += _field_diffs(f"{prefix}[{i}]", e, d)
+        return out
+    if _same(expected, deployed):
+        return []
+    return [(prefix, expected, deployed)]
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, int | float) and isinstance(b, int | float) and not isinstance(a, bool):
+        return float(a) == float(b)
+    return bool(a == b) or (a in (None, [], {}, "") and b in (None, [], {}, ""))
+
+
+def _match_subscriptions(expected: State, deployed: Deployed, report: VerifyReport) -> None:
+    """Pair each expected subscription with a deployed one of its topic (exact endpoint first, then by shape)."""
+    by_topic: dict[str, list[tuple[str, dict[str, Any], dict[str, Matcher]]]] = {}
+    for (kind, name), fields in expected.resources.items():
+        if kind == "subscription":
+            matchers = expected.matchers.get((kind, name), {})
+            by_topic.setdefault(name.split("/", 1)[0], []).append((name, fields, matchers))
+    for topic, wanted in sorted(by_topic.items()):
+        if topic not in deployed.subscriptions:
+            continue  # the topic itself is reported missing
+        left = list(deployed.subscriptions[topic])
+        unmatched = []
+        for name, fields, matchers in wanted:
+            hit = next((s for s in left if s.protocol == fields["Protocol"] and s.endpoint == fields.get("Endpoint")), None)
+            if hit is None and "Endpoint" in matchers:
+                ok = matchers["Endpoint"][0]
+                hit = next((s for s in left if s.protocol == fields["Protocol"] and ok(s.endpoint)), None)
+            if hit is None:
+                unmatched.append((name, fields, matchers))
+            else:
+                left.remove(hit)
+        for name, fields, matchers in unmatched:
+            same_protocol = next((s for s in left if s.protocol == fields["Protocol"]), None)
+            want = fields.get("Endpoint") or matchers["Endpoint"][1]
+            if same_protocol is not None:
+                left.remove(same_protocol)
+                report.drifts.append(Drift("changed", "subscription", name, "Endpoint", want, same_protocol.endpoint))
+            else:
+                report.drifts.append(Drift("missing", "subscription", f"{name} ({fields['Protocol']} {want})"))
+        for extra in left:
+            report.drifts.append(Drift("extra", "subscription", f"{topic}/{extra.protocol} {extra.endpoint}"))
+        report.checked["subscription"] = report.checked.get("subscription", 0) + len(wanted)
+        report.pending += [s for s in deployed.subscriptions[topic] if s.pending]
+
+
+def diff_states(expected: State, deployed: Deployed) -> VerifyReport:
+    """Compare the plan's state with the deployed one.
+
+    Kinds in ``deployed.not_checked`` are skipped (listed in the report, never reported as drift).
+
+    >>> report = diff_states(expected_state(plan, loaded.config_value), read_deployed(target, plan))  # doctest: +SKIP
+    >>> [str(d) for d in report.drifts]  # doctest: +SKIP
+    ['changed  metric alarm worker-down: Threshold: plan 1.0, deployed 5.0']
+    """
+    report = VerifyReport(not_checked=dict(deployed.not_checked))
+    if "topic" in deployed.not_checked:
+        report.not_checked["subscription"] = "its topics could not be read"
+    actual = deployed.state.resources
+    for (kind, name), fields in sorted(expected.resources.items()):
+        if kind in report.not_checked or kind == "subscription":
+            continue
+        report.checked[kind] = report.checked.get(kind, 0) + 1
+        if (kind, name) not in actual:
+            report.drifts.append(Drift("missing", kind, name))
+            continue
+        for path, want, got in _field_diffs("", fields, actual[(kind, name)]):
+            report.drifts.append(Drift("changed", kind, name, path, want, got))
+    for kind, name in sorted(actual):
+        if kind not in report.not_checked and (kind, name) not in expected.resources:
+            report.drifts.append(Drift("extra", kind, name))
+    if "subscription" not in report.not_checked:
+        _match_subscriptions(expected, deployed, report)
+    return report
+
+
+def render_report(report: VerifyReport, where: str) -> str:
+    """The text ``vigil verify`` prints."""
+    checked = ", ".join(f"{n} {kind}{'s' if n != 1 else ''}" for kind, n in sorted(report.checked.items()))
+    lines = [f"checked against {where}: {checked}"]
+    for kind, why in sorted(report.not_checked.items()):
+        lines.append(f"not checked: {kind}s: {why}")
+    for sub in report.pending:
+        lines.append(f"note: subscription {sub.topic}/{sub.protocol} {sub.endpoint} is pending confirmation")
+    lines += [str(d) for d in report.drifts]
+    lines.append("no drift" if report.ok else f"{len(report.drifts)} drift(s)")
+    return "\n".join(lines)

@@ -1,0 +1,158 @@
+"""The comparable state of a stack: resources by (kind, name), each a flat mapping of field -> plain value.
+
+Both sides of a drift check are built in this shape: :func:`expected_state` from the plan (what ``pulumi up``
+creates) and :mod:`vigil.verify.deployed` from boto3 reads. Values are normalized the same way on both sides
+(sorted action lists, dimensions as ``{name: value}``, dashboard bodies parsed), so equal means equal.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from vigil.plan.types import (
+    ActionsPlan,
+    CompositeAlarmPlan,
+    MetricAlarmPlan,
+    MetricQueryPlan,
+    StackPlan,
+    SubscriptionPlan,
+)
+
+Kind = str  # "metric alarm", "composite alarm", "dashboard", "log group", "metric filter", "topic", "subscription"
+Fields = dict[str, Any]
+#: A field whose expected value is only known by shape (a secret endpoint): a predicate and its description.
+Matcher = tuple[Callable[[Any], bool], str]
+
+
+@dataclass
+class State:
+    """Resources of one stack by ``(kind, name)``; ``matchers`` hold fields compared by predicate."""
+
+    resources: dict[tuple[Kind, str], Fields] = field(default_factory=dict)
+    matchers: dict[tuple[Kind, str], dict[str, Matcher]] = field(default_factory=dict)
+
+    def add(self, kind: Kind, name: str, fields: Fields) -> None:
+        """Record one resource."""
+        self.resources[(kind, name)] = fields
+
+
+def _topic_for(actions: ActionsPlan, topics: Mapping[str, str]) -> str | None:
+    return topics.get(actions.severity.value) if actions.severity is not None else None
+
+
+def actions_fields(actions: ActionsPlan, topics: Mapping[str, str]) -> Fields:
+    """Alarm, OK and insufficient-data action ARNs, as the components set them."""
+    topic = _topic_for(actions, topics)
+    return {
+        "AlarmActions": [topic] if topic and actions.alarm else [],
+        "OKActions": [topic] if topic and actions.ok else [],
+        "InsufficientDataActions": [topic] if topic and actions.insufficient_data else [],
+    }
+
+
+def dimensions(pairs: Mapping[str, str]) -> dict[str, str]:
+    """Dimensions as a sorted ``{name: value}`` mapping."""
+    return dict(sorted(pairs.items()))
+
+
+def query_fields(q: MetricQueryPlan) -> Fields:
+    """One metric query of a math or anomaly alarm, as DescribeAlarms' ``Metrics`` entries compare."""
+    entry: Fields = {"Id": q.id, "ReturnData": q.return_data, "Label": q.label or None, "Expression": q.expression}
+    if q.metric is not None:
+        m = q.metric
+        entry["MetricStat"] = {
+            "Namespace": m.namespace,
+            "MetricName": m.metric_name,
+            "Dimensions": dimensions(m.dimensions),
+            "Period": m.period,
+            "Stat": m.stat,
+        }
+    return {k: v for k, v in entry.items() if v is not None}
+
+
+def metric_alarm_fields(a: MetricAlarmPlan, topics: Mapping[str, str]) -> Fields:
+    """The compared fields of a metric alarm."""
+    single = a.metric is not None and not a.metric_queries
+    fields: Fields = {
+        "AlarmDescription": a.description,
+        "ComparisonOperator": a.comparison_operator,
+        "EvaluationPeriods": a.evaluation_periods,
+        "DatapointsToAlarm": a.datapoints_to_alarm,
+        "Threshold": a.threshold,
+        "ThresholdMetricId": a.threshold_metric_id,
+        "TreatMissingData": a.treat_missing_data,
+        "Namespace": a.metric.namespace if single and a.metric else None,
+        "MetricName": a.metric.metric_name if single and a.metric else None,
+        "Dimensions": dimensions(a.metric.dimensions) if single and a.metric else {},
+        "Period": a.metric.period if single and a.metric else None,
+        "Statistic": a.statistic if single else None,
+        "ExtendedStatistic": a.extended_statistic if single else None,
+        "Metrics": [query_fields(q) for q in a.metric_queries],
+        **actions_fields(a.actions, topics),
+    }
+    return fields
+
+
+def composite_alarm_fields(a: CompositeAlarmPlan, topics: Mapping[str, str]) -> Fields:
+    """The compared fields of a composite alarm."""
+    return {"AlarmDescription": a.description, "AlarmRule": a.alarm_rule, **actions_fields(a.actions, topics)}
+
+
+def subscription_key(topic: str, protocol: str, index: int) -> str:
+    """Name of the ``index``-th expected subscription of a protocol on a topic (``vigil-dev-p1/email#1``)."""
+    return f"{topic}/{protocol}#{index}"
+
+
+def _subscription(sub: SubscriptionPlan, value: str | None) -> tuple[Fields, dict[str, Matcher]]:
+    if value is not None:
+        return {"Protocol": sub.protocol, "Endpoint": sub.endpoint_template.format(value)}, {}
+    prefix, _, suffix = sub.endpoint_template.partition("{}")
+
+    def shaped(endpoint: Any) -> bool:
+        return isinstance(endpoint, str) and endpoint.startswith(prefix) and endpoint.endswith(suffix)
+
+    shape = f"{prefix}<vigil:{sub.config_key}>{suffix}" if prefix or suffix else f"<vigil:{sub.config_key}>"
+    return {"Protocol": sub.protocol}, {"Endpoint": (shaped, f"a secret endpoint shaped {shape}")}
+
+
+def expected_state(plan: StackPlan, config: Callable[[str], str | None]) -> State:
+    """What the plan deploys, by ``(kind, name)``.
+
+    ``config(key)`` gives the plain value of ``vigil:<key>``; a secret or unset value is compared by shape only
+    (``https://events.pagerduty.com/integration/<key>/enqueue``), since Vigil never reads secrets.
+    """
+    state = State()
+    topics = {t.severity.value: t.arn for t in plan.routing.topics}
+    for ns in plan.namespaces:
+        if ns.log_group is not None:
+            state.add("log group", ns.log_group.name, {"retentionInDays": ns.log_group.retention_days})
+        for mf in ns.metric_filters:
+            transformation: Fields = {
+                "metricName": mf.metric_name,
+                "metricNamespace": mf.namespace,
+                "metricValue": mf.value,
+                "defaultValue": mf.default_value,
+                "dimensions": dimensions(mf.dimensions),
+            }
+            fields: Fields = {"filterPattern": mf.pattern, "metricTransformation": transformation}
+            state.add("metric filter", f"{mf.log_group_name}:{mf.name}", fields)
+    for topic in plan.routing.topics:
+        state.add("topic", topic.name, {"TopicArn": topic.arn})
+        counts: dict[str, int] = {}
+        for sub in topic.subscriptions:
+            counts[sub.protocol] = counts.get(sub.protocol, 0) + 1
+            key = subscription_key(topic.name, sub.protocol, counts[sub.protocol])
+            fields, matchers = _subscription(sub, None if sub.secret else config(sub.config_key))
+            state.add("subscription", key, fields)
+            if matchers:
+                state.matchers[("subscription", key)] = matchers
+    for alarm in plan.alarms.metric_alarms:
+        state.add("metric alarm", alarm.name, metric_alarm_fields(alarm, topics))
+    for composite in plan.alarms.composite_alarms:
+        state.add("composite alarm", composite.name, composite_alarm_fields(composite, topics))
+    for board in plan.dashboards:
+        state.add("dashboard", board.name, {"DashboardBody": json.loads(board.body)})
+    return state
