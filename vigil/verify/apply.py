@@ -151,7 +151,7 @@ class _Applier:
                 self.out.skipped.append(f"{what}: {'secret' if sub.secret else 'value'} not given")
                 continue
             endpoint = sub.endpoint_template.format(value)
-            protocol = sub.protocol
+            protocol: str = sub.protocol
             if protocol == "https" and endpoint.startswith(("http://", "https://")):
                 if not is_loopback_url(endpoint) and not self.subscribe_external:
                     self.out.skipped.append(f"{what}: {urlparse(endpoint).hostname} is not loopback; not subscribed")

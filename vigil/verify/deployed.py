@@ -106,9 +106,13 @@ class _Reader:
         except Exception as exc:
             from botocore.exceptions import ClientError
 
-            status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") if isinstance(exc, ClientError) else None
+            status = (
+                exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") if isinstance(exc, ClientError) else None
+            )
             if status in (500, 501) or "not implemented" in str(exc).lower():
-                self.out.not_checked[kind] = f"the endpoint does not implement the call ({type(exc).__name__}: {exc})"[:300]
+                self.out.not_checked[kind] = f"the endpoint does not implement the call ({type(exc).__name__}: {exc})"[
+                    :300
+                ]
                 return
             raise
 
@@ -122,9 +126,15 @@ class _Reader:
     def composites(self) -> None:
         planned = set(self.plan.alarms.names())
         stack = self.plan.context.stack
-        for raw in _paged(self.target, "cloudwatch", "describe_alarms", "CompositeAlarms", AlarmTypes=["CompositeAlarm"]):
+        for raw in _paged(
+            self.target, "cloudwatch", "describe_alarms", "CompositeAlarms", AlarmTypes=["CompositeAlarm"]
+        ):
             if raw["AlarmName"] in planned or self._ours(raw["AlarmArn"], stack):
-                fields = {"AlarmDescription": raw.get("AlarmDescription"), "AlarmRule": raw.get("AlarmRule"), **_actions(raw)}
+                fields = {
+                    "AlarmDescription": raw.get("AlarmDescription"),
+                    "AlarmRule": raw.get("AlarmRule"),
+                    **_actions(raw),
+                }
                 self.out.state.add("composite alarm", raw["AlarmName"], fields)
 
     def _ours(self, arn: str, stack: str) -> bool:
@@ -158,7 +168,9 @@ class _Reader:
         for ns in self.plan.namespaces:
             if ns.log_group is None or ("log group", ns.log_group.name) not in self.out.state.resources:
                 continue
-            for mf in _paged(self.target, "logs", "describe_metric_filters", "metricFilters", logGroupName=ns.log_group.name):
+            for mf in _paged(
+                self.target, "logs", "describe_metric_filters", "metricFilters", logGroupName=ns.log_group.name
+            ):
                 t = (mf.get("metricTransformations") or [{}])[0]
                 transformation: Fields = {
                     "metricName": t.get("metricName"),

@@ -29,7 +29,9 @@ class Drift:
                 f"changed  {self.resource} {self.name}: {self.field}: "
                 f"plan {_show(self.expected)}, deployed {_show(self.deployed)}"
             )
-        verb = "in the plan, not deployed" if self.kind == "missing" else "deployed and managed by Vigil, not in the plan"
+        verb = (
+            "in the plan, not deployed" if self.kind == "missing" else "deployed and managed by Vigil, not in the plan"
+        )
         return f"{self.kind:<8} {self.resource} {self.name}: {verb}"
 
 
@@ -90,7 +92,9 @@ def _match_subscriptions(expected: State, deployed: Deployed, report: VerifyRepo
         left = list(deployed.subscriptions[topic])
         unmatched = []
         for name, fields, matchers in wanted:
-            hit = next((s for s in left if s.protocol == fields["Protocol"] and s.endpoint == fields.get("Endpoint")), None)
+            hit = next(
+                (s for s in left if s.protocol == fields["Protocol"] and s.endpoint == fields.get("Endpoint")), None
+            )
             if hit is None and "Endpoint" in matchers:
                 ok = matchers["Endpoint"][0]
                 hit = next((s for s in left if s.protocol == fields["Protocol"] and ok(s.endpoint)), None)

@@ -36,7 +36,10 @@ def local_aws(region: str = "us-east-1") -> Iterator[str]:
         url = f"http://127.0.0.1:{wsgi.server_port}"
         saved = {k: os.environ.get(k) for k in _ENV}
         os.environ.update(
-            AWS_ENDPOINT_URL=url, AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", AWS_DEFAULT_REGION=region
+            AWS_ENDPOINT_URL=url,
+            AWS_ACCESS_KEY_ID="testing",
+            AWS_SECRET_ACCESS_KEY="testing",
+            AWS_DEFAULT_REGION=region,
         )
         try:
             yield url

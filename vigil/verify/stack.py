@@ -41,7 +41,9 @@ def load_stack(root: str | Path, stack: str, account_id: str) -> LoadedStack:
     errors = [str(e) for e in result.errors if e.severity == "error"]
     if errors:
         listed = "\n  ".join(errors)
-        raise VerifyError(f"stack {stack!r} in {root} has errors; fix them first (`vigil check --stack {stack}`):\n  {listed}")
+        raise VerifyError(
+            f"stack {stack!r} in {root} has errors; fix them first (`vigil check --stack {stack}`):\n  {listed}"
+        )
     project = result.project
     return LoadedStack(project, plan_project(project, Naming.for_project(project), account_id))
 

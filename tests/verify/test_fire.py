@@ -1,0 +1,124 @@
+"""``vigil fire`` against moto: the notification in CloudWatch's format reaches a loopback webhook."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import json
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from vigil.cli import fire as cli
+from vigil.cli.main import build_parser
+from vigil.verify import AwsTarget, LoadedStack, VerifyError, apply_plan
+from vigil.verify.errors import UnknownAlarmError
+from vigil.verify.fire import EMULATED, find_alarm, fire
+from vigil.verify.message import cloudwatch_time, subject
+from vigil.verify.receiver import webhook_receiver
+
+from .conftest import ROOT
+
+pytestmark = pytest.mark.integration
+
+CLOUDWATCH_KEYS = {
+    "AlarmName", "AlarmDescription", "AWSAccountId", "AlarmConfigurationUpdatedTimestamp", "NewStateValue",
+    "NewStateReason", "StateChangeTime", "Region", "AlarmArn", "OldStateValue", "OKActions", "AlarmActions",
+    "InsufficientDataActions", "Trigger",
+}  # fmt: skip
+
+
+def test_fire_on_the_emulator_delivers_cloudwatchs_message(target: AwsTarget, dev: LoadedStack) -> None:
+    with webhook_receiver() as hook:
+        apply_plan(target, dev.plan, dev.config_value, {"chat_webhook_url": hook.url})
+        result = fire(target, dev.plan, "worker-down")
+        alarm_note, ok_note = hook.wait_for(2)
+    assert result.states == ["ALARM", "OK"]
+    assert [title for title, _ in result.published] == [
+        'ALARM: "worker-down" in US East (N. Virginia)',
+        'OK: "worker-down" in US East (N. Virginia)',
+    ]
+    assert alarm_note.envelope["Subject"] == 'ALARM: "worker-down" in US East (N. Virginia)'
+    message = alarm_note.message
+    assert set(message) == CLOUDWATCH_KEYS
+    assert message["NewStateValue"] == "ALARM"
+    assert message["OldStateValue"] == "OK"
+    assert message["NewStateReason"].startswith(EMULATED)
+    assert message["Region"] == "US East (N. Virginia)"
+    assert message["AlarmArn"] == "arn:aws:cloudwatch:us-east-1:123456789012:alarm:worker-down"
+    assert message["AlarmActions"] == [result.topic_arn]
+    trigger = message["Trigger"]
+    assert (trigger["MetricName"], trigger["Namespace"], trigger["StatisticType"]) == (
+        "worker.heartbeat",
+        "Vigil/Worker",
+        "Statistic",
+    )
+    assert trigger["Statistic"].isupper()
+    assert all(set(d) == {"name", "value"} for d in trigger["Dimensions"])
+    assert ok_note.message["NewStateValue"] == "OK"
+    state = target.client("cloudwatch").describe_alarms(AlarmNames=["worker-down"])["MetricAlarms"][0]["StateValue"]
+    assert state == "OK"
+    protocols = sorted(s.protocol for s in result.subscriptions)
+    assert protocols == ["email", "http", "sms"]  # the PagerDuty subscription needs a secret this test does not give
+    assert not any(s.pending for s in result.subscriptions)
+
+
+def test_a_math_alarm_message_carries_its_metrics(target: AwsTarget, dev: LoadedStack) -> None:
+    with webhook_receiver() as hook:
+        apply_plan(target, dev.plan, dev.config_value, {"chat_webhook_url": hook.url})
+        fire(target, dev.plan, "api-error-rate-5m")
+        (note, _ok) = hook.wait_for(2)
+    trigger = note.message["Trigger"]
+    assert [m["Id"] for m in trigger["Metrics"]] == ["errors", "requests", "e1"]
+    assert trigger["Metrics"][0]["MetricStat"]["Metric"]["Namespace"] == "Vigil/API"
+    assert "MetricName" not in trigger
+
+
+def test_fire_refuses_a_topic_that_would_post_outside_loopback(target: AwsTarget, dev: LoadedStack) -> None:
+    apply_plan(target, dev.plan, dev.config_value, {"pagerduty_p1_key": "KEY"}, subscribe_external=True)
+    with pytest.raises(VerifyError, match=r"subscriptions outside 127\.0\.0\.1"):
+        fire(target, dev.plan, "worker-down")
+
+
+def test_unknown_alarm_suggests_close_names(dev: LoadedStack) -> None:
+    with pytest.raises(UnknownAlarmError, match="did you mean 'worker-down'"):
+        find_alarm(dev.plan, "worker-dwn")
+
+
+def test_cli_lists_subscriptions_and_their_confirmation(target: AwsTarget, dev: LoadedStack, emulator_url: str) -> None:
+    with webhook_receiver() as hook:
+        apply_plan(target, dev.plan, dev.config_value, {"chat_webhook_url": hook.url})
+        out, err = io.StringIO(), io.StringIO()
+        args = ["fire", "queue-backlog", "--project-dir", str(ROOT), "--stack", "dev", "--endpoint", emulator_url]
+        assert cli.run(build_parser().parse_args(args), out, err) == 0, err.getvalue()
+        hook.wait_for(1)
+    text = out.getvalue()
+    assert "queue-backlog: ALARM -> OK on emulator" in text
+    assert 'published by Vigil (the emulator runs no alarm actions): ALARM: "queue-backlog"' in text
+    assert f"subscription http   {hook.url}: confirmed" in text
+
+
+def test_cli_an_alarm_without_actions_notifies_nobody(target: AwsTarget, dev: LoadedStack, emulator_url: str) -> None:
+    apply_plan(target, dev.plan, dev.config_value)
+    out = io.StringIO()
+    args = ["fire", "api-availability-burn-5m-1h-short", "--project-dir", str(ROOT), "--stack", "dev"]
+    assert cli.run(build_parser().parse_args([*args, "--endpoint", emulator_url]), out, io.StringIO()) == 1
+    assert "has no actions: nobody is notified" in out.getvalue()
+
+
+@given(st.floats(min_value=0, max_value=4_000_000_000, allow_nan=False))
+def test_cloudwatch_time_is_utc_with_milliseconds(epoch: float) -> None:
+    text = cloudwatch_time(epoch)
+    parsed = datetime.datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%f%z")
+    assert text.endswith("+0000")
+    assert len(text) == 28
+    assert abs(parsed.timestamp() - epoch) < 0.001
+
+
+@given(st.text(min_size=1, max_size=255))
+def test_subject_fits_sns(name: str) -> None:
+    title = subject("ALARM", name, "eu-west-1")
+    assert len(title) <= 100
+    assert title.startswith('ALARM: "')
+    json.dumps(title)

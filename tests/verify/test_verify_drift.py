@@ -1,0 +1,200 @@
+"""``vigil verify`` against moto: apply the dev plan, change one thing by hand, verify reports exactly that."""
+
+from __future__ import annotations
+
+import io
+import json
+from typing import Any
+
+import pytest
+
+from vigil.cli.main import main as vigil
+from vigil.verify import Applied, AwsTarget, Drift, LoadedStack, verify_stack
+from vigil.verify.apply import metric_alarm_args
+
+from .conftest import ROOT
+
+pytestmark = pytest.mark.integration
+
+
+def drifts(target: AwsTarget, dev: LoadedStack) -> list[Drift]:
+    return verify_stack(target, dev).drifts
+
+
+def test_a_fresh_apply_has_no_drift_and_says_what_it_could_not_check(
+    target: AwsTarget, dev: LoadedStack, applied: Applied
+) -> None:
+    report = verify_stack(target, dev)
+    assert report.drifts == []
+    assert report.checked["metric alarm"] == len(dev.plan.alarms.metric_alarms)
+    assert report.checked["dashboard"] == len(dev.plan.dashboards) == 7
+    assert report.checked["subscription"] == sum(len(t.subscriptions) for t in dev.plan.routing.topics)
+    assert "composite alarm" in report.not_checked
+    assert "does not implement composite alarms" in report.not_checked["composite alarm"]
+    assert len([s for s in applied.skipped if s.startswith("composite alarm")]) == len(dev.plan.alarms.composite_alarms)
+
+
+def test_a_changed_threshold_is_the_only_drift(target: AwsTarget, dev: LoadedStack, applied: Applied) -> None:
+    alarm = next(a for a in dev.plan.alarms.metric_alarms if a.name == "worker-down")
+    args = metric_alarm_args(alarm, applied.topic_arns, {"managed-by": "vigil", "stack": "dev"})
+    target.client("cloudwatch").put_metric_alarm(**{**args, "Threshold": 7.0})
+    assert drifts(target, dev) == [Drift("changed", "metric alarm", "worker-down", "Threshold", alarm.threshold, 7.0)]
+
+
+def test_a_removed_alarm_action_is_reported_with_both_values(
+    target: AwsTarget, dev: LoadedStack, applied: Applied
+) -> None:
+    alarm = next(a for a in dev.plan.alarms.metric_alarms if a.name == "api-error-rate-5m")
+    args = metric_alarm_args(alarm, applied.topic_arns, {"managed-by": "vigil", "stack": "dev"})
+    target.client("cloudwatch").put_metric_alarm(**{**args, "AlarmActions": []})
+    (drift,) = drifts(target, dev)
+    assert (drift.kind, drift.name, drift.field) == ("changed", "api-error-rate-5m", "AlarmActions")
+    assert drift.expected == [applied.topic_arns["P1"]]
+    assert drift.deployed == []
+
+
+def test_a_deleted_dashboard_is_missing(target: AwsTarget, dev: LoadedStack, applied: Applied) -> None:
+    target.client("cloudwatch").delete_dashboards(DashboardNames=["dev-system-overview"])
+    assert drifts(target, dev) == [Drift("missing", "dashboard", "dev-system-overview")]
+
+
+def test_an_edited_widget_title_names_its_path(target: AwsTarget, dev: LoadedStack, applied: Applied) -> None:
+    board = next(d for d in dev.plan.dashboards if d.name == "dev-api-performance")
+    body: dict[str, Any] = json.loads(board.body)
+    old = body["widgets"][0]["properties"]["title"]
+    body["widgets"][0]["properties"]["title"] = "renamed in the console"
+    target.client("cloudwatch").put_dashboard(DashboardName=board.name, DashboardBody=json.dumps(body))
+    assert drifts(target, dev) == [
+        Drift(
+            "changed",
+            "dashboard",
+            board.name,
+            "DashboardBody.widgets[0].properties.title",
+            old,
+            "renamed in the console",
+        )
+    ]
+
+
+def test_retention_and_filter_changes(target: AwsTarget, dev: LoadedStack, applied: Applied) -> None:
+    ns = next(n for n in dev.plan.namespaces if n.metric_filters and n.log_group)
+    assert ns.log_group is not None
+    logs = target.client("logs")
+    logs.put_retention_policy(logGroupName=ns.log_group.name, retentionInDays=1)
+    mf = ns.metric_filters[0]
+    transformation = {"metricName": mf.metric_name, "metricNamespace": mf.namespace, "metricValue": mf.value}
+    if mf.default_value is not None:
+        transformation["defaultValue"] = mf.default_value
+    if mf.dimensions:
+        transformation["dimensions"] = dict(mf.dimensions)
+    logs.put_metric_filter(
+        logGroupName=ns.log_group.name,
+        filterName=mf.name,
+        filterPattern="ERROR",
+        metricTransformations=[transformation],
+    )
+    assert drifts(target, dev) == [
+        Drift("changed", "log group", ns.log_group.name, "retentionInDays", ns.log_group.retention_days, 1),
+        Drift("changed", "metric filter", f"{ns.log_group.name}:{mf.name}", "filterPattern", mf.pattern, "ERROR"),
+    ]
+
+
+def test_extra_means_managed_by_vigil_for_this_stack(target: AwsTarget, dev: LoadedStack, applied: Applied) -> None:
+    cw = target.client("cloudwatch")
+    common = {"MetricName": "m", "Namespace": "N", "Statistic": "Sum", "Period": 60, "EvaluationPeriods": 1}
+    common |= {"Threshold": 1.0, "ComparisonOperator": "GreaterThanThreshold"}
+    cw.put_metric_alarm(
+        AlarmName="hand-made",
+        Tags=[{"Key": "managed-by", "Value": "vigil"}, {"Key": "stack", "Value": "dev"}],
+        **common,
+    )
+    cw.put_metric_alarm(AlarmName="someone-elses", **common)
+    cw.put_metric_alarm(
+        AlarmName="prod-one",
+        Tags=[{"Key": "managed-by", "Value": "vigil"}, {"Key": "stack", "Value": "prod"}],
+        **common,
+    )
+    target.client("sns").create_topic(Name="vigil-dev-p9")
+    target.client("sns").create_topic(Name="unrelated-topic")
+    assert drifts(target, dev) == [Drift("extra", "metric alarm", "hand-made"), Drift("extra", "topic", "vigil-dev-p9")]
+
+
+def test_subscriptions_changed_and_extra(target: AwsTarget, dev: LoadedStack, applied: Applied) -> None:
+    sns = target.client("sns")
+    p3 = next(t for t in dev.plan.routing.topics if t.name == "vigil-dev-p3")
+    email_arn = next(
+        s["SubscriptionArn"]
+        for s in sns.list_subscriptions_by_topic(TopicArn=applied.topic_arns["P3"])["Subscriptions"]
+        if s["Protocol"] == "email"
+    )
+    sns.unsubscribe(SubscriptionArn=email_arn)
+    sns.subscribe(TopicArn=applied.topic_arns["P3"], Protocol="email", Endpoint="someone@example.com")
+    sns.subscribe(TopicArn=applied.topic_arns["P2"], Protocol="sms", Endpoint="+15555550199")
+    team = dev.config_value("team_email")
+    assert team is not None
+    assert p3.subscriptions
+    assert drifts(target, dev) == [
+        Drift("extra", "subscription", "vigil-dev-p2/sms +15555550199"),
+        Drift("changed", "subscription", "vigil-dev-p3/email#1", "Endpoint", team, "someone@example.com"),
+    ]
+
+
+def test_a_pagerduty_subscription_to_another_host_is_drift(
+    target: AwsTarget, dev: LoadedStack, applied: Applied
+) -> None:
+    sns = target.client("sns")
+    arn = next(
+        s["SubscriptionArn"]
+        for s in sns.list_subscriptions_by_topic(TopicArn=applied.topic_arns["P1"])["Subscriptions"]
+        if "pagerduty" in s["Endpoint"]
+    )
+    sns.unsubscribe(SubscriptionArn=arn)
+    sns.subscribe(TopicArn=applied.topic_arns["P1"], Protocol="https", Endpoint="https://127.0.0.1:9/not-pagerduty")
+    (drift,) = drifts(target, dev)
+    assert (drift.kind, drift.name, drift.field, drift.deployed) == (
+        "changed",
+        "vigil-dev-p1/https#1",
+        "Endpoint",
+        "https://127.0.0.1:9/not-pagerduty",
+    )
+    assert "events.pagerduty.com/integration/<vigil:pagerduty_p1_key>/enqueue" in drift.expected
+
+
+def test_cli_exit_codes_and_output(target: AwsTarget, applied: Applied, emulator_url: str) -> None:
+    out, err = io.StringIO(), io.StringIO()
+    from vigil.cli import verify as cli
+
+    args = ["verify", "--project-dir", str(ROOT), "--stack", "dev", "--endpoint", emulator_url]
+    assert vigil(args) == 0
+    target.client("cloudwatch").delete_alarms(AlarmNames=["queue-backlog"])
+    namespace = __import__("vigil.cli.main", fromlist=["build_parser"]).build_parser().parse_args(args)
+    assert cli.run(namespace, out, err) == 1
+    text = out.getvalue()
+    assert "missing  metric alarm queue-backlog: in the plan, not deployed" in text
+    assert "not checked: composite alarms: the endpoint does not implement composite alarms" in text
+    assert text.rstrip().endswith("1 drift(s)")
+    namespace.format = "json"
+    out = io.StringIO()
+    assert cli.run(namespace, out, err) == 1
+    assert json.loads(out.getvalue())["drifts"] == [
+        {
+            "kind": "missing",
+            "resource": "metric alarm",
+            "name": "queue-backlog",
+            "field": "",
+            "expected": None,
+            "deployed": None,
+        }
+    ]
+
+
+def test_cli_reports_an_invalid_stack(tmp_path: Any, emulator_url: str) -> None:
+    err = io.StringIO()
+    from vigil.cli import verify as cli
+    from vigil.cli.main import build_parser
+
+    args = build_parser().parse_args(
+        ["verify", "--project-dir", str(tmp_path), "--stack", "dev", "--endpoint", emulator_url]
+    )
+    assert cli.run(args, io.StringIO(), err) == 1
+    assert "Pulumi.dev.yaml: no such stack file" in err.getvalue()
