@@ -14,7 +14,7 @@ import importlib
 import sys
 from collections.abc import Callable, Sequence
 
-COMMANDS = ("check", "schema", "preview", "cost", "probe", "smoke", "verify", "fire", "grafana")
+COMMANDS = ("check", "schema", "test", "preview", "cost", "probe", "smoke", "verify", "fire", "grafana")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,38 @@
+"""Offline CloudWatch alarm semantics: alarm unit tests (``vigil test``) and backtests, read from the plan.
+
+Pure: no boto3 and no pulumi at import. The pieces:
+
+- :mod:`vigil.evaluate.store`: raw samples per metric at CloudWatch's storage resolution, and the datapoints
+  an alarm reads from them for any statistic and period;
+- :mod:`vigil.evaluate.alarm`: the metric alarm state machine (evaluation range, M out of N, the four
+  treat-missing-data modes);
+- :mod:`vigil.evaluate.composite`: composite alarm rules;
+- :mod:`vigil.evaluate.anomaly`: anomaly bands (a documented approximation);
+- :mod:`vigil.evaluate.engine`: every alarm of a plan over a time range.
+
+Example::
+
+    >>> from vigil.evaluate import MetricKey, MetricStore, evaluate_alarms, plan_for_stack
+    >>> plan = plan_for_stack(".", "dev")  # doctest: +SKIP
+    >>> result = evaluate_alarms(plan.alarms, MetricStore(), 0, 3600)  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from vigil.evaluate.alarm import State
+from vigil.evaluate.engine import evaluate_alarms, plan_for_stack
+from vigil.evaluate.errors import EvaluateError
+from vigil.evaluate.store import MetricKey, MetricStore
+from vigil.evaluate.timeline import AlarmTimeline, Evaluation, Transition
+
+__all__ = [
+    "AlarmTimeline",
+    "EvaluateError",
+    "Evaluation",
+    "MetricKey",
+    "MetricStore",
+    "State",
+    "Transition",
+    "evaluate_alarms",
+    "plan_for_stack",
+]

@@ -1,0 +1,54 @@
+"""Anomaly detection bands: an APPROXIMATION of CloudWatch's model, labelled as such wherever it is shown.
+
+CloudWatch trains a model on up to two weeks of a metric's history (with hourly, daily and weekly seasonality) and
+draws ``ANOMALY_DETECTION_BAND(m, k)`` as expected value +- k standard deviations. The model itself is not
+published, so Vigil approximates it with a trailing baseline:
+
+- expected value: the median of the datapoints at the same time of day on up to the 14 previous days when at least
+  3 of them exist (daily seasonality), else the median of the trailing hour of datapoints;
+- spread: the standard deviation of the trailing hour (at least 10 datapoints), floored at 1 % of the expected
+  value so a perfectly flat series does not produce a zero-width band;
+- no band (missing) before the baseline has 10 datapoints.
+
+>>> values = [100.0 + (i % 3) for i in range(120)]
+>>> lower, upper = band(values, period=60, width=2.0)
+>>> lower[0] is None, round(upper[-1], 1)
+(True, 103.0)
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Sequence
+
+DAY = 86_400
+MIN_BASELINE = 10
+SEASON_DAYS = 14
+MIN_SEASON_POINTS = 3
+APPROXIMATION_NOTE = (
+    "anomaly band approximated offline from a trailing baseline (CloudWatch's own model is not published)"
+)
+
+
+def band(values: Sequence[float | None], *, period: int, width: float) -> tuple[list[float | None], list[float | None]]:
+    """Lower and upper band for each datapoint of ``values`` (spaced by ``period`` seconds, oldest first)."""
+    hour = max(MIN_BASELINE, 3600 // period)
+    per_day = DAY // period if DAY % period == 0 else 0
+    lower: list[float | None] = []
+    upper: list[float | None] = []
+    for i in range(len(values)):
+        trailing = [v for v in values[max(0, i - hour) : i] if v is not None]
+        if len(trailing) < MIN_BASELINE:
+            lower.append(None)
+            upper.append(None)
+            continue
+        expected = statistics.median(trailing)
+        if per_day:
+            same_time = [values[j] for j in range(i - per_day, max(-1, i - per_day * SEASON_DAYS - 1), -per_day)]
+            seasonal = [v for v in same_time if v is not None]
+            if len(seasonal) >= MIN_SEASON_POINTS:
+                expected = statistics.median(seasonal)
+        spread = max(statistics.pstdev(trailing), abs(expected) * 0.01, 1e-9)
+        lower.append(expected - width * spread)
+        upper.append(expected + width * spread)
+    return lower, upper
