@@ -1,0 +1,152 @@
+"""The lines of a CloudWatch dashboard widget, computed locally from a :class:`~vigil.evaluate.store.MetricStore`.
+
+A widget's ``metrics`` entries are resolved the way CloudWatch resolves them:
+
+- ``[namespace, metric, dim, value, ..., {stat, period, label, id, visible}]``: one line, the exact metric;
+- ``{expression: "SEARCH('{NS,Dim1,Dim2} MetricName=\\"m\\" Dim1=\\"v\\"', 'Sum', 300)"}``: one line per stored
+  metric of that namespace whose dimension names are exactly the schema's and whose values match the filters;
+- ``{expression: "100 * errors / requests", id}``: arithmetic (``+ - * /``, parentheses, numbers) over the ids
+  of other lines, datapoint by datapoint; ``visible: false`` lines feed expressions but are not drawn.
+
+Other metric math functions are not evaluated here: such a line is returned with ``note`` saying so, never guessed.
+"""
+
+from __future__ import annotations
+
+import ast
+import operator
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from vigil.evaluate.store import MetricKey, MetricStore
+
+_SEARCH = re.compile(r"""^SEARCH\(\s*'\{([^}]*)\}\s*(.*?)'\s*,\s*'([^']+)'\s*,\s*(\d+)\s*\)$""", re.S)
+_TERM = re.compile(r'(\w[\w.]*)\s*=\s*"([^"]*)"')
+_OPS: dict[type[ast.operator], Callable[[float, float], float]] = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
+}
+
+
+@dataclass
+class Line:
+    """One drawn line: label, values at ``times`` (period end times; None where no data), and a note if any."""
+
+    label: str
+    values: list[float | None]
+    stat: str
+    visible: bool = True
+    note: str = ""
+
+    def latest(self) -> float | None:
+        """The newest value with data."""
+        return next((v for v in reversed(self.values) if v is not None), None)
+
+
+def period_grid(start: int, end: int, period: int) -> list[int]:
+    """Period end times covering ``[start, end]``.
+
+    >>> period_grid(0, 600, 300)
+    [300, 600]
+    """
+    first = start - start % period + period
+    return list(range(first, end + 1, period))
+
+
+def search(store: MetricStore, expression: str) -> tuple[list[tuple[MetricKey, str]], str, int] | None:
+    """Keys (with their label) a ``SEARCH('{NS,dims} MetricName="m" k="v"', 'stat', period)`` matches."""
+    match = _SEARCH.match(expression.strip())
+    if match is None:
+        return None
+    schema = [part.strip() for part in match.group(1).split(",")]
+    namespace, dims = schema[0], set(schema[1:])
+    terms = dict(_TERM.findall(match.group(2)))
+    metric = terms.pop("MetricName", None)
+    found: list[tuple[MetricKey, str]] = []
+    for key in store.keys():
+        values = dict(key.dimensions)
+        if key.namespace != namespace or set(values) != dims or (metric is not None and key.metric != metric):
+            continue
+        if all(values.get(k) == v for k, v in terms.items()):
+            free = [values[d] for d in schema[1:] if d not in terms]
+            found.append((key, " ".join(free) or key.metric))
+    return found, match.group(3), int(match.group(4))
+
+
+def _arithmetic(expression: str, lines: dict[str, list[float | None]], size: int) -> list[float | None] | None:
+    """Evaluate ``+ - * /`` over named series pointwise; None when the expression is anything else."""
+    try:
+        tree = ast.parse(expression, mode="eval").body
+    except SyntaxError:
+        return None
+
+    def value(node: ast.expr, i: int) -> float | None:
+        if isinstance(node, ast.Constant) and isinstance(node.value, int | float):
+            return float(node.value)
+        if isinstance(node, ast.Name):
+            return lines[node.id][i]
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+            inner = value(node.operand, i)
+            return None if inner is None else -inner
+        if isinstance(node, ast.BinOp) and type(node.op) in _OPS:
+            left, right = value(node.left, i), value(node.right, i)
+            if left is None or right is None or (isinstance(node.op, ast.Div) and right == 0):
+                return None
+            return _OPS[type(node.op)](left, right)
+        raise ValueError(ast.dump(node))
+
+    names = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+    if not names <= lines.keys():
+        return None
+    try:
+        return [value(tree, i) for i in range(size)]
+    except ValueError:
+        return None
+
+
+def widget_lines(store: MetricStore, metrics: Sequence[list[Any]], times: Sequence[int], period: int) -> list[Line]:
+    """Every line of a metric widget over ``times`` (period end times) at ``period`` seconds."""
+    lines: list[Line] = []
+    by_id: dict[str, list[float | None]] = {}
+    for entry in metrics:
+        options: dict[str, Any] = entry[-1] if entry and isinstance(entry[-1], dict) else {}
+        fields = entry[:-1] if options else entry
+        visible = options.get("visible", True) is not False
+        if "expression" in options:
+            lines += _expression_lines(store, options, times, period, by_id, visible)
+            continue
+        namespace, metric = str(fields[0]), str(fields[1])
+        dims = {str(fields[i]): str(fields[i + 1]) for i in range(2, len(fields) - 1, 2)}
+        stat = str(options.get("stat", "Average"))
+        values = store.datapoints(MetricKey.of(namespace, metric, dims), stat, period, list(times))
+        if options.get("id"):
+            by_id[str(options["id"])] = values
+        lines.append(Line(str(options.get("label") or metric), values, stat, visible))
+    return lines
+
+
+def _expression_lines(
+    store: MetricStore,
+    options: dict[str, Any],
+    times: Sequence[int],
+    period: int,
+    by_id: dict[str, list[float | None]],
+    visible: bool,
+) -> list[Line]:
+    expression = str(options["expression"])
+    label = str(options.get("label") or options.get("id") or expression)
+    found = search(store, expression)
+    if found is not None:
+        keys, stat, _period = found
+        return [Line(name, store.datapoints(key, stat, period, list(times)), stat, visible) for key, name in keys]
+    values = _arithmetic(expression, by_id, len(times))
+    if values is None:
+        empty: list[float | None] = [None] * len(times)
+        return [Line(label, empty, "", visible, note=f"not evaluated locally: {expression}")]
+    if options.get("id"):
+        by_id[str(options["id"])] = values
+    return [Line(label, values, "", visible)]
