@@ -6,7 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from vigil.report.errors import ReportError
+from matplotlib.figure import Figure
+
 from vigil.report.style import MUTED, PAGE, TEXT, utc
 from vigil.report.widgets import DRAWERS, Box, Data, alarm_status, log_widget, text_widget
 
@@ -41,13 +42,6 @@ def render_dashboard(name: str, body: str | dict[str, Any], data: Data, path: Pa
     >>> render_dashboard("dev-api", plan.dashboards[0].body, Data(store, evaluation, start, end, 300),  # doctest: +SKIP
     ...                  Path("out/demo/dev-api.png"))
     """
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        from matplotlib.figure import Figure
-    except ModuleNotFoundError as exc:
-        raise ReportError("matplotlib is not installed: pip install 'vigil[plot]'") from exc
     parsed: dict[str, Any] = json.loads(body) if isinstance(body, str) else body
     widgets: list[dict[str, Any]] = parsed.get("widgets", [])
     rows = max((int(w["y"]) + int(w["height"]) for w in widgets), default=1)
@@ -63,10 +57,12 @@ def render_dashboard(name: str, body: str | dict[str, Any], data: Data, path: Pa
     return path
 
 
-def _header(fig: Any, name: str, data: Data, subtitle: str) -> None:
+def _header(fig: Figure, name: str, data: Data, subtitle: str) -> None:
     top = 1 - 0.3 / fig.get_figheight()
     fig.text(MARGIN_IN / WIDTH_IN, top, name, fontsize=15, fontweight="bold", color=TEXT, va="center")
-    span = f"{utc(data.start):%Y-%m-%d %H:%M} to {utc(data.end):%H:%M} UTC; periods shortened to fit the range (as 'auto')"
+    span = (
+        f"{utc(data.start):%Y-%m-%d %H:%M} to {utc(data.end):%H:%M} UTC; periods shortened to fit the range (as 'auto')"
+    )
     line = f"{span}. {subtitle}" if subtitle else span
     fig.text(MARGIN_IN / WIDTH_IN, top - 0.27 / fig.get_figheight(), line, fontsize=8.5, color=MUTED, va="center")
 
@@ -82,13 +78,15 @@ def _box(widget: dict[str, Any], height_in: float, usable: float) -> Box:
     return Box(left_in / WIDTH_IN, bottom_in / height_in, width_in / WIDTH_IN, box_h_in / height_in, width_in, box_h_in)
 
 
-def _draw(fig: Any, box: Box, widget: dict[str, Any], data: Data) -> None:
+def _draw(fig: Figure, box: Box, widget: dict[str, Any], data: Data) -> None:
     props: dict[str, Any] = widget.get("properties", {})
     kind = widget.get("type")
     if kind == "metric":
         period = render_period(data.start, data.end, int(props.get("period", 300)))
         view = str(props.get("view", "timeSeries"))
-        DRAWERS.get(view, DRAWERS["timeSeries"])(fig, box, props, Data(data.store, data.evaluation, data.start, data.end, period))
+        DRAWERS.get(view, DRAWERS["timeSeries"])(
+            fig, box, props, Data(data.store, data.evaluation, data.start, data.end, period)
+        )
     elif kind == "alarm":
         alarm_status(fig, box, props, data)
     elif kind == "log":

@@ -67,7 +67,7 @@ def search(store: MetricStore, expression: str) -> tuple[list[tuple[MetricKey, s
     terms = dict(_TERM.findall(match.group(2)))
     metric = terms.pop("MetricName", None)
     found: list[tuple[MetricKey, str]] = []
-    for key in store.keys():
+    for key in store.keys():  # noqa: SIM118 (MetricStore is not a dict)
         values = dict(key.dimensions)
         if key.namespace != namespace or set(values) != dims or (metric is not None and key.metric != metric):
             continue

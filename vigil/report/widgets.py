@@ -10,14 +10,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from matplotlib.axes import Axes
-from matplotlib.dates import AutoDateLocator, DateFormatter
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle, Wedge
 
 from vigil.evaluate.store import MetricStore
 from vigil.evaluate.timeline import Evaluation
+from vigil.report.dates import date_number, time_axis
 from vigil.report.series import Line, period_grid, widget_lines
-from vigil.report.style import LINE_COLOURS, MUTED, PANEL_EDGE, STATE_COLOURS, TEXT, human, utc
+from vigil.report.style import LINE_COLOURS, MUTED, PANEL_EDGE, STATE_COLOURS, TEXT, human
 
 
 @dataclass(frozen=True)
@@ -111,18 +111,20 @@ def _axis_style(ax: Axes) -> None:
 
 
 def _series(ax: Axes, lines: list[Line], times: list[int], stacked: bool) -> None:
-    x = [utc(t) for t in times]
+    x = [date_number(t) for t in times]
     colours = [LINE_COLOURS[i % len(LINE_COLOURS)] for i in range(len(lines))]
     if stacked:
         ys = [[0.0 if v is None else v for v in line.values] for line in lines]
         ax.stackplot(x, ys, colors=colours, alpha=0.75, linewidth=0.4)
     else:
         for line, colour in zip(lines, colours, strict=True):
-            ax.plot(x, _nan(line.values), color=colour, linewidth=1.3, marker="o" if len(x) < 12 else None, markersize=2.5)
-    ax.xaxis.set_major_locator(AutoDateLocator(maxticks=6))
-    ax.xaxis.set_major_formatter(DateFormatter("%H:%M"))
+            ax.plot(
+                x, _nan(line.values), color=colour, linewidth=1.3, marker="o" if len(x) < 12 else None, markersize=2.5
+            )
+    time_axis(ax.xaxis)
     ax.yaxis.set_major_formatter(lambda v, _pos: human(v))
-    ax.set_xlim(x[0], x[-1]) if len(x) > 1 else None
+    if len(x) > 1:
+        ax.set_xlim(x[0], x[-1])
 
 
 def _bars(ax: Axes, lines: list[Line]) -> None:
@@ -243,7 +245,7 @@ def markdown_lines(markdown: str) -> list[tuple[str, bool]]:
 def text_widget(fig: Figure, box: Box, markdown: str, title: str = "", note: str = "", mono: bool = False) -> None:
     """Markdown text (headings bold, links as text), wrapped to the widget width."""
     band = panel(fig, box, title) if title else panel(fig, box, "")
-    left, bottom, width, height = box.inset(band if title else 0.0)
+    left, bottom, _width, height = box.inset(band if title else 0.0)
     wrap = max(20, int(box.width_in * 13))
     line_h = 0.19 / fig.get_figheight()
     y = bottom + height - line_h * 0.6

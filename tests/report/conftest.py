@@ -1,0 +1,51 @@
+"""Fixtures for the pictures and the HTML report: the dev plan, a filled store, a real evaluation, a browser."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from vigil.evaluate.engine import evaluate_alarms
+from vigil.evaluate.store import MetricStore
+from vigil.evaluate.timeline import Evaluation
+from vigil.plan.types import StackPlan
+from vigil.verify import load_stack
+
+from .cdp import find_or_install_chromium
+from .report_data import END, START, filled_store
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="session")
+def dev_plan() -> StackPlan:
+    """The shipped dev stack's plan."""
+    return load_stack(ROOT, "dev", "123456789012").plan
+
+
+@pytest.fixture(scope="session")
+def store(dev_plan: StackPlan) -> MetricStore:
+    """Two hours of data for every metric the dev dashboards and alarms read."""
+    return filled_store(dev_plan)
+
+
+@pytest.fixture(scope="session")
+def evaluation(dev_plan: StackPlan, store: MetricStore) -> Evaluation:
+    """The dev plan's single-metric alarms (static, heartbeat) evaluated over the store."""
+    alarms = replace(
+        dev_plan.alarms,
+        metric_alarms=tuple(a for a in dev_plan.alarms.metric_alarms if not a.metric_queries),
+        composite_alarms=(),
+    )
+    return evaluate_alarms(alarms, store, START, END)
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """Debian's chromium (installed with apt-get when missing and possible), else skip with the reason."""
+    path, why = find_or_install_chromium()
+    if path is None:
+        pytest.skip(f"headless Chromium is not available: {why}")
+    return path
