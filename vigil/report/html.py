@@ -17,7 +17,7 @@ from vigil.report.timeline import Detection
 CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;background:#f2f3f3;color:#16191f}
 header{background:#232f3e;color:#fff;padding:18px 32px}header h1{margin:0;font-size:22px}
-header p{margin:4px 0 0;color:#d5dbdb;font-size:13px}header a{color:#9bd1ff}main{padding:12px 32px 40px;max-width:1680px}
+header p{margin:4px 0 0;color:#d5dbdb;font-size:13px}header a{color:#9bd1ff}header nav{display:inline}main{padding:12px 32px 40px;max-width:1680px}
 section{background:#fff;border:1px solid #d5dbdb;border-radius:4px;margin:18px 0;padding:14px 20px}
 h2{font-size:18px;margin:4px 0 12px}h3{font-size:15px;margin:16px 0 6px}
 table{border-collapse:collapse;font-size:13px}td,th{border-bottom:1px solid #eaeded;padding:5px 12px 5px 0;
@@ -165,7 +165,7 @@ def write_report(inputs: ReportInputs, out_dir: Path) -> Path:
     page = (
         f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{_e(inputs.title)}</title>'
         f'<meta name="viewport" content="width=device-width, initial-scale=1"><style>{CSS}</style></head><body>'
-        f"<header><h1>{_e(inputs.title)}</h1><p>stack {_e(inputs.stack)} · generated {generated} · <nav style="display:inline">{nav}</nav></p></header><main>"
+        f"<header><h1>{_e(inputs.title)}</h1><p>stack {_e(inputs.stack)} · generated {generated} · <nav>{nav}</nav></p></header><main>"
         + _plan_section(inputs)
         + _detections_section(inputs)
         + _notifications_section(inputs)
