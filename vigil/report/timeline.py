@@ -100,7 +100,7 @@ def render_timeline(evaluation: Evaluation, incidents: Sequence[IncidentLike], p
             0.3 / fig.get_figheight(),
             f"{marker}{label}",
             fontsize=8,
-            color=colour if marker else colour,
+            color=colour,
             va="center",
         )
         x += 0.012 + 0.0062 * len(label)
