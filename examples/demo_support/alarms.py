@@ -1,0 +1,89 @@
+"""The demo's alarm side: backtest what CloudWatch Logs received, then play the alarm changes into the emulator."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from examples.demo_support.traffic import Window
+from vigil.evaluate.store import MetricStore
+from vigil.evaluate.timeline import Evaluation
+from vigil.plan.types import CompositeAlarmPlan, StackPlan
+from vigil.report.html import Notification
+from vigil.verify import AwsTarget
+from vigil.verify.fire import EMULATED, find_alarm, publish_notification
+from vigil.verify.receiver import Delivery
+
+if TYPE_CHECKING:
+    from vigil.evaluate.backtest import BacktestResult
+
+
+def backtest(plan: StackPlan, log_file: Path, windows: Sequence[Window]) -> tuple[BacktestResult, MetricStore]:
+    """One call: EMF lines (and metric filters) -> metric store -> every alarm evaluated, incidents scored."""
+    from vigil.evaluate.backtest import Incident, evaluate_store, ingest
+    from vigil.evaluate.backtest.filters import MetricFilters
+
+    store = MetricStore()
+    stats = ingest([log_file], store, filters=MetricFilters(plan.namespaces))  # every metric: the pictures need them
+    incidents = [Incident(w.name, w.start, w.end) for w in windows]
+    return evaluate_store(plan, store, stats, incidents), store
+
+
+@dataclass(frozen=True)
+class Played:
+    """One alarm state change set in the emulator and published to the alarm's topic."""
+
+    alarm: str
+    state: str
+    time: int
+    subject: str
+
+
+def play_transitions(target: AwsTarget, plan: StackPlan, evaluation: Evaluation) -> list[Played]:
+    """Set each ALARM (and the OK that ends it) in the emulator and publish CloudWatch's notification for it.
+
+    Only changes into ALARM and the recoveries from ALARM are played: CloudWatch would also notify the
+    first INSUFFICIENT_DATA -> OK of every alarm with OK actions, which says nothing about the incidents.
+    """
+    played: list[Played] = []
+    in_alarm: set[str] = set()
+    cloudwatch = target.client("cloudwatch")
+    for name, change in evaluation.transitions():
+        recovery = change.new == "OK" and name in in_alarm
+        if change.new != "ALARM" and not recovery:
+            continue
+        (in_alarm.add if change.new == "ALARM" else in_alarm.discard)(name)
+        alarm = find_alarm(plan, name)
+        reason = f"{EMULATED}. {change.reason}"
+        if not isinstance(alarm, CompositeAlarmPlan):
+            cloudwatch.set_alarm_state(AlarmName=name, StateValue=change.new, StateReason=reason[:1023])
+        wanted = alarm.actions.alarm if change.new == "ALARM" else alarm.actions.ok
+        if not wanted:
+            continue
+        subject, _ = publish_notification(
+            target, plan, alarm, old_state=change.old, new_state=change.new, reason=reason, when=change.time
+        )
+        played.append(Played(name, change.new, change.time, subject))
+    return played
+
+
+def notifications(deliveries: Sequence[Delivery]) -> list[Notification]:
+    """Report rows of what the webhook received."""
+    rows = []
+    for delivery in deliveries:
+        message = delivery.message
+        rows.append(
+            Notification(
+                received_at=delivery.received_at,
+                subject=str(delivery.envelope.get("Subject", "")),
+                alarm=str(message.get("AlarmName", "?")),
+                state=str(message.get("NewStateValue", "?")),
+                topic=str(delivery.envelope.get("TopicArn", "")).rsplit(":", 1)[-1],
+                published_by="Vigil (emulator)"
+                if str(message.get("NewStateReason", "")).startswith(EMULATED)
+                else "CloudWatch",
+            )
+        )
+    return rows
