@@ -29,6 +29,7 @@ from examples.demo_support.clock import DilatingSink, SimClock
 from examples.demo_support.traffic import PHASES, Window, drive
 from vigil.cli.main import main as vigil
 from vigil.verify import AwsTarget, LoadedStack, apply_plan, load_stack, render_report, verify_stack
+from vigil.verify.aws import is_loopback_url
 from vigil.verify.emulator import EMULATOR_ACCOUNT, local_aws
 from vigil.verify.receiver import WebhookReceiver, webhook_receiver
 
@@ -36,6 +37,13 @@ ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "out" / "demo"
 SPEED = 60.0
 T0 = time.monotonic()
+#: Stand-ins for the stack's secrets: subscribed in moto so that `vigil verify` sees the whole plan, then swapped
+#: for the loopback webhook before anything is published (moto really POSTs to http(s) endpoints).
+PLACEHOLDER_SECRETS = {
+    "pagerduty_p1_key": "demo-p1-key",
+    "pagerduty_p2_key": "demo-p2-key",
+    "chat_webhook_url": "https://chat.example.invalid/vigil-demo",
+}
 STEPS: list[tuple[str, str]] = []
 
 
@@ -65,22 +73,40 @@ def static_checks() -> int:
 
 
 def deploy(target: AwsTarget, loaded: LoadedStack, hook: WebhookReceiver) -> int:
-    """Apply the dev plan to moto and verify it; returns the failures."""
-    step(f"2. the dev plan applied to local AWS ({target.endpoint_url}), then vigil verify")
-    applied = apply_plan(target, loaded.plan, loaded.config_value, {"chat_webhook_url": hook.url})
-    subs = sum(len(v) for v in applied.subscriptions.values())
-    say(f"created: {report.summary(loaded)} ; {subs} subscriptions (webhook -> {hook.url})")
+    """Apply the dev plan to moto, verify it, then point its http(s) subscriptions at the webhook; returns failures."""
+    step(f"2. the dev plan applied to local AWS ({target.endpoint_url}), vigil verify")
+    applied = apply_plan(target, loaded.plan, loaded.config_value, PLACEHOLDER_SECRETS, subscribe_external=True)
+    say(f"created: {', '.join(f'{n} {k}' for k, n in report.summary(loaded).items())}")
     for skipped in applied.skipped:
         say(f"  not created: {skipped}")
     result = verify_stack(target, loaded)
     say(render_report(result, target.where))
+    swapped = swap_in_webhook(target, applied.topic_arns, hook.url)
+    say(f"then, so nothing leaves 127.0.0.1: {swapped} PagerDuty/chat subscription(s) replaced by {hook.url}")
     STEPS.append(
-        ("apply the plan to moto, vigil verify", f"{len(result.drifts)} drift(s); composites not checked (moto)")
+        ("apply the plan to moto, vigil verify", f"{len(result.drifts)} drift(s); composite alarms not checked (moto)")
     )
     return 0 if result.ok else 1
 
 
-def run_service(log_group: str, clock: SimClock) -> tuple[list[Window], int]:
+def swap_in_webhook(target: AwsTarget, topic_arns: dict[str, str], url: str) -> int:
+    """Unsubscribe every http(s) endpoint outside loopback; subscribe ``url`` to each topic that had one."""
+    sns = target.client("sns")
+    swapped = 0
+    for arn in topic_arns.values():
+        outside = [
+            s for s in sns.list_subscriptions_by_topic(TopicArn=arn)["Subscriptions"]
+            if s["Protocol"] in ("http", "https") and not is_loopback_url(s["Endpoint"])
+        ]  # fmt: skip
+        for sub in outside:
+            sns.unsubscribe(SubscriptionArn=sub["SubscriptionArn"])
+        if outside:
+            sns.subscribe(TopicArn=arn, Protocol="http", Endpoint=url)
+        swapped += len(outside)
+    return swapped
+
+
+def run_service(log_group: str) -> tuple[list[Window], int]:
     """The example service with EMF -> CloudWatch Logs, driven through the scenario; returns windows, failures."""
     from examples.agent_service.app import create_app
     from examples.agent_service.state import ServiceConfig
@@ -89,6 +115,7 @@ def run_service(log_group: str, clock: SimClock) -> tuple[list[Window], int]:
     from vigil.health.serve import serve_in_thread
 
     step(f"3. the example service, EMF -> {log_group} through PutLogEvents; incidents injected")
+    clock = SimClock.starting_now(SPEED, sum(seconds for _, _, seconds in PHASES) + 5)
     sink = DilatingSink(CloudWatchLogsSink(log_group, "demo", max_age=0.5), clock)
     worker = WorkerConfig(heartbeat_metric_interval=0.4, gauge_interval=0.5, time_scale=0.002)
     server = serve_in_thread(
@@ -162,8 +189,6 @@ def evaluate_and_notify(
 def run() -> int:
     """Every step; the exit status counts the failed ones."""
     failures = static_checks()
-    span = sum(seconds for _, _, seconds in PHASES)
-    clock = SimClock.starting_now(SPEED, span + 10)
     with local_aws() as url, webhook_receiver() as hook:
         target = AwsTarget("us-east-1", endpoint_url=url, emulator=True)
         loaded = load_stack(ROOT, "dev", EMULATOR_ACCOUNT)
@@ -171,7 +196,7 @@ def run() -> int:
         log_group = next(
             ns.log_group.name for ns in loaded.plan.namespaces if ns.namespace == "Vigil/API" and ns.log_group
         )
-        windows, failed = run_service(log_group, clock)
+        windows, failed = run_service(log_group)
         log_file = OUT / "logs" / "vigil-api.emf.jsonl"
         failures += failed + read_back(target, loaded, log_group, log_file)
         result, store, failed = evaluate_and_notify(target, loaded, log_file, windows, hook)
