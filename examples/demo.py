@@ -22,13 +22,14 @@ import json
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from examples.demo_support import alarms, report
 from examples.demo_support.clock import DilatingSink, SimClock
 from examples.demo_support.traffic import PHASES, Window, drive
 from vigil.cli.main import main as vigil
+from vigil.evaluate.store import MetricStore
 from vigil.verify import AwsTarget, LoadedStack, apply_plan, load_stack, render_report, verify_stack
 from vigil.verify.aws import is_loopback_url
 from vigil.verify.emulator import EMULATOR_ACCOUNT, local_aws
@@ -46,6 +47,7 @@ PLACEHOLDER_SECRETS = {
     "chat_webhook_url": "https://chat.example.invalid/vigil-demo",
 }
 STEPS: list[tuple[str, str]] = []
+Phases = Sequence[tuple[str, str | None, float]]
 
 
 def step(title: str) -> None:
@@ -58,20 +60,21 @@ def say(text: str) -> None:
     print(text, flush=True)
 
 
-def static_checks() -> int:
+def static_checks(*, preview: bool = True) -> int:
     """check, cost and preview; returns the failures."""
     step("1. vigil check (every stack), vigil cost and vigil preview (prod)")
-    failures = vigil(["check", str(ROOT)]) != 0
+    failures = int(vigil(["check", str(ROOT)]) != 0)
     with contextlib.redirect_stderr(io.StringIO()):  # the same warnings `vigil check` just printed
         failures += vigil(["cost", str(ROOT), "--stack", "prod"]) != 0
-    from vigil.preview import run_preview
+    if preview:
+        from vigil.preview import run_preview
 
-    preview = run_preview(ROOT, "prod")
-    counts = ", ".join(f"{count} {kind.rsplit(':', 1)[-1]}" for kind, count in sorted(preview.counts.items()))
-    say(f"preview (Pulumi program under the mock engine): {counts}; ${preview.monthly_usd or 0:.2f}/month")
-    failures += any(e.severity == "error" for e in preview.errors)
+        result = run_preview(ROOT, "prod")
+        counts = ", ".join(f"{count} {kind.rsplit(':', 1)[-1]}" for kind, count in sorted(result.counts.items()))
+        say(f"preview (Pulumi program under the mock engine): {counts}; ${result.monthly_usd or 0:.2f}/month")
+        failures += any(e.severity == "error" for e in result.errors)
     STEPS.append(("check, cost, preview", "clean" if not failures else f"{failures} problem(s)"))
-    return int(failures)
+    return failures
 
 
 def deploy(target: AwsTarget, loaded: LoadedStack, hook: WebhookReceiver) -> int:
@@ -108,7 +111,7 @@ def swap_in_webhook(target: AwsTarget, topic_arns: dict[str, str], url: str) -> 
     return swapped
 
 
-def run_service(log_group: str) -> tuple[list[Window], int]:
+def run_service(log_group: str, phases: Phases) -> tuple[list[Window], int]:
     """The example service with EMF -> CloudWatch Logs, driven through the scenario; returns windows, failures."""
     from examples.agent_service.app import create_app
     from examples.agent_service.state import ServiceConfig
@@ -117,7 +120,7 @@ def run_service(log_group: str) -> tuple[list[Window], int]:
     from vigil.health.serve import serve_in_thread
 
     step(f"3. the example service, EMF -> {log_group} through PutLogEvents; incidents injected")
-    clock = SimClock.starting_now(SPEED, sum(seconds for _, _, seconds in PHASES) + 5)
+    clock = SimClock.starting_now(SPEED, sum(seconds for _, _, seconds in phases) + 5)
     sink = DilatingSink(CloudWatchLogsSink(log_group, "demo", max_age=0.5), clock)
     worker = WorkerConfig(heartbeat_metric_interval=0.4, gauge_interval=0.5, time_scale=0.002)
     server = serve_in_thread(
@@ -125,7 +128,7 @@ def run_service(log_group: str) -> tuple[list[Window], int]:
     )
     try:
         say(f"service on {server.url}; clock x{SPEED:.0f}: 1 real second is stamped as 1 simulated minute")
-        windows, stats = drive(server.url, clock, say)
+        windows, stats = drive(server.url, clock, say, phases=phases)
         say(f"{stats.requests} requests, {stats.errors} answered 5xx")
         failures = vigil(["probe", f"{server.url}/health/live", "--token", "demo"]) != 0
     finally:
@@ -154,7 +157,7 @@ def read_back(target: AwsTarget, loaded: LoadedStack, log_group: str, path: Path
             names.update((directive["Namespace"], m["Name"]) for m in directive["Metrics"])
     namespaces = loaded.project.namespaces
     unknown = [f"{ns}:{m}" for ns, m in names if ns not in namespaces or m not in namespaces[ns].metrics]
-    say(f"{len(lines)} EMF lines, {len(names)} distinct metrics -> {path.relative_to(ROOT)}")
+    say(f"{len(lines)} EMF lines, {len(names)} distinct metrics -> {path}")
     say("every metric is declared in metrics/*.yaml" if not unknown else f"NOT in the catalog: {unknown}")
     STEPS.append(
         ("read back from CloudWatch Logs", f"{len(lines)} EMF lines, {len(names)} metrics, {len(unknown)} unknown")
@@ -164,7 +167,7 @@ def read_back(target: AwsTarget, loaded: LoadedStack, log_group: str, path: Path
 
 def evaluate_and_notify(
     target: AwsTarget, loaded: LoadedStack, log_file: Path, windows: list[Window], hook: WebhookReceiver
-) -> tuple[alarms.BacktestResult, alarms.MetricStore, int]:
+) -> tuple[alarms.BacktestResult, MetricStore, int]:
     """Backtest the lines, play the alarm changes into moto, wait for the webhook."""
     step("5. backtest: every alarm evaluated on what the service emitted")
     result, store = alarms.backtest(loaded.plan, log_file, windows)
@@ -188,9 +191,10 @@ def evaluate_and_notify(
     return result, store, failures
 
 
-def run() -> int:
-    """Every step; the exit status counts the failed ones."""
-    failures = static_checks()
+def run(out: Path = OUT, phases: Phases = PHASES, *, quick: bool = False) -> int:
+    """Every step (``quick``: no preview, for tests); returns 0 when every step worked, else 1."""
+    STEPS.clear()
+    failures = static_checks(preview=not quick)
     with local_aws() as url, webhook_receiver() as hook:
         target = AwsTarget("us-east-1", endpoint_url=url, emulator=True)
         loaded = load_stack(ROOT, "dev", EMULATOR_ACCOUNT)
@@ -198,14 +202,14 @@ def run() -> int:
         log_group = next(
             ns.log_group.name for ns in loaded.plan.namespaces if ns.namespace == "Vigil/API" and ns.log_group
         )
-        windows, failed = run_service(log_group)
-        log_file = OUT / "logs" / "vigil-api.emf.jsonl"
+        windows, failed = run_service(log_group, phases)
+        log_file = out / "logs" / "vigil-api.emf.jsonl"
         failures += failed + read_back(target, loaded, log_group, log_file)
         result, store, failed = evaluate_and_notify(target, loaded, log_file, windows, hook)
         failures += failed
         received = alarms.notifications(hook.notifications())
     step("7. the report")
-    path = report.build(loaded, result, store, received, STEPS, OUT, say)
+    path = report.build(loaded, result, store, received, STEPS, out, say)
     step("done" if failures == 0 else f"{failures} step(s) FAILED")
     say(f"report: {path}")
     return 1 if failures else 0
@@ -221,11 +225,12 @@ def interrupted() -> Iterator[None]:
         raise SystemExit(130) from None
 
 
-def main() -> int:
-    """Run the demo."""
+def main(argv: list[str] | None = None) -> int:
+    """Run the demo; ``--quick`` runs a 15-second scenario without the preview (what the tests run)."""
+    quick = "--quick" in (sys.argv[1:] if argv is None else argv)
+    phases = tuple((name, incident, seconds / 5) for name, incident, seconds in PHASES) if quick else PHASES
     with interrupted():
-        return run()
-    return 130  # pragma: no cover (interrupted() raises)
+        return run(OUT, phases, quick=quick)
 
 
 if __name__ == "__main__":

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
+import importlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any
 
 from examples.demo_support.traffic import Window
 from vigil.evaluate.store import MetricStore
@@ -16,23 +18,23 @@ from vigil.verify import AwsTarget
 from vigil.verify.fire import EMULATED, find_alarm, publish_notification
 from vigil.verify.receiver import Delivery
 
-if TYPE_CHECKING:
-    from vigil.evaluate.backtest import BacktestResult
+#: ``vigil.evaluate.backtest`` (issue 12's backtester, merged separately): its BacktestResult has ``evaluation``,
+#: ``incidents`` (``incident``, ``detected_at``, ``alarms``) and ``pages``.
+BacktestResult = Any
 
 
 def backtest(plan: StackPlan, log_file: Path, windows: Sequence[Window]) -> tuple[BacktestResult, MetricStore]:
     """One call: EMF lines (and metric filters) -> metric store -> every alarm evaluated, incidents scored."""
-    from vigil.evaluate.backtest import Incident, evaluate_store, ingest
-    from vigil.evaluate.backtest.filters import MetricFilters
-
+    backtests = importlib.import_module("vigil.evaluate.backtest")
+    filters = importlib.import_module("vigil.evaluate.backtest.filters")
     store = MetricStore()
-    stats = ingest([log_file], store, filters=MetricFilters(plan.namespaces))  # every metric: the pictures need them
-    incidents = [Incident(w.name, w.start, w.end) for w in windows]
+    stats = backtests.ingest([log_file], store, filters=filters.MetricFilters(plan.namespaces))  # every metric
+    incidents = [backtests.Incident(w.name, w.start, w.end) for w in windows]
     span = store.time_range()
     # Evaluate from the first whole minute with data: a period before the service started would be "missing",
     # and a heartbeat alarm treating missing data as breaching would page about the demo's own start-up.
     start = None if span is None else int(span[0]) - int(span[0]) % 60 + 120
-    return evaluate_store(plan, store, stats, incidents, start=start), store
+    return backtests.evaluate_store(plan, store, stats, incidents, start=start), store
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,14 @@ def play_transitions(target: AwsTarget, plan: StackPlan, evaluation: Evaluation)
     return played
 
 
+def _parse_time(text: str) -> float | None:
+    """CloudWatch's ``2026-11-23T12:00:00.000+0000``."""
+    try:
+        return datetime.datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%f%z").timestamp()
+    except ValueError:
+        return None
+
+
 def notifications(deliveries: Sequence[Delivery]) -> list[Notification]:
     """Report rows of what the webhook received."""
     rows = []
@@ -81,6 +91,7 @@ def notifications(deliveries: Sequence[Delivery]) -> list[Notification]:
         rows.append(
             Notification(
                 received_at=delivery.received_at,
+                changed_at=_parse_time(str(message.get("StateChangeTime", ""))) or delivery.received_at,
                 subject=str(delivery.envelope.get("Subject", "")),
                 alarm=str(message.get("AlarmName", "?")),
                 state=str(message.get("NewStateValue", "?")),

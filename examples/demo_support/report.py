@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from examples.demo_support.alarms import BacktestResult
 from vigil.cost import estimate
 from vigil.evaluate.store import MetricStore
 from vigil.report.dashboard import render_dashboard
@@ -13,9 +13,6 @@ from vigil.report.html import Notification, ReportInputs, write_report
 from vigil.report.timeline import Detection, render_timeline
 from vigil.report.widgets import Data
 from vigil.verify import LoadedStack
-
-if TYPE_CHECKING:
-    from vigil.evaluate.backtest import BacktestResult
 
 NOTES = [
     "Time is simulated: the example service ran for about a minute and a half of real time; every EMF line was "

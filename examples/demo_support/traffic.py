@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import random
-import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import httpx
@@ -56,8 +55,13 @@ def _one_round(http: httpx.Client, rng: random.Random, stats: TrafficStats) -> N
     """One user: opens a session, reads the question and the plan; one in five also starts a job."""
     created = _call(http, stats, "POST", "/sessions", {})
     if created is not None and created.get("id"):
-        _call(http, stats, "GET", f"/sessions/{created['id']}/question")
-        _call(http, stats, "GET", f"/sessions/{created['id']}/plan")
+        session = created["id"]
+        asked = _call(http, stats, "GET", f"/sessions/{session}/question")
+        question = asked.get("question") if asked else None
+        if isinstance(question, dict) and question.get("options"):
+            answer = {"questionId": question["id"], "answer": rng.choice(question["options"])}
+            _call(http, stats, "POST", f"/sessions/{session}/answers", answer)
+        _call(http, stats, "GET", f"/sessions/{session}/plan")
     if rng.random() < 0.2:
         _call(http, stats, "POST", "/jobs", {"mode": rng.choice(["mechanic", "genius"]), "type": "implement"})
 
@@ -68,21 +72,20 @@ def drive(
     progress: Callable[[str], None],
     *,
     rate_per_s: float = 25.0,
-    stop: threading.Event | None = None,
+    phases: Sequence[tuple[str, str | None, float]] = PHASES,
 ) -> tuple[list[Window], TrafficStats]:
     """Run every phase against the service; returns the incident windows (simulated time) and the counts."""
     rng = random.Random(13)
     stats = TrafficStats()
     windows: list[Window] = []
-    stop = stop or threading.Event()
     with httpx.Client(base_url=base_url, timeout=10) as http:
-        for name, incident, seconds in PHASES:
+        for name, incident, seconds in phases:
             if incident:
                 http.post(f"/admin/incidents/{incident}")
             began, sent = time.time(), stats.requests
             progress(f"  {name:<15} {seconds:4.0f} s real = {seconds * clock.speed / 60:3.0f} min simulated"
                      + (f", incident {incident} injected" if incident else ""))  # fmt: skip
-            while time.time() - began < seconds and not stop.is_set():
+            while time.time() - began < seconds:
                 tick = time.time()
                 _one_round(http, rng, stats)
                 time.sleep(max(0.0, 1.0 / rate_per_s - (time.time() - tick)))

@@ -33,6 +33,7 @@ class Notification:
     """One alarm notification a subscriber received."""
 
     received_at: float
+    changed_at: float  # StateChangeTime in the message (the alarm's time, simulated in the demo)
     subject: str
     alarm: str
     state: str
@@ -92,7 +93,7 @@ def _plan_section(inputs: ReportInputs) -> str:
     if inputs.steps:
         steps = "<h3>What the run did</h3>" + _table(["step", "outcome"], [[_e(a), _e(b)] for a, b in inputs.steps])
     total = f"<p>Estimated CloudWatch cost of stack <code>{_e(inputs.stack)}</code>: <b>${inputs.monthly_usd:,.2f}</b> per month.</p>"
-    return f'<section id="plan"><h2>Plan and cost</h2>{total}<div style="display:flex;gap:48px;flex-wrap:wrap">{counts}{costs}</div>{steps}</section>'
+    return f'<section id="plan"><h2>Plan and cost</h2>{total}<div style="display:flex;gap:48px;flex-wrap:wrap;align-items:flex-start">{counts}{costs}</div>{steps}</section>'
 
 
 def _detections_section(inputs: ReportInputs) -> str:
@@ -123,7 +124,11 @@ def _notifications_section(inputs: ReportInputs) -> str:
         ]
         for n in inputs.notifications
     ]
-    table = _table(["received (UTC)", "state", "alarm", "subject", "topic", "published by"], rows) if rows else ""
+    table = (
+        _table(["state changed (UTC)", "received (UTC)", "state", "alarm", "subject", "topic", "published by"], rows)
+        if rows
+        else ""
+    )
     empty = "" if rows else '<p class="muted">No notification was received.</p>'
     return f'<section id="notifications"><h2>Notifications received ({len(rows)})</h2>{table}{empty}</section>'
 

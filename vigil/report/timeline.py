@@ -93,7 +93,7 @@ def render_timeline(evaluation: Evaluation, incidents: Sequence[IncidentLike], p
     title = f"Alarm states over time (UTC): {len(rows)} alarm(s) went into ALARM; {quiet} other(s) did not"
     fig.text(0.01, 1 - 0.3 / fig.get_figheight(), title, fontsize=12, fontweight="bold", color=TEXT, va="center")
     x = 0.2
-    for label, colour in [*STATE_COLOURS.items(), ("incident window", "#f5cba7"), ("▼ went into ALARM", "#d13212")]:
+    for label, colour in [*STATE_COLOURS.items(), ("incident window", "#d68910"), ("▼ went into ALARM", "#d13212")]:
         marker = "" if label.startswith("▼") else "■ "
         fig.text(
             x,
