@@ -20,6 +20,16 @@ PHASES: tuple[tuple[str, str | None, float], ...] = (
     ("recovery", None, 12.0),
 )
 
+#: The same story in 26 s (tests, ``--quick``). A dead worker must outlast the heartbeat alarm's evaluation range
+#: (3 minutes: CloudWatch reads 3 periods back before it treats a 1-period alarm's data as missing).
+QUICK_PHASES: tuple[tuple[str, str | None, float], ...] = (
+    ("steady traffic", None, 6.0),
+    ("5xx burst", "error_burst", 5.0),
+    ("recovery", None, 4.0),
+    ("dead worker", "dead_worker", 7.0),
+    ("recovery", None, 4.0),
+)
+
 
 @dataclass(frozen=True)
 class Window:

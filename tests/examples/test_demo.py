@@ -15,15 +15,16 @@ import pytest
 pytest.importorskip("matplotlib", reason="vigil[plot] is not installed")
 pytest.importorskip("vigil.evaluate.backtest", reason="the backtester (vigil.evaluate.backtest) is not merged yet")
 
-from examples import demo  # noqa: E402
+from examples import demo
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 
-def test_quick_demo_catches_the_incidents_and_writes_the_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    phases = tuple((name, incident, seconds / 4) for name, incident, seconds in demo.PHASES)
-    status = demo.run(tmp_path, phases, quick=True)
+def test_quick_demo_catches_the_incidents_and_writes_the_report(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status = demo.run(tmp_path, demo.QUICK_PHASES, quick=True)
     out = capsys.readouterr().out
     assert "no drift" in out
     assert "every metric is declared in metrics/*.yaml" in out
