@@ -12,6 +12,7 @@ from vigil.spec.errors import Level, SpecError, did_you_mean
 from vigil.spec.models import MetricRef, MetricSpec, Project
 from vigil.spec.models.common import PLACEHOLDERS, render_template, unknown_placeholders
 from vigil.spec.slo import expand_slo
+from vigil.spec.statistic import StatisticError, parse_statistic
 from vigil.spec.sources import Sources
 
 Where = tuple[str, str, tuple[Any, ...]]  # (kind, name, fields)
@@ -80,13 +81,20 @@ class Context:
             )
             return None
         self._dimensions(where, ref, ns.metric_dimension_sets(ref.metric), ns.dimensions)
-        if not enums.is_statistic(ref.statistic):
-            hint = did_you_mean(ref.statistic, [*enums.statistics(), "p50", "p90", "p95", "p99"])
-            self.report(
-                (kind, name, (*fields, "statistic")),
-                f"unknown statistic '{ref.statistic}'{hint}; use one of {', '.join(enums.statistics())} or a percentile like p95, p99.9",
-            )
+        self.statistic(where, ref.statistic)
         return metric
+
+    def statistic(self, where: Where, stat: str) -> None:
+        """Report ``stat`` at ``(kind, name, fields + statistic)`` unless CloudWatch accepts it."""
+        kind, name, fields = where
+        try:
+            parse_statistic(stat)
+        except StatisticError as exc:
+            hint = did_you_mean(stat, [*enums.statistics(), "IQM", "p50", "p90", "p95", "p99"])
+            message = str(exc)
+            if hint and message.startswith(f"unknown statistic '{stat}';"):
+                message = message.replace(f"'{stat}';", f"'{stat}'{hint};", 1)
+            self.report((kind, name, (*fields, "statistic")), message)
 
     def _dimensions(self, where: Where, ref: MetricRef, sets: list[tuple[str, ...]], declared: Any) -> None:
         kind, name, fields = where
