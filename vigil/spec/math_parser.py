@@ -168,9 +168,11 @@ def _check_depth(tree: Node) -> None:
     stack: list[tuple[Node, int]] = [(tree, 1)]
     while stack:
         node, depth = stack.pop()
-        if depth > MAX_DEPTH:
+        if depth > MAX_TREE_DEPTH:
             raise MathSyntaxError(
-                f"the expression nests deeper than {MAX_DEPTH} levels at column {node.column}", node.column
+                f"the expression chains more than {MAX_TREE_DEPTH} operations (at column {node.column}); "
+                "combine series with SUM([...]) instead",
+                node.column,
             )
         if isinstance(node, Call):
             stack.extend((arg, depth + 1) for arg in node.args)
