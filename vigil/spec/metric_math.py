@@ -18,7 +18,7 @@ vigil.spec.math_parser.MathSyntaxError: unknown function 'FIL' at column 1 (did 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from difflib import get_close_matches
 from typing import Literal
@@ -46,6 +46,8 @@ __all__ = [
     "Problem",
     "alarm_problems",
     "ids",
+    "metrics_matched",
+    "not_one_series",
     "parse",
     "result_kind",
 ]
@@ -155,6 +157,20 @@ def ids(tree: Node) -> list[str]:
     return list(seen)
 
 
+def metrics_matched(tree: Node, known: Iterable[str]) -> set[str]:
+    """The ids of ``known`` that ``METRICS()`` / ``METRICS('text')`` calls in the expression select.
+
+    >>> sorted(metrics_matched(parse("SUM(METRICS('err'))"), ["errors", "requests", "err_5xx"]))
+    ['err_5xx', 'errors']
+    """
+    out: set[str] = set()
+    for node in walk(tree):
+        if isinstance(node, Call) and node.name == "METRICS":
+            text = node.args[0].value if node.args and isinstance(node.args[0], String) else ""
+            out.update(ident for ident in known if text in ident)
+    return out
+
+
 def walk(tree: Node) -> Iterator[Node]:
     """Every node of ``tree``, parents before children."""
     yield tree
@@ -185,7 +201,7 @@ def alarm_problems(tree: Node) -> list[Problem]:
     problems: list[Problem] = []
     kind = result_kind(tree)
     if kind != "series":
-        problems.append(Problem(1, _not_one_series(kind)))
+        problems.append(Problem(1, not_one_series(kind)))
     for node in walk(tree):
         if not isinstance(node, Call):
             continue
@@ -206,7 +222,7 @@ _REFUSED = (
 _EXTERNAL = "Vigil cannot check or test it offline, so alarms may not use it (dashboards may)"
 
 
-def _not_one_series(kind: Kind) -> str:
+def not_one_series(kind: Kind) -> str:
     fix = "wrap it in TIME_SERIES(...)" if kind == "scalar" else "reduce it with SUM(...), MAX(...) or FIRST(...)"
     return f"the expression returns {_SHOWN.get(kind, kind)}, but an alarm watches exactly one time series: {fix}"
 

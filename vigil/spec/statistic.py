@@ -35,6 +35,7 @@ _NUMBER = r"\d+(?:\.\d{1,10})?"
 _SINGLE = re.compile(rf"^(p|tm|wm|tc|ts)({_NUMBER})$")
 _RANGE = re.compile(rf"^(TM|WM|TC|TS|PR)\((?:({_NUMBER})(%?))?:(?:({_NUMBER})(%?))?\)$")
 _HUNDRED = Fraction(100)
+_RANGE_FAMILIES: dict[str, Family] = {"TM": "TM", "WM": "WM", "TC": "TC", "TS": "TS", "PR": "PR"}
 
 
 class StatisticError(ValueError):
@@ -67,7 +68,7 @@ def parse_statistic(text: str) -> Statistic:
     >>> parse_statistic("TM(90%:10%)")
     Traceback (most recent call last):
     ...
-    vigil.spec.statistic.StatisticError: 'TM(90%:10%)': the lower bound 90 must be below the upper bound 10
+    vigil.spec.statistic.StatisticError: invalid statistic 'TM(90%:10%)': the lower bound 90 must be below the upper bound 10
     """
     if text in BASIC:
         return Statistic(family=text)  # type: ignore[arg-type]  # BASIC holds exactly these Family names
@@ -89,27 +90,32 @@ def parse_statistic(text: str) -> Statistic:
 def _ranged(text: str, match: re.Match[str]) -> Statistic:
     family, low, low_pct, high, high_pct = match.groups()
     if low is None and high is None:
-        raise StatisticError(f"'{text}': give at least one bound, e.g. {family}(:95%) or {family}(10%:90%)")
+        raise StatisticError(
+            f"invalid statistic '{text}': give at least one bound, e.g. {family}(:95%) or {family}(10%:90%)"
+        )
     if low is not None and high is not None and low_pct != high_pct:
         raise StatisticError(
-            f"'{text}': both bounds must be percentages or both metric values, e.g. {family}(10%:90%) or {family}(0.5:2)"
+            f"invalid statistic '{text}': both bounds must be percentages or both metric values, e.g. {family}(10%:90%) or {family}(0.5:2)"
         )
     percent = "%" in (low_pct or high_pct or "")
+    family_name: Family = _RANGE_FAMILIES[family]
     if family == "PR" and percent:
-        raise StatisticError(f"'{text}': PR takes metric values, not percentages, e.g. PR(:300) or PR(100:2000)")
+        raise StatisticError(
+            f"invalid statistic '{text}': PR takes metric values, not percentages, e.g. PR(:300) or PR(100:2000)"
+        )
     lower = Fraction(low) if low is not None else None
     upper = Fraction(high) if high is not None else None
     for bound in (lower, upper):
         if percent and bound is not None:
             _check_percent(text, bound)
     if lower is not None and upper is not None and lower >= upper:
-        raise StatisticError(f"'{text}': the lower bound {low} must be below the upper bound {high}")
-    return Statistic(family=family, lower=lower, upper=upper, percent=percent)
+        raise StatisticError(f"invalid statistic '{text}': the lower bound {low} must be below the upper bound {high}")
+    return Statistic(family=family_name, lower=lower, upper=upper, percent=percent)
 
 
 def _check_percent(text: str, value: Fraction) -> None:
     if value > _HUNDRED:
-        raise StatisticError(f"'{text}': {float(value):g} is not a percentage between 0 and 100")
+        raise StatisticError(f"invalid statistic '{text}': {float(value):g} is not a percentage between 0 and 100")
 
 
 def _explain(text: str) -> str:

@@ -7,13 +7,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from vigil.spec import enums
+from vigil.spec import enums, metric_math
 from vigil.spec.errors import Level, SpecError, did_you_mean
+from vigil.spec.math_parser import MathSyntaxError, parse_syntax
 from vigil.spec.models import MetricRef, MetricSpec, Project
 from vigil.spec.models.common import PLACEHOLDERS, render_template, unknown_placeholders
 from vigil.spec.slo import expand_slo
-from vigil.spec.statistic import StatisticError, parse_statistic
 from vigil.spec.sources import Sources
+from vigil.spec.statistic import StatisticError, parse_statistic
 
 Where = tuple[str, str, tuple[Any, ...]]  # (kind, name, fields)
 
@@ -31,10 +32,31 @@ def placeholder_message(value: str) -> str:
 def expression_ids(expression: str) -> set[str]:
     """Metric ids a metric math expression refers to (quoted strings, functions and numbers ignored).
 
+    Read from the parsed expression; an expression that does not parse (its syntax error is reported on its own)
+    falls back to every lowercase word outside quotes.
+
     >>> sorted(expression_ids("100 * FILL(failed, 0) / claimed + SEARCH('{Vigil/API} http', 'Sum')"))
     ['claimed', 'failed']
     """
-    return set(_MATH_ID.findall(_QUOTED.sub("", expression)))
+    try:
+        return set(metric_math.ids(parse_syntax(expression)))
+    except MathSyntaxError:
+        return set(_MATH_ID.findall(_QUOTED.sub("", expression)))
+
+
+def math_syntax_error(expression: str) -> str | None:
+    """Why a dashboard's metric math expression would be refused (syntax, function names), or None.
+
+    ``${...}`` placeholders are rendered first so a SEARCH filter on ``${environment}`` parses.
+
+    >>> math_syntax_error("FIL(m1, 0)")
+    "unknown function 'FIL' at column 1 (did you mean FILL?): FIL(m1, 0)"
+    """
+    try:
+        metric_math.parse(render_template(expression, environment="x"))
+    except MathSyntaxError as exc:
+        return f"{exc}: {expression}"
+    return None
 
 
 @dataclass
