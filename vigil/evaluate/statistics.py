@@ -118,10 +118,13 @@ def _span(stat: Statistic, n: int) -> tuple[int, int]:
 
 
 def _in_values(value: float, stat: Statistic) -> bool:
-    """``lower < value <= upper`` for value bounds (an open side is unbounded)."""
-    if stat.lower is not None and not value > stat.lower:
+    """``lower < value <= upper`` for value bounds (an open side is unbounded), compared as doubles like the samples.
+
+    A sample of 0.005 equals the bound ``0.005`` (both are the same double), so it is excluded as a lower bound.
+    """
+    if stat.lower is not None and not value > float(stat.lower):
         return False
-    return stat.upper is None or value <= stat.upper
+    return stat.upper is None or value <= float(stat.upper)
 
 
 def _kept(ordered: list[float], stat: Statistic) -> list[float]:
