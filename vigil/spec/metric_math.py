@@ -144,7 +144,11 @@ def parse(expression: str) -> Node:
     vigil.spec.math_parser.MathSyntaxError: 'Errors' is not a metric id: ids start with a lowercase letter (column 1)
     """
     tree = parse_syntax(expression)
-    _kind(tree)
+    if _kind(tree) == "string":
+        raise MathSyntaxError(
+            f"a quoted string is not a value (column {tree.column}): strings only go in METRICS('...') or SEARCH",
+            tree.column,
+        )
     return tree
 
 
