@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -33,13 +32,8 @@ def store(dev_plan: StackPlan) -> MetricStore:
 
 @pytest.fixture(scope="session")
 def evaluation(dev_plan: StackPlan, store: MetricStore) -> Evaluation:
-    """The dev plan's single-metric alarms (static, heartbeat) evaluated over the store."""
-    alarms = replace(
-        dev_plan.alarms,
-        metric_alarms=tuple(a for a in dev_plan.alarms.metric_alarms if not a.metric_queries),
-        composite_alarms=(),
-    )
-    return evaluate_alarms(alarms, store, START, END)
+    """Every alarm of the dev plan (metric, math, composite) evaluated over the store."""
+    return evaluate_alarms(dev_plan.alarms, store, START, END)
 
 
 @pytest.fixture(scope="session")

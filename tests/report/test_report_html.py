@@ -41,12 +41,13 @@ def build_report(plan: StackPlan, store: MetricStore, evaluation: Evaluation, ou
         detections=[Detection("5xx burst", START, START + 600, "api-error-rate-5m", START + 240)],
         notifications=[
             Notification(
-                START + 250.0,
-                'ALARM: "worker-down" in US East (N. Virginia)',
-                "worker-down",
-                "ALARM",
-                "vigil-dev-p1",
-                "Vigil (emulator)",
+                received_at=START + 250.0,
+                changed_at=START + 240.0,
+                subject='ALARM: "worker-down" in US East (N. Virginia)',
+                alarm="worker-down",
+                state="ALARM",
+                topic="vigil-dev-p1",
+                published_by="Vigil (emulator)",
             )
         ],
         notes=["Pictures are drawn locally from the plan."],
