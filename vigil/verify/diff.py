@@ -79,6 +79,11 @@ def _same(a: Any, b: Any) -> bool:
     return bool(a == b) or (a in (None, [], {}, "") and b in (None, [], {}, ""))
 
 
+def _family(protocol: str) -> str:
+    """http and https endpoints are one kind of subscription (a changed scheme is a changed endpoint)."""
+    return "http" if protocol in ("http", "https") else protocol
+
+
 def _match_subscriptions(expected: State, deployed: Deployed, report: VerifyReport) -> None:
     """Pair each expected subscription with a deployed one of its topic (exact endpoint first, then by shape)."""
     by_topic: dict[str, list[tuple[str, dict[str, Any], dict[str, Matcher]]]] = {}
@@ -103,7 +108,7 @@ def _match_subscriptions(expected: State, deployed: Deployed, report: VerifyRepo
             else:
                 left.remove(hit)
         for name, fields, matchers in unmatched:
-            same_protocol = next((s for s in left if s.protocol == fields["Protocol"]), None)
+            same_protocol = next((s for s in left if _family(s.protocol) == _family(fields["Protocol"])), None)
             want = fields.get("Endpoint") or matchers["Endpoint"][1]
             if same_protocol is not None:
                 left.remove(same_protocol)

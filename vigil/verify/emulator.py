@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import signal
 import urllib.request
 from collections.abc import Iterator
 
@@ -14,8 +15,8 @@ _ENV = ("AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_D
 
 
 @contextlib.contextmanager
-def local_aws(region: str = "us-east-1") -> Iterator[str]:
-    """Start moto's server, point boto3 at it through the environment (dummy credentials), yield its URL.
+def local_aws(region: str = "us-east-1", port: int = 0) -> Iterator[str]:
+    """Start moto's server (``port`` 0: a free one), point boto3 at it through the environment (dummy credentials), yield its URL.
 
     The environment is restored and the server stopped on exit, also on Ctrl-C.
 
@@ -27,7 +28,7 @@ def local_aws(region: str = "us-east-1") -> Iterator[str]:
 
     for name in ("werkzeug", "moto"):  # moto's per-request access log and its tracebacks for unimplemented calls
         logging.getLogger(name).setLevel(logging.CRITICAL)
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
     try:
         wsgi = server._server
@@ -58,3 +59,52 @@ def reset(url: str) -> None:
     request = urllib.request.Request(f"{url}/moto-api/reset", method="POST")
     with urllib.request.urlopen(request, timeout=10):
         pass
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def serve(argv: list[str] | None = None) -> int:
+    """``python -m vigil.verify.emulator --stack dev [--port 5000]``: moto with the stack's plan applied, until Ctrl-C.
+
+    The chat webhook subscriptions point at a loopback receiver that prints what it receives; PagerDuty
+    subscriptions are not created (their keys are secrets, and moto would POST to PagerDuty).
+    """
+    import argparse
+    import time
+
+    from vigil.verify.apply import apply_plan
+    from vigil.verify.aws import AwsTarget
+    from vigil.verify.receiver import webhook_receiver
+    from vigil.verify.stack import load_stack, stack_region
+
+    parser = argparse.ArgumentParser(prog="python -m vigil.verify.emulator", description=serve.__doc__)
+    parser.add_argument("--stack", required=True)
+    parser.add_argument("--project-dir", default=".")
+    parser.add_argument("--port", type=int, default=5000)
+    args = parser.parse_args(argv)
+    region = stack_region(args.project_dir, args.stack)
+    signal.signal(signal.SIGTERM, _interrupt)  # `kill PID` stops it as cleanly as Ctrl-C
+    with local_aws(region, port=args.port) as url, webhook_receiver() as hook:
+        target = AwsTarget(region, endpoint_url=url, emulator=True)
+        loaded = load_stack(args.project_dir, args.stack, EMULATOR_ACCOUNT)
+        applied = apply_plan(target, loaded.plan, loaded.config_value, {"chat_webhook_url": hook.url})
+        print(
+            f"local AWS (moto) at {url} with stack {args.stack!r} applied; webhook receiver at {hook.url}", flush=True
+        )
+        for skipped in applied.skipped:
+            print(f"  not created: {skipped}", flush=True)
+        seen = 0
+        try:
+            while True:
+                time.sleep(0.2)
+                for note in hook.notifications()[seen:]:
+                    print(f"webhook received: {note.envelope.get('Subject')}", flush=True)
+                seen = len(hook.notifications())
+        except KeyboardInterrupt:
+            return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(serve())
