@@ -107,12 +107,30 @@ def _match_subscriptions(expected: State, deployed: Deployed, report: VerifyRepo
                 unmatched.append((name, fields, matchers))
             else:
                 left.remove(hit)
+        pairs: dict[str, Subscription] = {}
+        for strict in (True, False):  # an endpoint that fits the expected one (scheme aside) first, then any
+            for name, fields, matchers in unmatched:
+                if name in pairs:
+                    continue
+                fits = (
+                    matchers["Endpoint"][0] if "Endpoint" in matchers else (lambda e, f=fields: e == f.get("Endpoint"))
+                )
+                hit = next(
+                    (
+                        s
+                        for s in left
+                        if _family(s.protocol) == _family(fields["Protocol"]) and (fits(s.endpoint) or not strict)
+                    ),
+                    None,
+                )
+                if hit is not None:
+                    left.remove(hit)
+                    pairs[name] = hit
         for name, fields, matchers in unmatched:
-            same_protocol = next((s for s in left if _family(s.protocol) == _family(fields["Protocol"])), None)
             want = fields.get("Endpoint") or matchers["Endpoint"][1]
-            if same_protocol is not None:
-                left.remove(same_protocol)
-                report.drifts.append(Drift("changed", "subscription", name, "Endpoint", want, same_protocol.endpoint))
+            if name in pairs:
+                got = pairs[name]
+                report.drifts.append(Drift("changed", "subscription", name, "Endpoint", want, got.endpoint))
             else:
                 report.drifts.append(Drift("missing", "subscription", f"{name} ({fields['Protocol']} {want})"))
         for extra in left:
