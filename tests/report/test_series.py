@@ -54,24 +54,36 @@ def test_hidden_inputs_feed_an_arithmetic_expression() -> None:
     assert lines[2].values == [25.0, 25.0]
 
 
-def test_unknown_functions_are_not_guessed() -> None:
+def test_functions_that_need_cloudwatch_are_not_guessed() -> None:
     lines = widget_lines(MetricStore(), [[{"expression": "ANOMALY_DETECTION_BAND(m1, 2)"}]], [60], 60)
     assert lines[0].values == [None]
     assert lines[0].note.startswith("not evaluated locally")
 
 
-@given(
-    st.lists(st.one_of(st.none(), st.floats(-1e6, 1e6)), min_size=1, max_size=20),
-    st.lists(st.one_of(st.none(), st.floats(-1e6, 1e6)), min_size=1, max_size=20),
-)
-def test_arithmetic_is_pointwise_with_gaps(a: list[float | None], b: list[float | None]) -> None:
-    from vigil.report.series import _arithmetic
+@given(st.lists(st.one_of(st.none(), st.integers(0, 50)), min_size=1, max_size=12))
+def test_a_graph_line_equals_what_the_alarm_evaluator_computes(errors: list[int | None]) -> None:
+    from vigil.evaluate import mathexpr
 
-    size = min(len(a), len(b))
-    got = _arithmetic("2 * a - b / 4", {"a": a[:size], "b": b[:size]}, size)
-    assert got is not None
-    for x, y, z in zip(a, b, got, strict=False):
-        if x is None or y is None:
-            assert z is None
-        else:
-            assert z == 2 * x - y / 4
+    store = MetricStore()
+    dims = {**DIMS, "Endpoint": "/a"}
+    for i, count in enumerate(errors):
+        store.add(MetricKey.of("Vigil/API", "http.requests", dims), i * 60 + 1, 100)
+        if count is not None:
+            store.add(MetricKey.of("Vigil/API", "http.errors", dims), i * 60 + 1, count)
+    base = ["Vigil/API", "Endpoint", "/a", "Environment", "dev", "Service", "api"]
+    metrics = [
+        [base[0], "http.errors", *base[1:], {"stat": "Sum", "id": "errors", "visible": False}],
+        [base[0], "http.requests", *base[1:], {"stat": "Sum", "id": "requests", "visible": False}],
+        [{"expression": "100 * errors / requests", "id": "rate"}],
+    ]
+    times = period_grid(0, len(errors) * 60, 60)
+    lines = widget_lines(store, metrics, times, 60)
+    expected = mathexpr.evaluate(
+        "100 * errors / requests",
+        {"errors": lines[0].values, "requests": lines[1].values},
+        times=[t - 60 for t in times],
+        period=60,
+    )
+    assert lines[2].values == expected
+    # CloudWatch's missing-as-0 rule for arithmetic: a minute without errors has a 0 % rate, not a gap
+    assert lines[2].values == [float(c or 0) for c in errors]

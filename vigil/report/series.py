@@ -5,31 +5,25 @@ A widget's ``metrics`` entries are resolved the way CloudWatch resolves them:
 - ``[namespace, metric, dim, value, ..., {stat, period, label, id, visible}]``: one line, the exact metric;
 - ``{expression: "SEARCH('{NS,Dim1,Dim2} MetricName=\\"m\\" Dim1=\\"v\\"', 'Sum', 300)"}``: one line per stored
   metric of that namespace whose dimension names are exactly the schema's and whose values match the filters;
-- ``{expression: "100 * errors / requests", id}``: arithmetic (``+ - * /``, parentheses, numbers) over the ids
-  of other lines, datapoint by datapoint; ``visible: false`` lines feed expressions but are not drawn.
+- ``{expression: "100 * errors / requests", id}``: metric math over the ids of other lines, evaluated by
+  :mod:`vigil.evaluate.mathexpr` (the evaluator alarms use, so a graph and its alarm agree); ``visible: false``
+  lines feed expressions but are not drawn.
 
-Other metric math functions are not evaluated here: such a line is returned with ``note`` saying so, never guessed.
+An expression the evaluator cannot run offline is returned with ``note`` saying why, never guessed.
 """
 
 from __future__ import annotations
 
-import ast
-import operator
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from vigil.evaluate.errors import EvaluateError
 from vigil.evaluate.store import MetricKey, MetricStore
 
 _SEARCH = re.compile(r"""^SEARCH\(\s*'\{([^}]*)\}\s*(.*?)'\s*,\s*'([^']+)'\s*,\s*(\d+)\s*\)$""", re.S)
 _TERM = re.compile(r'(\w[\w.]*)\s*=\s*"([^"]*)"')
-_OPS: dict[type[ast.operator], Callable[[float, float], float]] = {
-    ast.Add: operator.add,
-    ast.Sub: operator.sub,
-    ast.Mult: operator.mul,
-    ast.Div: operator.truediv,
-}
 
 
 @dataclass
@@ -77,35 +71,14 @@ def search(store: MetricStore, expression: str) -> tuple[list[tuple[MetricKey, s
     return found, match.group(3), int(match.group(4))
 
 
-def _arithmetic(expression: str, lines: dict[str, list[float | None]], size: int) -> list[float | None] | None:
-    """Evaluate ``+ - * /`` over named series pointwise; None when the expression is anything else."""
-    try:
-        tree = ast.parse(expression, mode="eval").body
-    except SyntaxError:
-        return None
+def _math(
+    expression: str, lines: dict[str, list[float | None]], times: Sequence[int], period: int
+) -> list[float | None]:
+    """Metric math over the widget's ids, with the evaluator alarms use (:mod:`vigil.evaluate.mathexpr`)."""
+    from vigil.evaluate import mathexpr
 
-    def value(node: ast.expr, i: int) -> float | None:
-        if isinstance(node, ast.Constant) and isinstance(node.value, int | float):
-            return float(node.value)
-        if isinstance(node, ast.Name):
-            return lines[node.id][i]
-        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
-            inner = value(node.operand, i)
-            return None if inner is None else -inner
-        if isinstance(node, ast.BinOp) and type(node.op) in _OPS:
-            left, right = value(node.left, i), value(node.right, i)
-            if left is None or right is None or (isinstance(node.op, ast.Div) and right == 0):
-                return None
-            return _OPS[type(node.op)](left, right)
-        raise ValueError(ast.dump(node))
-
-    names = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
-    if not names <= lines.keys():
-        return None
-    try:
-        return [value(tree, i) for i in range(size)]
-    except ValueError:
-        return None
+    starts = [t - period for t in times]  # the evaluator's grid is datapoint start times
+    return mathexpr.evaluate(expression, lines, times=starts, period=period)
 
 
 def widget_lines(store: MetricStore, metrics: Sequence[list[Any]], times: Sequence[int], period: int) -> list[Line]:
@@ -143,10 +116,11 @@ def _expression_lines(
     if found is not None:
         keys, stat, _period = found
         return [Line(name, store.datapoints(key, stat, period, list(times)), stat, visible) for key, name in keys]
-    values = _arithmetic(expression, by_id, len(times))
-    if values is None:
+    try:
+        values = _math(expression, by_id, times, period)
+    except EvaluateError as exc:
         empty: list[float | None] = [None] * len(times)
-        return [Line(label, empty, "", visible, note=f"not evaluated locally: {expression}")]
+        return [Line(label, empty, "", visible, note=f"not evaluated locally: {exc}")]
     if options.get("id"):
         by_id[str(options["id"])] = values
     return [Line(label, values, "", visible)]

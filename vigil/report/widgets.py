@@ -97,6 +97,8 @@ def graph(fig: Figure, box: Box, props: dict[str, Any], data: Data) -> None:
         y_min = props.get("yAxis", {}).get("left", {}).get("min")
         if y_min is not None:
             ax.set_ylim(bottom=y_min)
+        low, high = ax.get_ylim()
+        ax.set_ylim(low, high + (high - low) * 0.06)  # a flat line at the maximum stays visible
     _legend(fig, box, ax, drawn, legend)
 
 
