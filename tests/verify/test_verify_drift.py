@@ -8,7 +8,9 @@ from typing import Any
 
 import pytest
 
+from vigil.cli.main import build_parser
 from vigil.cli.main import main as vigil
+from vigil.plan.types import DashboardPlan, MetricAlarmPlan
 from vigil.verify import Applied, AwsTarget, Drift, LoadedStack, verify_stack
 from vigil.verify.apply import metric_alarm_args
 
@@ -19,6 +21,15 @@ pytestmark = pytest.mark.integration
 
 def drifts(target: AwsTarget, dev: LoadedStack) -> list[Drift]:
     return verify_stack(target, dev).drifts
+
+
+def alarm(dev: LoadedStack, spec_name: str) -> MetricAlarmPlan:
+    """A planned metric alarm by spec name (physical names may carry the stack's prefix)."""
+    return next(a for a in dev.plan.alarms.metric_alarms if a.name == spec_name or a.name.endswith(f"-{spec_name}"))
+
+
+def board(dev: LoadedStack, spec_name: str) -> DashboardPlan:
+    return next(d for d in dev.plan.dashboards if d.spec_name == spec_name)
 
 
 def test_a_fresh_apply_has_no_drift_and_says_what_it_could_not_check(
@@ -35,32 +46,35 @@ def test_a_fresh_apply_has_no_drift_and_says_what_it_could_not_check(
 
 
 def test_a_changed_threshold_is_the_only_drift(target: AwsTarget, dev: LoadedStack, applied: Applied) -> None:
-    alarm = next(a for a in dev.plan.alarms.metric_alarms if a.name == "worker-down")
-    args = metric_alarm_args(alarm, applied.topic_arns, {"managed-by": "vigil", "stack": "dev"})
+    worker_down = alarm(dev, "worker-down")
+    args = metric_alarm_args(worker_down, applied.topic_arns, {"managed-by": "vigil", "stack": "dev"})
     target.client("cloudwatch").put_metric_alarm(**{**args, "Threshold": 7.0})
-    assert drifts(target, dev) == [Drift("changed", "metric alarm", "worker-down", "Threshold", alarm.threshold, 7.0)]
+    assert drifts(target, dev) == [
+        Drift("changed", "metric alarm", worker_down.name, "Threshold", worker_down.threshold, 7.0)
+    ]
 
 
 def test_a_removed_alarm_action_is_reported_with_both_values(
     target: AwsTarget, dev: LoadedStack, applied: Applied
 ) -> None:
-    alarm = next(a for a in dev.plan.alarms.metric_alarms if a.name == "api-error-rate-5m")
-    args = metric_alarm_args(alarm, applied.topic_arns, {"managed-by": "vigil", "stack": "dev"})
+    rate = alarm(dev, "api-error-rate-5m")
+    args = metric_alarm_args(rate, applied.topic_arns, {"managed-by": "vigil", "stack": "dev"})
     target.client("cloudwatch").put_metric_alarm(**{**args, "AlarmActions": []})
     (drift,) = drifts(target, dev)
-    assert (drift.kind, drift.name, drift.field) == ("changed", "api-error-rate-5m", "AlarmActions")
+    assert (drift.kind, drift.name, drift.field) == ("changed", rate.name, "AlarmActions")
     assert drift.expected == [applied.topic_arns["P1"]]
     assert drift.deployed == []
 
 
 def test_a_deleted_dashboard_is_missing(target: AwsTarget, dev: LoadedStack, applied: Applied) -> None:
-    target.client("cloudwatch").delete_dashboards(DashboardNames=["dev-system-overview"])
-    assert drifts(target, dev) == [Drift("missing", "dashboard", "dev-system-overview")]
+    name = board(dev, "system-overview").name
+    target.client("cloudwatch").delete_dashboards(DashboardNames=[name])
+    assert drifts(target, dev) == [Drift("missing", "dashboard", name)]
 
 
 def test_an_edited_widget_title_names_its_path(target: AwsTarget, dev: LoadedStack, applied: Applied) -> None:
-    board = next(d for d in dev.plan.dashboards if d.name == "dev-api-performance")
-    body: dict[str, Any] = json.loads(board.body)
+    api = board(dev, "api-performance")
+    body: dict[str, Any] = json.loads(api.body)
     old = body["widgets"][0]["properties"]["title"]
     body["widgets"][0]["properties"]["title"] = "renamed in the console"
     target.client("cloudwatch").put_dashboard(DashboardName=board.name, DashboardBody=json.dumps(body))
@@ -160,17 +174,18 @@ def test_a_pagerduty_subscription_to_another_host_is_drift(
     assert "events.pagerduty.com/integration/<vigil:pagerduty_p1_key>/enqueue" in drift.expected
 
 
-def test_cli_exit_codes_and_output(target: AwsTarget, applied: Applied, emulator_url: str) -> None:
+def test_cli_exit_codes_and_output(target: AwsTarget, dev: LoadedStack, applied: Applied, emulator_url: str) -> None:
     out, err = io.StringIO(), io.StringIO()
     from vigil.cli import verify as cli
 
     args = ["verify", "--project-dir", str(ROOT), "--stack", "dev", "--endpoint", emulator_url]
     assert vigil(args) == 0
-    target.client("cloudwatch").delete_alarms(AlarmNames=["queue-backlog"])
-    namespace = __import__("vigil.cli.main", fromlist=["build_parser"]).build_parser().parse_args(args)
+    backlog = alarm(dev, "queue-backlog").name
+    target.client("cloudwatch").delete_alarms(AlarmNames=[backlog])
+    namespace = build_parser().parse_args(args)
     assert cli.run(namespace, out, err) == 1
     text = out.getvalue()
-    assert "missing  metric alarm queue-backlog: in the plan, not deployed" in text
+    assert f"missing  metric alarm {backlog}: in the plan, not deployed" in text
     assert "not checked: composite alarms: the endpoint does not implement composite alarms" in text
     assert text.rstrip().endswith("1 drift(s)")
     namespace.format = "json"
@@ -180,7 +195,7 @@ def test_cli_exit_codes_and_output(target: AwsTarget, applied: Applied, emulator
         {
             "kind": "missing",
             "resource": "metric alarm",
-            "name": "queue-backlog",
+            "name": backlog,
             "field": "",
             "expected": None,
             "deployed": None,

@@ -40,11 +40,17 @@ class FireResult:
 
 
 def find_alarm(plan: StackPlan, name: str) -> Alarm:
-    """The planned alarm called ``name``; :class:`UnknownAlarmError` with close names otherwise."""
+    """The planned alarm called ``name`` (its physical name, or its spec name when the stack prefixes names).
+
+    :class:`UnknownAlarmError` with close names otherwise.
+    """
     alarms: dict[str, Alarm] = {a.name: a for a in plan.alarms.metric_alarms}
     alarms.update({a.name: a for a in plan.alarms.composite_alarms})
     if name in alarms:
         return alarms[name]
+    by_spec = [physical for physical in alarms if physical.endswith(f"-{name}")]  # spec name, stack prefix left off
+    if len(by_spec) == 1:
+        return alarms[by_spec[0]]
     close = difflib.get_close_matches(name, list(alarms), n=3)
     hint = f"did you mean {', '.join(repr(c) for c in close)}?" if close else "`vigil preview` lists every alarm"
     raise UnknownAlarmError(f"alarm {name!r} is not in stack {plan.context.stack!r} (or is disabled there): {hint}")
