@@ -77,12 +77,12 @@ def test_an_edited_widget_title_names_its_path(target: AwsTarget, dev: LoadedSta
     body: dict[str, Any] = json.loads(api.body)
     old = body["widgets"][0]["properties"]["title"]
     body["widgets"][0]["properties"]["title"] = "renamed in the console"
-    target.client("cloudwatch").put_dashboard(DashboardName=board.name, DashboardBody=json.dumps(body))
+    target.client("cloudwatch").put_dashboard(DashboardName=api.name, DashboardBody=json.dumps(body))
     assert drifts(target, dev) == [
         Drift(
             "changed",
             "dashboard",
-            board.name,
+            api.name,
             "DashboardBody.widgets[0].properties.title",
             old,
             "renamed in the console",
