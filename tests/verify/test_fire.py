@@ -124,3 +124,21 @@ def test_subject_fits_sns(name: str) -> None:
     assert len(title) <= 100
     assert title.startswith('ALARM: "')
     json.dumps(title)
+
+
+def test_on_aws_fire_sets_the_states_and_publishes_nothing_itself(
+    emulator_url: str, target: AwsTarget, dev: LoadedStack
+) -> None:
+    """The AWS path (CloudWatch runs the actions), exercised against moto's API with emulation turned off."""
+    aws = AwsTarget("us-east-1", endpoint_url=emulator_url, emulator=False)
+    with webhook_receiver() as hook:
+        apply_plan(target, dev.plan, dev.config_value, {"chat_webhook_url": hook.url})
+        result = fire(aws, dev.plan, "worker-down", hold_seconds=0)
+        delivered = hook.wait_for(1, timeout=1.5)
+    assert result.states == ["ALARM", "OK"]
+    assert result.published == []  # on AWS, CloudWatch publishes; Vigil never does
+    assert delivered == []  # moto runs no alarm actions, which is why the emulator path publishes
+    name = find_alarm(dev.plan, "worker-down").name
+    alarm = aws.client("cloudwatch").describe_alarms(AlarmNames=[name])["MetricAlarms"][0]
+    assert alarm["StateValue"] == "OK"
+    assert alarm["StateReason"].startswith("vigil fire: end-to-end routing test")
