@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -84,53 +85,64 @@ def _family(protocol: str) -> str:
     return "http" if protocol in ("http", "https") else protocol
 
 
+Wanted = tuple[str, dict[str, Any], dict[str, Matcher]]  # (expected name, fields, matchers)
+
+
+def _fits(fields: dict[str, Any], matchers: dict[str, Matcher]) -> Callable[[str], bool]:
+    if "Endpoint" in matchers:
+        return matchers["Endpoint"][0]
+    return lambda endpoint: bool(endpoint == fields.get("Endpoint"))
+
+
+def _take(left: list[Subscription], accept: Callable[[Subscription], bool]) -> Subscription | None:
+    hit = next((s for s in left if accept(s)), None)
+    if hit is not None:
+        left.remove(hit)
+    return hit
+
+
+def _pair(wanted: list[Wanted], left: list[Subscription]) -> tuple[list[Wanted], dict[str, Subscription]]:
+    """Match expected subscriptions to deployed ones (``left`` keeps the unmatched deployed ones).
+
+    Returns the expected ones without an exact match, and for those a deployed one taken as their changed
+    version: one of the same kind whose endpoint fits (scheme aside) first, then any of the same kind.
+    """
+
+    def exact(w: Wanted) -> Callable[[Subscription], bool]:
+        fits = _fits(w[1], w[2])
+        return lambda s: s.protocol == w[1]["Protocol"] and fits(s.endpoint)
+
+    def similar(w: Wanted, strict: bool) -> Callable[[Subscription], bool]:
+        family, fits = _family(w[1]["Protocol"]), _fits(w[1], w[2])
+        return lambda s: _family(s.protocol) == family and (fits(s.endpoint) or not strict)
+
+    unmatched = [w for w in wanted if _take(left, exact(w)) is None]
+    changed: dict[str, Subscription] = {}
+    for strict in (True, False):
+        for w in unmatched:
+            hit = None if w[0] in changed else _take(left, similar(w, strict))
+            if hit is not None:
+                changed[w[0]] = hit
+    return unmatched, changed
+
+
 def _match_subscriptions(expected: State, deployed: Deployed, report: VerifyReport) -> None:
-    """Pair each expected subscription with a deployed one of its topic (exact endpoint first, then by shape)."""
-    by_topic: dict[str, list[tuple[str, dict[str, Any], dict[str, Matcher]]]] = {}
+    """Compare each planned topic's subscriptions with the deployed ones: missing, changed endpoint, extra."""
+    by_topic: dict[str, list[Wanted]] = {}
     for (kind, name), fields in expected.resources.items():
         if kind == "subscription":
-            matchers = expected.matchers.get((kind, name), {})
-            by_topic.setdefault(name.split("/", 1)[0], []).append((name, fields, matchers))
+            by_topic.setdefault(name.split("/", 1)[0], []).append(
+                (name, fields, expected.matchers.get((kind, name), {}))
+            )
     for topic, wanted in sorted(by_topic.items()):
         if topic not in deployed.subscriptions:
             continue  # the topic itself is reported missing
         left = list(deployed.subscriptions[topic])
-        unmatched = []
-        for name, fields, matchers in wanted:
-            hit = next(
-                (s for s in left if s.protocol == fields["Protocol"] and s.endpoint == fields.get("Endpoint")), None
-            )
-            if hit is None and "Endpoint" in matchers:
-                ok = matchers["Endpoint"][0]
-                hit = next((s for s in left if s.protocol == fields["Protocol"] and ok(s.endpoint)), None)
-            if hit is None:
-                unmatched.append((name, fields, matchers))
-            else:
-                left.remove(hit)
-        pairs: dict[str, Subscription] = {}
-        for strict in (True, False):  # an endpoint that fits the expected one (scheme aside) first, then any
-            for name, fields, matchers in unmatched:
-                if name in pairs:
-                    continue
-                fits = (
-                    matchers["Endpoint"][0] if "Endpoint" in matchers else (lambda e, f=fields: e == f.get("Endpoint"))
-                )
-                hit = next(
-                    (
-                        s
-                        for s in left
-                        if _family(s.protocol) == _family(fields["Protocol"]) and (fits(s.endpoint) or not strict)
-                    ),
-                    None,
-                )
-                if hit is not None:
-                    left.remove(hit)
-                    pairs[name] = hit
+        unmatched, changed = _pair(wanted, left)
         for name, fields, matchers in unmatched:
             want = fields.get("Endpoint") or matchers["Endpoint"][1]
-            if name in pairs:
-                got = pairs[name]
-                report.drifts.append(Drift("changed", "subscription", name, "Endpoint", want, got.endpoint))
+            if name in changed:
+                report.drifts.append(Drift("changed", "subscription", name, "Endpoint", want, changed[name].endpoint))
             else:
                 report.drifts.append(Drift("missing", "subscription", f"{name} ({fields['Protocol']} {want})"))
         for extra in left:
