@@ -241,3 +241,21 @@ def test_a_math_alarm_using_metrics_counts_its_ids_as_used(tmp_path: Path) -> No
     threshold: 5
 """
     assert _project_with(tmp_path, alarm) == []
+
+
+def test_alarm_ranges_outside_putmetricalarms_list_are_warned(tmp_path: Path) -> None:
+    # PutMetricAlarm's ExtendedStatistic: "TM(X%:X%) where X is between 10 and 90 inclusive".
+    alarm = """  x:
+    kind: static
+    severity: P3
+    metric:
+      namespace: Shop/API
+      metric: http.request.duration
+      dimensions: {Service: api, Environment: dev}
+      statistic: "TM(5%:95%)"
+    threshold: 5
+"""
+    assert _project_with(tmp_path, alarm) == [
+        "alarms/zz.yaml:10: alarms.x.metric.statistic: warning: the PutMetricAlarm reference lists TM(X%:X%) for "
+        "alarms with X between 10 and 90; 'TM(5%:95%)' may be refused at deploy time (dashboards accept it)"
+    ]
