@@ -193,7 +193,7 @@ def test_trimmed_sum_is_trimmed_mean_times_trimmed_count(values: list[float], a:
     else:
         assert mean is not None
         assert total == pytest.approx(mean * count, rel=1e-9, abs=1e-6)
-        assert aggregate(values, "Minimum") <= mean <= aggregate(values, "Maximum")  # type: ignore[operator]
+        assert min(values) - 1e-6 <= mean <= max(values) + 1e-6  # an average of equal doubles may be 1 ulp off
 
 
 @given(samples, st.floats(min_value=0, max_value=1e6), st.floats(min_value=0, max_value=1e6))
