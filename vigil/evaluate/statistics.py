@@ -105,6 +105,7 @@ def compute(values: Sequence[float], stat: Statistic) -> float | None:
     return math.fsum(kept) / len(kept) if kept else None  # TM
 
 
+@lru_cache(maxsize=8192)
 def _rank(percent: Fraction, n: int) -> int:
     """Nearest rank (1-based) of percentile ``percent`` among ``n`` sorted samples (exact arithmetic)."""
     return max(1, math.ceil(percent * n / _HUNDRED))
