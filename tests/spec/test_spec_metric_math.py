@@ -134,6 +134,7 @@ def test_result_kinds_follow_the_guides_return_column(expr: str, kind: str) -> N
         ("m1 / SERVICE_QUOTA(m1)", "error", "SERVICE_QUOTA reads data outside"),
         ("m1 - AVG(m1)", "warning", "AVG of one time series is a number over the whole range fetched"),
         ("MAX(m1)", "error", "the expression returns a number"),
+        ("IF(!(m1 > 3), m1)", "warning", "NOT/! is not in the user guide's operator table"),
     ],
 )
 def test_alarm_problems(expr: str, severity: str, message: str) -> None:

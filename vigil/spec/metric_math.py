@@ -157,6 +157,8 @@ def alarm_problems(tree: Node) -> list[Problem]:
     if kind != "series":
         problems.append(Problem(1, not_one_series(kind)))
     for node in walk(tree):
+        if isinstance(node, Unary) and node.op == "NOT":
+            problems.append(Problem(node.column, _NOT, "warning"))
         if not isinstance(node, Call):
             continue
         use = FUNCTIONS[node.name].alarm
@@ -172,6 +174,10 @@ def alarm_problems(tree: Node) -> list[Problem]:
 _REFUSED = (
     "CloudWatch cannot alarm on SEARCH (it returns a changing set of time series; an alarm watches one): "
     "list the metrics by id instead"
+)
+_NOT = (
+    "NOT/! is not in the user guide's operator table (AND/&& and OR/|| are), so CloudWatch may refuse it; "
+    "write the comparison the other way (x == 0 instead of NOT x)"
 )
 _EXTERNAL = "Vigil cannot check or test it offline, so alarms may not use it (dashboards may)"
 
