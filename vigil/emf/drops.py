@@ -46,6 +46,11 @@ class DropCounter:
                 detail or "no detail",
             )
 
+    def add(self, reason: str, count: int) -> None:
+        """Count without any warning (for a second unit of something already reported)."""
+        with self._lock:
+            self._counts[reason] = self._counts.get(reason, 0) + count
+
     def snapshot(self) -> dict[str, int]:
         """A copy of the counts by reason."""
         with self._lock:

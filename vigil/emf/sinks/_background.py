@@ -1,12 +1,28 @@
-"""The sender thread the network sinks share, closed at interpreter exit so queued lines are not lost."""
+"""What the network sinks share: the sender thread, close at interpreter exit, opt-in close on SIGTERM,
+and drop accounting in lines and in metric values.
+
+A container stop sends SIGTERM; Python's default action ends the process at once, without ``atexit``,
+so queued lines would be lost. ``flush_on_sigterm=True`` on a sink installs (once, from the main
+thread) a handler that closes every such sink (bounded by its ``close`` timeout) and then hands the
+signal on: to the handler that was installed before, or to the default action (the process still
+terminates by SIGTERM). Servers that handle SIGTERM themselves (uvicorn re-raises it after its
+graceful shutdown) reach the handler at the end of their shutdown.
+"""
 
 from __future__ import annotations
 
 import atexit
+import signal
 import threading
 import weakref
-from collections.abc import Callable
-from typing import Protocol
+from collections.abc import Callable, Iterable
+from types import FrameType
+from typing import Any, Protocol
+
+from vigil.emf.drops import DropCounter
+from vigil.emf.encoder import count_line_values
+from vigil.emf.errors import ConfigError
+from vigil.emf.sinks.base import SinkStats
 
 
 class _Closable(Protocol):
@@ -30,3 +46,62 @@ def start_sender(owner: _Closable, target: Callable[[], None], name: str) -> thr
     thread.start()
     atexit.register(_close_at_exit, weakref.ref(owner))
     return thread
+
+
+_SIGTERM_SINKS: list[weakref.ReferenceType[_Closable]] = []
+_previous_handler: Any = None
+_installed = False
+
+
+def close_on_sigterm(sink: _Closable) -> None:
+    """Close ``sink`` when the process receives SIGTERM, then let the signal take its previous course.
+
+    Must be called from the main thread (Python only installs signal handlers there): ``ConfigError`` otherwise.
+    """
+    global _installed, _previous_handler
+    if not _installed:
+        if threading.current_thread() is not threading.main_thread():
+            raise ConfigError("flush_on_sigterm=True needs the sink to be created in the main thread")
+        _previous_handler = signal.signal(signal.SIGTERM, _on_sigterm)
+        _installed = True
+    _SIGTERM_SINKS.append(weakref.ref(sink))
+
+
+def _on_sigterm(signum: int, frame: FrameType | None) -> None:
+    for ref in list(_SIGTERM_SINKS):
+        sink = ref()
+        if sink is not None:
+            try:
+                sink.close()
+            except Exception:
+                pass
+    previous = _previous_handler
+    if callable(previous):
+        previous(signum, frame)
+    elif previous != signal.SIG_IGN:  # the default action: terminate by this signal, as without us
+        signal.signal(signum, signal.SIG_DFL)
+        signal.raise_signal(signum)
+
+
+class SinkDrops:
+    """A sink's drops counted twice: lines by reason (warned once per reason), and the metric values in them."""
+
+    __slots__ = ("lines", "values")
+
+    def __init__(self, owner: str) -> None:
+        self.lines = DropCounter(owner)
+        self.values = DropCounter(owner)
+
+    def drop(self, reason: str, detail: str, lines: Iterable[str | bytes] = ()) -> None:
+        """Count ``lines`` dropped for ``reason`` (and the values they carried); no lines: count the reason once."""
+        batch = list(lines)
+        if not batch:
+            self.lines.drop(reason, detail, 0)
+            return
+        values = sum(count_line_values(x if isinstance(x, str) else x.decode("utf-8", "replace")) for x in batch)
+        self.lines.drop(reason, detail, len(batch))
+        self.values.add(reason, values)
+
+    def stats(self, written: int) -> SinkStats:
+        """The sink's statistics."""
+        return SinkStats(written, self.lines.snapshot(), self.values.snapshot())
