@@ -12,6 +12,7 @@ graceful shutdown) reach the handler at the end of their shutdown.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import signal
 import threading
 import weakref
@@ -71,10 +72,8 @@ def _on_sigterm(signum: int, frame: FrameType | None) -> None:
     for ref in list(_SIGTERM_SINKS):
         sink = ref()
         if sink is not None:
-            try:
+            with contextlib.suppress(Exception):  # a failing close must not keep the process from stopping
                 sink.close()
-            except Exception:
-                pass
     previous = _previous_handler
     if callable(previous):
         previous(signum, frame)
