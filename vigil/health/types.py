@@ -43,6 +43,13 @@ class Observation:
     unit: str | None = None
     output: str = ""
 
+    def __post_init__(self) -> None:
+        # "fail", "FAIL" -> Status.FAIL; anything else stays as given and the executor fails the check with it
+        if not isinstance(self.status, Status) and isinstance(self.status, str):
+            text = str.__str__(self.status).strip().lower()
+            if text in Status._value2member_map_:
+                object.__setattr__(self, "status", Status(text))
+
 
 @dataclass(frozen=True, slots=True)
 class CheckResult:
