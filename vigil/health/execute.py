@@ -21,7 +21,7 @@ from typing import Any, TypeVar, cast
 
 from vigil.health.check import Check, CheckReturn
 from vigil.health.threads import CURRENT, CheckThreads
-from vigil.health.types import CheckResult, ObservedValue, Observation, Status
+from vigil.health.types import CheckResult, Observation, ObservedValue, Status
 
 T = TypeVar("T")
 
