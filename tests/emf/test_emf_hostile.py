@@ -367,3 +367,26 @@ def test_values_lost_are_counted_in_values_not_events() -> None:
         "iteration_error": 2,  # the generator, and Hostile (iterable, its __iter__ raises)
         "invalid_metric_name": 1,
     }
+
+
+class RaisingMapping(Mapping[str, str]):
+    """A mapping whose every method raises."""
+
+    def __getitem__(self, key: str) -> str:
+        raise RuntimeError("getitem")
+
+    def __iter__(self) -> Iterator[str]:
+        raise RuntimeError("iter")
+
+    def __len__(self) -> int:
+        raise RuntimeError("len")
+
+
+def test_raising_mappings_for_dimensions_and_properties_lose_nothing_else() -> None:
+    logger, sink = make()
+    logger.put("requests", 1, "Count", dimensions=RaisingMapping(), properties=RaisingMapping())
+    with logger.event() as event:
+        event.metric("latency", 2.5, "Milliseconds").dimensions(RaisingMapping()).dimension_sets(RaisingMapping())
+    docs = [assert_valid_emf(x) for x in sink.lines]
+    assert [(d.get("requests"), d.get("latency")) for d in docs] == [(1, None), (None, 2.5)]
+    assert logger.stats.values_dropped == {}

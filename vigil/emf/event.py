@@ -204,22 +204,21 @@ class EventBuilder:
         dimensions already set (defaults or :meth:`dimensions`) and is used as given. A single list
         of such sets is accepted too: ``dimension_sets([{"A": "1"}, {"B": "2"}])``.
         """
-        try:
-            if len(sets) == 1 and isinstance(sets[0], list) and sets[0] and not isinstance(sets[0][0], str):
-                sets = tuple(sets[0])
+        for dim_set in _flatten(sets):
+            try:
+                if isinstance(dim_set, Mapping):
+                    keys = [k for k in (as_text(k) for k in dim_set) if k is not None]
+                    self.dimensions(dim_set)
+                    defaults = self._logger._dims
+                    names = (*defaults, *(k for k in keys if k not in defaults))
+                else:
+                    names = tuple(n if n is not None else "\x00invalid" for n in (as_text(n) for n in dim_set))
+            except Exception as exc:  # a raising mapping or iterable: this set is skipped, the others kept
+                self._logger._other.drop("invalid_dimension_set", f"dimension_sets(): {type(exc).__name__}")
+                continue
             if self._sets is None:
                 self._sets = []
-            defaults = self._logger._dims
-            for dim_set in sets:
-                if isinstance(dim_set, Mapping):
-                    self.dimensions(dim_set)
-                    keys = [k for k in (as_text(k) for k in dim_set) if k is not None]
-                    self._sets.append((*defaults, *(k for k in keys if k not in defaults)))
-                else:
-                    names = [as_text(n) for n in dim_set]
-                    self._sets.append(tuple(n if n is not None else "\x00invalid" for n in names))
-        except Exception as exc:
-            self._logger._other.drop("invalid_dimension_set", f"dimension_sets(): {type(exc).__name__}")
+            self._sets.append(names)
         return self
 
     def property(self, key: str, value: Any) -> EventBuilder:
@@ -263,6 +262,16 @@ class EventBuilder:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.emit()
+
+
+def _flatten(sets: tuple[Any, ...]) -> tuple[Any, ...]:
+    """``dimension_sets([{...}, {...}])`` is ``dimension_sets({...}, {...})``."""
+    try:
+        if len(sets) == 1 and isinstance(sets[0], list) and sets[0] and not isinstance(sets[0][0], str):
+            return tuple(sets[0])
+    except Exception:
+        return sets
+    return sets
 
 
 def _is_many(value: object) -> bool:

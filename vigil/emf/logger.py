@@ -114,11 +114,14 @@ class MetricsLogger:
     ) -> None:
         """Emit one metric (a number or a sequence of numbers) as one event, right away. Never raises."""
         event = EventBuilder(self).metric(name, value, unit, resolution)
-        if dimensions:
-            event.dimensions(dimensions)
-        if properties:
-            for key, prop in properties.items():
-                event.property(key, prop)
+        try:
+            if dimensions:
+                event.dimensions(dimensions)
+            if properties:
+                for key, prop in properties.items():
+                    event.property(key, prop)
+        except Exception as exc:  # a mapping whose len() or items() raises: emit what was collected
+            self._other.drop("invalid_argument", f"put(): dimensions or properties raised {type(exc).__name__}")
         if timestamp is not None:
             event.timestamp(timestamp)
         event.emit()
