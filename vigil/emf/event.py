@@ -184,8 +184,9 @@ class EventBuilder:
     def _set_dimension(self, name: object, value: object) -> None:
         key, text = as_text(name), as_text(value)
         problem = dimension_name_problem(key) or dimension_value_problem(text)
-        if problem:
-            self._logger._other.drop(problem, f"dimension {describe(name)}={describe(value)}; emitted without it")
+        if problem or key is None or text is None:
+            reason = problem or "invalid_dimension"
+            self._logger._other.drop(reason, f"dimension {describe(name)}={describe(value)}; emitted without it")
             if key is not None:
                 if self._bad is None:
                     self._bad = set()
@@ -193,9 +194,9 @@ class EventBuilder:
             return
         if self._dims is None:
             self._dims = {}
-        self._dims[key] = text  # type: ignore[index]
+        self._dims[key] = text
         if self._bad:
-            self._bad.discard(key)  # type: ignore[arg-type]
+            self._bad.discard(key)
 
     def dimension_sets(self, *sets: Mapping[str, str] | Iterable[str]) -> EventBuilder:
         """Emit the metrics under several dimension sets.

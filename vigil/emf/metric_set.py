@@ -245,7 +245,8 @@ def _catalog_sets(
     if catalog is None:
         return own
     drops = _Collect()
-    checked = catalog.check(dict.fromkeys(meta, 0), dict(meta), dims, own, drops)  # type: ignore[arg-type]
+    values: dict[str, int | float | list[int | float]] = dict.fromkeys(meta, 0)
+    checked = catalog.check(values, dict(meta), dims, own, drops)
     if drops.reasons:
         raise CatalogError(f"metric set against the catalog of {catalog.namespace!r}: {'; '.join(drops.reasons)}")
     assert checked is not None

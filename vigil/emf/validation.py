@@ -80,7 +80,7 @@ def value_count(value: object) -> int:
     try:
         if isinstance(value, str | bytes | bytearray) or not hasattr(value, "__len__"):
             return 1
-        return max(1, len(value))  # type: ignore[arg-type]
+        return max(1, len(value))
     except Exception:
         return 1
 
@@ -99,7 +99,7 @@ def as_text(value: object) -> str | None:
     if type(value) is str:
         return value
     try:
-        return str.__str__(value) if isinstance(value, str) else None  # type: ignore[arg-type]
+        return str.__str__(value) if isinstance(value, str) else None
     except Exception:
         return None
 
@@ -188,9 +188,10 @@ def check_default_dimensions(dimensions: Mapping[str, str] | None) -> dict[str, 
     for name, value in (dimensions or {}).items():
         key, text = as_text(name), as_text(value)
         problem = dimension_name_problem(key) or dimension_value_problem(text)
-        if problem:
-            raise ConfigError(f"default dimension {describe(name)}={describe(value)}: {problem.replace('_', ' ')}")
-        result[key] = text  # type: ignore[index]
+        if problem or key is None or text is None:
+            reason = (problem or "invalid_dimension").replace("_", " ")
+            raise ConfigError(f"default dimension {describe(name)}={describe(value)}: {reason}")
+        result[key] = text
     if len(result) > MAX_DIMENSIONS_PER_SET:
         raise ConfigError(f"{len(result)} default dimensions; a dimension set allows {MAX_DIMENSIONS_PER_SET}")
     return result

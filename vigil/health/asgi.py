@@ -7,6 +7,7 @@ matched after the mount's ``root_path``, with or without the ``/health`` prefix.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
 import time
@@ -115,7 +116,7 @@ class HealthApp:
             task = loop.create_task(self.registry.run(kind))
             entry = (float("inf"), task)
             self._anonymous[kind] = entry
-            task.add_done_callback(lambda t, k=kind: self._expire_at(k, t))
+            task.add_done_callback(functools.partial(self._expire_at, kind))
         return await asyncio.shield(entry[1])
 
     def _expire_at(self, kind: Kind | None, task: asyncio.Task[HealthReport]) -> None:

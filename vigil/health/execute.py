@@ -70,7 +70,7 @@ class CheckExecutor:
             raise
         if inspect.isawaitable(returned):  # a sync callable that returned a coroutine
             return await _await_bounded(returned, check.timeout)
-        return returned
+        return cast(CheckReturn, returned)
 
     async def blocking(self, name: str, func: Callable[..., T], /, *args: Any) -> T:
         """Run ``func(*args)`` for check ``name`` on a thread; if the check times out first, the thread is
@@ -146,7 +146,7 @@ def json_value(value: object) -> ObservedValue:
     (1.5, 'nan', 'inf', "b'x'")
     """
     if value is None or isinstance(value, bool):
-        return value  # type: ignore[return-value]
+        return value
     if isinstance(value, int):
         return int.__index__(value)
     if isinstance(value, float):

@@ -45,8 +45,9 @@ class Observation:
 
     def __post_init__(self) -> None:
         # "fail", "FAIL" -> Status.FAIL; anything else stays as given and the executor fails the check with it
-        if not isinstance(self.status, Status) and isinstance(self.status, str):
-            text = str.__str__(self.status).strip().lower()
+        status: object = self.status
+        if not isinstance(status, Status) and isinstance(status, str):
+            text = str.__str__(status).strip().lower()
             if text in Status._value2member_map_:
                 object.__setattr__(self, "status", Status(text))
 

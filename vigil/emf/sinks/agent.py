@@ -118,7 +118,7 @@ class AgentSink:
         self._stop.set()
         self._wake.set()
         self._thread.join(timeout)
-        undelivered = [*self._pending, *self._drain()]
+        undelivered: list[str | bytes] = [*self._pending, *self._drain()]
         self._pending.clear()
         if undelivered:
             where = f"agent {self._host}:{self._port} unreachable"
