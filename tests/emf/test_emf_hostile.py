@@ -390,3 +390,30 @@ def test_raising_mappings_for_dimensions_and_properties_lose_nothing_else() -> N
     docs = [assert_valid_emf(x) for x in sink.lines]
     assert [(d.get("requests"), d.get("latency")) for d in docs] == [(1, None), (None, 2.5)]
     assert logger.stats.values_dropped == {}
+
+
+def test_self_referencing_and_deep_properties_are_dropped_alone() -> None:
+    loop: list[Any] = [1]
+    loop.append(loop)
+    deep: Any = "leaf"
+    for _ in range(300):
+        deep = [deep]
+    logger, sink = make()
+    logger.put("requests", 1, "Count", properties={"loop": loop, "deep": deep, "ok": [1, {"a": 2}]})
+    doc = assert_valid_emf(sink.lines[0])
+    assert (doc["requests"], doc["ok"]) == (1, [1, {"a": 2}])
+    assert "loop" not in doc
+    assert "deep" not in doc
+    assert logger.stats.other_dropped == {"invalid_property": 2}
+
+
+def test_metric_sets_never_raise_on_hostile_arguments() -> None:
+    logger, sink = make()
+    wide = logger.metric_set({f"m{i}": "Count" for i in range(120)})
+    with armed():
+        wide.emit(*range(120), properties=RaisingMapping())
+        wide.emit(*range(119), Hostile())
+        logger.metric_set({"a": "Count"}).emit(1, properties=RaisingMapping(), timestamp=Hostile())
+    docs = [assert_valid_emf(x) for x in sink.lines]
+    assert sum(len(d["_aws"]["CloudWatchMetrics"][0]["Metrics"]) for d in docs) == 120 + 119 + 1
+    assert logger.stats.values_dropped == {"iteration_error": 1}

@@ -136,7 +136,10 @@ class MetricSet:
     def _general(self, values: tuple[Any, ...], properties: Mapping[str, Any] | None, timestamp: Any) -> None:
         """Lists of values, unusual numbers, properties, timestamps and splits: checked like any event."""
         if self._header is None and len(values) == self._size and timestamp is None:
-            lines = self._split_lines(values, properties)
+            try:
+                lines = self._split_lines(values, properties)
+            except Exception:  # a properties mapping that raises: the event path below counts it
+                lines = None
             if lines is not None:
                 for line in lines:
                     try:
