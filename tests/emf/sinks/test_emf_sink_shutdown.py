@@ -37,8 +37,10 @@ def test_close_with_the_agent_down_returns_early_and_counts_lines_and_values() -
     assert time.monotonic() - started < 15.0  # one fresh attempt fails: close does not wait its 30 s timeout
     stats = sink.stats
     assert stats.written == 0
-    assert stats.dropped == {"buffer_full": 10, "undelivered_at_close": 50}
-    assert stats.values_dropped == {"buffer_full": 30, "undelivered_at_close": 150}
+    # how many were refused at write (buffer full) depends on when the sender took its first batch
+    assert set(stats.dropped) <= {"buffer_full", "undelivered_at_close"}
+    assert stats.dropped_total == 60
+    assert stats.values_dropped == {reason: 3 * lines for reason, lines in stats.dropped.items()}
 
 
 SIGTERM_CHILD = """
