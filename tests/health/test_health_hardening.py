@@ -228,3 +228,43 @@ def test_warn_is_emitted_distinctly_from_pass_and_fail() -> None:
 def test_observation_coerces_string_statuses() -> None:
     assert Observation("FAIL").status is Status.FAIL  # type: ignore[arg-type]
     assert Observation(Decimal(1)).status == Decimal(1)  # type: ignore[arg-type]  # left alone; the run fails it
+
+
+statuses = st.one_of(
+    st.sampled_from(list(Status)),
+    st.sampled_from(["pass", "WARN", " fail ", "failed", "ok", ""]),
+    st.text(max_size=4),
+    st.integers(),
+    st.none(),
+)
+returns = st.one_of(
+    st.builds(Observation, status=statuses, value=observed, output=st.text(max_size=5)),  # type: ignore[arg-type]
+    st.booleans(),
+    st.none(),
+    st.integers(),
+    st.text(max_size=4),
+    st.floats(),
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(outcomes=st.lists(st.tuples(returns, st.booleans()), min_size=1, max_size=4))
+def test_whatever_checks_return_the_verdict_is_consistent_and_valid(
+    outcomes: list[tuple[Any, bool]], health_schema: dict[str, Any]
+) -> None:
+    registry = HealthRegistry()
+    for i, (returned, critical) in enumerate(outcomes):
+        registry.register(f"c{i}", lambda r=returned: r, critical=critical)
+    report = registry.run_sync()
+    document = json.loads(json.dumps(report.to_document(details=True), allow_nan=False))
+    jsonschema.validate(document, health_schema)
+    seen = [
+        (document["checks"][f"c{i}:responseTime"][0]["status"], critical) for i, (_, critical) in enumerate(outcomes)
+    ]
+    expected = "fail" if ("fail", True) in seen else ("warn" if any(s != "pass" for s, _ in seen) else "pass")
+    assert document["status"] == expected
+    assert report.http_status == (503 if expected == "fail" else 200)
+    for (status, _), (returned, _) in zip(seen, outcomes, strict=True):
+        if isinstance(returned, Observation) and isinstance(returned.status, str):
+            text = str.__str__(returned.status).strip().lower()
+            assert status == (text if text in ("pass", "warn", "fail") else "fail")
