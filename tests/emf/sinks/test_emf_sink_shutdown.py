@@ -147,3 +147,18 @@ def test_close_is_bounded_and_counts_a_batch_still_in_flight() -> None:
     client.release.set()  # the abandoned sender gives up without counting the batch twice
     assert wait_for(lambda: not sink._thread.is_alive())
     assert sink.stats.dropped == {"undelivered_at_close": 4}
+
+
+def test_stdout_sink_counts_the_values_of_lines_it_could_not_write() -> None:
+    import io
+
+    from vigil.emf import StdoutSink
+
+    stream = io.StringIO()
+    stream.close()  # a closed pipe: every write raises
+    sink = StdoutSink(stream)
+    logger = MetricsLogger("Vigil/API", {"Service": "api"}, sink)
+    logger.put("requests", [1, 2, 3], "Count")
+    assert sink.stats.dropped == {"stream_error": 1}
+    assert sink.stats.values_dropped == {"stream_error": 3}
+    assert logger.stats.values_dropped == {}  # the sink counted it; the logger handed the line over

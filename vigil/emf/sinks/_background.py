@@ -1,5 +1,4 @@
-"""What the network sinks share: the sender thread, close at interpreter exit, opt-in close on SIGTERM,
-and drop accounting in lines and in metric values.
+"""What the network sinks share: the sender thread, close at interpreter exit, opt-in close on SIGTERM.
 
 A container stop sends SIGTERM; Python's default action ends the process at once, without ``atexit``,
 so queued lines would be lost. ``flush_on_sigterm=True`` on a sink installs (once, from the main
@@ -16,14 +15,11 @@ import contextlib
 import signal
 import threading
 import weakref
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from types import FrameType
 from typing import Any, Protocol
 
-from vigil.emf.drops import DropCounter
-from vigil.emf.encoder import count_line_values
 from vigil.emf.errors import ConfigError
-from vigil.emf.sinks.base import SinkStats
 
 
 class _Closable(Protocol):
@@ -80,27 +76,3 @@ def _on_sigterm(signum: int, frame: FrameType | None) -> None:
     elif previous != signal.SIG_IGN:  # the default action: terminate by this signal, as without us
         signal.signal(signum, signal.SIG_DFL)
         signal.raise_signal(signum)
-
-
-class SinkDrops:
-    """A sink's drops counted twice: lines by reason (warned once per reason), and the metric values in them."""
-
-    __slots__ = ("lines", "values")
-
-    def __init__(self, owner: str) -> None:
-        self.lines = DropCounter(owner)
-        self.values = DropCounter(owner)
-
-    def drop(self, reason: str, detail: str, lines: Iterable[str | bytes] = ()) -> None:
-        """Count ``lines`` dropped for ``reason`` (and the values they carried); no lines: count the reason once."""
-        batch = list(lines)
-        if not batch:
-            self.lines.drop(reason, detail, 0)
-            return
-        values = sum(count_line_values(x if isinstance(x, str) else x.decode("utf-8", "replace")) for x in batch)
-        self.lines.drop(reason, detail, len(batch))
-        self.values.add(reason, values)
-
-    def stats(self, written: int) -> SinkStats:
-        """The sink's statistics."""
-        return SinkStats(written, self.lines.snapshot(), self.values.snapshot())

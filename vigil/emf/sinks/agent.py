@@ -25,8 +25,9 @@ from urllib.parse import urlsplit
 
 from vigil.emf.constants import DEFAULT_AGENT_ENDPOINT
 from vigil.emf.errors import ConfigError
-from vigil.emf.sinks._background import SinkDrops, close_on_sigterm, start_sender
+from vigil.emf.sinks._background import close_on_sigterm, start_sender
 from vigil.emf.sinks._backoff import Backoff
+from vigil.emf.sinks._drops import SinkDrops
 from vigil.emf.sinks.base import SinkStats
 
 _UDP_MAX = 65_507

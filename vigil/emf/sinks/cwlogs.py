@@ -24,8 +24,9 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from vigil.emf.constants import EVENT_OVERHEAD_BYTES, MAX_BATCH_BYTES
-from vigil.emf.sinks._background import SinkDrops, close_on_sigterm, start_sender
+from vigil.emf.sinks._background import close_on_sigterm, start_sender
 from vigil.emf.sinks._backoff import Backoff
+from vigil.emf.sinks._drops import SinkDrops
 from vigil.emf.sinks.base import SinkStats
 from vigil.emf.sinks.batching import LogEvent, event_size, make_batches
 
