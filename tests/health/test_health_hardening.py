@@ -268,3 +268,14 @@ def test_whatever_checks_return_the_verdict_is_consistent_and_valid(
         if isinstance(returned, Observation) and isinstance(returned.status, str):
             text = str.__str__(returned.status).strip().lower()
             assert status == (text if text in ("pass", "warn", "fail") else "fail")
+
+
+def test_bad_thread_and_cache_settings_are_configuration_errors() -> None:
+    from vigil.health import CheckConfigError
+
+    for bad in (0, -1, 2.5):
+        with pytest.raises(CheckConfigError, match="max_threads"):
+            HealthRegistry(max_threads=bad)  # type: ignore[arg-type]
+    for ttl in (-1.0, float("nan"), float("inf"), "5"):
+        with pytest.raises(CheckConfigError, match="anonymous_cache_ttl"):
+            HealthApp(HealthRegistry(), anonymous_cache_ttl=ttl)  # type: ignore[arg-type]

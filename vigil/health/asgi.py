@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable, Iterable, MutableMapping
 from typing import Any
 
 from vigil.health.auth import TokenAuthorizer
+from vigil.health.errors import CheckConfigError
 from vigil.health.registry import HealthRegistry
 from vigil.health.report import MEDIA_TYPE, HealthReport
 from vigil.health.types import HealthDocument, Kind
@@ -73,8 +74,10 @@ class HealthApp:
         public_details: bool = False,
         anonymous_cache_ttl: float = 1.0,
     ) -> None:
-        if not anonymous_cache_ttl >= 0:
-            raise ValueError(f"anonymous_cache_ttl must be >= 0 seconds, got {anonymous_cache_ttl!r}")
+        if not (isinstance(anonymous_cache_ttl, int | float) and 0 <= anonymous_cache_ttl < float("inf")):
+            raise CheckConfigError(
+                f"anonymous_cache_ttl must be a finite number of seconds >= 0, got {anonymous_cache_ttl!r}"
+            )
         self.registry = registry
         self.authorizer = TokenAuthorizer(tokens)
         self.public_details = public_details

@@ -27,6 +27,8 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from vigil.health.errors import CheckConfigError
+
 if TYPE_CHECKING:
     from vigil.health.execute import CheckExecutor
 
@@ -46,8 +48,8 @@ class CheckThreads:
     """
 
     def __init__(self, max_threads: int = 16) -> None:
-        if max_threads < 1:
-            raise ValueError(f"max_threads must be at least 1, got {max_threads}")
+        if not (type(max_threads) is int and max_threads >= 1):
+            raise CheckConfigError(f"max_threads must be an integer of at least 1, got {max_threads!r}")
         self.max_threads = max_threads
         self._alive = 0
         self._lock = threading.Lock()
