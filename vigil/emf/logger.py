@@ -198,33 +198,30 @@ class MetricsLogger:
         """Validate the event as a whole, encode it and write the lines. Never raises."""
         if not values:
             if props or extra_dims:
-                self._other.drop("empty_event", "event without any valid metric: its properties are dropped")
+                self._other.drop("empty_event", "no valid metric: the event's properties and dimensions are dropped")
             return
         try:
             if extra_dims is None and sets is None:
-                dims = self._dims
+                dims: Mapping[str, str] = self._dims
                 dim_sets: DimSets = self._default_sets
             else:
                 dims = {**self._dims, **extra_dims} if extra_dims else self._dims
                 found = self._dimension_sets(dims, bad_dims, sets)
-                if type(found) is str:
+                if isinstance(found, str):
                     self._drops.drop(found, "no valid dimension set: event dropped", _total(values))
                     return
-                dim_sets = found  # type: ignore[assignment]
+                dim_sets = found
             if not dims.keys().isdisjoint(values):
                 values = self._without_collisions(values, dims)
-                if not values:
-                    return
                 meta = {name: meta[name] for name in values}
             if props is not None or self._props:
                 props = self._merge_props(props, dims, values)
-            if self._catalog is not None:
+            if self._catalog is not None and values:
                 checked = self._catalog.check(values, meta, dims, dim_sets, self._drops)
-                if checked is None:
-                    return
-                values, dim_sets = checked
-                if len(meta) != len(values):
-                    meta = {name: meta[name] for name in values}
+                values, dim_sets = checked if checked is not None else ({}, dim_sets)
+                meta = {name: meta[name] for name in values}
+            if not values:
+                return
             lines = self._encoder.encode(
                 time.time_ns() // 1_000_000 if timestamp is None else timestamp,
                 dims,
