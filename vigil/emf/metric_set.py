@@ -52,7 +52,11 @@ _now = time.time_ns  # lines shorter than this (in characters) are within the by
 
 
 class MetricSet:
-    """Metrics of one logger emitted together; made by :meth:`MetricsLogger.metric_set`. Thread-safe."""
+    """Metrics of one logger emitted together; made by :meth:`MetricsLogger.metric_set`. Thread-safe.
+
+    The set writes to the sink the logger had when the set was made, and counts its drops in the logger's
+    :attr:`~vigil.emf.MetricsLogger.stats`.
+    """
 
     __slots__ = (
         "_chunks",
