@@ -93,7 +93,22 @@ def test_any_observation_renders_as_strict_json(
         assert isinstance(got, float)
 
 
-def test_blocking_async_checks_cannot_starve_healthy_ones(serve: Serve, http_get: Get) -> None:
+async def via_run_blocking(func: Callable[[], bool]) -> bool:
+    return await run_blocking(func)
+
+
+async def via_to_thread(func: Callable[[], bool]) -> bool:
+    return await asyncio.to_thread(func)
+
+
+async def via_default_executor(func: Callable[[], bool]) -> bool:
+    return await asyncio.get_running_loop().run_in_executor(None, func)
+
+
+@pytest.mark.parametrize("offload", [via_run_blocking, via_to_thread, via_default_executor])
+def test_blocking_async_checks_cannot_starve_healthy_ones(
+    offload: Callable[[Callable[[], bool]], Any], serve: Serve, http_get: Get
+) -> None:
     release = threading.Event()
     calls = 0
 
@@ -104,10 +119,10 @@ def test_blocking_async_checks_cannot_starve_healthy_ones(serve: Serve, http_get
         return True
 
     async def wedged() -> bool:
-        return await run_blocking(hang)
+        return bool(await offload(hang))
 
     async def healthy() -> bool:
-        return await run_blocking(lambda: True)
+        return bool(await offload(lambda: True))
 
     registry = HealthRegistry(max_threads=3)
     registry.register("wedged", wedged, timeout=0.2, critical=False)
@@ -127,6 +142,24 @@ def test_blocking_async_checks_cannot_starve_healthy_ones(serve: Serve, http_get
             time.sleep(0.01)
     finally:
         release.set()
+
+
+def test_blocking_calls_outside_checks_keep_the_loops_own_executor() -> None:
+    registry = HealthRegistry()
+
+    async def check() -> bool:
+        return await asyncio.to_thread(lambda: threading.current_thread().name == "vigil-health-check")
+
+    registry.register("c", check)
+
+    async def main() -> tuple[bool, str]:
+        report = await registry.run()
+        outside = await asyncio.to_thread(lambda: threading.current_thread().name)
+        return report.status is Status.PASS, outside
+
+    passed, outside_thread = asyncio.run(main())
+    assert passed  # inside the check: a health thread
+    assert outside_thread.startswith("asyncio")  # the application's calls: the loop's default pool
 
 
 def test_a_thread_budget_exhausted_fails_fast_instead_of_queueing() -> None:

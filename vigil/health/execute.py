@@ -1,7 +1,7 @@
 """Run one check once: bounded by its timeout, blocking code on threads, every failure turned into a result.
 
-A sync check (or the :func:`~vigil.health.threads.run_blocking` part of an async one) that outlives its
-timeout keeps its thread (Python cannot kill it); until that thread returns, further runs of the same
+A sync check (or a blocking call made by an async one: ``asyncio.to_thread``, ``run_in_executor(None, ...)``,
+:func:`~vigil.health.threads.run_blocking`) that outlives its timeout keeps its thread (Python cannot kill it); until that thread returns, further runs of the same
 check fail at once instead of piling up more stuck threads. Whatever a check returns becomes a valid
 result: a status given as a string is read as that status (an unknown one fails the check), and an
 observed value that JSON cannot carry (NaN, infinity, objects) is reported as text.
@@ -10,6 +10,7 @@ observed value that JSON cannot carry (NaN, infinity, objects) is reported as te
 from __future__ import annotations
 
 import asyncio
+import functools
 import inspect
 import math
 import threading
@@ -20,7 +21,7 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar, cast
 
 from vigil.health.check import Check, CheckReturn
-from vigil.health.threads import CURRENT, CheckThreads
+from vigil.health.threads import CURRENT, CheckThreads, install_loop_executor
 from vigil.health.types import CheckResult, Observation, ObservedValue, Status
 
 T = TypeVar("T")
@@ -39,6 +40,7 @@ class CheckExecutor:
     def __init__(self, pool: Executor | CheckThreads | None = None) -> None:
         self._pool = pool if pool is not None else CheckThreads()
         self._stuck: set[str] = set()
+        self._outstanding: dict[str, list[Future[Any]]] = {}  # blocking calls of async checks now running
         self._lock = threading.Lock()
 
     async def execute(self, check: Check) -> CheckResult:
@@ -57,11 +59,13 @@ class CheckExecutor:
 
     async def _call(self, check: Check) -> CheckReturn:
         if check.is_async:
-            token = CURRENT.set((self, check.name))  # run_blocking() inside the check uses our threads
+            install_loop_executor(asyncio.get_running_loop())
+            token = CURRENT.set((self, check.name))  # blocking calls made inside the check use our threads
             try:
                 return await _await_bounded(cast(Awaitable[CheckReturn], check.func()), check.timeout)
             finally:
                 CURRENT.reset(token)
+                self._settle(check.name)
         future = self._submit(check.name, check.func)
         try:
             returned = await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(future)), check.timeout)
@@ -73,20 +77,27 @@ class CheckExecutor:
         return cast(CheckReturn, returned)
 
     async def blocking(self, name: str, func: Callable[..., T], /, *args: Any) -> T:
-        """Run ``func(*args)`` for check ``name`` on a thread; if the check times out first, the thread is
-        remembered as stuck (see :func:`~vigil.health.threads.run_blocking`)."""
-        future = self._submit(name, func, *args)
-        try:
-            return await asyncio.shield(asyncio.wrap_future(future))
-        except asyncio.CancelledError:
+        """Run ``func(*args)`` for check ``name`` on a thread (see :func:`~vigil.health.threads.run_blocking`)."""
+        return await asyncio.wrap_future(self.submit_for(name, func, *args))
+
+    def submit_for(self, name: str, func: Callable[..., T], /, *args: Any, **kwargs: Any) -> Future[T]:
+        """Start a blocking call made by async check ``name``; still running when the check ends, it marks the
+        check stuck. ``RuntimeError`` at once while an earlier call of the check is stuck."""
+        future = self._submit(name, func, *args, **kwargs)
+        self._outstanding.setdefault(name, []).append(future)
+        return future
+
+    def _settle(self, name: str) -> None:
+        for future in self._outstanding.pop(name, ()):
             if not future.done():
                 self._mark_stuck(name, future)
-            raise
 
-    def _submit(self, name: str, func: Callable[..., Any], *args: Any) -> Future[Any]:
+    def _submit(self, name: str, func: Callable[..., Any], *args: Any, **kwargs: Any) -> Future[Any]:
         with self._lock:
             if name in self._stuck:
                 raise RuntimeError("previous call has not returned yet (hung past its timeout)")
+        if kwargs:
+            return self._pool.submit(functools.partial(func, *args, **kwargs))
         return self._pool.submit(func, *args)
 
     def _mark_stuck(self, name: str, future: Future[Any]) -> None:
