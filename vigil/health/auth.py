@@ -24,9 +24,10 @@ class TokenAuthorizer:
     def __init__(self, tokens: Iterable[str] = ()) -> None:
         forms: list[bytes] = []
         for token in tokens:
+            token = token.strip()  # the header's credential is stripped too: padding could never match
             if not token:
                 continue
-            forms.append(token.encode("utf-8"))
+            forms.append(_utf8(token))
             try:
                 latin = token.encode("latin-1")
             except UnicodeEncodeError:
@@ -44,7 +45,7 @@ class TokenAuthorizer:
         """Check an ``Authorization`` header value (raw bytes or text); every token is compared (no early exit)."""
         if authorization is None or not self._tokens:
             return False
-        raw = authorization if isinstance(authorization, bytes) else authorization.encode("utf-8", "surrogatepass")
+        raw = authorization if isinstance(authorization, bytes) else _utf8(authorization)
         scheme, _, credential = raw.strip().partition(b" ")
         if scheme.lower() != b"bearer":
             return False
@@ -53,3 +54,15 @@ class TokenAuthorizer:
         for token in self._tokens:
             matched |= hmac.compare_digest(given, token)
         return matched
+
+
+def _utf8(text: str) -> bytes:
+    """UTF-8 bytes of ``text``; lone surrogates as the bytes they stand for (``os.environ`` decodes undecodable
+    bytes with surrogateescape), or encoded as they are."""
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        try:
+            return text.encode("utf-8", "surrogateescape")
+        except UnicodeEncodeError:
+            return text.encode("utf-8", "surrogatepass")
