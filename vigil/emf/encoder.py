@@ -11,7 +11,7 @@ properties. A single datum that cannot fit is dropped and counted.
 Example::
 
     >>> from vigil.emf.drops import DropCounter
-    >>> enc = LineEncoder("Shop", DropCounter(), DropCounter())
+    >>> enc = LineEncoder("Shop", DropCounter())
     >>> enc.encode(0, {"Service": "api"}, (("Service",),), {"Orders": 2}, {"Orders": ("Count", 60)}, None)
     ['{"_aws":{"Timestamp":0,"CloudWatchMetrics":[{"Namespace":"Shop","Dimensions":[["Service"]],"Metrics":[{"Name":"Orders","Unit":"Count"}]}]},"Service":"api","Orders":2}']
 """
@@ -49,13 +49,18 @@ class LineEncoder:
     __slots__ = ("_drops", "_headers", "_last", "_max_bytes", "_ns", "_other", "_render")
 
     def __init__(
-        self, namespace: str, drops: DropCounter, other: DropCounter, *, max_line_bytes: int = MAX_LINE_BYTES
+        self,
+        namespace: str,
+        drops: DropCounter,
+        other: DropCounter | None = None,
+        *,
+        max_line_bytes: int = MAX_LINE_BYTES,
     ) -> None:
-        """``drops`` counts lost metric values, ``other`` dropped properties."""
+        """``drops`` counts lost metric values, ``other`` (default: ``drops``) dropped properties."""
         _json.load()
         self._ns = '[{"Namespace":' + _json.quote(namespace) + ',"Dimensions":'
         self._drops = drops
-        self._other = other
+        self._other = other if other is not None else drops
         self._headers: dict[tuple[DimSets, tuple[tuple[str, tuple[str, int]], ...]], Any] = {}
         self._max_bytes = max_line_bytes
         self._last: tuple[DimSets, Meta, Any] = ((), {}, None)
