@@ -45,28 +45,40 @@ def test_close_with_the_agent_down_returns_early_and_counts_lines_and_values() -
 
 SIGTERM_CHILD = """
 import sys, time
-from vigil.emf import MetricsLogger
+from vigil.emf import MetricsLogger, close_on_sigterm
 from vigil.emf.sinks.agent import AgentSink
-sink = AgentSink("tcp://127.0.0.1:{port}", flush_on_sigterm=True, initial_backoff=0.05)
+sink = AgentSink("tcp://127.0.0.1:{port}", flush_on_sigterm="{how}" == "argument", initial_backoff=2.0)
 m = MetricsLogger("Vigil/API", {{"Service": "api"}}, sink)
+if "{how}" == "function":  # e.g. a sink chosen by $VIGIL_EMF_SINK
+    close_on_sigterm(m.sink)
 for i in range(200):
     m.put("requests", i, "Count")
+time.sleep(0.5)  # the first connection attempt has failed: the sender waits out its backoff
 print("ready", flush=True)
 time.sleep(60)
 """
 
 
-def test_sigterm_flushes_the_queue_then_terminates_by_sigterm(tcp_listener: TcpListener) -> None:
-    # the listener accepts but the child cannot know when: SIGTERM arrives while lines may still be queued
+@pytest.mark.parametrize("how", ["argument", "function", "none"])
+def test_sigterm_flushes_the_queue_then_terminates_by_sigterm(how: str) -> None:
+    port = free_port()  # the agent is down while the child queues its lines
     child = subprocess.Popen(
-        [sys.executable, "-c", SIGTERM_CHILD.format(port=tcp_listener.port)], stdout=subprocess.PIPE, text=True
+        [sys.executable, "-c", SIGTERM_CHILD.format(port=port, how=how)], stdout=subprocess.PIPE, text=True
     )
     assert child.stdout is not None
     assert child.stdout.readline().strip() == "ready"
-    child.send_signal(signal.SIGTERM)
-    assert child.wait(timeout=60) == -signal.SIGTERM  # the default action still happens, after the flush
-    assert wait_for(lambda: len(tcp_listener.lines) == 200)
-    assert [json.loads(x)["requests"] for x in tcp_listener.lines] == list(range(200))
+    listener = TcpListener(port)  # the agent is back; the sender only finds out at its next retry (seconds)
+    try:
+        child.send_signal(signal.SIGTERM)
+        assert child.wait(timeout=60) == -signal.SIGTERM  # the default action still happens, after the flush
+        if how == "none":  # the control: without the opt-in the queue dies with the process
+            time.sleep(0.5)
+            assert listener.lines == []
+            return
+        assert wait_for(lambda: len(listener.lines) == 200)
+        assert [json.loads(x)["requests"] for x in listener.lines] == list(range(200))
+    finally:
+        listener.close()
 
 
 def test_without_opt_in_sigterm_is_left_alone() -> None:

@@ -53,7 +53,12 @@ _installed = False
 def close_on_sigterm(sink: _Closable) -> None:
     """Close ``sink`` when the process receives SIGTERM, then let the signal take its previous course.
 
-    Must be called from the main thread (Python only installs signal handlers there): ``ConfigError`` otherwise.
+    Any sink works (``close_on_sigterm(metrics.sink)`` for one chosen by ``$VIGIL_EMF_SINK``); the network
+    sinks' ``flush_on_sigterm=True`` calls this. The handler is installed once, from the main thread (Python
+    only installs signal handlers there): ``ConfigError`` otherwise.
+
+    >>> from vigil.emf import InMemorySink, close_on_sigterm
+    >>> close_on_sigterm(InMemorySink())  # doctest: +SKIP
     """
     global _installed, _previous_handler
     if not _installed:
