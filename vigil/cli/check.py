@@ -20,8 +20,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``check`` sub-command."""
     parser = sub.add_parser("check", help="validate specs: models, cross-references, CloudWatch limits, policy")
     add_project_argument(parser, positional=True)
-    parser.add_argument("--stack", help="check one stack (default: every stacks/Pulumi.<name>.yaml)")
-    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument(
+        "--stack", metavar="STACK", help="check one stack, stacks/Pulumi.<STACK>.yaml (default: every stack)"
+    )
+    parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     parser.set_defaults(func=run)
 
 

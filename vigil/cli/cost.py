@@ -32,7 +32,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "project for one stack, and compare it with the stack's vigil:budget_usd.",
     )
     add_project_argument(parser, positional=True)
-    parser.add_argument("--stack", default=None, metavar="NAME", help="stack to price (stacks/Pulumi.<NAME>.yaml)")
+    parser.add_argument("--stack", default=None, metavar="STACK", help="stack to price, stacks/Pulumi.<STACK>.yaml")
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     parser.set_defaults(func=run)
 

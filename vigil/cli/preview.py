@@ -23,8 +23,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """
     parser = sub.add_parser("preview", help="show what `pulumi up` would create, under Pulumi's mock engine")
     add_project_argument(parser, positional=True)
-    parser.add_argument("--stack", help="stack name (default: dev when it exists, else the first stack)")
-    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument(
+        "--stack",
+        metavar="STACK",
+        help="stacks/Pulumi.<STACK>.yaml (default: dev when it exists, else the first stack)",
+    )
+    parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     parser.set_defaults(func=run)
 
 

@@ -21,9 +21,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser(
         "test", help="unit-test alarms: feed series to the stack's alarms and check their states (CloudWatch semantics)"
     )
-    parser.add_argument("files", nargs="*", type=Path, help=f"test files (default: {TESTS_DIR}/*.yaml)")
+    parser.add_argument(
+        "files", nargs="*", type=Path, metavar="FILE", help=f"test files (default: the project's {TESTS_DIR}/*.yaml)"
+    )
     add_project_argument(parser)
-    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     parser.set_defaults(func=run)
 
 
