@@ -115,3 +115,19 @@ def test_help_names_the_project_argument_one_way(command: str, capsys: pytest.Ca
     assert "--project PROJECT" in text
     assert "PROJECT_DIR" not in text
     assert "project directory" not in text
+
+
+def test_one_name_for_the_project_argument_across_commands() -> None:
+    """Every option or positional about the project is the one add_project_argument makes (metavar PROJECT)."""
+    parser = build_parser()
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    odd = [
+        f"vigil {name} {'/'.join(action.option_strings) or action.dest}"
+        for name, command in sub.choices.items()
+        for action in command._actions
+        if "project" in action.dest and (action.dest not in ("project", "project_arg") or action.metavar != "PROJECT")
+    ]
+    assert not odd, (
+        f"{odd}: take the project with vigil.cli.project.add_project_argument(parser) and find it with "
+        "project_root(args, COMMAND), so it is found from subdirectories and named the same everywhere"
+    )
