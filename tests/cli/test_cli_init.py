@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -147,3 +149,13 @@ def test_any_valid_service_names_give_a_clean_project(tmp_path: Path, services: 
     for stack in ("dev", "prod"):
         result = load_project(root, stack=stack)
         assert [str(e) for e in result.errors] == []
+
+
+def test_generated_readme_snippet_emits_catalog_metrics(shop: Path) -> None:
+    readme = (shop / "README.md").read_text()
+    snippet = readme.split("```python\n", 1)[1].split("```", 1)[0]
+    done = subprocess.run([sys.executable, "-c", snippet], cwd=shop, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    lines = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [line["_aws"]["CloudWatchMetrics"][0]["Namespace"] for line in lines] == ["ShopMonitoring/Api"] * 2
+    assert lines[0]["http.requests"] == 1

@@ -104,6 +104,8 @@ def _values(plan: ProjectPlan, version: str) -> dict[str, str]:
         "version": version,
         "services_text": ", ".join(f"`{s}`" for s in plan.services),
         "dev_overrides": overrides,
+        "first_service": plan.services[0],
+        "first_namespace": plan.namespace(plan.services[0]),
     }
 
 
