@@ -159,3 +159,17 @@ def test_generated_readme_snippet_emits_catalog_metrics(shop: Path) -> None:
     lines = [json.loads(line) for line in done.stdout.splitlines()]
     assert [line["_aws"]["CloudWatchMetrics"][0]["Namespace"] for line in lines] == ["ShopMonitoring/Api"] * 2
     assert lines[0]["http.requests"] == 1
+
+
+def test_init_in_the_current_empty_directory_names_the_project_after_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    here = tmp_path / "Payments Team"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    assert main(["init", ".", "--service", "ledger"]) == 0
+    assert yaml.safe_load(Path("Pulumi.yaml").read_text())["name"] == "payments-team"
+    assert "namespace: PaymentsTeam/Ledger" in Path("metrics/ledger.yaml").read_text()
+    capsys.readouterr()
+    assert main(["check"]) == 0
+    assert "0 warning(s)" in capsys.readouterr().out

@@ -9,6 +9,7 @@ a dashboard), routing, JSON Schemas, .gitignore and a CI workflow. The new proje
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 from pathlib import Path
 
@@ -55,5 +56,5 @@ def run(args: argparse.Namespace) -> int:
     print(f"created {args.dir} ({len(files)} files) for service(s): {', '.join(dict.fromkeys(services))}")
     for path in files:
         print(f"  {path}")
-    print(f"next:\n  cd {args.dir}\n  vigil check\n  vigil test\n  vigil preview")
+    print(f"next:\n  cd {shlex.quote(str(args.dir))}\n  vigil check\n  vigil test\n  vigil preview")
     return 0
