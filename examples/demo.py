@@ -28,8 +28,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Literal
 
-from components.naming import Naming
 from vigil.cli.main import main as vigil
+from vigil.components.naming import Naming
 from vigil.plan import plan_project
 from vigil.plan.types import MetricAlarmPlan, StackPlan
 from vigil.spec import load_project
