@@ -126,9 +126,11 @@ def test_bad_or_missing_ids_are_replaced(sink: InMemorySink) -> None:
     first = _get(app, "/sessions/s-1/answers", headers={"X-Correlation-ID": "two words\n", "traceparent": "00-zz"})
     second = _get(app, "/sessions/s-1/answers")
     ids = [first.headers["x-correlation-id"], second.headers["x-correlation-id"]]
-    assert all(len(i) == 32 and int(i, 16) for i in ids) and ids[0] != ids[1]
+    assert all(len(i) == 32 and int(i, 16) for i in ids)
+    assert ids[0] != ids[1]
     traces = [seen[0].trace.trace_id for seen in service.seen]
-    assert all(len(t) == 32 for t in traces) and traces[0] != traces[1]
+    assert all(len(t) == 32 for t in traces)
+    assert traces[0] != traces[1]
 
 
 def _metrics(sink: InMemorySink) -> dict[str, list[dict[str, Any]]]:
@@ -179,7 +181,8 @@ def test_an_exception_is_logged_with_its_fingerprint_counted_as_5xx_and_propagat
     assert response.status_code == 500
     error = next(line for line in _lines(log_lines) if line["level"] == "ERROR")
     assert error["correlation_id"] == "req-err"
-    assert error["error"]["type"] == "RuntimeError" and len(error["error"]["fingerprint"]) == 16
+    assert error["error"]["type"] == "RuntimeError"
+    assert len(error["error"]["fingerprint"]) == 16
     assert "GET /boom" in error["message"]
     found = _metrics(sink)
     assert {item["event"]["StatusClass"] for item in found["http.errors"]} == {"5xx"}
@@ -228,7 +231,10 @@ def test_starlette_and_fastapi_route_templates(sink: InMemorySink) -> None:
     async def job(job_id: str) -> dict[str, str]:
         return {"id": job_id}
 
-    for app, path, template in ((starlette_app, "/plans/p-9", "/plans/{plan_id}"), (fastapi_app, "/jobs/j-3", "/jobs/{job_id}")):
+    for app, path, template in (
+        (starlette_app, "/plans/p-9", "/plans/{plan_id}"),
+        (fastapi_app, "/jobs/j-3", "/jobs/{job_id}"),
+    ):
         sink.clear()
         logger = MetricsLogger.from_catalog(API, dimensions={"Service": "api", "Environment": "test"}, sink=sink)
         assert _get(VigilMiddleware(app, metrics=RequestMetrics(logger, API)), path).status_code == 200
@@ -249,7 +255,9 @@ def test_fastapi_add_middleware(sink: InMemorySink) -> None:
     response = _get(app, "/sessions/s-1/question", headers={"X-Correlation-ID": "fa-1"})
     assert response.json()["ids"]["x-correlation-id"] == "fa-1"
     assert response.headers["x-correlation-id"] == "fa-1"
-    assert {item["event"]["Endpoint"] for item in _metrics(sink)["http.requests"]} == {"/sessions/{session_id}/question"}
+    assert {item["event"]["Endpoint"] for item in _metrics(sink)["http.requests"]} == {
+        "/sessions/{session_id}/question"
+    }
 
 
 def test_a_catalog_without_usable_sets_is_refused_at_start_up() -> None:

@@ -23,6 +23,7 @@ from vigil.middleware.correlation import (
     current_ids,
     outgoing_headers,
     parse_traceparent,
+    trace_properties,
 )
 from vigil.middleware.errors import MiddlewareError
 from vigil.middleware.metrics import RequestMetricNames, RequestMetrics
@@ -43,4 +44,5 @@ __all__ = [
     "outgoing_headers",
     "parse_traceparent",
     "set_route",
+    "trace_properties",
 ]

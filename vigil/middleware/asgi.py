@@ -45,7 +45,7 @@ Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
-ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+ASGIApp = Callable[[Any, Any, Any], Awaitable[None]]  # Starlette, FastAPI or any app taking (scope, receive, send)
 
 log = logging.getLogger("vigil.middleware")
 _CORRELATION_BYTES = CORRELATION_HEADER.encode()

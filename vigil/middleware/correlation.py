@@ -89,6 +89,32 @@ def current_ids() -> RequestIds | None:
     return _current.get()
 
 
+def trace_properties() -> dict[str, str]:
+    """``correlation_id`` and ``trace_id`` of the current request / span, for an application's own EMF lines.
+
+    Inside a request served by :class:`~vigil.middleware.VigilMiddleware` (or a span, with tracing set up)
+    this gives the ids its log lines carry; pass them as properties (never dimensions)::
+
+        metrics.put("job.completed", 1, "Count", properties=trace_properties())
+
+    >>> trace_properties()
+    {}
+    """
+    ids = _current.get()
+    props: dict[str, str] = {}
+    if ids is not None:
+        props["correlation_id"] = ids.correlation_id
+        props["trace_id"] = ids.trace.trace_id
+    try:
+        from opentelemetry import trace
+    except ImportError:
+        return props
+    context = trace.get_current_span().get_span_context()
+    if context.is_valid:
+        props["trace_id"] = format(context.trace_id, "032x")
+    return props
+
+
 def outgoing_headers() -> dict[str, str]:
     """Headers that carry this request's correlation id and trace to a downstream HTTP call.
 

@@ -65,9 +65,7 @@ def agent_loop(agent_type: str, *, step: int | None = None, tracer: Tracer | Non
 
 
 @contextmanager
-def llm_call(
-    provider: str, model: str, *, operation: str = "chat", tracer: Tracer | None = None
-) -> Iterator[Span]:
+def llm_call(provider: str, model: str, *, operation: str = "chat", tracer: Tracer | None = None) -> Iterator[Span]:
     """One call to a model provider (a CLIENT span with ``gen_ai.*`` attributes); add usage with
     :func:`record_llm_usage`. Prompts and completions are never put on the span."""
     attributes = {"gen_ai.provider.name": provider, "gen_ai.request.model": model, "gen_ai.operation.name": operation}
