@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from examples.agent_service.app import create_app
 from examples.agent_service.state import ServiceConfig
+from vigil.emf.log_formatter import configure_logging
 
 
 def parse_dependency(text: str) -> tuple[str, tuple[str, int]]:
@@ -45,6 +46,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     config = ServiceConfig(
         environment=args.environment, sink=args.sink, health_token=args.health_token, dependencies=dict(args.dependency)
     )
+    configure_logging("api", environment=args.environment, release=config.version)  # JSON lines on stderr
     uvicorn.run(create_app(config), host=args.host, port=args.port, log_level="warning", access_log=False)
     return 0
 
