@@ -161,7 +161,7 @@ def test_request_metrics_follow_the_catalog_dimension_sets(sink: InMemorySink) -
     assert ["Service", "Environment", "EndpointGroup", "StatusClass"] in requests["sets"]
     assert requests["event"]["StatusClass"] == "2xx"
     assert app.metrics is not None
-    assert app.metrics.logger.stats == {}  # nothing dropped: every set and unit agreed with the catalog
+    assert app.metrics.drops.snapshot() == {}  # nothing dropped
 
 
 def test_unknown_paths_share_one_endpoint_value_and_count_as_errors(sink: InMemorySink) -> None:

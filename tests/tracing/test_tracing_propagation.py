@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -126,6 +127,12 @@ def test_one_trace_across_two_services_in_spans_logs_and_emf(two_services: tuple
     assert api.server is not None
     response = httpx.post(f"{api.server.url}/plans/p-1/approve", headers={"X-Correlation-ID": "flow-1"}, timeout=10)
     assert response.json() == {"worker_status": 202}
+    # the server span ends just after the last byte is sent, so the client can be a little ahead of it
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and not (
+        api.spans.get_finished_spans() and len(worker.spans.get_finished_spans()) == 4
+    ):
+        time.sleep(0.01)
 
     (api_span,) = api.spans.get_finished_spans()
     worker_spans = {s.name: s for s in worker.spans.get_finished_spans()}

@@ -7,6 +7,11 @@ emitted under exactly the dimension sets its catalog entry declares (those whose
 middleware knows); metrics that share the same sets share one EMF line. Correlation and trace ids are EMF
 properties, never dimensions.
 
+Fast path: names, units and dimension sets are checked once, at construction; each distinct dimension value
+(route template, group) is checked once and cached; per request the lines go straight to the logger's
+encoder (:class:`vigil.emf.encoder.LineEncoder`, the same one ``MetricsLogger`` uses) and sink. A value
+CloudWatch would refuse (empty, over 1,024 characters, not printable ASCII) becomes ``unmatched``.
+
 Example::
 
     >>> from vigil.emf import InMemorySink, MetricsLogger
@@ -19,12 +24,17 @@ Example::
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
+from vigil.emf.drops import DropCounter
+from vigil.emf.encoder import LineEncoder
 from vigil.emf.logger import MetricsLogger
+from vigil.emf.validation import dimension_value_problem
 from vigil.middleware.errors import MiddlewareError
+from vigil.middleware.routes import UNMATCHED
 
 if TYPE_CHECKING:
     from vigil.spec.models.metrics import MetricNamespaceSpec
@@ -35,6 +45,8 @@ REQUEST_DIMENSIONS: Final = ("Method", "Endpoint", "StatusClass", "EndpointGroup
 METHODS: Final = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"})
 
 DimSets = tuple[tuple[str, ...], ...]
+#: Distinct route templates / groups remembered as valid; past this, the cache starts over.
+_VALUE_CACHE_LIMIT: Final = 1000
 
 
 @dataclass(frozen=True)
@@ -78,13 +90,17 @@ class RequestMetrics:
         names: RequestMetricNames = RequestMetricNames(),
     ) -> None:
         self.logger = logger
-        base = tuple(logger.default_dimensions)
+        self.drops = DropCounter(f"vigil.middleware[{logger.namespace}]")
+        self._encoder = LineEncoder(logger.namespace, self.drops)
+        self._base = logger.default_dimensions
+        self._valid: dict[str, bool] = {}
+        base = tuple(self._base)
         known = set(base) | set(REQUEST_DIMENSIONS)
-        self._metrics: dict[str, tuple[str, str, DimSets]] = {}  # role -> (name, unit, sets)
+        self._metrics: dict[str, tuple[str, str, DimSets, int]] = {}  # role -> (name, unit, sets, resolution)
         for role, name in vars(names).items():
             if namespace_spec is None:
                 sets = tuple(base + extra for extra in _DEFAULT_EXTRA_SETS[role])
-                self._metrics[role] = (name, _DEFAULT_UNITS[role], sets)
+                self._metrics[role] = (name, _DEFAULT_UNITS[role], sets, 60)
                 continue
             metric = namespace_spec.metrics.get(name)
             if metric is None:
@@ -96,26 +112,35 @@ class RequestMetrics:
                     f"metric {name!r} of {namespace_spec.namespace}: none of its dimension sets {list(declared)} "
                     f"uses only {sorted(known)}; declare one in the catalog"
                 )
-            self._metrics[role] = (name, metric.unit, usable)
+            self._metrics[role] = (name, metric.unit, usable, metric.resolution)
         if "requests" not in self._metrics:
             raise MiddlewareError(f"the catalog does not declare the request counter {names.requests!r}")
-        self._plans: dict[tuple[bool, bool], list[tuple[DimSets, list[tuple[str, str, str]]]]] = {}
+        self._plans = {(e, g): self._plan(e, g) for e in (False, True) for g in (False, True)}
 
-    def _plan(self, is_error: bool, has_group: bool) -> list[tuple[DimSets, list[tuple[str, str, str]]]]:
-        """Events to emit: metrics grouped by identical dimension sets (role, name, unit per metric)."""
-        key = (is_error, has_group)
-        found = self._plans.get(key)
-        if found is not None:
-            return found
-        groups: dict[DimSets, list[tuple[str, str, str]]] = {}
-        for role, (name, unit, sets) in self._metrics.items():
+    def _plan(self, is_error: bool, has_group: bool) -> list[tuple[DimSets, dict[str, tuple[str, int]], list[str]]]:
+        """Lines to write: metrics grouped by identical dimension sets, as (sets, meta, roles)."""
+        groups: dict[DimSets, list[str]] = {}
+        for role, (_, _, sets, _) in self._metrics.items():
             if role == "errors" and not is_error:
                 continue
             usable = tuple(s for s in sets if has_group or "EndpointGroup" not in s)
             if usable:
-                groups.setdefault(usable, []).append((role, name, unit))
-        plan = self._plans[key] = list(groups.items())
+                groups.setdefault(usable, []).append(role)
+        plan = []
+        for sets, roles in groups.items():
+            meta = {self._metrics[r][0]: (self._metrics[r][1], self._metrics[r][3]) for r in roles}
+            plan.append((sets, meta, roles))
         return plan
+
+    def _dimension_value(self, value: str) -> str:
+        valid = self._valid.get(value)
+        if valid is None:
+            if len(self._valid) >= _VALUE_CACHE_LIMIT:
+                self._valid.clear()
+            valid = self._valid[value] = dimension_value_problem(value) is None
+            if not valid:
+                self.drops.drop("invalid_dimension_value", f"route or group {value[:80]!r} replaced by {UNMATCHED!r}")
+        return value if valid else UNMATCHED
 
     def record(
         self,
@@ -127,20 +152,22 @@ class RequestMetrics:
         size: int,
         properties: Mapping[str, Any],
     ) -> None:
-        """Emit the metrics of one finished request. Never raises (``vigil.emf`` drops and counts bad data)."""
-        dims = {
-            "Method": method if method in METHODS else "OTHER",
-            "Endpoint": endpoint,
-            "StatusClass": f"{status // 100}xx",
-        }
-        if group is not None:
-            dims["EndpointGroup"] = group
-        values = {"requests": 1, "errors": 1, "duration": round(duration_ms, 3), "size": size}
-        for sets, metrics in self._plan(status >= 400, group is not None):
-            event = self.logger.event()
-            for role, name, unit in metrics:
-                event.metric(name, values[role], unit)
-            event.dimensions(dims).dimension_sets(*sets)
-            for key, value in properties.items():
-                event.property(key, value)
-            event.emit()
+        """Emit the metrics of one finished request. Never raises: a failure is dropped and counted (``drops``)."""
+        try:
+            dims = {
+                **self._base,
+                "Method": method if method in METHODS else "OTHER",
+                "Endpoint": self._dimension_value(endpoint),
+                "StatusClass": f"{status // 100}xx" if 100 <= status <= 599 else "5xx",
+            }
+            if group is not None:
+                dims["EndpointGroup"] = self._dimension_value(group)
+            values = {"requests": 1, "errors": 1, "duration": round(duration_ms, 3), "size": size}
+            timestamp = time.time_ns() // 1_000_000
+            write = self.logger.sink.write
+            for sets, meta, roles in self._plans[(status >= 400, group is not None)]:
+                metric_values = {self._metrics[role][0]: values[role] for role in roles}
+                for line in self._encoder.encode(timestamp, dims, sets, metric_values, meta, properties):
+                    write(line)
+        except Exception as exc:  # the request path never raises because of metrics
+            self.drops.drop("internal_error", f"{type(exc).__name__}: {exc}")
