@@ -111,7 +111,7 @@ def main() -> None:
     targets = contenders()
     samples: dict[str, list[float]] = {name: [] for name in targets}
     loop = asyncio.new_event_loop()
-    for name, target in targets.items():  # warm-up
+    for target in targets.values():  # warm-up
         loop.run_until_complete(drive(target, 500, HEADERS))
     for _ in range(repeats):
         for name, target in targets.items():
