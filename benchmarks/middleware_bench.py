@@ -14,7 +14,8 @@ no server), so what remains is exactly what the middleware adds. Contenders:
 - + tracing, sampled: ratio 1 with an exporter that drops spans (the cost when a trace is recorded).
 
 Targets (issue 11): metrics + correlation under 30 µs per request; with tracing on and unsampled under 60 µs.
-Times are medians over several interleaved repeats.
+Times are medians over several interleaved repeats, as wall time and as this process's CPU time; on a
+machine shared with other work the wall time includes waiting for a core, so the verdict uses CPU time.
 """
 
 from __future__ import annotations
@@ -87,8 +88,8 @@ def contenders() -> dict[str, Any]:
     }
 
 
-async def drive(target: Any, requests: int, headers: list[tuple[bytes, bytes]]) -> float:
-    """Seconds per request over ``requests`` requests."""
+async def drive(target: Any, requests: int, headers: list[tuple[bytes, bytes]]) -> tuple[float, float]:
+    """Wall and CPU seconds per request over ``requests`` requests."""
 
     async def receive() -> dict[str, Any]:
         return {"type": "http.request", "body": b"", "more_body": False}
@@ -96,11 +97,11 @@ async def drive(target: Any, requests: int, headers: list[tuple[bytes, bytes]]) 
     async def send(message: Any) -> None:
         return None
 
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     for _ in range(requests):
         scope = {"type": "http", "method": "POST", "path": "/sessions/s-1/answers", "headers": headers}
         await target(scope, receive, send)
-    return (time.perf_counter() - start) / requests
+    return (time.perf_counter() - start) / requests, (time.process_time() - cpu) / requests
 
 
 def main() -> None:
@@ -109,7 +110,7 @@ def main() -> None:
     args = parser.parse_args()
     requests, repeats = (2_000, 3) if args.quick else (20_000, 7)
     targets = contenders()
-    samples: dict[str, list[float]] = {name: [] for name in targets}
+    samples: dict[str, list[tuple[float, float]]] = {name: [] for name in targets}
     loop = asyncio.new_event_loop()
     for target in targets.values():  # warm-up
         loop.run_until_complete(drive(target, 500, HEADERS))
@@ -118,15 +119,19 @@ def main() -> None:
             headers = ROOT_HEADERS if name == "+ tracing, unsampled" else HEADERS
             samples[name].append(loop.run_until_complete(drive(target, requests, headers)))
     loop.close()
-    bare = statistics.median(samples["bare"]) * 1e6
+
+    def median_us(name: str, index: int) -> float:
+        return statistics.median(sample[index] for sample in samples[name]) * 1e6
+
+    bare_cpu = median_us("bare", 1)
     print(f"{requests} requests x {repeats} repeats, median µs per request (Python {sys.version.split()[0]})")
-    print(f"{'contender':<26}{'µs/request':>12}{'overhead µs':>14}{'x bare':>9}  target")
+    print(f"{'contender':<26}{'wall':>9}{'cpu':>9}{'overhead (cpu)':>16}{'x bare (cpu)':>14}  target")
     targets_us = {"metrics + correlation": 30.0, "+ tracing, unsampled": 60.0}
-    for name, values in samples.items():
-        us = statistics.median(values) * 1e6
+    for name in samples:
+        wall, cpu = median_us(name, 0), median_us(name, 1)
         target = targets_us.get(name)
-        verdict = "" if target is None else f"< {target:.0f} µs: {'met' if us - bare < target else 'MISSED'}"
-        print(f"{name:<26}{us:>12.2f}{us - bare:>14.2f}{us / bare:>9.1f}  {verdict}")
+        verdict = "" if target is None else f"< {target:.0f} µs: {'met' if cpu - bare_cpu < target else 'MISSED'}"
+        print(f"{name:<26}{wall:>9.2f}{cpu:>9.2f}{cpu - bare_cpu:>16.2f}{cpu / bare_cpu:>14.1f}  {verdict}")
 
 
 if __name__ == "__main__":
