@@ -34,7 +34,7 @@ class AgentService:
         tokens = [cfg.health_token] if cfg.health_token else []
         self.health = HealthApp(build_registry(self.state), tokens=tokens, public_details=cfg.public_health_details)
         metrics = RequestMetrics(self.state.telemetry.loggers[API_NAMESPACE], api_catalog())
-        self.app = VigilMiddleware(self._handle, metrics=metrics, exclude=("/health", "/admin"))
+        self.app = VigilMiddleware(self._handle, metrics=metrics, tracing=cfg.tracing, exclude=("/health", "/admin"))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         await self.app(scope, receive, send)

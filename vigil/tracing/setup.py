@@ -25,14 +25,17 @@ Example::
 
 from __future__ import annotations
 
+import json
 import random
+import sys
 import time
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, TextIO
 
 from opentelemetry import trace
 from opentelemetry.sdk.resources import Resource
-from opentelemetry.sdk.trace import TracerProvider
-from opentelemetry.sdk.trace.export import BatchSpanProcessor, SimpleSpanProcessor, SpanExporter
+from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
+from opentelemetry.sdk.trace.export import BatchSpanProcessor, SimpleSpanProcessor, SpanExporter, SpanExportResult
 from opentelemetry.sdk.trace.id_generator import IdGenerator
 from opentelemetry.sdk.trace.sampling import ParentBased, TraceIdRatioBased
 
@@ -56,6 +59,32 @@ class XRayIdGenerator(IdGenerator):
     def generate_trace_id(self) -> int:
         """``<epoch seconds, 32 bits><random, 96 bits>``."""
         return (int(time.time()) << 96) | (self._random.getrandbits(96) or 1)
+
+
+class SpanLineExporter(SpanExporter):
+    """Writes one JSON line per finished span (trace, span and parent ids, service, name, duration, status):
+    for local runs and demos, where no collector listens."""
+
+    def __init__(self, stream: TextIO | None = None) -> None:
+        self._stream = stream
+
+    def export(self, spans: Sequence[ReadableSpan]) -> SpanExportResult:
+        """Write the spans."""
+        stream = self._stream or sys.stdout
+        for item in spans:
+            context, parent = item.context, item.parent
+            line: dict[str, Any] = {
+                "trace_id": format(context.trace_id, "032x") if context else None,
+                "span_id": format(context.span_id, "016x") if context else None,
+                "parent_id": format(parent.span_id, "016x") if parent else None,
+                "service": item.resource.attributes.get("service.name"),
+                "name": item.name,
+                "duration_ms": round(((item.end_time or 0) - (item.start_time or 0)) / 1e6, 3),
+                "status": item.status.status_code.name,
+            }
+            stream.write(json.dumps(line) + "\n")
+        stream.flush()
+        return SpanExportResult.SUCCESS
 
 
 class Tracing:

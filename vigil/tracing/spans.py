@@ -6,6 +6,8 @@ the kind of work (``gen_ai.*`` for model calls), and binds the ids into the log 
 carry them (``context.job_id``, ``context.agent_type``). An exception is recorded on the span, its status
 set to ERROR, and re-raised. Only ``opentelemetry-api`` is needed; without a configured SDK the spans are
 no-ops. Pass ``tracer=tracing.tracer`` to use a service's own tracer; the default is the global one.
+Work taken from a queue continues the trace of the request that queued it: store ``outgoing_headers()``
+with the job and pass them back as ``parent=``.
 
 Example::
 
@@ -35,24 +37,38 @@ def span(
     kind: str = "internal",
     attributes: Mapping[str, AttributeValue | None] | None = None,
     tracer: Tracer | None = None,
+    parent: Mapping[str, str] | None = None,
 ) -> Iterator[Span]:
-    """A current span named ``name`` (kind ``internal``, ``client``, ``server``, ``producer``, ``consumer``)."""
-    from opentelemetry import trace
+    """A current span named ``name`` (kind ``internal``, ``client``, ``server``, ``producer``, ``consumer``).
+
+    ``parent``: W3C headers (``traceparent``) of the trace to continue, e.g. stored with a queued job;
+    without them the span is a child of the current span.
+    """
+    from opentelemetry import propagate, trace
     from opentelemetry.trace import SpanKind
 
     chosen = tracer if tracer is not None else trace.get_tracer("vigil")
     clean = {k: v for k, v in (attributes or {}).items() if v is not None}
-    with chosen.start_as_current_span(name, kind=SpanKind[kind.upper()], attributes=clean) as current:
+    context = propagate.extract(dict(parent)) if parent else None
+    with chosen.start_as_current_span(name, context, kind=SpanKind[kind.upper()], attributes=clean) as current:
         yield current
 
 
 @contextmanager
 def process_job(
-    job_id: str, *, job_type: str | None = None, mode: str | None = None, tracer: Tracer | None = None
+    job_id: str,
+    *,
+    job_type: str | None = None,
+    mode: str | None = None,
+    tracer: Tracer | None = None,
+    parent: Mapping[str, str] | None = None,
 ) -> Iterator[Span]:
-    """The whole processing of one queued job (a CONSUMER span)."""
+    """The whole processing of one queued job (a CONSUMER span; ``parent``: the enqueuing request's headers)."""
     attributes = {"vigil.job.id": job_id, "vigil.job.type": job_type, "vigil.job.mode": mode}
-    with log_context(job_id=job_id), span("process-job", kind="consumer", attributes=attributes, tracer=tracer) as s:
+    with (
+        log_context(job_id=job_id),
+        span("process-job", kind="consumer", attributes=attributes, tracer=tracer, parent=parent) as s,
+    ):
         yield s
 
 
