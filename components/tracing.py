@@ -9,7 +9,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.naming import Naming
-from vigil.plan.types import LogAnomalyDetectorPlan, TracingPlan
+from vigil.plan.types import LogAnomalyDetectorPlan, SamplingRulePlan, TraceGroupPlan, TracingPlan
 
 
 @dataclass(frozen=True)
@@ -44,47 +44,13 @@ class Tracing(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: TracingArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("vigil:tracing:Tracing", name, None, opts)
-        child = pulumi.ResourceOptions(parent=self)
         tags = dict(args.tags)
-        self.sampling_rule_arns, self.group_arns, self.anomaly_detector_arns = {}, {}, {}
-        for rule in args.plan.sampling_rules:
-            self.sampling_rule_arns[rule.service_name] = aws.xray.SamplingRule(
-                Naming.logical("xray-sampling-rule", rule.name),
-                rule_name=rule.name,
-                priority=rule.priority,
-                fixed_rate=rule.fixed_rate,
-                reservoir_size=rule.reservoir_size,
-                service_name=rule.service_name,
-                service_type="*",
-                host="*",
-                http_method="*",
-                url_path="*",
-                resource_arn="*",
-                version=1,
-                tags={**tags, **rule.tags},
-                opts=child,
-            ).arn
-        for group in args.plan.groups:
-            self.group_arns[group.tags.get("service", group.name)] = aws.xray.Group(
-                Naming.logical("xray-group", group.name),
-                group_name=group.name,
-                filter_expression=group.filter_expression,
-                insights_configuration={"insights_enabled": group.insights_enabled, "notifications_enabled": False},
-                tags={**tags, **group.tags},
-                opts=child,
-            ).arn
+        self.sampling_rule_arns = {r.service_name: self._sampling_rule(r, tags) for r in args.plan.sampling_rules}
+        self.group_arns = {g.tags.get("service", g.name): self._group(g, tags) for g in args.plan.groups}
         after_logs = pulumi.ResourceOptions(parent=self, depends_on=list(args.depends_on))
-        for detector in args.anomaly_detectors:
-            self.anomaly_detector_arns[detector.name] = aws.cloudwatch.LogAnomalyDetector(
-                Naming.logical("log-anomaly-detector", detector.name),
-                detector_name=detector.name,
-                log_group_arn_lists=[detector.log_group_arn],
-                evaluation_frequency=detector.evaluation_frequency,
-                anomaly_visibility_time=detector.anomaly_visibility_days,
-                enabled=True,
-                tags={**tags, **detector.tags},
-                opts=after_logs,
-            ).arn
+        self.anomaly_detector_arns = {
+            d.name: self._anomaly_detector(d, tags, after_logs) for d in args.anomaly_detectors
+        }
         self.app_environment = {service: dict(env) for service, env in args.plan.app_environment.items()}
         self.collector_policy = args.plan.collector_policy
         self.register_outputs(
@@ -95,3 +61,45 @@ class Tracing(pulumi.ComponentResource):
                 "app_environment": self.app_environment,
             }
         )
+
+    def _sampling_rule(self, rule: SamplingRulePlan, tags: dict[str, str]) -> pulumi.Output[str]:
+        return aws.xray.SamplingRule(
+            Naming.logical("xray-sampling-rule", rule.name),
+            rule_name=rule.name,
+            priority=rule.priority,
+            fixed_rate=rule.fixed_rate,
+            reservoir_size=rule.reservoir_size,
+            service_name=rule.service_name,
+            service_type="*",
+            host="*",
+            http_method="*",
+            url_path="*",
+            resource_arn="*",
+            version=1,
+            tags={**tags, **rule.tags},
+            opts=pulumi.ResourceOptions(parent=self),
+        ).arn
+
+    def _group(self, group: TraceGroupPlan, tags: dict[str, str]) -> pulumi.Output[str]:
+        return aws.xray.Group(
+            Naming.logical("xray-group", group.name),
+            group_name=group.name,
+            filter_expression=group.filter_expression,
+            insights_configuration={"insights_enabled": group.insights_enabled, "notifications_enabled": False},
+            tags={**tags, **group.tags},
+            opts=pulumi.ResourceOptions(parent=self),
+        ).arn
+
+    def _anomaly_detector(
+        self, detector: LogAnomalyDetectorPlan, tags: dict[str, str], opts: pulumi.ResourceOptions
+    ) -> pulumi.Output[str]:
+        return aws.cloudwatch.LogAnomalyDetector(
+            Naming.logical("log-anomaly-detector", detector.name),
+            detector_name=detector.name,
+            log_group_arn_lists=[detector.log_group_arn],
+            evaluation_frequency=detector.evaluation_frequency,
+            anomaly_visibility_time=detector.anomaly_visibility_days,
+            enabled=True,
+            tags={**tags, **detector.tags},
+            opts=opts,
+        ).arn

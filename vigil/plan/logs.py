@@ -107,6 +107,16 @@ def _log_group(
     )
 
 
+def _anomaly_detector(names: Namer, service: str, log_group_arn: str) -> LogAnomalyDetectorPlan:
+    return LogAnomalyDetectorPlan(
+        name=names.anomaly_detector_name(service),
+        log_group_arn=log_group_arn,
+        evaluation_frequency=ANOMALY_EVALUATION_FREQUENCY,
+        anomaly_visibility_days=ANOMALY_VISIBILITY_DAYS,
+        tags={"service": service},
+    )
+
+
 def plan_namespace(
     ctx: StackContext, names: Namer, spec: MetricNamespaceSpec, stack: StackSpec | None = None
 ) -> NamespacePlan:
@@ -142,15 +152,9 @@ def plan_namespace(
         config=agent_config(ctx, spec.service, lg.name, _local_otlp(stack)),
         tags={"service": spec.service},
     )
-    detector = None
-    if stack is None or stack.log_anomaly_detection:
-        detector = LogAnomalyDetectorPlan(
-            name=names.anomaly_detector_name(spec.service),
-            log_group_arn=group.arn,
-            evaluation_frequency=ANOMALY_EVALUATION_FREQUENCY,
-            anomaly_visibility_days=ANOMALY_VISIBILITY_DAYS,
-            tags={"service": spec.service},
-        )
+    detector = (
+        _anomaly_detector(names, spec.service, group.arn) if stack is None or stack.log_anomaly_detection else None
+    )
     return NamespacePlan(
         namespace=spec.namespace,
         service=spec.service,
