@@ -116,3 +116,24 @@ def test_debug_logging_is_refused_in_a_prod_stack(tmp_path: Path) -> None:
     assert error.file.endswith("Pulumi.prod.yaml")
     assert error.line > 1
     assert "DEBUG is refused in environment 'prod'" in error.message
+
+
+def test_span_line_exporter_writes_one_json_line_per_span() -> None:
+    import io
+    import json
+
+    from vigil.tracing.setup import SpanLineExporter
+
+    stream = io.StringIO()
+    tracing = setup_tracing(TelemetrySettings("worker"), exporter=SpanLineExporter(stream), batch=False)
+    assert tracing is not None
+    with (
+        tracing.tracer.start_as_current_span("process-job") as parent,
+        tracing.tracer.start_as_current_span("llm-call"),
+    ):
+        pass
+    child, outer = (json.loads(line) for line in stream.getvalue().splitlines())
+    assert (child["name"], outer["name"]) == ("llm-call", "process-job")
+    assert child["parent_id"] == outer["span_id"] == format(parent.get_span_context().span_id, "016x")
+    assert child["trace_id"] == outer["trace_id"]
+    assert (outer["service"], outer["parent_id"], outer["status"]) == ("worker", None, "UNSET")
