@@ -283,3 +283,45 @@ def test_importing_the_middleware_does_not_import_the_tracing_sdk() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     assert out.stdout.strip() == "[]"
+
+
+def test_status_already_sent_is_kept_when_the_app_fails_later(sink: InMemorySink) -> None:
+    async def streaming(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        await send({"type": "http.response.start", "status": 200, "headers": [(b"X-Correlation-ID", b"app-own")]})
+        raise ConnectionResetError("client went away mid-stream")
+
+    app = _app(sink, streaming, routes=["/stream"])  # type: ignore[arg-type]
+    sent: list[Any] = []
+
+    async def run() -> None:
+        async def receive() -> dict[str, Any]:
+            return {"type": "http.request", "body": b""}
+
+        async def send(message: Any) -> None:
+            sent.append(message)
+
+        with pytest.raises(ConnectionResetError):
+            await app({"type": "http", "method": "GET", "path": "/stream", "headers": []}, receive, send)
+
+    asyncio.run(run())
+    assert [name for name, _ in sent[0]["headers"]] == [b"X-Correlation-ID"]  # the app's own id, not a second one
+    assert {item["event"]["StatusClass"] for item in _metrics(sink)["http.requests"]} == {"2xx"}
+
+
+def test_an_app_that_sends_nothing_counts_as_500(sink: InMemorySink) -> None:
+    async def silent(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        return None
+
+    app = _app(sink, silent, routes=["/quiet"])  # type: ignore[arg-type]
+
+    async def run() -> None:
+        async def receive() -> dict[str, Any]:
+            return {"type": "http.request", "body": b""}
+
+        async def send(message: Any) -> None:
+            raise AssertionError("the app sent nothing, so the middleware sends nothing")
+
+        await app({"type": "http", "method": "GET", "path": "/quiet", "headers": []}, receive, send)
+
+    asyncio.run(run())
+    assert {item["event"]["StatusClass"] for item in _metrics(sink)["http.errors"]} == {"5xx"}

@@ -109,12 +109,12 @@ class VigilMiddleware:
         *,
         set_trace_var: bool,
     ) -> int:
-        """Serve one request with its ids in context; returns the status sent (500 if the app raised)."""
+        """Serve one request with its ids in context; returns the status sent (500 if the app raised or sent none)."""
         started = time.perf_counter()
         ids_token = _current.set(RequestIds(correlation_id, trace))
         correlation_token = correlation_id_var.set(correlation_id)
         trace_token = trace_id_var.set(trace.trace_id) if set_trace_var else None
-        status = 500
+        status = 0  # no response started yet
         size = 0
         header = (_CORRELATION_BYTES, correlation_id.encode())
 
@@ -128,16 +128,19 @@ class VigilMiddleware:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                message["headers"] = [*message.get("headers", ()), header]
+                headers = list(message.get("headers", ()))
+                if not any(name.lower() == _CORRELATION_BYTES for name, _ in headers):  # the app's own id wins
+                    headers.append(header)
+                message["headers"] = headers
             await send(message)
 
         try:
             await self.app(scope, counting_receive, echoing_send)
         except Exception:
-            status = 500
             log.exception("unhandled exception in %s %s", scope.get("method", ""), self.resolver.resolve(scope)[0])
             raise
         finally:
+            status = status or 500  # the server answers 500 when the app raised or sent nothing
             self._record(scope, status, started, size, correlation_id, trace.trace_id)
             if trace_token is not None:
                 trace_id_var.reset(trace_token)
