@@ -128,7 +128,7 @@ def run_service(log_group: str, phases: Phases) -> tuple[list[Window], int]:
     )
     try:
         say(f"service on {server.url}; clock x{SPEED:.0f}: 1 real second is stamped as 1 simulated minute")
-        windows, stats = drive(server.url, clock, say, phases=phases)
+        windows, stats = drive(server.url, clock, say, phases=phases, token="demo")
         say(f"{stats.requests} requests, {stats.errors} answered 5xx")
         failures = vigil(["probe", f"{server.url}/health/live", "--token", "demo"]) != 0
     finally:

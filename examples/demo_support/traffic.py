@@ -83,15 +83,20 @@ def drive(
     *,
     rate_per_s: float = 25.0,
     phases: Sequence[tuple[str, str | None, float]] = PHASES,
+    token: str = "",
 ) -> tuple[list[Window], TrafficStats]:
-    """Run every phase against the service; returns the incident windows (simulated time) and the counts."""
+    """Run every phase against the service (``token``: the service token /admin needs).
+
+    Returns the incident windows (simulated time) and the counts.
+    """
     rng = random.Random(13)
     stats = TrafficStats()
     windows: list[Window] = []
     with httpx.Client(base_url=base_url, timeout=10) as http:
         for name, incident, seconds in phases:
+            admin = {"Authorization": f"Bearer {token}"}  # /admin routes need the service token
             if incident:
-                http.post(f"/admin/incidents/{incident}")
+                http.post(f"/admin/incidents/{incident}", headers=admin).raise_for_status()
             began, sent = time.time(), stats.requests
             progress(f"  {name:<15} {seconds:4.0f} s real = {seconds * clock.speed / 60:3.0f} min simulated"
                      + (f", incident {incident} injected" if incident else ""))  # fmt: skip
@@ -100,7 +105,7 @@ def drive(
                 _one_round(http, rng, stats)
                 time.sleep(max(0.0, 1.0 / rate_per_s - (time.time() - tick)))
             if incident:
-                http.delete("/admin/incidents")
+                http.delete("/admin/incidents", headers=admin).raise_for_status()
                 windows.append(Window(name, int(clock.sim(began)), int(clock.sim())))
             stats.by_phase[name] = stats.by_phase.get(name, 0) + stats.requests - sent
     return windows, stats

@@ -88,7 +88,7 @@ def test_every_metric_statistic_survives_including_percentiles() -> None:
 
 def test_cli_writes_one_file_per_dashboard(tmp_path: Path) -> None:
     out = io.StringIO()
-    args = build_parser().parse_args(["grafana", "--project-dir", str(ROOT), "--stack", "dev", "--out", str(tmp_path)])
+    args = build_parser().parse_args(["grafana", "--project", str(ROOT), "--stack", "dev", "--out", str(tmp_path)])
     assert cli.run(args, out, io.StringIO()) == 0
     files = sorted(p.name for p in tmp_path.glob("*.json"))
     assert files == sorted(f"{b.name}.json" for b in boards("dev"))

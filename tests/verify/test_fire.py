@@ -91,7 +91,7 @@ def test_cli_lists_subscriptions_and_their_confirmation(target: AwsTarget, dev: 
     with webhook_receiver() as hook:
         apply_plan(target, dev.plan, dev.config_value, {"chat_webhook_url": hook.url})
         out, err = io.StringIO(), io.StringIO()
-        args = ["fire", "queue-backlog", "--project-dir", str(ROOT), "--stack", "dev", "--endpoint", emulator_url]
+        args = ["fire", "queue-backlog", "--project", str(ROOT), "--stack", "dev", "--endpoint", emulator_url]
         assert cli.run(build_parser().parse_args(args), out, err) == 0, err.getvalue()
         hook.wait_for(1)
     text = out.getvalue()
@@ -104,7 +104,7 @@ def test_cli_lists_subscriptions_and_their_confirmation(target: AwsTarget, dev: 
 def test_cli_an_alarm_without_actions_notifies_nobody(target: AwsTarget, dev: LoadedStack, emulator_url: str) -> None:
     apply_plan(target, dev.plan, dev.config_value)
     out = io.StringIO()
-    args = ["fire", "api-availability-burn-5m-1h-short", "--project-dir", str(ROOT), "--stack", "dev"]
+    args = ["fire", "api-availability-burn-5m-1h-short", "--project", str(ROOT), "--stack", "dev"]
     assert cli.run(build_parser().parse_args([*args, "--endpoint", emulator_url]), out, io.StringIO()) == 1
     assert "has no actions: nobody is notified" in out.getvalue()
 

@@ -178,7 +178,7 @@ def test_cli_exit_codes_and_output(target: AwsTarget, dev: LoadedStack, applied:
     out, err = io.StringIO(), io.StringIO()
     from vigil.cli import verify as cli
 
-    args = ["verify", "--project-dir", str(ROOT), "--stack", "dev", "--endpoint", emulator_url]
+    args = ["verify", "--project", str(ROOT), "--stack", "dev", "--endpoint", emulator_url]
     assert vigil(args) == 0
     backlog = alarm(dev, "queue-backlog").name
     target.client("cloudwatch").delete_alarms(AlarmNames=[backlog])
@@ -208,8 +208,12 @@ def test_cli_reports_an_invalid_stack(tmp_path: Any, emulator_url: str) -> None:
     from vigil.cli import verify as cli
     from vigil.cli.main import build_parser
 
+    (tmp_path / "Pulumi.yaml").write_text("name: x\nruntime: python\n")
+    (tmp_path / "metrics").mkdir()
     args = build_parser().parse_args(
-        ["verify", "--project-dir", str(tmp_path), "--stack", "dev", "--endpoint", emulator_url]
+        ["verify", "--project", str(tmp_path), "--stack", "dev", "--endpoint", emulator_url]
     )
     assert cli.run(args, io.StringIO(), err) == 1
     assert "Pulumi.dev.yaml: no such stack file" in err.getvalue()
+    not_a_project = build_parser().parse_args(["verify", "--project", str(tmp_path / "metrics"), "--stack", "dev"])
+    assert cli.run(not_a_project, io.StringIO(), io.StringIO()) == 2

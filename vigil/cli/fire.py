@@ -12,6 +12,7 @@ import argparse
 import sys
 from typing import TextIO
 
+from vigil.cli.project import project_root
 from vigil.cli.verify import add_target_arguments
 
 
@@ -45,12 +46,14 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
     from vigil.verify.stack import stack_region
 
     out, err = out or sys.stdout, err or sys.stderr
+    root = project_root(args, "fire")
+    if root is None:
+        return 2
     try:
         target = AwsTarget(
-            stack_region(args.project_dir, args.stack),
-            endpoint_url=args.endpoint or os.environ.get("AWS_ENDPOINT_URL") or None,
+            stack_region(root, args.stack), endpoint_url=args.endpoint or os.environ.get("AWS_ENDPOINT_URL") or None
         )
-        loaded = load_stack(args.project_dir, args.stack, target.account_id())
+        loaded = load_stack(root, args.stack, target.account_id())
         result = fire(target, loaded.plan, args.alarm)
     except VerifyError as exc:
         print(f"vigil fire: {exc}", file=err)

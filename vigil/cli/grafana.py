@@ -10,6 +10,8 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
+from vigil.cli.project import add_project_argument, project_root
+
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``grafana`` sub-command to the ``vigil`` parser.
@@ -27,7 +29,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         description="Write one Grafana dashboard JSON per dashboard of the stack's plan (same panels, metrics, "
         "statistics and layout), for teams that read CloudWatch through Grafana. Needs vigil[grafana].",
     )
-    parser.add_argument("--project-dir", default=".", metavar="DIR", help="project root (default: .)")
+    add_project_argument(parser)
     parser.add_argument("--stack", required=True, metavar="NAME", help="stack (stacks/Pulumi.<NAME>.yaml)")
     parser.add_argument("--out", required=True, type=Path, metavar="DIR", help="directory for the JSON files")
     parser.add_argument(
@@ -42,9 +44,12 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
     from vigil.verify import VerifyError, load_stack
 
     out, err = out or sys.stdout, err or sys.stderr
+    root = project_root(args, "grafana")
+    if root is None:
+        return 2
     account = "123456789012"  # only inside ARNs, which the export turns into console links by name and region
     try:
-        loaded = load_stack(args.project_dir, args.stack, account)
+        loaded = load_stack(root, args.stack, account)
         paths = write_dashboards(loaded.plan, args.out, datasource_uid=args.datasource_uid)
     except (VerifyError, GrafanaExportError) as exc:
         print(f"vigil grafana: {exc}", file=err)

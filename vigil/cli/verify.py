@@ -2,7 +2,7 @@
 
 Reads the deployed alarms (metric and composite), dashboards, log groups, metric filters, SNS topics and
 subscriptions with boto3 and compares them with the stack's plan. Exit codes: 0 no drift, 1 drift (or the
-project has errors, or the endpoint cannot be read), 2 usage errors.
+project has errors, or the endpoint cannot be read), 2 usage errors (or no project found).
 """
 
 from __future__ import annotations
@@ -12,10 +12,12 @@ import json
 import sys
 from typing import TextIO
 
+from vigil.cli.project import add_project_argument, project_root
+
 
 def add_target_arguments(parser: argparse.ArgumentParser) -> None:
-    """``PROJECT_DIR``, ``--stack`` and ``--endpoint``: shared by ``verify`` and ``fire``."""
-    parser.add_argument("--project-dir", default=".", metavar="DIR", help="project root (default: .)")
+    """``--project``, ``--stack`` and ``--endpoint``: shared by ``verify`` and ``fire``."""
+    add_project_argument(parser)
     parser.add_argument("--stack", required=True, metavar="NAME", help="stack (stacks/Pulumi.<NAME>.yaml)")
     parser.add_argument(
         "--endpoint",
@@ -54,10 +56,13 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
     from vigil.verify.stack import stack_region
 
     out, err = out or sys.stdout, err or sys.stderr
+    root = project_root(args, "verify")
+    if root is None:
+        return 2
     try:
-        region = stack_region(args.project_dir, args.stack)
+        region = stack_region(root, args.stack)
         target = AwsTarget(region, endpoint_url=args.endpoint or os.environ.get("AWS_ENDPOINT_URL") or None)
-        loaded = load_stack(args.project_dir, args.stack, target.account_id())
+        loaded = load_stack(root, args.stack, target.account_id())
         report = verify_stack(target, loaded)
     except VerifyError as exc:
         print(f"vigil verify: {exc}", file=err)

@@ -81,14 +81,14 @@ def serve(argv: list[str] | None = None) -> int:
 
     parser = argparse.ArgumentParser(prog="python -m vigil.verify.emulator", description=serve.__doc__)
     parser.add_argument("--stack", required=True)
-    parser.add_argument("--project-dir", default=".")
+    parser.add_argument("--project", default=".", help="project root (default: .)")
     parser.add_argument("--port", type=int, default=5000)
     args = parser.parse_args(argv)
-    region = stack_region(args.project_dir, args.stack)
+    region = stack_region(args.project, args.stack)
     signal.signal(signal.SIGTERM, _interrupt)  # `kill PID` stops it as cleanly as Ctrl-C
     with local_aws(region, port=args.port) as url, webhook_receiver() as hook:
         target = AwsTarget(region, endpoint_url=url, emulator=True)
-        loaded = load_stack(args.project_dir, args.stack, EMULATOR_ACCOUNT)
+        loaded = load_stack(args.project, args.stack, EMULATOR_ACCOUNT)
         applied = apply_plan(target, loaded.plan, loaded.config_value, {"chat_webhook_url": hook.url})
         print(
             f"local AWS (moto) at {url} with stack {args.stack!r} applied; webhook receiver at {hook.url}", flush=True
