@@ -6,8 +6,11 @@ import contextlib
 import logging
 import os
 import signal
+import time
 import urllib.request
 from collections.abc import Iterator
+
+from vigil.verify.receiver import WebhookReceiver
 
 #: moto's default account (what STS GetCallerIdentity answers).
 EMULATOR_ACCOUNT = "123456789012"
@@ -72,7 +75,6 @@ def serve(argv: list[str] | None = None) -> int:
     subscriptions are not created (their keys are secrets, and moto would POST to PagerDuty).
     """
     import argparse
-    import time
 
     from vigil.verify.apply import apply_plan
     from vigil.verify.aws import AwsTarget
@@ -86,24 +88,42 @@ def serve(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     region = stack_region(args.project, args.stack)
     signal.signal(signal.SIGTERM, _interrupt)  # `kill PID` stops it as cleanly as Ctrl-C
-    with local_aws(region, port=args.port) as url, webhook_receiver() as hook:
-        target = AwsTarget(region, endpoint_url=url, emulator=True)
+    with local_aws(region) as staging, webhook_receiver() as hook:
+        target = AwsTarget(region, endpoint_url=staging, emulator=True)
         loaded = load_stack(args.project, args.stack, EMULATOR_ACCOUNT)
         applied = apply_plan(target, loaded.plan, loaded.config_value, {"chat_webhook_url": hook.url})
-        print(
-            f"local AWS (moto) at {url} with stack {args.stack!r} applied; webhook receiver at {hook.url}", flush=True
-        )
-        for skipped in applied.skipped:
-            print(f"  not created: {skipped}", flush=True)
-        seen = 0
+        # moto's state is per process: a second server on the public port, opened only now, serves the same
+        # resources, so whoever waits for the port never sees a half-applied stack.
+        from moto.server import ThreadedMotoServer
+
+        public = ThreadedMotoServer(ip_address="127.0.0.1", port=args.port, verbose=False)
+        public.start()
         try:
-            while True:
-                time.sleep(0.2)
-                for note in hook.notifications()[seen:]:
-                    print(f"webhook received: {note.envelope.get('Subject')}", flush=True)
-                seen = len(hook.notifications())
+            port = public._server.server_port if public._server else args.port
+            url = f"http://127.0.0.1:{port}"
+            print(
+                f"local AWS (moto) at {url} with stack {args.stack!r} applied; webhook receiver at {hook.url}",
+                flush=True,
+            )
+            for skipped in applied.skipped:
+                print(f"  not created: {skipped}", flush=True)
+            _print_deliveries(hook)
         except KeyboardInterrupt:
             return 0
+        finally:
+            public.stop()
+    return 0
+
+
+def _print_deliveries(hook: WebhookReceiver) -> None:
+    """Print each notification the receiver gets, until interrupted."""
+    seen = 0
+    while True:
+        time.sleep(0.2)
+        notes = hook.notifications()
+        for note in notes[seen:]:
+            print(f"webhook received: {note.envelope.get('Subject')}", flush=True)
+        seen = len(notes)
 
 
 if __name__ == "__main__":
