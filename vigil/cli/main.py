@@ -14,7 +14,7 @@ import importlib
 import sys
 from collections.abc import Callable, Sequence
 
-COMMANDS = ("check", "schema", "test", "preview", "cost", "probe", "smoke")
+COMMANDS = ("check", "schema", "test", "preview", "cost", "probe", "smoke", "backtest")
 
 
 def build_parser() -> argparse.ArgumentParser:
