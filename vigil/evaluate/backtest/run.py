@@ -42,12 +42,23 @@ def wanted_keys(plan: StackPlan) -> set[MetricKey]:
     return {MetricKey.of(m.namespace, m.metric_name, m.dimensions) for m in alarm_metrics(plan)}
 
 
+WARMUP_S = 3600
+
+
 def evaluation_range(store: MetricStore, start: int | None, end: int | None) -> tuple[int, int]:
-    """``[start, end]`` rounded to whole minutes; defaults to the time range of the data."""
+    """``[start, end]`` rounded to whole minutes.
+
+    The default start is one hour (:data:`WARMUP_S`) after the first datapoint, so every alarm has data in its
+    evaluation range when it is first evaluated (an alarm evaluated at the very first datapoint sees only missing
+    data, and a missing-is-breaching alarm would page for it); the default end is the last datapoint.
+    """
     span = store.time_range()
     if (start is None or end is None) and span is None:
         raise BacktestError("the logs contain no metric the stack's alarms read; check --logs and --stack")
-    low = int(start if start is not None else span[0])  # type: ignore[index]
+    if start is None:
+        first, last = span  # type: ignore[misc]
+        start = int(first + WARMUP_S) if last - first > 2 * WARMUP_S else int(first)
+    low = int(start)
     high = int(end if end is not None else span[1])  # type: ignore[index]
     low, high = low - low % 60, high + (-high % 60)
     if high <= low:
