@@ -41,18 +41,34 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "with CloudWatch's evaluation semantics: which incidents were caught and how fast, and every page.",
     )
     source = parser.add_mutually_exclusive_group(required=True)
-    source.add_argument("--logs", nargs="+", metavar="PATH", help="log files: EMF/JSON lines or CloudWatch Logs exports, gzipped or not")
-    source.add_argument("--from-cloudwatch", action="store_true", help="fetch the alarms' metrics with GetMetricData instead")
-    parser.add_argument("--stack", default="dev", metavar="NAME", help="stack whose alarms and routing to use (default: dev)")
+    source.add_argument(
+        "--logs", nargs="+", metavar="PATH", help="log files: EMF/JSON lines or CloudWatch Logs exports, gzipped or not"
+    )
+    source.add_argument(
+        "--from-cloudwatch", action="store_true", help="fetch the alarms' metrics with GetMetricData instead"
+    )
+    parser.add_argument(
+        "--stack", default="dev", metavar="NAME", help="stack whose alarms and routing to use (default: dev)"
+    )
     parser.add_argument("--project", default=".", metavar="DIR", help="project root (default: .)")
-    parser.add_argument("--from", dest="start", metavar="T", help="start of the evaluation (ISO 8601; default: first datapoint)")
-    parser.add_argument("--to", dest="end", metavar="T", help="end of the evaluation (ISO 8601; default: last datapoint)")
-    parser.add_argument("--since", metavar="DURATION", help="with --from-cloudwatch: how far back (e.g. 14d, 36h; default 14d)")
-    parser.add_argument("--endpoint", metavar="URL", help="with --from-cloudwatch: CloudWatch endpoint (e.g. a local moto server)")
+    parser.add_argument(
+        "--from", dest="start", metavar="T", help="start of the evaluation (ISO 8601; default: first datapoint)"
+    )
+    parser.add_argument(
+        "--to", dest="end", metavar="T", help="end of the evaluation (ISO 8601; default: last datapoint)"
+    )
+    parser.add_argument(
+        "--since", metavar="DURATION", help="with --from-cloudwatch: how far back (e.g. 14d, 36h; default 14d)"
+    )
+    parser.add_argument(
+        "--endpoint", metavar="URL", help="with --from-cloudwatch: CloudWatch endpoint (e.g. a local moto server)"
+    )
     parser.add_argument("--region", metavar="REGION", help="with --from-cloudwatch: AWS region (default: the stack's)")
     parser.add_argument("--incidents", metavar="FILE", help="YAML list of {name, start, end}: the incidents to score")
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
-    parser.add_argument("--plot", metavar="DIR", help="write one PNG per alarm and index.html to DIR (needs vigil[plot])")
+    parser.add_argument(
+        "--plot", metavar="DIR", help="write one PNG per alarm and index.html to DIR (needs vigil[plot])"
+    )
     parser.set_defaults(func=run)
 
 
@@ -116,7 +132,12 @@ def _time_arg(flag: str, value: str | None, parse: object) -> int | None:
 
 
 def _from_cloudwatch(
-    args: argparse.Namespace, plan: object, incidents: list[object], start: int | None, end: int | None, progress: _Progress
+    args: argparse.Namespace,
+    plan: object,
+    incidents: list[object],
+    start: int | None,
+    end: int | None,
+    progress: _Progress,
 ) -> object:
     from vigil.evaluate.backtest import evaluate_store
     from vigil.evaluate.backtest.cloudwatch import fetch_history
@@ -124,7 +145,12 @@ def _from_cloudwatch(
     end = end if end is not None else int(time.time()) // 60 * 60
     start = start if start is not None else end - parse_duration(args.since or "14d")
     store, stats = fetch_history(
-        plan, start, end, endpoint_url=args.endpoint, region=args.region, progress=progress  # type: ignore[arg-type]
+        plan,
+        start,
+        end,
+        endpoint_url=args.endpoint,
+        region=args.region,
+        progress=progress,  # type: ignore[arg-type]
     )
     return evaluate_store(plan, store, stats, incidents, start=start, end=end, source="CloudWatch", progress=progress)  # type: ignore[arg-type]
 

@@ -72,7 +72,9 @@ def load_incidents(path: str | Path) -> list[Incident]:
     for index, name in enumerate(names):
         if name in names[:index]:
             line = root.value[index].start_mark.line + 1
-            raise IncidentsError(f"{path}:{line}: [{index}].name: duplicate incident name {name!r}; names must be unique")
+            raise IncidentsError(
+                f"{path}:{line}: [{index}].name: duplicate incident name {name!r}; names must be unique"
+            )
     return incidents
 
 
@@ -84,11 +86,15 @@ def _incident(path: Path, index: int, node: yaml.Node) -> Incident:
     for key, value in node.value:
         name = key.value
         if name not in ("name", "start", "end"):
-            raise IncidentsError(f"{path}:{key.start_mark.line + 1}: [{index}].{name}: unknown key; use name, start, end")
+            raise IncidentsError(
+                f"{path}:{key.start_mark.line + 1}: [{index}].{name}: unknown key; use name, start, end"
+            )
         fields[name] = (yaml.safe_load(yaml.serialize(value)), value.start_mark.line + 1)
     for required in ("name", "start", "end"):
         if required not in fields:
-            raise IncidentsError(f"{path}:{line}: [{index}].{required}: missing; every incident has name, start and end")
+            raise IncidentsError(
+                f"{path}:{line}: [{index}].{required}: missing; every incident has name, start and end"
+            )
     label, label_line = fields["name"]
     if not isinstance(label, str) or not label.strip():
         raise IncidentsError(f"{path}:{label_line}: [{index}].name: must be a non-empty string")

@@ -86,7 +86,9 @@ def ingest(
     return stats
 
 
-def _store_points(points: list[emf.Datapoint], store: MetricStore, wanted: set[MetricKey] | None, stats: IngestStats) -> None:
+def _store_points(
+    points: list[emf.Datapoint], store: MetricStore, wanted: set[MetricKey] | None, stats: IngestStats
+) -> None:
     for point in points:
         stats.datapoints += len(point.values)
         if wanted is None or point.key in wanted:

@@ -194,13 +194,19 @@ def render_text(result: BacktestResult) -> str:
         lines.append("Incidents:")
         for r in result.incidents:
             what = (
-                f"detected after {_duration(r.mttd_s)} by {', '.join(r.alarms)}" if r.detected_at is not None else "MISSED"
+                f"detected after {_duration(r.mttd_s)} by {', '.join(r.alarms)}"
+                if r.detected_at is not None
+                else "MISSED"
             )
             lines.append(f"  {r.incident.name} ({iso(r.incident.start)} .. {iso(r.incident.end)}): {what}")
     lines.append("")
-    lines.append(f"Pages: {len(result.pages)} ({result.false_pages} outside any incident, {result.pages_per_day} per day)")
+    lines.append(
+        f"Pages: {len(result.pages)} ({result.false_pages} outside any incident, {result.pages_per_day} per day)"
+    )
     for p in result.pages:
-        lines.append(f"  {iso(p.time)} {p.severity} {p.alarm}" + (f"  [{p.incident}]" if p.incident else "  [false page]"))
+        lines.append(
+            f"  {iso(p.time)} {p.severity} {p.alarm}" + (f"  [{p.incident}]" if p.incident else "  [false page]")
+        )
     lines.append("")
     changed = [(n, tl) for n, tl in ev.timelines.items() if any(t.new == "ALARM" for t in tl.transitions)]
     lines.append(f"Alarms that went to ALARM: {len(changed)} of {len(ev.timelines)}")

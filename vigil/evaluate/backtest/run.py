@@ -33,7 +33,9 @@ def alarm_metrics(plan: StackPlan) -> list[MetricStatPlan]:
         stats = [alarm.metric] if alarm.metric is not None else [q.metric for q in alarm.metric_queries]
         for stat in stats:
             if stat is not None:
-                out[(stat.namespace, stat.metric_name, tuple(sorted(stat.dimensions.items())), stat.stat, stat.period)] = stat
+                out[
+                    (stat.namespace, stat.metric_name, tuple(sorted(stat.dimensions.items())), stat.stat, stat.period)
+                ] = stat
     return list(out.values())
 
 

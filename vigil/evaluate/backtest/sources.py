@@ -24,6 +24,7 @@ Example::
 from __future__ import annotations
 
 import gzip
+import io
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -56,7 +57,7 @@ def _open(path: Path) -> IO[str]:
     raw.seek(0)
     if magic == b"\x1f\x8b":
         return gzip.open(raw, "rt", encoding="utf-8", errors="replace")
-    return open(raw.fileno(), encoding="utf-8", errors="replace", closefd=False)  # noqa: SIM115
+    return io.TextIOWrapper(raw, encoding="utf-8", errors="replace")
 
 
 def read_events(path: str | Path) -> Iterator[LogEvent]:
@@ -134,8 +135,10 @@ def _document(buffer: str, handle: IO[str], source: str, line: int) -> Iterator[
     decoder = json.JSONDecoder()
     start = buffer.find("[")
     if start < 0:
-        raise LogReadError(f"{source}:{line}: a JSON document without an events array; expected an export of "
-                           "`aws logs filter-log-events` ({{\"events\": [...]}}) or one log line per line")
+        raise LogReadError(
+            f"{source}:{line}: a JSON document without an events array; expected an export of "
+            '`aws logs filter-log-events` ({{"events": [...]}}) or one log line per line'
+        )
     pos = start + 1
     index = 0
     while True:
