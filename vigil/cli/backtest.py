@@ -108,7 +108,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
         if args.plot:
             from vigil.evaluate.backtest.plots import write_plots
 
-            index = write_plots(result, Path(args.plot), progress=progress)
+            index = write_plots(result, Path(args.plot), plan, progress=progress)
             progress(f"plots written: {index}")
     except (EvaluateError, ValueError) as exc:
         print(f"vigil backtest: {exc}", file=err)
@@ -164,6 +164,6 @@ class _Progress:
 
     def __call__(self, message: str) -> None:
         now = time.monotonic()
-        if now - self.last >= 0.5 or message.startswith(("read ", "plots")):
+        if now - self.last >= 0.5 or message.startswith(("read ", "plots", "GetMetricData call 1/")):
             print(f"vigil backtest: {message}", file=self.err, flush=True)
             self.last = now
