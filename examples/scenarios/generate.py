@@ -103,8 +103,13 @@ def _api(w: Writer, rng: random.Random, t: int, c: Conditions, df: float) -> Non
     rows = (("2xx", total - quest - other4 - other5, None), ("4xx", other4, other4), ("5xx", other5, other5))
     for second, (status, count, errors) in enumerate(rows):
         if count:  # traffic outside the questionnaire: the service and status views
-            w.metrics("api", t + 1 + second, {"http.requests": count, "http.errors": errors},
-                      {"StatusClass": status}, [S, (*S, "StatusClass")])
+            w.metrics(
+                "api",
+                t + 1 + second,
+                {"http.requests": count, "http.errors": errors},
+                {"StatusClass": status},
+                [S, (*S, "StatusClass")],
+            )
     for second, (status, count) in enumerate((("2xx", quest - q4 - q5), ("4xx", q4), ("5xx", q5))):
         if count:  # one metric per event: vigil.emf emits it under every declared set its keys cover
             dims = {"EndpointGroup": "questionnaire", "StatusClass": status}
@@ -112,19 +117,27 @@ def _api(w: Writer, rng: random.Random, t: int, c: Conditions, df: float) -> Non
             if status != "2xx":
                 w.metrics("api", t + 5 + second, {"http.errors": count}, dims)
     if total:
-        w.metrics("api", t + 20, {
-            "http.request.duration": _samples(rng, total, c.latency_ms, 0.5),
-            "db.query.duration": _samples(rng, 60, c.db_ms, 0.6),
-        })
+        w.metrics(
+            "api",
+            t + 20,
+            {
+                "http.request.duration": _samples(rng, total, c.latency_ms, 0.5),
+                "db.query.duration": _samples(rng, 60, c.db_ms, 0.6),
+            },
+        )
     attempts = poisson(rng, c.patch_attempts * df)
-    w.metrics("api", t + 30, {
-        "patch.apply.duration": _samples(rng, attempts, 300, 0.4),
-        "patch.failed": binomial(rng, attempts, c.patch_fail),
-        "session.created": poisson(rng, 2 * df),
-        "plan.approved": poisson(rng, 1 * df),
-        "plan.rejected": poisson(rng, 0.3 * df),
-        "users.active": round(150 * df + rng.gauss(0, 5)),
-    })
+    w.metrics(
+        "api",
+        t + 30,
+        {
+            "patch.apply.duration": _samples(rng, attempts, 300, 0.4),
+            "patch.failed": binomial(rng, attempts, c.patch_fail),
+            "session.created": poisson(rng, 2 * df),
+            "plan.approved": poisson(rng, 1 * df),
+            "plan.rejected": poisson(rng, 0.3 * df),
+            "users.active": round(150 * df + rng.gauss(0, 5)),
+        },
+    )
     _logs(w, rng, "api", t, c, df)
     for _ in range(poisson(rng, c.logins * df)):
         w.log("api", t + 40 + rng.random() * 19, logging.INFO, "login", event="auth.login", outcome="success")
@@ -143,54 +156,95 @@ def _worker(w: Writer, rng: random.Random, t: int, c: Conditions, df: float) -> 
         return
     capacity = c.workers_alive / c.workers
     for worker in range(c.workers_alive):
-        w.metrics("worker", t + 2 + worker, {"worker.heartbeat": 1, "worker.jobs_processed": poisson(rng, 5 * df)},
-                  props={"WorkerId": f"worker-{worker}"})
+        w.metrics(
+            "worker",
+            t + 2 + worker,
+            {"worker.heartbeat": 1, "worker.jobs_processed": poisson(rng, 5 * df)},
+            props={"WorkerId": f"worker-{worker}"},
+        )
     for mode, (job_type, share) in MODES.items():
         claimed = poisson(rng, c.jobs_per_min * df * share * capacity)
         failed = binomial(rng, claimed, c.job_fail)
-        w.metrics("worker", t + 10, {
-            "job.claimed": claimed, "job.failed": failed, "job.completed": claimed - failed,
-            "job.duration": _samples(rng, claimed - failed, 15000, 0.5),
-        }, {"Mode": mode, "JobType": job_type}, [S, (*S, "Mode"), (*S, "Mode", "JobType")])
+        w.metrics(
+            "worker",
+            t + 10,
+            {
+                "job.claimed": claimed,
+                "job.failed": failed,
+                "job.completed": claimed - failed,
+                "job.duration": _samples(rng, claimed - failed, 15000, 0.5),
+            },
+            {"Mode": mode, "JobType": job_type},
+            [S, (*S, "Mode"), (*S, "Mode", "JobType")],
+        )
         calls = c.llm_calls * df * share * capacity
-        w.metrics("worker", t + 12, {
-            "queue.depth": max(0, round(c.queue_depth * share * (0.5 + df) + rng.gauss(0, 1))),
-            "queue.oldest_age": max(0, round(30 * share + rng.gauss(0, 3))),
-            "tokens.used": round(calls * c.tokens_per_call * c.token_multiplier * rng.uniform(0.9, 1.1)),
-            "escalation.total": poisson(rng, 0.05 * df * share),
-            "budget.exceeded": poisson(rng, 0.001 * share),
-        }, {"Mode": mode}, [S, (*S, "Mode")])
+        w.metrics(
+            "worker",
+            t + 12,
+            {
+                "queue.depth": max(0, round(c.queue_depth * share * (0.5 + df) + rng.gauss(0, 1))),
+                "queue.oldest_age": max(0, round(30 * share + rng.gauss(0, 3))),
+                "tokens.used": round(calls * c.tokens_per_call * c.token_multiplier * rng.uniform(0.9, 1.1)),
+                "escalation.total": poisson(rng, 0.05 * df * share),
+                "budget.exceeded": poisson(rng, 0.001 * share),
+            },
+            {"Mode": mode},
+            [S, (*S, "Mode")],
+        )
     for model, (provider, share, price) in MODELS.items():
         calls = poisson(rng, c.llm_calls * df * share * capacity)
         auth = binomial(rng, calls, c.auth_failures) if provider == "openai" else 0
         tokens_in = round(calls * 1200 * c.token_multiplier * rng.uniform(0.9, 1.1))
         tokens_out = round(calls * 300 * c.token_multiplier * rng.uniform(0.9, 1.1))
-        w.metrics("worker", t + 14, {
-            "llm.requests": calls, "llm.errors": binomial(rng, calls, 0.01) + auth,
-            "llm.latency": _samples(rng, calls - auth, 2500, 0.4),
-            "llm.tokens.input": tokens_in, "llm.tokens.output": tokens_out,
-            "llm.cost_usd": round((tokens_in + tokens_out) * price * c.cost_multiplier, 6),
-        }, {"Provider": provider, "Model": model}, [S, (*S, "Provider"), (*S, "Model")])
+        w.metrics(
+            "worker",
+            t + 14,
+            {
+                "llm.requests": calls,
+                "llm.errors": binomial(rng, calls, 0.01) + auth,
+                "llm.latency": _samples(rng, calls - auth, 2500, 0.4),
+                "llm.tokens.input": tokens_in,
+                "llm.tokens.output": tokens_out,
+                "llm.cost_usd": round((tokens_in + tokens_out) * price * c.cost_multiplier, 6),
+            },
+            {"Provider": provider, "Model": model},
+            [S, (*S, "Provider"), (*S, "Model")],
+        )
         if auth:
             w.metrics("worker", t + 15, {"llm.auth_failures": auth}, {"Provider": provider}, [S, (*S, "Provider")])
     for tool in TOOLS:
         calls = poisson(rng, 150 * df * capacity)
-        w.metrics("worker", t + 16, {"tool.calls": calls, "tool.duration": _samples(rng, calls, 800, 0.6)},
-                  {"Tool": tool}, [S, (*S, "Tool")])
+        w.metrics(
+            "worker",
+            t + 16,
+            {"tool.calls": calls, "tool.duration": _samples(rng, calls, 800, 0.6)},
+            {"Tool": tool},
+            [S, (*S, "Tool")],
+        )
     _logs(w, rng, "worker", t, c, df)
 
 
 def _dashboard(w: Writer, rng: random.Random, t: int, c: Conditions, df: float) -> None:
     opened = poisson(rng, c.ws_opened * df if c.ws_opened < 100 else c.ws_opened)
-    w.metrics("dashboard", t + 25, {
-        "ws.connections.opened": opened,
-        "ws.connections.active": round(120 * df + rng.gauss(0, 4)),
-        "ws.messages": poisson(rng, 100 * df),
-    })
+    w.metrics(
+        "dashboard",
+        t + 25,
+        {
+            "ws.connections.opened": opened,
+            "ws.connections.active": round(120 * df + rng.gauss(0, 4)),
+            "ws.messages": poisson(rng, 100 * df),
+        },
+    )
 
 
-def write_scenario(scenario: Scenario, stream: TextIO, namespaces: dict[str, MetricNamespaceSpec], *,
-                   seed: int = 7, environment: str = "prod") -> int:
+def write_scenario(
+    scenario: Scenario,
+    stream: TextIO,
+    namespaces: dict[str, MetricNamespaceSpec],
+    *,
+    seed: int = 7,
+    environment: str = "prod",
+) -> int:
     """Write every line of ``scenario`` to ``stream``; returns the number of minutes generated."""
     rng = random.Random(seed * 1_000_003 + zlib.crc32(scenario.name.encode()))
     writer = Writer(stream, namespaces, environment)

@@ -54,37 +54,99 @@ def _ramp(seconds: float, over: float) -> float:
     return min(1.0, seconds / over)
 
 
-NORMAL_WEEK = Scenario("normal-week", "A normal week (daily cycle, weekend dip, noise, one deploy blip)", None,
-                       WEEK_START, WEEK_START + 7 * DAY)
+NORMAL_WEEK = Scenario(
+    "normal-week",
+    "A normal week (daily cycle, weekend dip, noise, one deploy blip)",
+    None,
+    WEEK_START,
+    WEEK_START + 7 * DAY,
+)
 
 SCENARIOS: tuple[Scenario, ...] = (
     NORMAL_WEEK,
-    _incident("api-5xx-burst", "15 % of API responses are 5xx for 20 minutes", "P1", 20,
-              lambda c, s: c.but(rate_5xx=0.15)),
-    _incident("api-total-outage", "The API process is gone for 30 minutes: no metrics, no logs", "P1", 30,
-              lambda c, s: c.but(api_up=False)),
-    _incident("latency-drift", "API latency drifts up to 25x over 90 minutes and stays there", "P2", 120,
-              lambda c, s: c.but(latency_ms=c.latency_ms * (1 + 24 * _ramp(s, 5400)))),
-    _incident("one-worker-dead", "One of the 4 workers dies for an hour (no heartbeat, capacity -25 %)", "P1", 60,
-              lambda c, s: c.but(workers_alive=3, queue_depth=c.queue_depth * 1.5)),
-    _incident("all-workers-dead", "Every worker dies for 30 minutes: no worker metrics at all", "P1", 30,
-              lambda c, s: c.but(workers_alive=0)),
-    _incident("token-spike", "Token consumption 4x normal for 45 minutes", "P3", 45,
-              lambda c, s: c.but(token_multiplier=4.0)),
-    _incident("cost-runaway", "LLM spend 6x normal for 3 hours (a prompt loop on the expensive model)", "P2", 180,
-              lambda c, s: c.but(cost_multiplier=6.0)),
-    _incident("queue-backlog", "Jobs pile up: queue depth climbs to 400 over 20 minutes, for an hour", "P2", 60,
-              lambda c, s: c.but(queue_depth=8 + 392 * _ramp(s, 1200))),
-    _incident("llm-auth-failures", "The LLM provider key is revoked: every openai call fails with 401", "P1", 30,
-              lambda c, s: c.but(auth_failures=0.6, job_fail=0.3)),
-    _incident("4xx-spike", "30 % of questionnaire requests fail with 4xx for 45 minutes (client contract)", "P4", 45,
-              lambda c, s: c.but(questionnaire_4xx=0.3)),
-    _incident("websocket-storm", "500 new WebSocket connections per minute for 10 minutes (reconnect storm)", "P3", 10,
-              lambda c, s: c.but(ws_opened=500.0)),
-    _incident("patch-failures", "40 % of workspace patch applications fail for 30 minutes", "P1", 30,
-              lambda c, s: c.but(patch_fail=0.4)),
-    _incident("error-log-burst", "30 error log lines per minute from the worker for 15 minutes", "P2", 15,
-              lambda c, s: c.but(error_logs=30.0)),
+    _incident(
+        "api-5xx-burst", "15 % of API responses are 5xx for 20 minutes", "P1", 20, lambda c, s: c.but(rate_5xx=0.15)
+    ),
+    _incident(
+        "api-total-outage",
+        "The API process is gone for 30 minutes: no metrics, no logs",
+        "P1",
+        30,
+        lambda c, s: c.but(api_up=False),
+    ),
+    _incident(
+        "latency-drift",
+        "API latency drifts up to 25x over 90 minutes and stays there",
+        "P2",
+        120,
+        lambda c, s: c.but(latency_ms=c.latency_ms * (1 + 24 * _ramp(s, 5400))),
+    ),
+    _incident(
+        "one-worker-dead",
+        "One of the 4 workers dies for an hour (no heartbeat, capacity -25 %)",
+        "P1",
+        60,
+        lambda c, s: c.but(workers_alive=3, queue_depth=c.queue_depth * 1.5),
+    ),
+    _incident(
+        "all-workers-dead",
+        "Every worker dies for 30 minutes: no worker metrics at all",
+        "P1",
+        30,
+        lambda c, s: c.but(workers_alive=0),
+    ),
+    _incident(
+        "token-spike", "Token consumption 4x normal for 45 minutes", "P3", 45, lambda c, s: c.but(token_multiplier=4.0)
+    ),
+    _incident(
+        "cost-runaway",
+        "LLM spend 6x normal for 3 hours (a prompt loop on the expensive model)",
+        "P2",
+        180,
+        lambda c, s: c.but(cost_multiplier=6.0),
+    ),
+    _incident(
+        "queue-backlog",
+        "Jobs pile up: queue depth climbs to 400 over 20 minutes, for an hour",
+        "P2",
+        60,
+        lambda c, s: c.but(queue_depth=8 + 392 * _ramp(s, 1200)),
+    ),
+    _incident(
+        "llm-auth-failures",
+        "The LLM provider key is revoked: every openai call fails with 401",
+        "P1",
+        30,
+        lambda c, s: c.but(auth_failures=0.6, job_fail=0.3),
+    ),
+    _incident(
+        "4xx-spike",
+        "30 % of questionnaire requests fail with 4xx for 45 minutes (client contract)",
+        "P4",
+        45,
+        lambda c, s: c.but(questionnaire_4xx=0.3),
+    ),
+    _incident(
+        "websocket-storm",
+        "500 new WebSocket connections per minute for 10 minutes (reconnect storm)",
+        "P3",
+        10,
+        lambda c, s: c.but(ws_opened=500.0),
+    ),
+    _incident(
+        "patch-failures",
+        "40 % of workspace patch applications fail for 30 minutes",
+        "P1",
+        30,
+        lambda c, s: c.but(patch_fail=0.4),
+    ),
+    _incident(
+        "error-log-burst",
+        "30 error log lines per minute from the worker for 15 minutes",
+        "P2",
+        15,
+        lambda c, s: c.but(error_logs=30.0),
+    ),
 )
 
 

@@ -24,7 +24,10 @@ T0 = 1_767_571_200_000
 def emf_line(ts_ms: int, value: float = 1.0) -> str:
     return json.dumps(
         {
-            "_aws": {"Timestamp": ts_ms, "CloudWatchMetrics": [{"Namespace": "N", "Dimensions": [["Service"]], "Metrics": [{"Name": "m"}]}]},
+            "_aws": {
+                "Timestamp": ts_ms,
+                "CloudWatchMetrics": [{"Namespace": "N", "Dimensions": [["Service"]], "Metrics": [{"Name": "m"}]}],
+            },
             "Service": "api",
             "m": value,
         }
@@ -94,7 +97,7 @@ def test_any_export_round_trips(tmp_path_factory: pytest.TempPathFactory, messag
 
 
 def test_unreadable_inputs_are_located_errors(tmp_path: Path) -> None:
-    with pytest.raises(LogReadError, match="missing.log: cannot read the log file"):
+    with pytest.raises(LogReadError, match=r"missing\.log: cannot read the log file"):
         list(read_events(tmp_path / "missing.log"))
     with pytest.raises(LogReadError, match="is a directory"):
         list(read_events(tmp_path))
@@ -146,7 +149,7 @@ def test_ingest_keeps_only_wanted_metrics_but_counts_all(tmp_path: Path) -> None
         ('{ $.level != "error" }', {}, False),
         ('{ $.event = "auth.login" && $.outcome = "failure" }', {"event": "auth.login", "outcome": "failure"}, True),
         ('{ $.event = "auth.login" && $.outcome = "failure" }', {"event": "auth.login", "outcome": "success"}, False),
-        ('{ ($.a = 1 || $.b = 2) && $.c > 3 }', {"b": 2, "c": 4}, True),
+        ("{ ($.a = 1 || $.b = 2) && $.c > 3 }", {"b": 2, "c": 4}, True),
         ("{ $.latency >= 100 }", {"latency": 100}, True),
         ("{ $.latency < 100 }", {"latency": "50"}, False),
         ("{ $.user.id = 7 }", {"user": {"id": 7}}, True),
@@ -172,7 +175,13 @@ def namespace(service: str, *filters: MetricFilterPlan) -> NamespacePlan:
 
 def test_metric_filters_route_by_service_and_read_dimensions() -> None:
     error_total = MetricFilterPlan(
-        "error-total", "/vigil/api", '{ $.level = "error" }', "error.total", "Vigil/api", "1", None,
+        "error-total",
+        "/vigil/api",
+        '{ $.level = "error" }',
+        "error.total",
+        "Vigil/api",
+        "1",
+        None,
         {"Service": "$.service", "Environment": "$.environment"},
     )
     worker_total = MetricFilterPlan(

@@ -36,7 +36,11 @@ def moto_endpoint() -> Iterator[str]:
 def aws_env(monkeypatch: pytest.MonkeyPatch, moto_endpoint: str) -> str:
     import urllib.request
 
-    for key, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1"}.items():
+    for key, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }.items():
         monkeypatch.setenv(key, value)
     urllib.request.urlopen(urllib.request.Request(f"{moto_endpoint}/moto-api/reset", method="POST")).close()
     return moto_endpoint
@@ -83,14 +87,21 @@ def test_cli_from_cloudwatch_detects_dead_workers(aws_env: str) -> None:
     out, err = io.StringIO(), io.StringIO()
     import contextlib
 
-    incidents = io.StringIO()
-    del incidents
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         code = main(
             [
-                "backtest", "--from-cloudwatch", "--stack", "prod", "--endpoint", aws_env, "--format", "json",
-                "--from", datetime.fromtimestamp(start + 3600, UTC).isoformat(),
-                "--to", datetime.fromtimestamp(start + 180 * 60, UTC).isoformat(),
+                "backtest",
+                "--from-cloudwatch",
+                "--stack",
+                "prod",
+                "--endpoint",
+                aws_env,
+                "--format",
+                "json",
+                "--from",
+                datetime.fromtimestamp(start + 3600, UTC).isoformat(),
+                "--to",
+                datetime.fromtimestamp(start + 180 * 60, UTC).isoformat(),
             ]
         )
     import json
@@ -159,7 +170,8 @@ def test_percentiles_pagination_and_throttling_with_a_stubber() -> None:
     store = MetricStore()
     count = load(store, cloudwatch.fetch(cw, [query], 0, 180, sleep=sleeps.append))
     assert count == 3
-    assert len(sleeps) == 2 and all(0 < s <= 20 for s in sleeps)
+    assert len(sleeps) == 2
+    assert all(0 < s <= 20 for s in sleeps)
     assert store.datapoints(query.key, "p95", 60, [60, 120, 180]) == [100.0, 120.0, 6000.0]
 
 
@@ -177,6 +189,8 @@ def test_unreachable_endpoint_is_a_usage_error(monkeypatch: pytest.MonkeyPatch) 
     import contextlib
 
     with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
-        code = main(["backtest", "--from-cloudwatch", "--stack", "prod", "--since", "1h", "--endpoint", "http://127.0.0.1:9"])
+        code = main(
+            ["backtest", "--from-cloudwatch", "--stack", "prod", "--since", "1h", "--endpoint", "http://127.0.0.1:9"]
+        )
     assert code == 2
     assert "cannot reach CloudWatch (http://127.0.0.1:9)" in err.getvalue()

@@ -26,7 +26,11 @@ def doc(**overrides: Any) -> dict[str, Any]:
         "_aws": {
             "Timestamp": T0,
             "CloudWatchMetrics": [
-                {"Namespace": "Shop", "Dimensions": [["Service"]], "Metrics": [{"Name": "Latency", "Unit": "Milliseconds"}]}
+                {
+                    "Namespace": "Shop",
+                    "Dimensions": [["Service"]],
+                    "Metrics": [{"Name": "Latency", "Unit": "Milliseconds"}],
+                }
             ],
         },
         "Service": "api",
@@ -128,14 +132,20 @@ REJECTIONS = [
     ("invalid_namespace", json.dumps(directive(Namespace=""))),
     ("invalid_namespace", json.dumps(directive(Namespace="x" * 256))),
     ("invalid_dimensions", json.dumps(directive(Dimensions=["Service"]))),
-    ("too_many_dimensions", json.dumps({**directive(Dimensions=[[f"d{i}" for i in range(31)]]), **{f"d{i}": "v" for i in range(31)}})),
+    (
+        "too_many_dimensions",
+        json.dumps({**directive(Dimensions=[[f"d{i}" for i in range(31)]]), **{f"d{i}": "v" for i in range(31)}}),
+    ),
     ("missing_dimension_value", json.dumps(directive(Dimensions=[["Region"]]))),
     ("invalid_dimension_value", json.dumps(doc(Service=7))),
     ("invalid_dimension_value", json.dumps(doc(Service=""))),
     ("invalid_dimension_value", json.dumps(doc(Service="x" * 1025))),
     ("invalid_metrics", json.dumps(directive(Metrics={"Name": "Latency"}))),
     ("invalid_metrics", json.dumps(directive(Metrics=[{"Unit": "Count"}]))),
-    ("too_many_metrics", json.dumps({**directive(Metrics=[{"Name": f"m{i}"} for i in range(101)]), **{f"m{i}": 1 for i in range(101)}})),
+    (
+        "too_many_metrics",
+        json.dumps({**directive(Metrics=[{"Name": f"m{i}"} for i in range(101)]), **{f"m{i}": 1 for i in range(101)}}),
+    ),
     ("invalid_unit", json.dumps(directive(Metrics=[{"Name": "Latency", "Unit": "Millis"}]))),
     ("invalid_storage_resolution", json.dumps(directive(Metrics=[{"Name": "Latency", "StorageResolution": 10}]))),
     ("missing_value", json.dumps(directive(Metrics=[{"Name": "Errors"}]))),
@@ -145,7 +155,10 @@ REJECTIONS = [
     ("invalid_value", json.dumps(doc(Latency=[]))),
     ("invalid_value", json.dumps(doc(Latency=2**361))),
     # NaN is not JSON (RFC 8259): the whole event is not a valid EMF document
-    ("invalid_json", '{"_aws": {"Timestamp": 1767571200000, "CloudWatchMetrics": [{"Namespace": "N", "Dimensions": [[]], "Metrics": [{"Name": "m"}]}]}, "m": NaN}'),
+    (
+        "invalid_json",
+        '{"_aws": {"Timestamp": 1767571200000, "CloudWatchMetrics": [{"Namespace": "N", "Dimensions": [[]], "Metrics": [{"Name": "m"}]}]}, "m": NaN}',
+    ),
     ("too_many_values", json.dumps(doc(Latency=list(range(101))))),
     ("event_too_large", json.dumps(doc(padding="x" * 1_048_576))),
 ]

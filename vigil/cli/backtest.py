@@ -16,9 +16,13 @@ import re
 import sys
 import time
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from vigil.evaluate.errors import EvaluateError
+
+if TYPE_CHECKING:
+    from vigil.evaluate.backtest import BacktestResult, Incident
+    from vigil.plan.types import StackPlan
 
 _DURATION = re.compile(r"^\s*(\d+)\s*([smhdw])\s*$")
 _UNIT_S = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
@@ -133,12 +137,12 @@ def _time_arg(flag: str, value: str | None, parse: object) -> int | None:
 
 def _from_cloudwatch(
     args: argparse.Namespace,
-    plan: object,
-    incidents: list[object],
+    plan: StackPlan,
+    incidents: list[Incident],
     start: int | None,
     end: int | None,
     progress: _Progress,
-) -> object:
+) -> BacktestResult:
     from vigil.evaluate.backtest import evaluate_store
     from vigil.evaluate.backtest.cloudwatch import fetch_history
 
@@ -150,9 +154,9 @@ def _from_cloudwatch(
         end,
         endpoint_url=args.endpoint,
         region=args.region,
-        progress=progress,  # type: ignore[arg-type]
+        progress=progress,
     )
-    return evaluate_store(plan, store, stats, incidents, start=start, end=end, source="CloudWatch", progress=progress)  # type: ignore[arg-type]
+    return evaluate_store(plan, store, stats, incidents, start=start, end=end, source="CloudWatch", progress=progress)
 
 
 class _Progress:

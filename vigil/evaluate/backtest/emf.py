@@ -134,7 +134,7 @@ def extract(doc: dict[str, Any] | None, reference_ms: int | None = None) -> list
     meta = doc["_aws"]
     if not isinstance(meta, dict) or not isinstance(meta.get("CloudWatchMetrics"), list):
         raise Rejected("invalid_metadata")
-    stamp = meta.get("Timestamp")
+    stamp: Any = meta.get("Timestamp")
     if type(stamp) not in (int, float) or not math.isfinite(stamp) or stamp < 0:
         raise Rejected("invalid_timestamp")
     if reference_ms is not None:

@@ -24,6 +24,7 @@ Example::
 from __future__ import annotations
 
 import fnmatch
+import importlib
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -147,7 +148,7 @@ def _comparison(selector: str, op: str, raw: str, parser: _Parser) -> Callable[[
         raise parser.fail(f"unknown operator {op!r}")
     number = None if raw.startswith('"') else _number(raw)
     if number is not None:
-        compare = {
+        compare: Callable[[float], bool] = {
             "=": lambda a: a == number,
             "!=": lambda a: a != number,
             "<": lambda a: a < number,
@@ -184,7 +185,7 @@ def compile_json_pattern(pattern: str) -> Pattern:
 def compile_pattern(pattern: str) -> Pattern:
     """The full pattern language when ``vigil.evaluate.logfilter`` is installed, else the JSON subset."""
     try:
-        from vigil.evaluate import logfilter  # type: ignore[attr-defined,unused-ignore]
+        logfilter: Any = importlib.import_module("vigil.evaluate.logfilter")
     except ImportError:
         return compile_json_pattern(pattern)
     compiled: Pattern = logfilter.compile_pattern(pattern)
@@ -232,7 +233,7 @@ class MetricFilters:
 
 def _value(spec: str, doc: dict[str, Any]) -> float | None:
     if spec.startswith("$"):
-        value = _select(doc, spec)
+        value: Any = _select(doc, spec)
         return float(value) if type(value) in (int, float) else None
     return _number(spec)
 
@@ -249,7 +250,7 @@ def _dimensions(plan: MetricFilterPlan, doc: dict[str, Any]) -> tuple[tuple[str,
 
 def event_time(doc: dict[str, Any]) -> float | None:
     """Epoch seconds of a JSON log line without an ingestion record: its ``timestamp`` (ISO 8601 or epoch ms)."""
-    stamp = doc.get("timestamp")
+    stamp: Any = doc.get("timestamp")
     if type(stamp) in (int, float):
         return float(stamp) / 1000.0
     if type(stamp) is str:

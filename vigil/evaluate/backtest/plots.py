@@ -93,7 +93,13 @@ def describe(alarm: MetricAlarmPlan | None, timeline: AlarmTimeline) -> tuple[st
 
 
 def _period(seconds: int) -> str:
-    return f"{seconds // 3600} h" if seconds % 3600 == 0 else f"{seconds // 60} min" if seconds % 60 == 0 else f"{seconds} s"
+    return (
+        f"{seconds // 3600} h"
+        if seconds % 3600 == 0
+        else f"{seconds // 60} min"
+        if seconds % 60 == 0
+        else f"{seconds} s"
+    )
 
 
 def _tick(value: float, _position: object) -> str:
@@ -108,7 +114,10 @@ def plot_alarm(
     plt: Any, timeline: AlarmTimeline, alarm: MetricAlarmPlan | None, result: BacktestResult, path: Path
 ) -> None:
     """Draw one alarm's picture into ``path``."""
-    from matplotlib import dates, ticker
+    from matplotlib import dates as _dates
+    from matplotlib import ticker
+
+    dates: Any = _dates
 
     when = [datetime.fromtimestamp(t, UTC) for t in timeline.times]
     fig, ax = plt.subplots(figsize=(12, 4.2), dpi=100)
@@ -120,21 +129,46 @@ def plot_alarm(
     else:
         ax.plot(when, _floats(timeline.values), color="#1f77b4", linewidth=1.0, label=what)
         if timeline.lower is not None:
-            ax.fill_between(when, _floats(timeline.lower), _floats(timeline.thresholds), color="#7f7f7f", alpha=0.25,
-                            label="anomaly band (Vigil's approximation)")
+            ax.fill_between(
+                when,
+                _floats(timeline.lower),
+                _floats(timeline.thresholds),
+                color="#7f7f7f",
+                alpha=0.25,
+                label="anomaly band (Vigil's approximation)",
+            )
         elif any(t is not None for t in timeline.thresholds):
-            ax.plot(when, _floats(timeline.thresholds), color="#d62728", linestyle="--", linewidth=1.2, label="threshold")
+            ax.plot(
+                when, _floats(timeline.thresholds), color="#d62728", linestyle="--", linewidth=1.2, label="threshold"
+            )
         ax.set_ylabel(what)
     for index, (low, high) in enumerate(_spans(timeline.times, list(timeline.states), result.evaluation.end)):
-        ax.axvspan(datetime.fromtimestamp(low, UTC), datetime.fromtimestamp(high, UTC), color="#d62728", alpha=0.15,
-                   label="in ALARM" if index == 0 else None)
+        ax.axvspan(
+            datetime.fromtimestamp(low, UTC),
+            datetime.fromtimestamp(high, UTC),
+            color="#d62728",
+            alpha=0.15,
+            label="in ALARM" if index == 0 else None,
+        )
     for index, incident in enumerate(result.incidents):
-        ax.axvspan(datetime.fromtimestamp(incident.incident.start, UTC), datetime.fromtimestamp(incident.incident.end, UTC),
-                   facecolor="none", edgecolor="#ff7f0e", hatch="//", linewidth=1.0,
-                   label="incident window" if index == 0 else None)
-        ax.annotate(incident.incident.name, (datetime.fromtimestamp(incident.incident.start, UTC), 1.0),
-                    xycoords=("data", "axes fraction"), xytext=(2, -12), textcoords="offset points", fontsize=8,
-                    color="#c05000")
+        ax.axvspan(
+            datetime.fromtimestamp(incident.incident.start, UTC),
+            datetime.fromtimestamp(incident.incident.end, UTC),
+            facecolor="none",
+            edgecolor="#ff7f0e",
+            hatch="//",
+            linewidth=1.0,
+            label="incident window" if index == 0 else None,
+        )
+        ax.annotate(
+            incident.incident.name,
+            (datetime.fromtimestamp(incident.incident.start, UTC), 1.0),
+            xycoords=("data", "axes fraction"),
+            xytext=(2, -12),
+            textcoords="offset points",
+            fontsize=8,
+            color="#c05000",
+        )
     ax.set_title(f"{timeline.name}  ({timeline.severity}, {timeline.kind})\n{rule}", fontsize=10, loc="left")
     ax.set_xlabel("time (UTC)")
     locator = dates.AutoDateLocator()
@@ -198,7 +232,9 @@ def render_html(result: BacktestResult) -> str:
         "</h2><table><tr><th>time (UTC)</th><th>severity</th><th>alarm</th><th>incident</th></tr>"
     )
     parts.extend(_row([p["time"], p["severity"], p["alarm"], p["incident"] or "false page"]) for p in data["pages"])
-    parts.append("</table><h2>Alarms</h2><table><tr><th>alarm</th><th>severity</th><th>times in ALARM</th><th>first ALARM</th></tr>")
+    parts.append(
+        "</table><h2>Alarms</h2><table><tr><th>alarm</th><th>severity</th><th>times in ALARM</th><th>first ALARM</th></tr>"
+    )
     for name, timeline in ev.timelines.items():
         count = sum(1 for t in timeline.transitions if t.new == "ALARM")
         first = timeline.first_alarm()

@@ -21,7 +21,7 @@ from typing import Any
 from vigil.evaluate.backtest.incidents import Incident
 from vigil.evaluate.backtest.ingest import IngestStats
 from vigil.evaluate.timeline import Evaluation
-from vigil.plan.types import AlarmsPlan, RoutingPlan, SubscriptionPlan
+from vigil.plan.types import AlarmsPlan, CompositeAlarmPlan, MetricAlarmPlan, RoutingPlan, SubscriptionPlan
 from vigil.spec.models.common import Severity
 
 #: Subscription kinds that wake a person up.
@@ -42,7 +42,8 @@ def pages_someone(routing: RoutingPlan, severity: Severity | None) -> bool:
 def paging_alarms(alarms: AlarmsPlan, routing: RoutingPlan) -> set[str]:
     """Names of the alarms whose transition to ALARM pages someone."""
     out = set()
-    for alarm in (*alarms.metric_alarms, *alarms.composite_alarms):
+    every: list[MetricAlarmPlan | CompositeAlarmPlan] = [*alarms.metric_alarms, *alarms.composite_alarms]
+    for alarm in every:
         if alarm.actions.alarm and pages_someone(routing, alarm.actions.severity):
             out.add(alarm.name)
     return out
