@@ -23,15 +23,14 @@ Example::
     ...         '"Dimensions": [["Service"], []], "Metrics": [{"Name": "Latency", "Unit": "Milliseconds"}]}]}, '
     ...         '"Service": "api", "Latency": [12, 15]}')
     >>> [(p.key.dimensions, p.values) for p in extract(parse(line))]
-    [((('Service', 'api'),), [12.0, 15.0]), ((), [12.0, 15.0])]
+    [((('Service', 'api'),), [12, 15]), ((), [12, 15])]
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable, Container
+from typing import Any, NamedTuple
 
 from vigil.emf.constants import (
     MAX_DIMENSION_VALUE_LENGTH,
@@ -45,6 +44,8 @@ from vigil.emf.validation import MAX_ABS_VALUE
 from vigil.evaluate.store import MetricKey
 
 MAX_EVENT_BYTES = 1_048_576
+_NUMERIC = frozenset({int, float})
+_MISSING: Any = object()
 TOO_OLD_MS = 14 * 24 * 3600 * 1000
 TOO_NEW_MS = 2 * 3600 * 1000
 
@@ -79,8 +80,7 @@ class Rejected(Exception):
         self.reason = reason
 
 
-@dataclass(frozen=True, slots=True)
-class Datapoint:
+class Datapoint(NamedTuple):
     """Values of one metric at one time (epoch seconds), as CloudWatch would store them."""
 
     key: MetricKey
@@ -90,17 +90,17 @@ class Datapoint:
     unit: str
 
 
-def _json_loads() -> Callable[[str], Any]:
+def _json() -> tuple[Callable[[str], Any], Callable[[Any], bytes | str]]:
     try:
         import orjson
     except ImportError:  # pragma: no cover - orjson is in the fast extra
         import json
 
-        return json.loads
-    return orjson.loads
+        return json.loads, lambda value: json.dumps(value, sort_keys=False)
+    return orjson.loads, orjson.dumps
 
 
-loads = _json_loads()
+loads, dumps = _json()
 
 
 def parse(message: str) -> dict[str, Any] | None:
@@ -129,8 +129,18 @@ def extract(doc: dict[str, Any] | None, reference_ms: int | None = None) -> list
     ``reference_ms`` is the event's ingestion time (epoch ms) when known: timestamps outside
     [reference - 14 days, reference + 2 hours] are refused as PutLogEvents refuses them.
     """
+    return scan(doc, reference_ms)[1]
+
+
+def scan(
+    doc: dict[str, Any] | None,
+    reference_ms: int | None = None,
+    keep: Container[tuple[str, str, tuple[tuple[str, str], ...]]] | None = None,
+) -> tuple[int, list[Datapoint]]:
+    """Validate the whole document, then return (number of values it publishes, the datapoints of the metric keys
+    in ``keep``, or of every metric when ``keep`` is None). Raises :class:`Rejected`."""
     if doc is None:
-        return []
+        return 0, []
     meta = doc["_aws"]
     if not isinstance(meta, dict) or not isinstance(meta.get("CloudWatchMetrics"), list):
         raise Rejected("invalid_metadata")
@@ -142,62 +152,83 @@ def extract(doc: dict[str, Any] | None, reference_ms: int | None = None) -> list
             raise Rejected("timestamp_too_old")
         if stamp > reference_ms + TOO_NEW_MS:
             raise Rejected("timestamp_too_new")
+    structure = _structure(meta["CloudWatchMetrics"])
     seconds = stamp / 1000.0
+    count = 0
     out: list[Datapoint] = []
-    for directive in meta["CloudWatchMetrics"]:
-        out.extend(_directive(doc, directive, seconds))
-    return out
+    for namespace, name_sets, metrics in structure:
+        dimension_sets = [_dimension_values(doc, names) for names in name_sets]
+        for name, unit, high in metrics:
+            if name not in doc:
+                raise Rejected("missing_value")
+            values = _values(doc[name])
+            count += len(values) * len(dimension_sets)
+            for dims in dimension_sets:
+                if keep is None or (namespace, name, dims) in keep:  # a MetricKey equals its plain tuple
+                    out.append(Datapoint(MetricKey(namespace, name, dims), seconds, values, high, unit))
+    return count, out
 
 
-def _directive(doc: dict[str, Any], directive: Any, seconds: float) -> list[Datapoint]:
+_Directive = tuple[str, list[list[str]], list[tuple[str, str, bool]]]
+_STRUCTURES: dict[bytes | str, list[_Directive]] = {}  # checked CloudWatchMetrics, by their JSON text (bounded)
+_VALID_VALUES: set[str] = set()  # dimension values already checked (bounded: cleared past 100,000)
+
+
+def _structure(directives: list[Any]) -> list[_Directive]:
+    """The checked directives (namespace, dimension name sets, metric definitions); cached by their JSON text,
+    since every line of one emitter repeats the same ``CloudWatchMetrics``."""
+    key = dumps(directives)
+    found = _STRUCTURES.get(key)
+    if found is None:
+        found = [_directive(directive) for directive in directives]
+        if len(_STRUCTURES) > 10_000:
+            _STRUCTURES.clear()
+        _STRUCTURES[key] = found
+    return found
+
+
+def _directive(directive: Any) -> _Directive:
     if not isinstance(directive, dict):
         raise Rejected("invalid_metadata")
     namespace = directive.get("Namespace")
     if type(namespace) is not str or not namespace.strip() or len(namespace) > MAX_NAMESPACE_LENGTH:
         raise Rejected("invalid_namespace")
-    dimension_sets = _dimension_sets(doc, directive.get("Dimensions", []))
+    sets = directive.get("Dimensions", [])
+    if type(sets) is not list or any(type(n) is not list or any(type(k) is not str for k in n) for n in sets):
+        raise Rejected("invalid_dimensions")
+    if any(len(names) > MAX_DIMENSIONS_PER_SET for names in sets):
+        raise Rejected("too_many_dimensions")
     metrics = directive.get("Metrics")
     if not isinstance(metrics, list):
         raise Rejected("invalid_metrics")
     if len(metrics) > MAX_METRICS_PER_DIRECTIVE:
         raise Rejected("too_many_metrics")
-    out: list[Datapoint] = []
-    for definition in metrics:
-        name, unit, high = _definition(definition)
-        if name not in doc:
-            raise Rejected("missing_value")
-        values = _values(doc[name])
-        for dims in dimension_sets:
-            out.append(Datapoint(MetricKey(namespace, name, dims), seconds, values, high, unit))
-    return out
+    return namespace, (sets or [[]]), [_definition(definition) for definition in metrics]
 
 
-def _dimension_sets(doc: dict[str, Any], sets: Any) -> list[tuple[tuple[str, str], ...]]:
-    if not isinstance(sets, list):
-        raise Rejected("invalid_dimensions")
-    if not sets:
-        return [()]
-    out: list[tuple[tuple[str, str], ...]] = []
-    for names in sets:
-        if not isinstance(names, list) or any(type(n) is not str for n in names):
-            raise Rejected("invalid_dimensions")
-        if len(names) > MAX_DIMENSIONS_PER_SET:
-            raise Rejected("too_many_dimensions")
-        pairs = []
-        for name in names:
-            if name not in doc:
-                raise Rejected("missing_dimension_value")
-            value = doc[name]
-            if (
-                type(value) is not str
-                or not value.strip()
-                or len(value) > MAX_DIMENSION_VALUE_LENGTH
-                or not (value.isascii() and value.isprintable())
-            ):
-                raise Rejected("invalid_dimension_value")
-            pairs.append((name, value))
-        out.append(tuple(sorted(dict(pairs).items())))
-    return out
+def _dimension_values(doc: dict[str, Any], names: list[str]) -> tuple[tuple[str, str], ...]:
+    pairs = {}
+    for name in names:
+        value = doc.get(name, _MISSING)
+        if value not in _VALID_VALUES:
+            _check_dimension_value(value)
+        pairs[name] = value
+    return tuple(sorted(pairs.items()))
+
+
+def _check_dimension_value(value: Any) -> None:
+    if value is _MISSING:
+        raise Rejected("missing_dimension_value")
+    if (
+        type(value) is not str
+        or not value.strip()
+        or len(value) > MAX_DIMENSION_VALUE_LENGTH
+        or not (value.isascii() and value.isprintable())
+    ):
+        raise Rejected("invalid_dimension_value")
+    if len(_VALID_VALUES) > 100_000:
+        _VALID_VALUES.clear()
+    _VALID_VALUES.add(value)
 
 
 def _definition(definition: Any) -> tuple[str, str, bool]:
@@ -217,14 +248,12 @@ def _values(raw: Any) -> list[float]:
     if kind is int or kind is float:
         if not -MAX_ABS_VALUE <= raw <= MAX_ABS_VALUE:
             raise Rejected("invalid_value")
-        return [float(raw)]
+        return [raw]
     if kind is not list or not raw:
         raise Rejected("invalid_value")
     if len(raw) > MAX_VALUES_PER_METRIC:
         raise Rejected("too_many_values")
-    values = []
-    for item in raw:
-        if type(item) not in (int, float) or not -MAX_ABS_VALUE <= item <= MAX_ABS_VALUE:
-            raise Rejected("invalid_value")
-        values.append(float(item))
+    if not _NUMERIC.issuperset(map(type, raw)) or min(raw) < -MAX_ABS_VALUE or max(raw) > MAX_ABS_VALUE:
+        raise Rejected("invalid_value")
+    values: list[float] = raw
     return values

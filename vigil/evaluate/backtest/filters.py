@@ -53,6 +53,7 @@ class Pattern(Protocol):
 @dataclass(frozen=True)
 class _Compiled:
     test: Callable[[Any], bool]
+    needs: frozenset[str] | None = None  # a match needs at least one of these top-level keys (None: unknown)
 
     def match(self, event: Any) -> bool:
         return isinstance(event, dict) and self.test(event)
@@ -82,6 +83,8 @@ class _Parser:
         self.pattern = pattern
         self.tokens = [m.group(0).strip() for m in _TOKEN.finditer(pattern) if m.group(0).strip()]
         self.pos = 0
+        self.roots: set[str] = set()
+        self.matches_missing = False
 
     def fail(self, what: str) -> BacktestError:
         return BacktestError(f"metric filter pattern {self.pattern!r}: {what}")
@@ -127,6 +130,11 @@ class _Parser:
             return inner
         if not token.startswith("$"):
             raise self.fail(f"expected a selector like $.level, got {token!r}")
+        root = re.match(r"\$\.([\w@-]+)", token)
+        if root is None:
+            self.matches_missing = True
+        else:
+            self.roots.add(root.group(1))
         op = self.take()
         if op in ("IS", "NOT"):
             return self.keyword(token, op)
@@ -135,6 +143,7 @@ class _Parser:
     def keyword(self, selector: str, op: str) -> Callable[[Any], bool]:
         word = self.take()
         if op == "NOT" and word == "EXISTS":
+            self.matches_missing = True
             return lambda doc: _select(doc, selector) is _MISSING
         expected = {"NULL": None, "TRUE": True, "FALSE": False}
         if op == "IS" and word in expected:
@@ -179,7 +188,9 @@ def _comparison(selector: str, op: str, raw: str, parser: _Parser) -> Callable[[
 
 def compile_json_pattern(pattern: str) -> Pattern:
     """Compile a JSON filter pattern of the subset in the module docstring; raises :class:`BacktestError`."""
-    return _Compiled(_Parser(pattern).parse())
+    parser = _Parser(pattern)
+    test = parser.parse()
+    return _Compiled(test, None if parser.matches_missing else frozenset(parser.roots))
 
 
 def compile_pattern(pattern: str) -> Pattern:
@@ -221,7 +232,8 @@ class MetricFilters:
         out: list[tuple[MetricKey, float, float]] = []
         for item in filters:
             plan = item.plan
-            if item.pattern.match(doc):
+            needs = getattr(item.pattern, "needs", None)
+            if (needs is None or not needs.isdisjoint(doc)) and item.pattern.match(doc):
                 value = _value(plan.value, doc)
                 dims = _dimensions(plan, doc)
                 if value is not None and dims is not None:

@@ -73,13 +73,14 @@ def ingest(
             try:
                 doc = emf.parse(message)
                 reference = event.ingestion_ms if event.ingestion_ms is not None else event.timestamp_ms
-                points = emf.extract(doc, reference) if doc is not None else None
+                count, points = emf.scan(doc, reference, wanted) if doc is not None else (0, None)
             except emf.Rejected as rejected:
                 stats.invalid += 1
                 stats.invalid_by_reason[rejected.reason] += 1
                 continue
             if points is not None:
                 stats.emf_events += 1
+                stats.datapoints += count
                 _store_points(points, store, wanted, stats)
             if filters:
                 _apply_filters(message, doc, event.timestamp_ms, filters, store, wanted, stats)
@@ -90,9 +91,7 @@ def _store_points(
     points: list[emf.Datapoint], store: MetricStore, wanted: set[MetricKey] | None, stats: IngestStats
 ) -> None:
     for point in points:
-        stats.datapoints += len(point.values)
-        if wanted is None or point.key in wanted:
-            store.add(point.key, point.timestamp, point.values, high_resolution=point.high_resolution, unit=point.unit)
+        store.add(point.key, point.timestamp, point.values, high_resolution=point.high_resolution, unit=point.unit)
     if points:
         stats.seen(points[0].timestamp)
 

@@ -27,9 +27,8 @@ import gzip
 import io
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 from vigil.evaluate.backtest.errors import LogReadError
 
@@ -37,8 +36,7 @@ _CHUNK = 1 << 16
 _EXPORT_MARKERS = ("ingestionTime", "logStreamName", "eventId")
 
 
-@dataclass(frozen=True, slots=True)
-class LogEvent:
+class LogEvent(NamedTuple):
     """One log event: its message, where it came from, and the times CloudWatch Logs recorded (epoch ms)."""
 
     message: str
