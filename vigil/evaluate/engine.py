@@ -167,10 +167,8 @@ def _math(
     name: str, expression: str, metrics: dict[str, list[float | None]], grid: list[int], period: int, stride: int
 ) -> list[float | None]:
     """Evaluate a metric math expression phase by phase, so each series has one datapoint per period."""
-    import importlib
-
-    mathexpr = importlib.import_module("vigil.evaluate.mathexpr")  # issue 8's metric math (lands separately)
-    metric_math = importlib.import_module("vigil.spec.metric_math")
+    from vigil.evaluate import mathexpr
+    from vigil.spec import metric_math
 
     try:
         parsed = metric_math.parse(expression)

@@ -7,12 +7,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from vigil.spec import enums
+from vigil.spec import enums, metric_math
 from vigil.spec.errors import Level, SpecError, did_you_mean
+from vigil.spec.math_parser import MathSyntaxError, parse_syntax
 from vigil.spec.models import MetricRef, MetricSpec, Project
 from vigil.spec.models.common import PLACEHOLDERS, render_template, unknown_placeholders
 from vigil.spec.slo import expand_slo
 from vigil.spec.sources import Sources
+from vigil.spec.statistic import StatisticError, parse_statistic
 
 Where = tuple[str, str, tuple[Any, ...]]  # (kind, name, fields)
 
@@ -30,10 +32,31 @@ def placeholder_message(value: str) -> str:
 def expression_ids(expression: str) -> set[str]:
     """Metric ids a metric math expression refers to (quoted strings, functions and numbers ignored).
 
+    Read from the parsed expression; an expression that does not parse (its syntax error is reported on its own)
+    falls back to every lowercase word outside quotes.
+
     >>> sorted(expression_ids("100 * FILL(failed, 0) / claimed + SEARCH('{Vigil/API} http', 'Sum')"))
     ['claimed', 'failed']
     """
-    return set(_MATH_ID.findall(_QUOTED.sub("", expression)))
+    try:
+        return set(metric_math.ids(parse_syntax(expression)))
+    except MathSyntaxError:
+        return set(_MATH_ID.findall(_QUOTED.sub("", expression)))
+
+
+def math_syntax_error(expression: str) -> str | None:
+    """Why a dashboard's metric math expression would be refused (syntax, function names), or None.
+
+    ``${...}`` placeholders are rendered first so a SEARCH filter on ``${environment}`` parses.
+
+    >>> math_syntax_error("FIL(m1, 0)")
+    "unknown function 'FIL' at column 1 (did you mean FILL?): FIL(m1, 0)"
+    """
+    try:
+        metric_math.parse(render_template(expression, environment="x"))
+    except MathSyntaxError as exc:
+        return f"{exc}: {expression}"
+    return None
 
 
 @dataclass
@@ -80,13 +103,20 @@ class Context:
             )
             return None
         self._dimensions(where, ref, ns.metric_dimension_sets(ref.metric), ns.dimensions)
-        if not enums.is_statistic(ref.statistic):
-            hint = did_you_mean(ref.statistic, [*enums.statistics(), "p50", "p90", "p95", "p99"])
-            self.report(
-                (kind, name, (*fields, "statistic")),
-                f"unknown statistic '{ref.statistic}'{hint}; use one of {', '.join(enums.statistics())} or a percentile like p95, p99.9",
-            )
+        self.statistic(where, ref.statistic)
         return metric
+
+    def statistic(self, where: Where, stat: str) -> None:
+        """Report ``stat`` at ``(kind, name, fields + statistic)`` unless CloudWatch accepts it."""
+        kind, name, fields = where
+        try:
+            parse_statistic(stat)
+        except StatisticError as exc:
+            hint = did_you_mean(stat, [*enums.statistics(), "IQM", "p50", "p90", "p95", "p99"])
+            message = str(exc)
+            if hint and message.startswith(f"unknown statistic '{stat}';"):
+                message = message.replace(f"'{stat}';", f"'{stat}'{hint};", 1)
+            self.report((kind, name, (*fields, "statistic")), message)
 
     def _dimensions(self, where: Where, ref: MetricRef, sets: list[tuple[str, ...]], declared: Any) -> None:
         kind, name, fields = where
