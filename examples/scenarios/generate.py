@@ -61,6 +61,14 @@ class Writer:
             for service in self.loggers
         }
 
+    def drops(self) -> dict[str, int]:
+        """Data the catalog-bound loggers refused (undeclared metric, unit or dimension set), by reason."""
+        out: dict[str, int] = {}
+        for logger in self.loggers.values():
+            for reason, count in logger.stats.items():
+                out[reason] = out.get(reason, 0) + count
+        return out
+
     def metrics(
         self,
         service: str,
@@ -244,12 +252,12 @@ def write_scenario(
     *,
     seed: int = 7,
     environment: str = "prod",
-) -> int:
-    """Write every line of ``scenario`` to ``stream``; returns the number of minutes generated."""
+) -> dict[str, int]:
+    """Write every line of ``scenario`` to ``stream``; returns what the catalog-bound loggers refused (nothing,
+    when every metric, unit and dimension set the scenario emits is declared in the catalog)."""
     rng = random.Random(seed * 1_000_003 + zlib.crc32(scenario.name.encode()))
     writer = Writer(stream, namespaces, environment)
     base = Conditions()
-    minutes = 0
     for t in range(scenario.start, scenario.end, 60):
         c = conditions(scenario, t, base)
         df = day_factor(t)
@@ -257,8 +265,7 @@ def write_scenario(
             _api(writer, rng, t, c, df)
         _worker(writer, rng, t, c, df)
         _dashboard(writer, rng, t, c, df)
-        minutes += 1
-    return minutes
+    return writer.drops()
 
 
 def incidents_yaml(scenario: Scenario) -> str:
@@ -292,7 +299,9 @@ def generate(out: Path, names: Iterable[str] | None = None, *, seed: int = 7, en
             continue
         path = out / f"{scenario.name}.log.gz"
         with gzip.open(path, "wt", encoding="utf-8", compresslevel=1) as stream:
-            write_scenario(scenario, stream, namespaces, seed=seed, environment=environment)
+            drops = write_scenario(scenario, stream, namespaces, seed=seed, environment=environment)
+        if drops:
+            raise RuntimeError(f"{scenario.name}: the catalog refused emitted data {drops}; fix the generator")
         (out / f"{scenario.name}.incidents.yaml").write_text(incidents_yaml(scenario), encoding="utf-8")
         written.append(path)
     return written

@@ -1,7 +1,8 @@
 """The scenarios: a normal week and the seed incidents, each with its expected severity and incident window.
 
-Incident scenarios run one Tuesday from 06:00 to two hours after the incident (traffic from 06:00 gives the alarms
-and the anomaly baselines time to settle); the incident starts at 14:00 UTC. The normal week runs Monday to Monday
+Incident scenarios run one Tuesday from 10:00 to two hours after the incident; the incident starts at 14:00 UTC.
+The backtest evaluates from 11:00 (its one-hour warm-up), which leaves three hours of normal traffic for the
+alarms and the anomaly baselines to settle. The normal week runs Monday to Monday
 and contains one deploy blip (3 minutes of 5xx and slow responses on Wednesday at 15:00), which is not an incident.
 """
 
@@ -40,7 +41,9 @@ class Scenario:
 
 
 def _incident(name: str, title: str, severity: str, minutes: int, effect: Effect) -> Scenario:
-    return Scenario(name, title, severity, INCIDENT_DAY + 6 * 3600, INCIDENT_AT + (minutes + 120) * 60, minutes, effect)
+    return Scenario(
+        name, title, severity, INCIDENT_DAY + 10 * 3600, INCIDENT_AT + (minutes + 120) * 60, minutes, effect
+    )
 
 
 def _deploy_blip(c: Conditions, t: int) -> Conditions:

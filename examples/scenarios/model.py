@@ -54,13 +54,13 @@ class Conditions:
 
     api_up: bool = True
     requests_per_min: float = 400.0
-    rate_5xx: float = 0.001
+    rate_5xx: float = 0.0002
     rate_4xx: float = 0.02
     questionnaire_4xx: float = 0.03
     latency_ms: float = 120.0
     db_ms: float = 20.0
     patch_attempts: float = 8.0
-    patch_fail: float = 0.01
+    patch_fail: float = 0.005
     workers: int = 4
     workers_alive: int = 4
     jobs_per_min: float = 20.0
