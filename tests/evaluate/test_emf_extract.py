@@ -139,6 +139,7 @@ REJECTIONS = [
     ("missing_dimension_value", json.dumps(directive(Dimensions=[["Region"]]))),
     ("invalid_dimension_value", json.dumps(doc(Service=7))),
     ("invalid_dimension_value", json.dumps(doc(Service=""))),
+    ("invalid_dimension_value", json.dumps(doc(Service=["api"]))),
     ("invalid_dimension_value", json.dumps(doc(Service="x" * 1025))),
     ("invalid_metrics", json.dumps(directive(Metrics={"Name": "Latency"}))),
     ("invalid_metrics", json.dumps(directive(Metrics=[{"Unit": "Count"}]))),

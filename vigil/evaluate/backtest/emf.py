@@ -157,7 +157,7 @@ def scan(
     count = 0
     out: list[Datapoint] = []
     for namespace, name_sets, metrics in structure:
-        dimension_sets = [_dimension_values(doc, names) for names in name_sets]
+        dimension_sets = [_dimension_values(doc, names) for names in name_sets]  # names: sorted, unique
         for name, unit, high in metrics:
             if name not in doc:
                 raise Rejected("missing_value")
@@ -203,17 +203,16 @@ def _directive(directive: Any) -> _Directive:
         raise Rejected("invalid_metrics")
     if len(metrics) > MAX_METRICS_PER_DIRECTIVE:
         raise Rejected("too_many_metrics")
-    return namespace, (sets or [[]]), [_definition(definition) for definition in metrics]
+    name_sets = [sorted(set(names)) for names in sets] or [[]]
+    return namespace, name_sets, [_definition(definition) for definition in metrics]
 
 
 def _dimension_values(doc: dict[str, Any], names: list[str]) -> tuple[tuple[str, str], ...]:
-    pairs = {}
-    for name in names:
-        value = doc.get(name, _MISSING)
-        if value not in _VALID_VALUES:
+    pairs = tuple([(name, doc.get(name, _MISSING)) for name in names])
+    for _, value in pairs:
+        if type(value) is not str or value not in _VALID_VALUES:
             _check_dimension_value(value)
-        pairs[name] = value
-    return tuple(sorted(pairs.items()))
+    return pairs
 
 
 def _check_dimension_value(value: Any) -> None:

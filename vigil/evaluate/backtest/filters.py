@@ -225,10 +225,14 @@ class MetricFilters:
     def __bool__(self) -> bool:
         return bool(self.by_service)
 
+    def candidates(self, doc: dict[str, Any]) -> list[_Filter]:
+        """The filters of the event's log group (by its ``service`` field)."""
+        service = doc.get("service")
+        return self.by_service.get(service, []) if type(service) is str else self.without_dimensions
+
     def apply(self, doc: dict[str, Any], timestamp: float) -> list[tuple[MetricKey, float, float]]:
         """``(key, timestamp, value)`` of every metric the event publishes."""
-        service = doc.get("service")
-        filters = self.by_service.get(service, []) if type(service) is str else self.without_dimensions
+        filters = self.candidates(doc)
         out: list[tuple[MetricKey, float, float]] = []
         for item in filters:
             plan = item.plan

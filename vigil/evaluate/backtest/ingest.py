@@ -115,6 +115,8 @@ def _apply_filters(
         if not isinstance(parsed, dict):
             return
         doc = parsed
+    if not filters.candidates(doc):
+        return
     if timestamp_ms is not None:
         when: float | None = timestamp_ms / 1000.0
     else:
