@@ -170,6 +170,22 @@ def _worker(w: Writer, rng: random.Random, t: int, c: Conditions, df: float) -> 
             {"worker.heartbeat": 1, "worker.jobs_processed": poisson(rng, 5 * df)},
             props={"WorkerId": f"worker-{worker}"},
         )
+    _jobs(w, rng, t, c, df, capacity)
+    _llm(w, rng, t, c, df, capacity)
+    for tool in TOOLS:
+        calls = poisson(rng, 150 * df * capacity)
+        w.metrics(
+            "worker",
+            t + 16,
+            {"tool.calls": calls, "tool.duration": _samples(rng, calls, 800, 0.6)},
+            {"Tool": tool},
+            [S, (*S, "Tool")],
+        )
+    _logs(w, rng, "worker", t, c, df)
+
+
+def _jobs(w: Writer, rng: random.Random, t: int, c: Conditions, df: float, capacity: float) -> None:
+    """Jobs per mode, then the queue and token lines of that mode."""
     for mode, (job_type, share) in MODES.items():
         claimed = poisson(rng, c.jobs_per_min * df * share * capacity)
         failed = binomial(rng, claimed, c.job_fail)
@@ -199,6 +215,10 @@ def _worker(w: Writer, rng: random.Random, t: int, c: Conditions, df: float) -> 
             {"Mode": mode},
             [S, (*S, "Mode")],
         )
+
+
+def _llm(w: Writer, rng: random.Random, t: int, c: Conditions, df: float, capacity: float) -> None:
+    """LLM calls per model; auth failures per provider when there are any."""
     for model, (provider, share, price) in MODELS.items():
         calls = poisson(rng, c.llm_calls * df * share * capacity)
         auth = binomial(rng, calls, c.auth_failures) if provider == "openai" else 0
@@ -220,16 +240,6 @@ def _worker(w: Writer, rng: random.Random, t: int, c: Conditions, df: float) -> 
         )
         if auth:
             w.metrics("worker", t + 15, {"llm.auth_failures": auth}, {"Provider": provider}, [S, (*S, "Provider")])
-    for tool in TOOLS:
-        calls = poisson(rng, 150 * df * capacity)
-        w.metrics(
-            "worker",
-            t + 16,
-            {"tool.calls": calls, "tool.duration": _samples(rng, calls, 800, 0.6)},
-            {"Tool": tool},
-            [S, (*S, "Tool")],
-        )
-    _logs(w, rng, "worker", t, c, df)
 
 
 def _dashboard(w: Writer, rng: random.Random, t: int, c: Conditions, df: float) -> None:

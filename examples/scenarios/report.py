@@ -63,10 +63,15 @@ def _minutes(seconds: int | None) -> str:
     return f"{seconds / 60:.0f} min" if seconds % 60 == 0 else f"{seconds / 60:.1f} min"
 
 
+def _first(names: list[str], shown: int = 3) -> str:
+    more = f" and {len(names) - shown} more" if len(names) > shown else ""
+    return ", ".join(names[:shown]) + more
+
+
 def markdown(rows: list[Measured]) -> str:
     """The README table: incidents first, then the normal week's pages."""
     lines = [
-        "| scenario | expected | time to detect | caught by (first first) | pages during the incident | pages outside it |",
+        "| scenario | expected | time to detect | caught by (earliest first) | pages during the incident | pages outside it |",
         "|---|---|---|---|---|---|",
     ]
     for row in rows:
@@ -75,7 +80,7 @@ def markdown(rows: list[Measured]) -> str:
         inside = [f"{p.alarm} ({p.severity})" for p in row.result.pages if p.incident is not None]
         lines.append(
             f"| {row.scenario.name}: {row.scenario.title} | {row.scenario.expected_severity} | {_minutes(row.mttd_s)} "
-            f"| {', '.join(row.caught_by()) or '-'} | {len(inside)}{': ' + ', '.join(inside) if inside else ''} "
+            f"| {_first(row.caught_by()) or '-'} | {len(inside)}{': ' + _first(inside) if inside else ''} "
             f"| {row.result.false_pages} |"
         )
     for row in rows:

@@ -114,62 +114,60 @@ def plot_alarm(
     plt: Any, timeline: AlarmTimeline, alarm: MetricAlarmPlan | None, result: BacktestResult, path: Path
 ) -> None:
     """Draw one alarm's picture into ``path``."""
-    from matplotlib import dates as _dates
-    from matplotlib import ticker
-
-    dates: Any = _dates
-
     when = [datetime.fromtimestamp(t, UTC) for t in timeline.times]
     fig, ax = plt.subplots(figsize=(12, 4.2), dpi=100)
     what, rule = describe(alarm, timeline)
-    if alarm is None:
+    _series(ax, when, timeline, what if alarm is not None else None)
+    _windows(ax, timeline, result)
+    ax.set_title(f"{timeline.name}  ({timeline.severity}, {timeline.kind})\n{rule}", fontsize=10, loc="left")
+    _axes(ax, when)
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+
+
+def _series(ax: Any, when: list[datetime], timeline: AlarmTimeline, what: str | None) -> None:
+    """The values and the threshold or band; a composite (``what`` None) as an OK/ALARM step."""
+    if what is None:
         ax.step(when, [1 if s == "ALARM" else 0 for s in timeline.states], where="post", color="#1f77b4", label="state")
         ax.set_yticks([0, 1], ["OK", "ALARM"])
         ax.set_ylim(-0.2, 1.3)
-    else:
-        ax.plot(when, _floats(timeline.values), color="#1f77b4", linewidth=1.0, label=what)
-        if timeline.lower is not None:
-            ax.fill_between(
-                when,
-                _floats(timeline.lower),
-                _floats(timeline.thresholds),
-                color="#7f7f7f",
-                alpha=0.25,
-                label="anomaly band (Vigil's approximation)",
-            )
-        elif any(t is not None for t in timeline.thresholds):
-            ax.plot(
-                when, _floats(timeline.thresholds), color="#d62728", linestyle="--", linewidth=1.2, label="threshold"
-            )
-        ax.set_ylabel(what)
+        return
+    ax.plot(when, _floats(timeline.values), color="#1f77b4", linewidth=1.0, label=what)
+    if timeline.lower is not None:
+        lower, upper = _floats(timeline.lower), _floats(timeline.thresholds)
+        ax.fill_between(when, lower, upper, color="#7f7f7f", alpha=0.25, label="anomaly band (Vigil's approximation)")
+    elif any(t is not None for t in timeline.thresholds):
+        ax.plot(when, _floats(timeline.thresholds), color="#d62728", linestyle="--", linewidth=1.2, label="threshold")
+    ax.set_ylabel(what)
+
+
+def _windows(ax: Any, timeline: AlarmTimeline, result: BacktestResult) -> None:
+    """ALARM periods shaded red, incident windows hatched orange with their names."""
     for index, (low, high) in enumerate(_spans(timeline.times, list(timeline.states), result.evaluation.end)):
-        ax.axvspan(
-            datetime.fromtimestamp(low, UTC),
-            datetime.fromtimestamp(high, UTC),
-            color="#d62728",
-            alpha=0.15,
-            label="in ALARM" if index == 0 else None,
-        )
-    for index, incident in enumerate(result.incidents):
-        ax.axvspan(
-            datetime.fromtimestamp(incident.incident.start, UTC),
-            datetime.fromtimestamp(incident.incident.end, UTC),
-            facecolor="none",
-            edgecolor="#ff7f0e",
-            hatch="//",
-            linewidth=1.0,
-            label="incident window" if index == 0 else None,
-        )
+        label = "in ALARM" if index == 0 else None
+        ax.axvspan(_utc(low), _utc(high), color="#d62728", alpha=0.15, label=label)
+    for index, found in enumerate(result.incidents):
+        start, end = _utc(found.incident.start), _utc(found.incident.end)
+        label = "incident window" if index == 0 else None
+        ax.axvspan(start, end, facecolor="none", edgecolor="#ff7f0e", hatch="//", linewidth=1.0, label=label)
         ax.annotate(
-            incident.incident.name,
-            (datetime.fromtimestamp(incident.incident.start, UTC), 1.0),
+            found.incident.name,
+            (start, 1.0),
             xycoords=("data", "axes fraction"),
             xytext=(2, -12),
             textcoords="offset points",
             fontsize=8,
             color="#c05000",
         )
-    ax.set_title(f"{timeline.name}  ({timeline.severity}, {timeline.kind})\n{rule}", fontsize=10, loc="left")
+
+
+def _axes(ax: Any, when: list[datetime]) -> None:
+    """UTC time axis with concise labels, readable numbers, grid and legend."""
+    from matplotlib import dates as _dates
+    from matplotlib import ticker
+
+    dates: Any = _dates
     ax.set_xlabel("time (UTC)")
     locator = dates.AutoDateLocator()
     ax.xaxis.set_major_locator(locator)
@@ -179,9 +177,10 @@ def plot_alarm(
     ax.yaxis.set_major_formatter(ticker.FuncFormatter(_tick))
     ax.grid(True, alpha=0.3)
     ax.legend(loc="upper left", fontsize=8, framealpha=0.85)
-    fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)
+
+
+def _utc(seconds: int) -> datetime:
+    return datetime.fromtimestamp(seconds, UTC)
 
 
 def write_plots(
