@@ -202,3 +202,15 @@ def test_pages_belong_to_the_incident_whose_window_holds_them() -> None:
         "mttd_s": None,
         "alarms": [],
     }
+
+
+def test_only_alarms_that_notify_someone_detect_an_incident() -> None:
+    evaluation = Evaluation(0, 86400)
+    evaluation.timelines = {
+        "slo-half": timeline("slo-half", "P1", (70, "ALARM")),  # half of a burn-rate pair: no actions
+        "ticket": timeline("ticket", "P3", (130, "ALARM")),
+    }
+    result = build_result(evaluation, IngestStats(), [Incident("i", 60, 600)], paging=set(), notifying={"ticket"})
+    (found,) = result.incidents
+    assert (found.detected_at, found.mttd_s, found.alarms) == (130, 70, ["ticket"])
+    assert result.pages == []

@@ -2,8 +2,10 @@
 
 A **page** is a transition to ALARM of an alarm whose ALARM action notifies a topic with a paging subscription
 (:func:`pages_someone`). A page inside an incident window (``start <= time <= end``) belongs to that incident;
-any other page is a false page. An incident is **detected** at the first transition to ALARM of any alarm
-(paging or not) inside its window; ``mttd_s`` is that time minus the incident's start.
+any other page is a false page. An incident is **detected** at the first transition to ALARM, inside its window,
+of an alarm that notifies anyone (it has ALARM actions, paging or not: a P4 alarm whose topic only feeds a
+dashboard counts; the halves of an SLO burn-rate pair, which notify nobody, do not); ``mttd_s`` is that time minus
+the incident's start.
 
 Example::
 
@@ -37,6 +39,12 @@ def pages_someone(routing: RoutingPlan, severity: Severity | None) -> bool:
     """True when an alarm action to ``severity``'s topic pages a person (the one definition of "paging")."""
     topic = routing.topic(severity) if severity is not None else None
     return topic is not None and topic.alarm_actions and any(is_paging_subscription(s) for s in topic.subscriptions)
+
+
+def notifying_alarms(alarms: AlarmsPlan) -> set[str]:
+    """Names of the alarms with ALARM actions (the ones whose ALARM anybody sees)."""
+    every: list[MetricAlarmPlan | CompositeAlarmPlan] = [*alarms.metric_alarms, *alarms.composite_alarms]
+    return {alarm.name for alarm in every if alarm.actions.alarm and alarm.actions.severity is not None}
 
 
 def paging_alarms(alarms: AlarmsPlan, routing: RoutingPlan) -> set[str]:
@@ -149,13 +157,21 @@ def build_result(
     incidents: list[Incident],
     paging: set[str],
     source: str = "logs",
+    notifying: set[str] | None = None,
 ) -> BacktestResult:
-    """Pages and incident detection from an evaluation (see the module docstring for the definitions)."""
+    """Pages and incident detection from an evaluation (see the module docstring for the definitions).
+
+    ``notifying``: the alarms that can detect an incident (default: every alarm).
+    """
     ordered = evaluation.transitions()
     to_alarm = [(name, tr.time) for name, tr in ordered if tr.new == "ALARM"]
     results = []
     for incident in incidents:
-        hits = [(name, t) for name, t in to_alarm if incident.start <= t <= incident.end]
+        hits = [
+            (name, t)
+            for name, t in to_alarm
+            if incident.start <= t <= incident.end and (notifying is None or name in notifying)
+        ]
         names = list(dict.fromkeys(name for name, _ in hits))
         results.append(IncidentResult(incident, hits[0][1] if hits else None, names))
     pages = []
@@ -194,11 +210,8 @@ def render_text(result: BacktestResult) -> str:
         lines.append("")
         lines.append("Incidents:")
         for r in result.incidents:
-            what = (
-                f"detected after {_duration(r.mttd_s)} by {', '.join(r.alarms)}"
-                if r.detected_at is not None
-                else "MISSED"
-            )
+            shown = ", ".join(r.alarms[:3]) + (f" and {len(r.alarms) - 3} more" if len(r.alarms) > 3 else "")
+            what = f"detected after {_duration(r.mttd_s)} by {shown}" if r.detected_at is not None else "MISSED"
             lines.append(f"  {r.incident.name} ({iso(r.incident.start)} .. {iso(r.incident.end)}): {what}")
     lines.append("")
     lines.append(

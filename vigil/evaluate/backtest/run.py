@@ -18,7 +18,7 @@ from vigil.evaluate.backtest.errors import BacktestError
 from vigil.evaluate.backtest.filters import MetricFilters
 from vigil.evaluate.backtest.incidents import Incident
 from vigil.evaluate.backtest.ingest import IngestStats, ingest
-from vigil.evaluate.backtest.report import BacktestResult, build_result, paging_alarms
+from vigil.evaluate.backtest.report import BacktestResult, build_result, notifying_alarms, paging_alarms
 from vigil.evaluate.engine import evaluate_alarms
 from vigil.evaluate.store import MetricKey, MetricStore
 from vigil.plan.types import MetricStatPlan, StackPlan
@@ -82,7 +82,8 @@ def evaluate_store(
     """Evaluate every alarm of ``plan`` on ``store`` over the range and build the report."""
     low, high = evaluation_range(store, start, end)
     evaluation = evaluate_alarms(plan.alarms, store, low, high, progress=progress)
-    return build_result(evaluation, stats, list(incidents), paging_alarms(plan.alarms, plan.routing), source)
+    paging = paging_alarms(plan.alarms, plan.routing)
+    return build_result(evaluation, stats, list(incidents), paging, source, notifying_alarms(plan.alarms))
 
 
 def backtest_logs(
