@@ -147,6 +147,18 @@ def _windows(ax: Any, timeline: AlarmTimeline, result: BacktestResult) -> None:
     for index, (low, high) in enumerate(_spans(timeline.times, list(timeline.states), result.evaluation.end)):
         label = "in ALARM" if index == 0 else None
         ax.axvspan(_utc(low), _utc(high), color="#d62728", alpha=0.15, label=label)
+    starts = [_utc(t.time) for t in timeline.transitions if t.new == "ALARM"]
+    if starts:  # markers keep a short ALARM visible on a week-long axis
+        ax.plot(
+            starts,
+            [0.98] * len(starts),
+            "v",
+            color="#d62728",
+            markersize=7,
+            transform=ax.get_xaxis_transform(),
+            label="went to ALARM",
+            clip_on=False,
+        )
     for index, found in enumerate(result.incidents):
         start, end = _utc(found.incident.start), _utc(found.incident.end)
         label = "incident window" if index == 0 else None
