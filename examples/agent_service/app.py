@@ -7,7 +7,6 @@ metrics by route template (from the catalog's dimension sets), error lines with 
 from __future__ import annotations
 
 import logging
-import time
 
 from examples.agent_service.health import build_registry
 from examples.agent_service.http import (
