@@ -29,6 +29,7 @@ from examples.demo_support import alarms, report
 from examples.demo_support.clock import DilatingSink, SimClock
 from examples.demo_support.traffic import PHASES, QUICK_PHASES, Window, drive
 from vigil.cli.main import main as vigil
+from vigil.evaluate.backtest import BacktestResult
 from vigil.evaluate.store import MetricStore
 from vigil.verify import AwsTarget, LoadedStack, apply_plan, load_stack, render_report, verify_stack
 from vigil.verify.aws import is_loopback_url
@@ -167,7 +168,7 @@ def read_back(target: AwsTarget, loaded: LoadedStack, log_group: str, path: Path
 
 def evaluate_and_notify(
     target: AwsTarget, loaded: LoadedStack, log_file: Path, windows: list[Window], hook: WebhookReceiver
-) -> tuple[alarms.BacktestResult, MetricStore, int]:
+) -> tuple[BacktestResult, MetricStore, int]:
     """Backtest the lines, play the alarm changes into moto, wait for the webhook."""
     step("5. backtest: every alarm evaluated on what the service emitted")
     result, store = alarms.backtest(loaded.plan, log_file, windows)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime
-import importlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from examples.demo_support.traffic import Window
+from vigil.evaluate.backtest import BacktestResult, Incident, evaluate_store, ingest
+from vigil.evaluate.backtest.filters import MetricFilters
 from vigil.evaluate.store import MetricStore
 from vigil.evaluate.timeline import Evaluation
 from vigil.plan.types import CompositeAlarmPlan, StackPlan
@@ -18,23 +18,17 @@ from vigil.verify import AwsTarget
 from vigil.verify.fire import EMULATED, find_alarm, publish_notification
 from vigil.verify.receiver import Delivery
 
-#: ``vigil.evaluate.backtest`` (issue 12's backtester, merged separately): its BacktestResult has ``evaluation``,
-#: ``incidents`` (``incident``, ``detected_at``, ``alarms``) and ``pages``.
-BacktestResult = Any
-
 
 def backtest(plan: StackPlan, log_file: Path, windows: Sequence[Window]) -> tuple[BacktestResult, MetricStore]:
     """One call: EMF lines (and metric filters) -> metric store -> every alarm evaluated, incidents scored."""
-    backtests = importlib.import_module("vigil.evaluate.backtest")
-    filters = importlib.import_module("vigil.evaluate.backtest.filters")
     store = MetricStore()
-    stats = backtests.ingest([log_file], store, filters=filters.MetricFilters(plan.namespaces))  # every metric
-    incidents = [backtests.Incident(w.name, w.start, w.end) for w in windows]
+    stats = ingest([log_file], store, filters=MetricFilters(plan.namespaces))  # every metric: the pictures need them
+    incidents = [Incident(w.name, w.start, w.end) for w in windows]
     span = store.time_range()
     # Evaluate from the first whole minute with data: a period before the service started would be "missing",
     # and a heartbeat alarm treating missing data as breaching would page about the demo's own start-up.
     start = None if span is None else int(span[0]) - int(span[0]) % 60 + 120
-    return backtests.evaluate_store(plan, store, stats, incidents, start=start), store
+    return evaluate_store(plan, store, stats, incidents, start=start), store
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from examples.demo_support.alarms import BacktestResult
 from vigil.cost import estimate
+from vigil.evaluate.backtest import BacktestResult
 from vigil.evaluate.store import MetricStore
 from vigil.report.dashboard import render_dashboard
 from vigil.report.html import Notification, ReportInputs, write_report

@@ -13,8 +13,6 @@ from pathlib import Path
 import pytest
 
 pytest.importorskip("matplotlib", reason="vigil[plot] is not installed")
-pytest.importorskip("vigil.evaluate.backtest", reason="the backtester (vigil.evaluate.backtest) is not merged yet")
-pytest.importorskip("vigil.evaluate.mathexpr", reason="metric math (vigil.evaluate.mathexpr) is not merged yet")
 
 from examples import demo
 from vigil.verify import load_stack

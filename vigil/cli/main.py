@@ -18,7 +18,20 @@ import importlib.metadata
 import sys
 from collections.abc import Callable, Sequence
 
-COMMANDS = ("init", "check", "schema", "test", "backtest", "preview", "cost", "probe", "smoke", "verify", "fire", "grafana")
+COMMANDS = (
+    "init",
+    "check",
+    "schema",
+    "test",
+    "backtest",
+    "preview",
+    "cost",
+    "probe",
+    "smoke",
+    "verify",
+    "fire",
+    "grafana",
+)
 DISTRIBUTION = "vigil-monitoring"
 
 
