@@ -142,3 +142,12 @@ def test_on_aws_fire_sets_the_states_and_publishes_nothing_itself(
     alarm = aws.client("cloudwatch").describe_alarms(AlarmNames=[name])["MetricAlarms"][0]
     assert alarm["StateValue"] == "OK"
     assert alarm["StateReason"].startswith("vigil fire: end-to-end routing test")
+
+
+def test_cli_names_what_is_missing(capsys: pytest.CaptureFixture[str]) -> None:
+    from vigil.cli.main import main
+
+    assert main(["fire", "--project", str(ROOT)]) == 2
+    err = capsys.readouterr().err
+    assert "vigil fire: ALARM is required" in err
+    assert "vigil fire: --stack NAME is required" in err

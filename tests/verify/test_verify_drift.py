@@ -208,12 +208,14 @@ def test_cli_reports_an_invalid_stack(tmp_path: Any, emulator_url: str) -> None:
     from vigil.cli import verify as cli
     from vigil.cli.main import build_parser
 
-    (tmp_path / "Pulumi.yaml").write_text("name: x\nruntime: python\n")
-    (tmp_path / "metrics").mkdir()
+    project, empty = tmp_path / "project", tmp_path / "empty"
+    (project / "metrics").mkdir(parents=True)
+    (project / "Pulumi.yaml").write_text("name: x\nruntime: python\n")
+    empty.mkdir()
     args = build_parser().parse_args(
-        ["verify", "--project", str(tmp_path), "--stack", "dev", "--endpoint", emulator_url]
+        ["verify", "--project", str(project), "--stack", "dev", "--endpoint", emulator_url]
     )
     assert cli.run(args, io.StringIO(), err) == 1
     assert "Pulumi.dev.yaml: no such stack file" in err.getvalue()
-    not_a_project = build_parser().parse_args(["verify", "--project", str(tmp_path / "metrics"), "--stack", "dev"])
+    not_a_project = build_parser().parse_args(["verify", "--project", str(empty), "--stack", "dev"])
     assert cli.run(not_a_project, io.StringIO(), io.StringIO()) == 2

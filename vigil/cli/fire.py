@@ -13,7 +13,7 @@ import sys
 from typing import TextIO
 
 from vigil.cli.project import project_root
-from vigil.cli.verify import add_target_arguments
+from vigil.cli.verify import add_target_arguments, require
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -32,7 +32,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         description="Set ALARM then OK on one alarm so its notifications go out (on the emulator, Vigil "
         "publishes CloudWatch's notification itself); list the topic's subscriptions and their confirmation.",
     )
-    parser.add_argument("alarm", metavar="ALARM", help="alarm name, as in alarms/*.yaml")
+    parser.add_argument("alarm", nargs="?", default=None, metavar="ALARM", help="alarm name, as in alarms/*.yaml")
     add_target_arguments(parser)
     parser.set_defaults(func=run)
 
@@ -47,7 +47,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
 
     out, err = out or sys.stdout, err or sys.stderr
     root = project_root(args, "fire")
-    if root is None:
+    if root is None or not require(args, "fire", err, alarm="ALARM", stack="--stack NAME"):
         return 2
     try:
         target = AwsTarget(

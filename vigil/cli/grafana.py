@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TextIO
 
 from vigil.cli.project import add_project_argument, project_root
+from vigil.cli.verify import require
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -30,8 +31,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "statistics and layout), for teams that read CloudWatch through Grafana. Needs vigil[grafana].",
     )
     add_project_argument(parser)
-    parser.add_argument("--stack", required=True, metavar="NAME", help="stack (stacks/Pulumi.<NAME>.yaml)")
-    parser.add_argument("--out", required=True, type=Path, metavar="DIR", help="directory for the JSON files")
+    parser.add_argument("--stack", default=None, metavar="NAME", help="stack (stacks/Pulumi.<NAME>.yaml); required")
+    parser.add_argument("--out", default=None, type=Path, metavar="DIR", help="directory for the JSON files; required")
     parser.add_argument(
         "--datasource-uid", default="cloudwatch", metavar="UID", help="uid of the Grafana CloudWatch data source"
     )
@@ -45,7 +46,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
 
     out, err = out or sys.stdout, err or sys.stderr
     root = project_root(args, "grafana")
-    if root is None:
+    if root is None or not require(args, "grafana", err, stack="--stack NAME", out="--out DIR"):
         return 2
     account = "123456789012"  # only inside ARNs, which the export turns into console links by name and region
     try:

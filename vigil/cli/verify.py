@@ -18,13 +18,24 @@ from vigil.cli.project import add_project_argument, project_root
 def add_target_arguments(parser: argparse.ArgumentParser) -> None:
     """``--project``, ``--stack`` and ``--endpoint``: shared by ``verify`` and ``fire``."""
     add_project_argument(parser)
-    parser.add_argument("--stack", required=True, metavar="NAME", help="stack (stacks/Pulumi.<NAME>.yaml)")
+    parser.add_argument("--stack", default=None, metavar="NAME", help="stack (stacks/Pulumi.<NAME>.yaml); required")
     parser.add_argument(
         "--endpoint",
         default=None,
         metavar="URL",
         help="AWS endpoint URL, e.g. a local emulator (default: $AWS_ENDPOINT_URL or AWS itself)",
     )
+
+
+def require(args: argparse.Namespace, command: str, err: TextIO, **needed: str) -> bool:
+    """Print a usage error for each missing argument (``dest=how to give it``); True when none is missing.
+
+    Checked after the project is found, so that outside a project the first message says so.
+    """
+    missing = [how for dest, how in needed.items() if getattr(args, dest, None) is None]
+    for how in missing:
+        print(f"vigil {command}: {how} is required; `vigil {command} --help` explains it", file=err)
+    return not missing
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -57,7 +68,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
 
     out, err = out or sys.stdout, err or sys.stderr
     root = project_root(args, "verify")
-    if root is None:
+    if root is None or not require(args, "verify", err, stack="--stack NAME"):
         return 2
     try:
         region = stack_region(root, args.stack)
