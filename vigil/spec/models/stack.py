@@ -19,6 +19,8 @@ class AlarmOverride(Spec):
     """Per-stack changes to one alarm (or SLO): threshold, severity, periods, or disabling it."""
 
     threshold: float | None = None
+    #: Heartbeat alarms: the minimum count per period (e.g. 3 x the workers a stack runs, minus slack).
+    min_count: Annotated[float, Field(gt=0)] | None = None
     objective: Annotated[float, Field(gt=0, lt=100)] | None = None
     severity: Severity | None = None
     period: Annotated[int, Field(ge=10)] | None = None
