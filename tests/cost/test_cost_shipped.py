@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from components.naming import Naming
 from vigil.cost import estimate
 from vigil.spec import load_project
 from vigil.spec.slo import expand_slo
@@ -19,13 +20,14 @@ def test_every_shipped_resource_is_priced_under_its_name(stack: str) -> None:
     assert result.ok, [str(e) for e in result.errors]
     project = result.project
     by_resource = estimate(project).by_resource()
-    prefix = project.stack.dashboard_prefix if project.stack else ""
-    expected = set(project.enabled_alarms()) | {f"{prefix}{d}" for d in project.dashboards}
+    naming = Naming.for_project(project)
+    specs = set(project.enabled_alarms())
     for name, slo in project.enabled_slos().items():
-        expected |= {n for pair in expand_slo(name, slo) for n in (pair.name, pair.short_name, pair.long_name)}
-    expected |= {ns.log_group.name for ns in project.namespaces.values() if ns.log_group}
+        specs |= {n for pair in expand_slo(name, slo) for n in (pair.name, pair.short_name, pair.long_name)}
+    expected = {naming.alarm_name(n) for n in specs} | {naming.dashboard_name(d) for d in project.dashboards}
+    expected |= {naming.log_group_name(ns.log_group.name) for ns in project.namespaces.values() if ns.log_group}
     assert expected <= set(by_resource)
-    disabled = set(project.alarms) - set(project.enabled_alarms())
+    disabled = {naming.alarm_name(n) for n in set(project.alarms) - set(project.enabled_alarms())}
     assert not disabled & set(by_resource)
 
 

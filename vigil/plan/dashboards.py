@@ -119,7 +119,7 @@ class _Renderer:
                 raise PlanError(
                     f"dashboard {self.owner!r}: widget {w.title!r}: namespace {namespace!r} has no log group"
                 )
-            sources.append(f"SOURCE '{ns.log_group.name}'")
+            sources.append(f"SOURCE '{self.names.log_group_name(ns.log_group.name)}'")
         query = " | ".join([*sources, w.query.strip()])
         return {
             "type": "log",

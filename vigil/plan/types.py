@@ -28,6 +28,26 @@ class Namer(Protocol):
         """CloudWatch alarm name of an alarm (or SLO burn-rate alarm) spec name."""
         ...
 
+    def log_group_name(self, spec_name: str) -> str:
+        """CloudWatch Logs log group name of a spec's log group name (``/vigil/api``)."""
+        ...
+
+    def delivery_topic_name(self) -> str:
+        """SNS topic that reports failed notification deliveries."""
+        ...
+
+    def dead_letter_queue_name(self) -> str:
+        """SQS queue that keeps notifications an https endpoint did not accept."""
+        ...
+
+    def chat_configuration_name(self, channel: str) -> str:
+        """AWS Chatbot channel configuration (and its IAM role) of one chat channel."""
+        ...
+
+    def health_check_name(self, probe: str) -> str:
+        """Name tag of the Route 53 health check of one probe."""
+        ...
+
     def dashboard_name(self, spec_name: str) -> str:
         """CloudWatch dashboard name of a dashboard spec name."""
         ...
