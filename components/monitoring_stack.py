@@ -76,7 +76,11 @@ class MonitoringStack(pulumi.ComponentResource):
                 self.log_group_names[ns_plan.namespace] = ns.log_group_name
         routing = AlarmRouting("routing", AlarmRoutingArgs(self.plan.routing, tags, args.config), opts=child)
         self.topic_arns = {s.value: arn for s, arn in routing.topic_arns.items()}
-        alarms = Alarms("alarms", AlarmsArgs(self.plan.alarms, routing.topic_arns, tags), opts=child)
+        alarms = Alarms(
+            "alarms",
+            AlarmsArgs(self.plan.alarms, routing.topic_arns, tags, routing.delivery_topic_arn),
+            opts=child,
+        )
         boards = Dashboards("dashboards", DashboardsArgs(self.plan.dashboards, depends_on=[alarms]), opts=child)
         self.dashboard_urls = boards.urls
         self.register_outputs(

@@ -22,6 +22,7 @@ from vigil.spec.models import (
     HeartbeatAlarm,
     MathAlarm,
     MetricRef,
+    ProbeAlarm,
     Project,
     SloSpec,
     StaticAlarm,
@@ -89,10 +90,16 @@ def slo_items(name: str, slo: SloSpec, prices: PriceTable) -> list[LineItem]:
 
 
 def project_alarm_items(project: Project, prices: PriceTable) -> list[LineItem]:
-    """Line items of every enabled alarm and SLO of the project."""
+    """Line items of every enabled alarm and SLO of the project, probes and delivery-failure alarms included."""
+    from vigil.cost.alerting import delivery_items, probe_items
+
     items: list[LineItem] = []
     for name, alarm in project.enabled_alarms().items():
-        items.extend(alarm_items(name, alarm, prices))
+        if isinstance(alarm, ProbeAlarm):
+            items.extend(probe_items(name, alarm, project, prices))
+        else:
+            items.extend(alarm_items(name, alarm, prices))
+    items.extend(delivery_items(project, prices))
     for name, slo in project.enabled_slos().items():
         items.extend(slo_items(name, slo, prices))
     return items

@@ -13,9 +13,11 @@ from vigil.spec.models.alarms import (
     MathAlarm,
     MetricRef,
     NotRule,
+    ProbeAlarm,
     Rule,
     SloSpec,
     StaticAlarm,
+    Suppressor,
 )
 from vigil.spec.models.common import SPEC_VERSION, Severity, Spec, render_template
 from vigil.spec.models.dashboards import (
@@ -39,7 +41,7 @@ from vigil.spec.models.metrics import (
     QuerySpec,
 )
 from vigil.spec.models.project import Project
-from vigil.spec.models.routing import ConfigRef, RoutingFile, SeverityRoute, Subscription
+from vigil.spec.models.routing import ConfigRef, DeliveryFailureRoute, RoutingFile, SeverityRoute, Subscription
 from vigil.spec.models.stack import AlarmOverride, Overrides, Secure, StackSpec
 
 __all__ = [
@@ -57,6 +59,7 @@ __all__ = [
     "ConfigRef",
     "DashboardFile",
     "DashboardSpec",
+    "DeliveryFailureRoute",
     "DimensionSpec",
     "GaugeWidget",
     "HeartbeatAlarm",
@@ -70,6 +73,7 @@ __all__ = [
     "MetricSpec",
     "NotRule",
     "Overrides",
+    "ProbeAlarm",
     "Project",
     "QuerySpec",
     "RoutingFile",
@@ -83,6 +87,7 @@ __all__ = [
     "StackSpec",
     "StaticAlarm",
     "Subscription",
+    "Suppressor",
     "TextWidget",
     "Widget",
     "WidgetMetric",

@@ -7,6 +7,7 @@ from typing import Annotated, Literal, Union
 from pydantic import Discriminator, Field, Tag, model_validator
 
 from vigil.spec.models.common import DimensionName, MetricName, Name, Namespace, Runbook, Severity, Spec, Version
+from vigil.spec.models.routing import ConfigRef
 
 TreatMissingData = Literal["missing", "notBreaching", "breaching", "ignore"]
 
@@ -46,6 +47,13 @@ class AlarmBase(Spec):
     treat_missing_data: TreatMissingData = "missing"
     enabled: bool = True
     tags: dict[str, str] = Field(default_factory=dict)
+    #: False: the alarm notifies nobody on its own (a composite's child); it still shows on dashboards.
+    notify: bool = True
+    #: The dashboard (spec name) on-call opens first; its URL ends the alarm description.
+    dashboard: Name | None = None
+    #: ``expected``: the alarm exists only in stacks with ``vigil:expects_traffic: true``, and there missing data
+    #: is breaching (no requests at all is an outage, not a quiet night).
+    traffic: Literal["any", "expected"] = "any"
 
 
 class _Comparing(AlarmBase):
@@ -114,6 +122,51 @@ class HeartbeatAlarm(AlarmBase):
     treat_missing_data: Literal["breaching"] = "breaching"
 
 
+# External probes: detection that does not depend on the app. An app that is down emits nothing, so alarms
+# on its own metrics stay quiet during a total outage. A probe is a Route 53 health check that requests a
+# public URL from several AWS regions, and an alarm on its AWS/Route53 HealthCheckStatus metric (1 healthy,
+# 0 unhealthy). Route 53 publishes that metric in us-east-1 only (`vigil check` refuses probes elsewhere).
+#: Route 53 checker regions (``HealthCheckRegion`` in the Route 53 API); a probe uses at least 3.
+CheckerRegion = Literal[
+    "us-east-1",
+    "us-west-1",
+    "us-west-2",
+    "eu-west-1",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "ap-northeast-1",
+    "sa-east-1",
+]
+
+
+class ProbeAlarm(AlarmBase):
+    """A Route 53 health check on a public URL from the stack config, and an alarm when it fails.
+
+    The alarm reads ``HealthCheckStatus`` with ``Minimum < 1``: any failing period is unhealthy. Missing
+    data is breaching (a deleted or broken health check is no protection).
+
+    Example (YAML)::
+
+        api-unreachable:
+          kind: probe
+          severity: P1
+          runbook: alarms/runbooks/api-unreachable.md
+          url: {config: api_health_url}     # vigil:api_health_url: https://api.example.com/health/ready
+          search_string: '"status":"pass"'
+          period: 60
+          evaluation_periods: 2
+    """
+
+    kind: Literal["probe"]
+    url: ConfigRef
+    search_string: Annotated[str, Field(min_length=1, max_length=255)] | None = None
+    request_interval: Literal[10, 30] = 30
+    failure_threshold: Annotated[int, Field(ge=1, le=10)] = 3
+    regions: tuple[CheckerRegion, ...] = ()
+    treat_missing_data: TreatMissingData = "breaching"
+    evaluation_periods: Annotated[int, Field(ge=1)] = 2
+
+
 class AlarmState(Spec):
     """``ALARM(name)``, ``OK(name)`` or ``INSUFFICIENT_DATA(name)`` in a composite rule."""
 
@@ -169,6 +222,18 @@ Rule = Annotated[
 ]
 
 
+class Suppressor(Spec):
+    """Actions suppression: while ``alarm`` is in ALARM the composite notifies nobody (e.g. a maintenance alarm).
+
+    ``wait_period``: seconds the composite waits for the suppressor to go into ALARM after it fires itself;
+    ``extension_period``: seconds it stays suppressed after the suppressor leaves ALARM.
+    """
+
+    alarm: Name
+    wait_period: Annotated[int, Field(ge=0)] = 120
+    extension_period: Annotated[int, Field(ge=0)] = 60
+
+
 class CompositeAlarm(Spec):
     """An alarm over other alarms' states; an SLO name in the rule stands for any of its page alarms.
 
@@ -190,10 +255,13 @@ class CompositeAlarm(Spec):
     rule: Rule
     enabled: bool = True
     tags: dict[str, str] = Field(default_factory=dict)
+    notify: bool = True
+    dashboard: Name | None = None
+    suppressor: Suppressor | None = None
 
 
 Alarm = Annotated[
-    Union[StaticAlarm, MathAlarm, AnomalyAlarm, HeartbeatAlarm, CompositeAlarm],  # noqa: UP007
+    Union[StaticAlarm, MathAlarm, AnomalyAlarm, HeartbeatAlarm, ProbeAlarm, CompositeAlarm],  # noqa: UP007
     Field(discriminator="kind"),
 ]
 
