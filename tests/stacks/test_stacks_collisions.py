@@ -82,7 +82,10 @@ def test_dashboards_are_global_so_another_region_still_collides(
 ) -> None:
     prod = yaml.safe_load((project / "stacks" / "Pulumi.prod.yaml").read_text())
     probes = {"api-unreachable": {"enabled": False}, "dashboard-unreachable": {"enabled": False}}  # us-east-1 only
-    overrides = {**prod["config"]["vigil:overrides"], "alarms": {**prod["config"]["vigil:overrides"]["alarms"], **probes}}
+    overrides = {
+        **prod["config"]["vigil:overrides"],
+        "alarms": {**prod["config"]["vigil:overrides"]["alarms"], **probes},
+    }
     add_stack(project, "prod-eu", region="eu-west-1", overrides=overrides)
     assert main(["check", str(project)]) == 1
     line = next(x for x in capsys.readouterr().out.splitlines() if "would create the same resources" in x)
