@@ -39,26 +39,32 @@ def chat_channel(
         Naming.logical("chatbot-role-policy", plan.name), role=role.id, policy=plan.role_policy, opts=child
     )
     ids = {field: config.require(key) for field, key in plan.config_keys.items()}
-    common: dict[str, object] = {
-        "configuration_name": plan.name,
-        "iam_role_arn": role.arn,
-        "guardrail_policy_arns": list(plan.guardrail_policy_arns),
-        "sns_topic_arns": [topic_arns[s] for s in plan.severities if s in topic_arns],
-        "logging_level": "ERROR",
-        "tags": {**tags, **plan.tags},
-        "opts": child,
-    }
+    topics = [topic_arns[s] for s in plan.severities if s in topic_arns]
+    all_tags = {**tags, **plan.tags}
+    guardrails = list(plan.guardrail_policy_arns)
     if plan.kind == "slack":
         return aws.chatbot.SlackChannelConfiguration(
             Naming.logical("slack-channel", plan.name),
+            configuration_name=plan.name,
+            iam_role_arn=role.arn,
             slack_team_id=ids["slack_team_id"],
             slack_channel_id=ids["slack_channel_id"],
-            **common,  # type: ignore[arg-type]
+            guardrail_policy_arns=guardrails,
+            sns_topic_arns=topics,
+            logging_level="ERROR",
+            tags=all_tags,
+            opts=child,
         )
     return aws.chatbot.TeamsChannelConfiguration(
         Naming.logical("teams-channel", plan.name),
+        configuration_name=plan.name,
+        iam_role_arn=role.arn,
         tenant_id=ids["tenant_id"],
         team_id=ids["team_id"],
         channel_id=ids["channel_id"],
-        **common,  # type: ignore[arg-type]
+        guardrail_policy_arns=guardrails,
+        sns_topic_arns=topics,
+        logging_level="ERROR",
+        tags=all_tags,
+        opts=child,
     )

@@ -65,6 +65,10 @@ def alarm_items(name: str, alarm: Alarm, prices: PriceTable) -> list[LineItem]:
     ...                                      metric=ref), load_prices())]
     [0.1]
     """
+    if isinstance(alarm, ProbeAlarm):  # without the stack's URL: priced as an https probe
+        from vigil.cost.alerting import probe_items
+
+        return probe_items(name, alarm, Project(), prices)
     if isinstance(alarm, CompositeAlarm):
         usd = prices.composite_alarm_usd
         return [LineItem("alarm", name, "composite alarm", 1, "alarm", usd, usd)]

@@ -41,6 +41,8 @@ from vigil.spec.slo import page_alarm_names
 
 #: CloudWatch's limit on AlarmDescription.
 MAX_DESCRIPTION = 1024
+#: In a description, replaced by the alarm's threshold in this stack (after ``vigil:overrides``).
+THRESHOLD = "${threshold}"
 STANDARD_STATISTICS = frozenset({"SampleCount", "Average", "Sum", "Minimum", "Maximum"})
 _PERCENTILE = re.compile(r"^(p|tm|wm|tc|ts|pr|iqm)", re.IGNORECASE)
 
@@ -157,7 +159,11 @@ def metric_alarm(
         kind=kind,
         severity=alarm.severity,
         description=ac.description(
-            alarm.severity, alarm.description, alarm.runbook, spec_name=name, dashboard=alarm.dashboard
+            alarm.severity,
+            alarm.description.replace(THRESHOLD, f"{threshold:g}") if threshold is not None else alarm.description,
+            alarm.runbook,
+            spec_name=name,
+            dashboard=alarm.dashboard,
         ),
         comparison_operator=comparison_operator,
         evaluation_periods=alarm.evaluation_periods,
