@@ -63,7 +63,7 @@ class AlarmRouting(pulumi.ComponentResource):
         key = kms_key("alarms", args.plan.kms_key, tags, self)
         self.kms_key_arn = key.arn
         delivery = args.plan.delivery
-        queue = self._queue(delivery, key, tags) if delivery else None
+        queue = self._queue(delivery, key, tags) if delivery and delivery.has_queue else None
         self.topic_arns = {t.severity: self._topic(t, key, tags, config, queue) for t in args.plan.topics}
         self.delivery_topic_arn = self._delivery_topic(delivery, key, tags, config) if delivery else None
         for channel in args.plan.chat_channels:

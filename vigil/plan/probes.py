@@ -115,7 +115,7 @@ def plan_delivery_alarms(ac: AlarmContext) -> list[MetricAlarmPlan]:
         name = f"delivery-failed-{topic.severity.value.lower()}"
         chat = any(topic.severity in c.severities for c in ac.routing.chat_channels)
         alarms.append(_delivery_alarm(ac, delivery.severity, name, _topic_text(topic, chat), metric))
-    if any(s.dead_letter for t in ac.routing.topics for s in t.subscriptions):
+    if delivery.has_queue:
         metric = MetricStatPlan(
             "AWS/SQS", "ApproximateNumberOfMessagesVisible", {"QueueName": delivery.queue_name}, 300, "Maximum"
         )

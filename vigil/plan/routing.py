@@ -148,6 +148,7 @@ def plan_delivery(
         queue_arn=queue_arn,
         queue_policy=dead_letter_queue_policy(queue_arn=queue_arn, topic_arns=[t.arn for t in topics]),
         tags={"purpose": "delivery-failures"},
+        has_queue=any(s.dead_letter for t in topics for s in t.subscriptions),
     )
 
 

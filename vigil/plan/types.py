@@ -213,6 +213,8 @@ class DeliveryPlan:
     queue_arn: str
     queue_policy: str  # JSON: only this stack's alarm topics may send
     tags: Mapping[str, str] = field(default_factory=dict)
+    #: False when no subscription delivers over https (a stack that pages nobody): no queue is created.
+    has_queue: bool = True
 
 
 @dataclass(frozen=True)
