@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
+from components.canaries import artifact_bucket, canary
 from components.naming import Naming
 from components.probes import health_check
 from vigil.plan.types import ActionsPlan, AlarmsPlan, CompositeAlarmPlan, MetricAlarmPlan, MetricQueryPlan
@@ -67,6 +68,10 @@ class Alarms(pulumi.ComponentResource):
         self._check_ids: dict[str, pulumi.Output[str]] = {
             c.alarm_name: health_check(c, self._tags, self).id for c in args.plan.health_checks
         }
+        if args.plan.canaries:
+            bucket = artifact_bucket(args.plan.canaries[0].bucket_name, self._tags, self)
+            for plan in args.plan.canaries:
+                canary(plan, bucket, self._tags, self)
         created: dict[str, pulumi.Resource] = {}
         self.alarm_arns = {}
         for alarm in args.plan.metric_alarms:
@@ -78,7 +83,13 @@ class Alarms(pulumi.ComponentResource):
             resource_c = self._composite(composite, after)
             created[composite.name], self.alarm_arns[composite.name] = resource_c, resource_c.arn
         # The count, not the 1,000 ARNs: registering every ARN as a component output costs more than it tells.
-        self.register_outputs({"alarm_count": len(self.alarm_arns), "health_check_count": len(self._check_ids)})
+        self.register_outputs(
+            {
+                "alarm_count": len(self.alarm_arns),
+                "health_check_count": len(self._check_ids),
+                "canary_count": len(args.plan.canaries),
+            }
+        )
 
     def _actions(self, actions: ActionsPlan) -> dict[str, list[pulumi.Input[str]]]:
         topic: pulumi.Input[str] | None = None

@@ -70,6 +70,14 @@ class Naming:
         """``vigil-<env>-<probe>``: the Name tag of a Route 53 health check (its only human-readable name)."""
         return f"{self.prefix}{probe}"
 
+    def canary_name(self, spec_name: str) -> str:
+        """``vigil-<env>-<spec name>``: a Synthetics canary (lower-case, as Synthetics requires)."""
+        return f"{self.prefix}{spec_name}".lower()
+
+    def artifact_bucket_name(self, account_id: str, region: str) -> str:
+        """``vigil-<env>-canaries-<account>-<region>``: S3 names are global, so the account and region are in it."""
+        return f"{self.prefix}canaries-{account_id}-{region}"
+
     def alarm_name(self, spec_name: str) -> str:
         """``vigil-<env>-<spec name>``."""
         return f"{self.prefix}{spec_name}"

@@ -114,7 +114,7 @@ def test_chat_goes_through_chatbot_with_a_read_only_guardrail(recorder: Recorder
     assert (slack.inputs["slackTeamId"], slack.inputs["slackChannelId"]) == ("T0FIXTURE", "C0FIXTURE")
     assert sorted(slack.inputs["snsTopicArns"]) == [f"{ARN}vigil-dev-p2", f"{ARN}vigil-dev-p3"]
     assert slack.inputs["guardrailPolicyArns"] == ["arn:aws:iam::aws:policy/CloudWatchReadOnlyAccess"]
-    (role,) = recorder.of_type("iam/role:Role")
+    (role,) = [r for r in recorder.of_type("iam/role:Role") if r.inputs["name"].endswith("-chatbot")]
     trust = json.loads(role.inputs["assumeRolePolicy"])["Statement"][0]
     assert trust["Principal"] == {"Service": "chatbot.amazonaws.com"}
     subs = recorder.of_type("topicSubscription:TopicSubscription")
@@ -130,3 +130,24 @@ def test_composite_suppression_and_children_that_do_not_notify(recorder: Recorde
     }
     maintenance = by_name(recorder, "metricAlarm:MetricAlarm")["vigil-dev-maintenance"]
     assert maintenance.get("alarmActions", []) == []
+
+
+def test_canary_code_is_uploaded_to_a_private_encrypted_bucket_and_started(recorder: Recorder) -> None:
+    (canary,) = recorder.of_type("synthetics/canary:Canary")
+    inputs = canary.inputs
+    assert (inputs["name"], inputs["handler"], inputs["startCanary"]) == (
+        "vigil-dev-smoke-flow",
+        "vigil_canary.handler",
+        True,
+    )
+    assert inputs["schedule"] == {"expression": "rate(10 minutes)"}
+    assert inputs["runConfig"]["environmentVariables"]["VIGIL_SMOKE_BASE_URL"] == "https://api.example.com"
+    (code,) = recorder.of_type("bucketObjectv2:BucketObjectv2")
+    assert code.inputs["key"] == inputs["s3Key"]
+    assert inputs["s3Key"].startswith("code/vigil-dev-smoke-flow-")
+    (block,) = recorder.of_type("bucketPublicAccessBlock:BucketPublicAccessBlock")
+    assert all(
+        block.inputs[k] for k in ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
+    )
+    (encryption,) = recorder.of_type("bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration")
+    assert encryption.inputs["rules"][0]["applyServerSideEncryptionByDefault"]["sseAlgorithm"] == "AES256"

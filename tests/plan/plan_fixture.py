@@ -1,6 +1,6 @@
 """A small but complete project for plan, golden and component tests (built in Python, no YAML).
 
-It has every alarm kind (static with a percentile, math, anomaly, heartbeat, probe, composite over an alarm
+It has every alarm kind (static with a percentile, math, anomaly, heartbeat, probe, canary, composite over an alarm
 and an SLO with an actions suppressor), one SLO, routing P1-P4 (P4 without subscriptions, P2/P3 to a Slack
 channel through AWS Chatbot), a delivery-failure route, a dashboard with every widget type, an alarm on an
 AWS namespace, a child that does not notify on its own, a traffic-absence alarm, and a stack that pages people
@@ -137,6 +137,14 @@ def _alarms() -> dict[str, Any]:
             "url": {"config": "api_health_url"},
             "search_string": '"status":"pass"',
         },
+        "smoke-flow": {
+            "kind": "canary",
+            "severity": "P2",
+            "description": "The seed smoke flow fails from outside.",
+            "runbook": "https://runbooks.example.com/smoke-flow",
+            "url": {"config": "smoke_base_url"},
+            "every_minutes": 10,
+        },
         "api-no-traffic": {
             "kind": "static",
             "severity": "P2",
@@ -261,7 +269,10 @@ def fixture_project_data() -> dict[str, Any]:
             "dashboard_prefix": "dev-",
             "page_people": True,
             "expects_traffic": True,
-            "values": {"api_health_url": "https://api.example.com/health/ready"},
+            "values": {
+                "api_health_url": "https://api.example.com/health/ready",
+                "smoke_base_url": "https://api.example.com",
+            },
             "overrides": {"retention": {"Vigil/API": 90}},
         },
     }
@@ -286,5 +297,6 @@ FIXTURE_CONFIG = {
     "vigil:slack_workspace_id": "T0FIXTURE",
     "vigil:slack_alerts_channel_id": "C0FIXTURE",
     "vigil:api_health_url": "https://api.example.com/health/ready",
+    "vigil:smoke_base_url": "https://api.example.com",
 }
 FIXTURE_SECRET_KEYS = ["vigil:pagerduty_p1_key", "vigil:chat_webhook_url"]

@@ -87,7 +87,8 @@ def test_no_delivery_route_means_no_delivery_resources() -> None:
 
 
 def test_probe_plans_a_health_check_from_the_stack_url() -> None:
-    plan = planned(values={"api_health_url": "http://status.example.org:8080/ready?deep=1"})
+    values = {"api_health_url": "http://status.example.org:8080/ready?deep=1", "smoke_base_url": "https://x.example"}
+    plan = planned(values=values)
     (check,) = plan.alarms.health_checks
     assert (check.type, check.fqdn, check.port, check.resource_path) == (
         "HTTP_STR_MATCH",
@@ -133,3 +134,31 @@ def test_every_alarm_that_notifies_targets_a_topic_with_listeners(people: bool) 
     for alarm in [*plan.alarms.metric_alarms, *plan.alarms.composite_alarms]:
         if alarm.actions.any and alarm.actions.target == "severity":
             assert alarm.actions.severity in listening, alarm.name
+
+
+def test_canary_runs_the_smoke_flow_on_a_schedule_and_alarms_on_success_percent(plan: StackPlan) -> None:
+    (canary,) = plan.alarms.canaries
+    assert (canary.name, canary.schedule, canary.handler) == (
+        "vigil-dev-smoke-flow",
+        "rate(10 minutes)",
+        "vigil_canary.handler",
+    )
+    assert canary.environment["VIGIL_SMOKE_BASE_URL"] == "https://api.example.com"
+    assert sorted(canary.files) == ["python/vigil_canary.py", "python/vigil_smoke.py"]
+    assert canary.bucket_name == "vigil-dev-canaries-123456789012-eu-west-1"
+    policy = json.loads(canary.role_policy)["Statement"]
+    assert {"cloudwatch:namespace": "CloudWatchSynthetics"} in [
+        s.get("Condition", {}).get("StringEquals") for s in policy
+    ]
+    alarm = next(a for a in plan.alarms.metric_alarms if a.name == "vigil-dev-smoke-flow")
+    assert alarm.metric is not None
+    assert (alarm.metric.namespace, alarm.metric.metric_name, alarm.metric.dimensions) == (
+        "CloudWatchSynthetics",
+        "SuccessPercent",
+        {"CanaryName": "vigil-dev-smoke-flow"},
+    )
+    assert (alarm.comparison_operator, alarm.threshold, alarm.treat_missing_data) == (
+        "LessThanThreshold",
+        100,
+        "breaching",
+    )

@@ -117,7 +117,7 @@ def test_probe_url_must_be_a_health_check_target(tmp_path: Path, url: str, messa
 def test_probe_url_must_be_in_the_stack_and_not_a_secret(tmp_path: Path) -> None:
     errors = check(tmp_path, {"alarms/p.yaml": PROBE.format(url="{secret: shop_url}")}, {"aws:region": "us-east-1"})
     assert errors == [
-        "alarms/p.yaml:7: alarms.shop-down.url: a probe URL is not a secret (Route 53 shows it): use {config: <key>}"
+        "alarms/p.yaml:7: alarms.shop-down.url: a probe URL is not a secret (AWS shows it): use {config: <key>}"
     ]
     errors = check(tmp_path / "b", {"alarms/p.yaml": PROBE.format(url="{config: nope}")}, {"aws:region": "us-east-1"})
     assert errors == [

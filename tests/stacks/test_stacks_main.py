@@ -19,7 +19,7 @@ import yaml
 from pulumi_mocks import ACCOUNT, Recorder, install, is_secret, plain_strings
 
 from vigil.spec import load_project
-from vigil.spec.models import CompositeAlarm, ProbeAlarm, Project
+from vigil.spec.models import CanaryAlarm, CompositeAlarm, ProbeAlarm, Project
 from vigil.spec.slo import expand_slo
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -79,7 +79,10 @@ def test_resource_counts_match_the_spec(run: tuple[str, Project, Recorder]) -> N
     channels = {
         (s.workspace.key, s.channel.key) for r in project.routing.values() for s in r.subscriptions if s.kind == "slack"
     }  # type: ignore[union-attr]
-    assert counts["SlackChannelConfiguration"] == counts["Role"] == len(channels) > 0
+    canaries = sum(isinstance(a, CanaryAlarm) for a in alarms.values())
+    assert counts["SlackChannelConfiguration"] == len(channels) > 0
+    assert counts["Canary"] == canaries > 0
+    assert counts["Role"] == len(channels) + canaries  # one per Chatbot channel, one per canary
     assert counts["Queue"] == (1 if https else 0)  # the dead-letter queue exists only for https subscriptions
     assert counts["LogGroup"] == len(with_logs)
     assert counts["QueryDefinition"] == sum(len(lg.queries) for lg in with_logs)

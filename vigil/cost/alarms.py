@@ -18,6 +18,7 @@ from vigil.cost.report import LineItem
 from vigil.spec.models import (
     Alarm,
     AnomalyAlarm,
+    CanaryAlarm,
     CompositeAlarm,
     HeartbeatAlarm,
     MathAlarm,
@@ -69,6 +70,10 @@ def alarm_items(name: str, alarm: Alarm, prices: PriceTable) -> list[LineItem]:
         from vigil.cost.alerting import probe_items
 
         return probe_items(name, alarm, Project(), prices)
+    if isinstance(alarm, CanaryAlarm):
+        from vigil.cost.alerting import canary_items
+
+        return canary_items(name, alarm, prices)
     if isinstance(alarm, CompositeAlarm):
         usd = prices.composite_alarm_usd
         return [LineItem("alarm", name, "composite alarm", 1, "alarm", usd, usd)]
@@ -95,12 +100,14 @@ def slo_items(name: str, slo: SloSpec, prices: PriceTable) -> list[LineItem]:
 
 def project_alarm_items(project: Project, prices: PriceTable) -> list[LineItem]:
     """Line items of every enabled alarm and SLO of the project, probes and delivery-failure alarms included."""
-    from vigil.cost.alerting import delivery_items, probe_items
+    from vigil.cost.alerting import canary_items, delivery_items, probe_items
 
     items: list[LineItem] = []
     for name, alarm in project.enabled_alarms().items():
         if isinstance(alarm, ProbeAlarm):
             items.extend(probe_items(name, alarm, project, prices))
+        elif isinstance(alarm, CanaryAlarm):
+            items.extend(canary_items(name, alarm, prices))
         else:
             items.extend(alarm_items(name, alarm, prices))
     items.extend(delivery_items(project, prices))

@@ -1,12 +1,13 @@
-"""Pricing of the alerting mechanisms: probes (a Route 53 health check and its alarm) and the alarms on failed
-notification deliveries (one per severity topic that has listeners, one on the dead-letter queue)."""
+"""Pricing of the alerting mechanisms: probes (a Route 53 health check and its alarm), smoke-flow canaries (runs
+and alarm), and the alarms on failed notification deliveries (one per severity topic that has listeners, one on
+the dead-letter queue)."""
 
 from __future__ import annotations
 
 from vigil.cost.prices import PriceTable
 from vigil.cost.report import LineItem
 from vigil.plan.routing import routes_alarm_actions
-from vigil.spec.models import ProbeAlarm, Project
+from vigil.spec.models import CanaryAlarm, ProbeAlarm, Project
 
 #: Optional Route 53 features a probe uses: HTTPS (and SNI), string matching, a 10 s interval.
 HTTPS, STRING_MATCH, FAST = "HTTPS", "string matching", "10 s interval"
@@ -41,6 +42,24 @@ def probe_items(name: str, alarm: ProbeAlarm, project: Project, prices: PriceTab
     usd = prices.alarm_standard_metric_usd
     items.append(LineItem("alarm", name, "probe alarm metrics (standard)", 1, "alarm metric", usd, usd))
     return items
+
+
+def canary_items(name: str, alarm: CanaryAlarm, prices: PriceTable) -> list[LineItem]:
+    """The runs of a smoke-flow canary in a month and the alarm metric on its ``SuccessPercent``.
+
+    >>> from vigil.cost.prices import load_prices
+    >>> canary = CanaryAlarm(kind="canary", severity="P2", url={"config": "u"}, every_minutes=5)
+    >>> [round(i.monthly_usd, 2) for i in canary_items("smoke-flow", canary, load_prices())]
+    [10.51, 0.1]
+    """
+    runs = prices.logs.minutes_per_month / alarm.every_minutes
+    run_usd = prices.canary_run_usd
+    label = f"Synthetics canary runs (every {alarm.every_minutes} min)"
+    usd = prices.alarm_standard_metric_usd
+    return [
+        LineItem("alarm", name, label, runs, "run", run_usd, runs * run_usd),
+        LineItem("alarm", name, "canary alarm metrics (standard)", 1, "alarm metric", usd, usd),
+    ]
 
 
 def delivery_items(project: Project, prices: PriceTable) -> list[LineItem]:

@@ -63,6 +63,8 @@ class PriceTable:
     #: Route 53 health check: basic price and price per optional feature (HTTPS, string match, 10 s, latency).
     health_check_usd: float = 0.0
     health_check_feature_usd: float = 0.0
+    #: CloudWatch Synthetics: price of one canary run.
+    canary_run_usd: float = 0.0
 
     def metric_cost(self, count: int) -> float:
         """Monthly USD of ``count`` custom metrics, walking the volume tiers."""
@@ -151,15 +153,16 @@ def parse_prices(data: dict[str, Any], where: str = "prices.json") -> PriceTable
 
 
 def _health_checks(data: dict[str, Any], where: str) -> dict[str, float]:
-    """Route 53 health check prices (optional section: a table without it prices probes at 0)."""
-    if "route53_health_checks" not in data:
-        return {}
-    section = _section(data, "route53_health_checks", where)
-    at = f"{where}: route53_health_checks"
-    return {
-        "health_check_usd": _number(section, "basic_usd", at),
-        "health_check_feature_usd": _number(section, "optional_feature_usd", at),
-    }
+    """Route 53 health check and Synthetics prices (optional sections: without them probes and canaries cost 0)."""
+    out: dict[str, float] = {}
+    if "route53_health_checks" in data:
+        section = _section(data, "route53_health_checks", where)
+        at = f"{where}: route53_health_checks"
+        out["health_check_usd"] = _number(section, "basic_usd", at)
+        out["health_check_feature_usd"] = _number(section, "optional_feature_usd", at)
+    if "synthetics" in data:
+        out["canary_run_usd"] = _number(_section(data, "synthetics", where), "canary_run_usd", f"{where}: synthetics")
+    return out
 
 
 def load_prices(path: str | Path | None = None) -> PriceTable:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from vigil.plan.canary import plan_canary
 from vigil.plan.dashboards import dashboard_url
 from vigil.plan.errors import PlanError
 from vigil.plan.probes import plan_delivery_alarms, plan_probe
@@ -14,6 +15,7 @@ from vigil.plan.types import (
     NO_ACTIONS,
     ActionsPlan,
     AlarmsPlan,
+    CanaryPlan,
     CompositeAlarmPlan,
     HealthCheckPlan,
     MetricAlarmPlan,
@@ -27,6 +29,7 @@ from vigil.plan.types import (
 from vigil.spec.models.alarms import (
     AlarmBase,
     AnomalyAlarm,
+    CanaryAlarm,
     CompositeAlarm,
     HeartbeatAlarm,
     MathAlarm,
@@ -293,8 +296,13 @@ def plan_alarms(ctx: StackContext, names: Namer, project: Project, routing: Rout
     slo_composites: list[CompositeAlarmPlan] = []
     composites: list[CompositeAlarmPlan] = []
     checks: list[HealthCheckPlan] = []
+    canaries: list[CanaryPlan] = []
     for name, alarm in sorted(project.enabled_alarms().items()):
-        if isinstance(alarm, ProbeAlarm):
+        if isinstance(alarm, CanaryAlarm):
+            canary, canary_alarm = plan_canary(ac, name, alarm)
+            canaries.append(canary)
+            metric.append(canary_alarm)
+        elif isinstance(alarm, ProbeAlarm):
             check, probe_alarm = plan_probe(ac, name, alarm)
             checks.append(check)
             metric.append(probe_alarm)
@@ -311,7 +319,9 @@ def plan_alarms(ctx: StackContext, names: Namer, project: Project, routing: Rout
         metric.extend(children)
         slo_composites.extend(parents)
     metric.extend(plan_delivery_alarms(ac))
-    return AlarmsPlan(tuple(metric), tuple(slo_composites) + _composite_order(composites), tuple(checks))
+    return AlarmsPlan(
+        tuple(metric), tuple(slo_composites) + _composite_order(composites), tuple(checks), tuple(canaries)
+    )
 
 
 def _composite_order(composites: list[CompositeAlarmPlan]) -> tuple[CompositeAlarmPlan, ...]:

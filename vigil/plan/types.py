@@ -49,6 +49,14 @@ class Namer(Protocol):
         """Name tag of the Route 53 health check of one probe."""
         ...
 
+    def canary_name(self, spec_name: str) -> str:
+        """Synthetics canary of a ``kind: canary`` alarm."""
+        ...
+
+    def artifact_bucket_name(self, account_id: str, region: str) -> str:
+        """S3 bucket for the canaries' run artifacts."""
+        ...
+
     def dashboard_name(self, spec_name: str) -> str:
         """CloudWatch dashboard name of a dashboard spec name."""
         ...
@@ -291,6 +299,25 @@ NO_ACTIONS = ActionsPlan(severity=None)
 
 
 @dataclass(frozen=True)
+class CanaryPlan:
+    """A Synthetics canary: its code (files of the zip), schedule, role and artifact bucket."""
+
+    name: str
+    alarm_name: str
+    runtime_version: str
+    handler: str
+    schedule: str  # rate(5 minutes)
+    timeout_seconds: int
+    environment: Mapping[str, str]
+    files: Mapping[str, str]  # path in the zip -> content
+    bucket_name: str
+    role_name: str
+    role_trust_policy: str  # JSON
+    role_policy: str  # JSON
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class MetricAlarmPlan:
     """A CloudWatch metric alarm: one metric (``metric`` + statistic) or metric queries."""
 
@@ -363,6 +390,7 @@ class AlarmsPlan:
     metric_alarms: tuple[MetricAlarmPlan, ...]
     composite_alarms: tuple[CompositeAlarmPlan, ...]
     health_checks: tuple[HealthCheckPlan, ...] = ()
+    canaries: tuple[CanaryPlan, ...] = ()
 
     def names(self) -> tuple[str, ...]:
         """Every alarm name, metric alarms first."""

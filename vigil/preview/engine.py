@@ -64,6 +64,8 @@ def ensure_event_loop() -> None:
 
 #: How a value that only exists after the resource is created shows in a preview (like ``pulumi preview``).
 COMPUTED_MARK = "[computed]"
+#: How an uploaded archive or asset (a canary's code) shows in a preview.
+ARCHIVE_MARK = "[archive]"
 
 
 def is_secret_value(value: object) -> bool:
@@ -82,6 +84,8 @@ def redact(value: object) -> object:
         return SECRET_MARK
     if type(value).__name__ == "Unknown":
         return COMPUTED_MARK
+    if type(value).__name__ in ("AssetArchive", "FileArchive", "RemoteArchive", "StringAsset", "FileAsset"):
+        return ARCHIVE_MARK
     if isinstance(value, dict):
         return {k: redact(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

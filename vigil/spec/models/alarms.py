@@ -167,6 +167,39 @@ class ProbeAlarm(AlarmBase):
     evaluation_periods: Annotated[int, Field(ge=1)] = 2
 
 
+#: The Synthetics runtime the smoke-flow canary runs on (Python 3.12, no browser needed by the script).
+DEFAULT_CANARY_RUNTIME = "syn-python-selenium-14.0"
+
+
+class CanaryAlarm(AlarmBase):
+    """A CloudWatch Synthetics canary running the seed smoke flow (``vigil smoke``) and an alarm on its runs.
+
+    Every ``every_minutes`` the canary creates a session, fetches a question, answers it and fetches the plan
+    summary against the base URL from the stack config; the alarm fires when ``SuccessPercent`` stays below
+    ``min_success_percent``. Missing data is breaching (a stopped canary protects nobody). Each run creates a
+    real session in the target service.
+
+    Example (YAML)::
+
+        smoke-flow:
+          kind: canary
+          severity: P2
+          runbook: alarms/runbooks/smoke-flow.md
+          url: {config: smoke_base_url}     # vigil:smoke_base_url: https://api.example.com
+          every_minutes: 5
+    """
+
+    kind: Literal["canary"]
+    url: ConfigRef
+    every_minutes: Annotated[int, Field(ge=1, le=60)] = 5
+    timeout_seconds: Annotated[int, Field(ge=10, le=840)] = 60
+    runtime: Annotated[str, Field(pattern=r"^syn-python-selenium-[0-9]+\.[0-9]+$")] = DEFAULT_CANARY_RUNTIME
+    min_success_percent: Annotated[float, Field(gt=0, le=100)] = 100.0
+    treat_missing_data: TreatMissingData = "breaching"
+    period: Annotated[int, Field(ge=60)] = 300
+    evaluation_periods: Annotated[int, Field(ge=1)] = 2
+
+
 class AlarmState(Spec):
     """``ALARM(name)``, ``OK(name)`` or ``INSUFFICIENT_DATA(name)`` in a composite rule."""
 
@@ -261,7 +294,9 @@ class CompositeAlarm(Spec):
 
 
 Alarm = Annotated[
-    Union[StaticAlarm, MathAlarm, AnomalyAlarm, HeartbeatAlarm, ProbeAlarm, CompositeAlarm],  # noqa: UP007
+    Union[  # noqa: UP007
+        StaticAlarm, MathAlarm, AnomalyAlarm, HeartbeatAlarm, ProbeAlarm, CanaryAlarm, CompositeAlarm
+    ],
     Field(discriminator="kind"),
 ]
 

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 from vigil.spec.aws_metrics import region_only
 from vigil.spec.errors import did_you_mean
-from vigil.spec.models import CompositeAlarm, ProbeAlarm, Severity
+from vigil.spec.models import CanaryAlarm, CompositeAlarm, ProbeAlarm, Severity
 from vigil.spec.models.routing import CHAT_KINDS, config_refs
 from vigil.spec.rules.alarms import check_period
 from vigil.spec.rules.context import Context
@@ -41,26 +41,40 @@ def probe_target(url: str) -> tuple[str, str, int, str] | str:
     return parts.scheme.upper(), parts.hostname, port or (443 if parts.scheme == "https" else 80), path
 
 
+def _external_url(ctx: Context, name: str, alarm: ProbeAlarm | CanaryAlarm) -> bool:
+    """Check the URL reference of a probe or canary; True when the alarm is enabled in a stack."""
+    check_period(ctx, ("alarm", name, ()), alarm.period, alarm.evaluation_periods, alarm.datapoints_to_alarm, False)
+    check_config_ref(ctx, ("alarm", name, ("url", "config" if alarm.url.config else "secret")), alarm.url)
+    if alarm.url.is_secret:
+        ctx.report(
+            ("alarm", name, ("url",)), f"a {alarm.kind} URL is not a secret (AWS shows it): use {{config: <key>}}"
+        )
+    stack = ctx.project.stack
+    if stack is None or not alarm.enabled:
+        return False
+    value = stack.values.get(alarm.url.key)
+    if isinstance(value, str):
+        target = probe_target(value)
+        if isinstance(target, str):
+            ctx.report(("alarm", name, ("url",)), f"vigil:{alarm.url.key} = {value!r}: {target}")
+    return True
+
+
+def _canaries(ctx: Context) -> None:
+    for name, alarm in ctx.project.alarms.items():
+        if isinstance(alarm, CanaryAlarm):
+            _external_url(ctx, name, alarm)
+
+
 def _probes(ctx: Context) -> None:
     stack = ctx.project.stack
     for name, alarm in ctx.project.alarms.items():
         if not isinstance(alarm, ProbeAlarm):
             continue
-        check_period(ctx, ("alarm", name, ()), alarm.period, alarm.evaluation_periods, alarm.datapoints_to_alarm, False)
         if alarm.regions and len(alarm.regions) < 3:
             ctx.report(("alarm", name, ("regions",)), "Route 53 needs at least 3 checker regions (or none: all)")
-        check_config_ref(ctx, ("alarm", name, ("url", "config" if alarm.url.config else "secret")), alarm.url)
-        if alarm.url.is_secret:
-            ctx.report(
-                ("alarm", name, ("url",)), "a probe URL is not a secret (Route 53 shows it): use {config: <key>}"
-            )
-        if stack is None or not alarm.enabled:
+        if not _external_url(ctx, name, alarm) or stack is None:
             continue
-        value = stack.values.get(alarm.url.key)
-        if isinstance(value, str):
-            target = probe_target(value)
-            if isinstance(target, str):
-                ctx.report(("alarm", name, ("url",)), f"vigil:{alarm.url.key} = {value!r}: {target}")
         only = region_only(PROBE_NAMESPACE)
         if only and stack.region != only:
             ctx.report(
@@ -103,6 +117,7 @@ def _people(ctx: Context) -> None:
 def check_alerting(ctx: Context) -> None:
     """Probes, suppressors, dashboard links, delivery-failure route, paging per stack."""
     _probes(ctx)
+    _canaries(ctx)
     _links(ctx)
     _people(ctx)
     route = ctx.project.delivery_failures
