@@ -31,6 +31,9 @@ KEY_INPUTS: dict[str, tuple[str, ...]] = {
     "aws:sqs/queue:Queue": ("name", "kmsMasterKeyId", "messageRetentionSeconds"),
     "aws:sqs/queuePolicy:QueuePolicy": ("policy",),
     "aws:iam/role:Role": ("name",),
+    "aws:synthetics/canary:Canary": ("name", "runtimeVersion", "handler", "schedule"),
+    "aws:s3/bucket:Bucket": ("bucket", "forceDestroy"),
+    "aws:s3/bucketObjectv2:BucketObjectv2": ("key", "source"),
     "aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration": (
         "configurationName",
         "slackChannelId",
