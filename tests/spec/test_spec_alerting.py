@@ -13,9 +13,12 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from vigil.spec import enums, load_project
 from vigil.spec.aws_metrics import DATA_FILE, aws_namespace, aws_namespaces, source
+from vigil.spec.rules.alerting import probe_target
 
 GOOD = Path(__file__).parent / "good" / "minimal"
 
@@ -185,3 +188,14 @@ def test_declared_aws_metrics_use_cloudwatch_units_statistics_and_declared_dimen
 def test_the_data_file_is_deterministic_json() -> None:
     text = DATA_FILE.read_text()
     assert text == json.dumps(json.loads(text), indent=2) + "\n"
+
+
+HOST = st.from_regex(r"[a-z][a-z0-9-]{0,20}(\.[a-z][a-z0-9-]{0,20}){1,3}", fullmatch=True)
+PATH = st.from_regex(r"(/[A-Za-z0-9._~-]{1,12}){0,4}", fullmatch=True)
+
+
+@given(st.sampled_from(["http", "https"]), HOST, st.one_of(st.none(), st.integers(1, 65535)), PATH)
+def test_probe_target_reads_back_what_the_url_says(scheme: str, host: str, port: int | None, path: str) -> None:
+    url = f"{scheme}://{host}{'' if port is None else f':{port}'}{path}"
+    default = 443 if scheme == "https" else 80
+    assert probe_target(url) == (scheme.upper(), host, default if port is None else port, path or "/")
