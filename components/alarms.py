@@ -12,11 +12,12 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
-from components.canaries import artifact_bucket, canary
-from components.naming import Naming
-from components.probes import health_check
 from vigil.plan.types import ActionsPlan, AlarmsPlan, CompositeAlarmPlan, MetricAlarmPlan, MetricQueryPlan
 from vigil.spec.models.common import Severity
+
+from .canaries import artifact_bucket, canary
+from .naming import Naming
+from .probes import health_check
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,10 @@ from collections.abc import Mapping
 import pulumi
 import pulumi_aws as aws
 
-from components.naming import Naming
 from vigil.plan.types import ChatChannelPlan
 from vigil.spec.models.common import Severity
+
+from .naming import Naming
 
 
 def chat_channel(

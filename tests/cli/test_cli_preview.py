@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from components.naming import Naming
 from vigil.cli.main import main
+from vigil.components.naming import Naming
 from vigil.spec import load_project
 from vigil.spec.slo import expand_slo
 

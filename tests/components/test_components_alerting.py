@@ -14,7 +14,7 @@ import pytest
 from plan_fixture import FIXTURE_CONFIG, FIXTURE_SECRET_KEYS, fixture_project
 from pulumi_mocks import Recorder, install
 
-from components.monitoring_stack import MonitoringStack, MonitoringStackArgs
+from vigil.components.monitoring_stack import MonitoringStack, MonitoringStackArgs
 
 ARN = "arn:aws:sns:eu-west-1:123456789012:"
 

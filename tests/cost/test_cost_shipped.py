@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from components.naming import Naming
+from vigil.components.naming import Naming
 from vigil.cost import estimate
 from vigil.spec import load_project
 from vigil.spec.slo import expand_slo

@@ -14,8 +14,8 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from components.naming import Naming
 from vigil.cli.main import main
+from vigil.components.naming import Naming
 from vigil.plan import plan_project
 from vigil.plan.collisions import find_collisions, physical_names
 from vigil.spec import load_project

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from components.naming import Naming
+from vigil.components.naming import Naming
 from vigil.plan import StackPlan, plan_project
 from vigil.plan.alarms import MAX_DESCRIPTION
 from vigil.spec import load_project

@@ -17,7 +17,7 @@ from vigil.spec.models import Project
 
 def _namers(project: Project) -> dict[str, Callable[[str], str]]:
     try:
-        from components.naming import Naming
+        from vigil.components.naming import Naming
     except ImportError:  # pragma: no cover - an application install without components/
         return {}
     naming = Naming.for_project(project)

@@ -28,27 +28,35 @@ def check_routing(ctx: Context) -> None:
                 f"severity {severity.value} has no route; add '{severity.value}:' to alarms/routing.yaml",
             )
     stack = ctx.project.stack
+    warned: set[str] = set()  # one warning per missing secret, at its first reference
     for severity, route in ctx.project.routing.items():
         for index, sub in enumerate(route.subscriptions):
             if stack is not None and not stack.page_people and sub.kind not in CHAT_KINDS:
                 continue  # not created in a stack that pages nobody: its config is not needed
             for field, ref in config_refs(sub).items():
-                check_config_ref(ctx, ("route", severity.value, ("subscriptions", index, field)), ref)
+                check_config_ref(ctx, ("route", severity.value, ("subscriptions", index, field)), ref, warned)
 
 
-def check_config_ref(ctx: Context, where: Where, ref: ConfigRef) -> None:
-    """A ``{config: key}`` must be set in the stack file; a ``{secret: key}`` is a reminder to set it."""
+def check_config_ref(ctx: Context, where: Where, ref: ConfigRef, warned: set[str] | None = None) -> None:
+    """A ``{config: key}`` must be set in the stack file; a missing ``{secret: key}`` is a warning (once per key
+    when ``warned`` collects the keys already reported)."""
     stack = ctx.project.stack
     if stack is None or stack.has_value(ref.key):
         return
     if ref.is_secret:
-        ctx.report(
-            where,
-            f"secret 'vigil:{ref.key}' is not in the stack file (secrets never are); before `pulumi up` "
-            f"run `pulumi config set --secret vigil:{ref.key} <value>` for each stack",
-            "warning",
-        )
+        if warned is None or ref.key not in warned:
+            if warned is not None:
+                warned.add(ref.key)
+            ctx.report(where, _missing_secret(ref.key, stack.name), "warning")
     else:
         ctx.report(
             where, f"config 'vigil:{ref.key}' is not set in stacks/Pulumi.{stack.name}.yaml; add it under 'config:'"
         )
+
+
+def _missing_secret(key: str, stack: str) -> str:
+    return (
+        f"stack '{stack}': secret 'vigil:{key}' is not set in stacks/Pulumi.{stack}.yaml; before `pulumi up` run "
+        f"`pulumi config set --secret vigil:{key} <value> --stack {stack}`, which stores it there encrypted "
+        f"('vigil:{key}: {{secure: v1:...}}'); until then `vigil preview` uses a placeholder"
+    )
