@@ -22,6 +22,7 @@ No Pulumi import here: the plan (``vigil.plan``) takes a :class:`Naming` through
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 
@@ -29,6 +30,20 @@ from vigil.spec.models.common import Severity, render_template
 from vigil.spec.models.project import Project
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
+#: AWS length limits of the names below (IAM roles 64, S3 buckets 63, Chatbot configurations 128).
+ROLE_MAX, BUCKET_MAX, CHAT_MAX = 64, 63, 128
+
+
+def fit(name: str, limit: int) -> str:
+    """``name`` if it fits in ``limit`` characters, else its head and an 8-character hash of the whole (stable).
+
+    >>> fit("vigil-prod-api", 64), len(fit("x" * 100, 64)), fit("x" * 100, 64) == fit("x" * 100, 64)
+    ('vigil-prod-api', 64, True)
+    """
+    if len(name) <= limit:
+        return name
+    digest = hashlib.sha256(name.encode()).hexdigest()[:8]
+    return f"{name[: limit - 9].rstrip('-')}-{digest}"
 
 
 @dataclass(frozen=True)
@@ -63,8 +78,12 @@ class Naming:
         return f"{self.prefix}notifications-dlq"
 
     def chat_configuration_name(self, channel: str) -> str:
-        """``vigil-<env>-<channel>``: an AWS Chatbot channel configuration (and its IAM role)."""
-        return f"{self.prefix}{channel}"
+        """``vigil-<env>-<channel>``: an AWS Chatbot channel configuration."""
+        return fit(f"{self.prefix}{channel}", CHAT_MAX)
+
+    def role_name(self, owner: str, purpose: str) -> str:
+        """``<owner>-<purpose>`` (``vigil-prod-smoke-flow-canary``), cut to IAM's 64 characters with a hash."""
+        return fit(f"{owner}-{purpose}", ROLE_MAX)
 
     def health_check_name(self, probe: str) -> str:
         """``vigil-<env>-<probe>``: the Name tag of a Route 53 health check (its only human-readable name)."""
@@ -76,7 +95,7 @@ class Naming:
 
     def artifact_bucket_name(self, account_id: str, region: str) -> str:
         """``vigil-<env>-canaries-<account>-<region>``: S3 names are global, so the account and region are in it."""
-        return f"{self.prefix}canaries-{account_id}-{region}"
+        return fit(f"{self.prefix}canaries-{account_id}-{region}", BUCKET_MAX)
 
     def alarm_name(self, spec_name: str) -> str:
         """``vigil-<env>-<spec name>``."""

@@ -6,6 +6,7 @@ the ones the plan (and so `pulumi up`) would create.
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -94,7 +95,7 @@ def test_dashboards_are_global_so_another_region_still_collides(
 
 
 ENV = st.from_regex(r"[a-z][a-z0-9-]{0,31}", fullmatch=True)
-SPEC = st.from_regex(r"[a-z0-9][a-z0-9-]{0,40}", fullmatch=True)
+SPEC = st.from_regex(r"[a-z0-9][a-z0-9-]{0,127}", fullmatch=True)
 LOG = st.from_regex(r"/[a-z]{1,8}(/[a-z0-9-]{1,8}){0,3}", fullmatch=True)
 
 
@@ -106,3 +107,15 @@ def test_names_of_two_environments_never_coincide(env_a: str, env_b: str, spec: 
     assert (a.dashboard_name(spec) == b.dashboard_name(spec)) == same
     assert (a.log_group_name(log_group) == b.log_group_name(log_group)) == same
     assert (a.metric_filter_name("api", spec) == b.metric_filter_name("api", spec)) == same
+
+
+@given(ENV, SPEC)
+def test_names_fit_aws_limits_for_any_environment_and_spec_name(env: str, spec: str) -> None:
+    n = Naming(env)
+    bucket = n.artifact_bucket_name("123456789012", "ap-southeast-2")
+    assert len(bucket) <= 63
+    assert re.fullmatch(r"[a-z0-9][a-z0-9.-]*[a-z0-9]", bucket)
+    assert len(n.role_name(n.canary_name(spec), "canary")) <= 64
+    assert len(n.role_name(n.chat_configuration_name(f"slack-{spec}"), "chatbot")) <= 64
+    assert len(n.chat_configuration_name(f"slack-{spec}")) <= 128
+    assert len(n.alarm_name(spec)) <= 255

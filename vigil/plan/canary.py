@@ -121,7 +121,7 @@ def plan_canary(ac: AlarmContext, name: str, alarm: CanaryAlarm) -> tuple[Canary
         environment={"VIGIL_SMOKE_BASE_URL": url, "VIGIL_SMOKE_TIMEOUT": "10"},
         files=canary_files(),
         bucket_name=bucket,
-        role_name=f"{canary}-canary",
+        role_name=ac.names.role_name(canary, "canary"),
         role_trust_policy=_trust_policy(ctx.account_id),
         role_policy=_role_policy(bucket, ctx.region, ctx.account_id),
         tags=ac.tags(alarm.severity, "canary", dict(alarm.tags)),

@@ -118,7 +118,7 @@ def plan_chat_channels(
                 name=name,
                 config_keys=keys,
                 severities=tuple(severities),
-                role_name=f"{name}-chatbot",
+                role_name=names.role_name(name, "chatbot"),
                 role_trust_policy=chatbot_trust_policy(account_id=ctx.account_id),
                 role_policy=chatbot_notifications_policy(),
                 guardrail_policy_arns=(CHAT_GUARDRAIL,),

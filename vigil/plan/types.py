@@ -42,7 +42,11 @@ class Namer(Protocol):
         ...
 
     def chat_configuration_name(self, channel: str) -> str:
-        """AWS Chatbot channel configuration (and its IAM role) of one chat channel."""
+        """AWS Chatbot channel configuration of one chat channel."""
+        ...
+
+    def role_name(self, owner: str, purpose: str) -> str:
+        """IAM role of a resource (a Chatbot channel, a canary) for one purpose."""
         ...
 
     def health_check_name(self, probe: str) -> str:
