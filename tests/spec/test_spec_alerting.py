@@ -199,3 +199,25 @@ def test_probe_target_reads_back_what_the_url_says(scheme: str, host: str, port:
     url = f"{scheme}://{host}{'' if port is None else f':{port}'}{path}"
     default = 443 if scheme == "https" else 80
     assert probe_target(url) == (scheme.upper(), host, default if port is None else port, path or "/")
+
+
+@pytest.mark.parametrize(
+    "url", ["https://hooks.slack.com/services/T0/B0/x", "https://acme.webhook.office.com/webhookb2/x"]
+)
+def test_a_webhook_subscription_to_slack_or_teams_is_refused(tmp_path: Path, url: str) -> None:
+    routing = """\
+        version: vigil/v1
+        routing:
+          P1:
+            subscriptions:
+              - {kind: email, endpoint: {config: oncall_email}}
+              - {kind: webhook, endpoint: {config: chat_url}}
+          P2: {subscriptions: [{kind: email, endpoint: {config: oncall_email}}]}
+          P3: {subscriptions: [{kind: email, endpoint: {config: oncall_email}}]}
+          P4: {subscriptions: []}
+        """
+    (error,) = check(tmp_path, {"alarms/routing.yaml": routing}, {"vigil:chat_url": url})
+    assert error.startswith(
+        "alarms/routing.yaml:6: routing.P1.subscriptions[1].endpoint: vigil:chat_url is a chat webhook"
+    )
+    assert "use {kind: slack, ...} or {kind: teams, ...} (AWS Chatbot)" in error

@@ -99,6 +99,30 @@ def _links(ctx: Context) -> None:
                 ctx.report(("alarm", name, ("suppressor", "alarm")), f"unknown suppressor alarm '{target}'{hint}")
 
 
+#: Hosts of chat webhooks that cannot confirm an SNS subscription nor read SNS's JSON.
+CHAT_WEBHOOK_HOSTS = ("hooks.slack.com", ".webhook.office.com", "outlook.office.com")
+
+
+def _chat_webhooks(ctx: Context) -> None:
+    """A ``kind: webhook`` whose (plain) URL is a Slack or Teams webhook loses every message: say so."""
+    stack = ctx.project.stack
+    if stack is None:
+        return
+    for severity, route in ctx.project.routing.items():
+        for index, sub in enumerate(route.subscriptions):
+            if sub.kind != "webhook":
+                continue
+            value = stack.values.get(sub.endpoint.key)
+            host = (urlsplit(value).hostname or "") if isinstance(value, str) else ""
+            if any(host == h.lstrip(".") or host.endswith(h) for h in CHAT_WEBHOOK_HOSTS):
+                ctx.report(
+                    ("route", severity.value, ("subscriptions", index, "endpoint")),
+                    f"vigil:{sub.endpoint.key} is a chat webhook ({host}): Slack and Teams cannot confirm an SNS "
+                    "subscription, so every alarm would be lost; use {kind: slack, ...} or {kind: teams, ...} "
+                    "(AWS Chatbot) instead",
+                )
+
+
 def _people(ctx: Context) -> None:
     stack = ctx.project.stack
     if stack is None or stack.page_people:
@@ -119,6 +143,7 @@ def check_alerting(ctx: Context) -> None:
     _probes(ctx)
     _canaries(ctx)
     _links(ctx)
+    _chat_webhooks(ctx)
     _people(ctx)
     route = ctx.project.delivery_failures
     for index, sub in enumerate(route.subscriptions if route else ()):
