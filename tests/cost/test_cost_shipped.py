@@ -34,3 +34,19 @@ def test_every_shipped_resource_is_priced_under_its_name(stack: str) -> None:
 def test_disabling_alarms_in_dev_makes_dev_alarms_cheaper_than_prod() -> None:
     dev, prod = (estimate(load_project(REPO, stack=s).project) for s in ("dev", "prod"))
     assert dev.totals["alarm"] < prod.totals["alarm"]
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_every_planned_alarm_is_priced_including_probes_canaries_and_delivery(stack: str) -> None:
+    """The cost model prices specs; the plan adds alarms of its own (delivery failures): none may be missed."""
+    from vigil.plan import plan_project
+
+    project = load_project(REPO, stack=stack).project
+    plan = plan_project(project, Naming.for_project(project), "123456789012")
+    priced = estimate(project).by_resource()
+    kinds = {a.kind for a in plan.alarms.metric_alarms}
+    assert {"probe", "canary", "delivery"} <= kinds
+    missing = [name for name in plan.alarms.names() if priced.get(name, 0) <= 0]
+    assert missing == []
+    probe = next(a.name for a in plan.alarms.metric_alarms if a.kind == "probe")
+    assert priced[probe] > 1.0  # the Route 53 health check, not only the alarm metric
