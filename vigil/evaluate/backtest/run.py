@@ -91,15 +91,17 @@ def evaluate_store(
 
 
 def not_in_logs(plan: StackPlan) -> dict[str, str]:
-    """Metric alarms that read AWS service metrics (``AWS/*``): application logs never contain them.
+    """Metric alarms that read metrics no log line carries: AWS service metrics (``AWS/*``, Synthetics), i.e.
+    any namespace the project does not declare for its own EMF or metric filters.
 
     They are reported as not evaluated (INSUFFICIENT_DATA throughout) rather than evaluated on no data, which
     would put every missing-is-breaching probe into ALARM. ``--from-cloudwatch`` evaluates them.
     """
+    own = {ns.namespace for ns in plan.namespaces}
     out: dict[str, str] = {}
     for alarm in plan.alarms.metric_alarms:
         stats = [alarm.metric] if alarm.metric is not None else [q.metric for q in alarm.metric_queries]
-        spaces = sorted({m.namespace for m in stats if m is not None and m.namespace.startswith("AWS/")})
+        spaces = sorted({m.namespace for m in stats if m is not None and m.namespace not in own})
         if spaces:
             out[alarm.name] = f"not evaluated: it reads {', '.join(spaces)} metrics, which logs do not contain"
     return out
