@@ -152,6 +152,8 @@ def _load_alarms(
                 merge.sources.broken.add("route")
             for severity, route in (routes.routing if routes else {}).items():
                 merge.add("route", routing, severity.value, route, doc, ("routing", severity.value))
+            if routes is not None and routes.delivery_failures is not None:
+                merge.add("route", routing, "delivery_failures", routes.delivery_failures, doc, ("delivery_failures",))
             continue
         spec = _validate(AlarmFile, doc, merge.errors)
         if spec is None:
@@ -219,8 +221,15 @@ def load_project(root: str | Path, stack: str | None = None, *, validate: bool =
     _load_alarms(root, rel, merge, alarms, slos, routing)
     _load_dashboards(root, rel, merge, dashboards)
     stack_spec = _load_stack(root, rel, stack, sources, errors) if stack else None
+    delivery = routing.pop("delivery_failures", None)
     project = Project(
-        namespaces=namespaces, alarms=alarms, slos=slos, routing=routing, dashboards=dashboards, stack=stack_spec
+        namespaces=namespaces,
+        alarms=alarms,
+        slos=slos,
+        routing=routing,
+        delivery_failures=delivery,
+        dashboards=dashboards,
+        stack=stack_spec,
     )
     if stack_spec is not None:
         project = apply_overrides(project, sources, errors)

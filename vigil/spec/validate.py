@@ -7,6 +7,7 @@ from pathlib import Path
 from vigil.spec.errors import SpecError
 from vigil.spec.models import Project
 from vigil.spec.rules.alarms import check_alarms
+from vigil.spec.rules.alerting import check_alerting
 from vigil.spec.rules.context import Context
 from vigil.spec.rules.coverage import check_coverage
 from vigil.spec.rules.dashboards import check_dashboards
@@ -15,7 +16,15 @@ from vigil.spec.rules.policy import check_policy
 from vigil.spec.rules.routing import check_routing
 from vigil.spec.sources import Sources
 
-RULES = (check_namespaces, check_alarms, check_dashboards, check_routing, check_policy, check_coverage)
+RULES = (
+    check_namespaces,
+    check_alarms,
+    check_dashboards,
+    check_routing,
+    check_policy,
+    check_coverage,
+    check_alerting,
+)
 
 
 def validate_project(project: Project, sources: Sources, root: str | Path = ".") -> list[SpecError]:

@@ -19,6 +19,8 @@ class AlarmOverride(Spec):
     """Per-stack changes to one alarm (or SLO): threshold, severity, periods, or disabling it."""
 
     threshold: float | None = None
+    #: Heartbeat alarms: the minimum count per period (e.g. 3 x the workers a stack runs, minus slack).
+    min_count: Annotated[float, Field(gt=0)] | None = None
     objective: Annotated[float, Field(gt=0, lt=100)] | None = None
     severity: Severity | None = None
     period: Annotated[int, Field(ge=10)] | None = None
@@ -77,6 +79,14 @@ class StackSpec(Spec):
     retention_days: int | None = None
     dashboard_prefix: str = ""
     runbook_base_url: Annotated[str, Field(pattern=r"^https://\S+$")] | None = None
+    #: True: PagerDuty, SMS, email and webhook subscriptions are created. False (the default): only chat
+    #: channels (AWS Chatbot) are, so a dev stack never pages a person unless its stack file says so.
+    page_people: bool = False
+    #: True: traffic never stops in this stack, so alarms with ``traffic: expected`` exist and treat no data
+    #: as breaching (a silent API is down, not idle).
+    expects_traffic: bool = False
+    #: The ECS cluster the services run in (``${ecs_cluster}`` in dimension values); default ``vigil-<env>``.
+    ecs_cluster: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,255}$")] | None = None
     overrides: Overrides = Overrides()
     tracing: TracingSpec = TracingSpec()
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"

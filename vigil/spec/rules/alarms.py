@@ -12,11 +12,13 @@ from vigil.spec.models import (
     AllOf,
     AnomalyAlarm,
     AnyOf,
+    CanaryAlarm,
     CompositeAlarm,
     HeartbeatAlarm,
     MathAlarm,
     MetricRef,
     NotRule,
+    ProbeAlarm,
     Rule,
     StaticAlarm,
 )
@@ -226,7 +228,7 @@ def _slos(ctx: Context) -> None:
 def check_alarms(ctx: Context) -> None:
     """Every alarm and SLO of the project."""
     for name, alarm in ctx.project.alarms.items():
-        if not isinstance(alarm, CompositeAlarm):
+        if not isinstance(alarm, CompositeAlarm | ProbeAlarm | CanaryAlarm):  # see vigil.spec.rules.alerting
             _metric_alarm(ctx, name, alarm)
     _composites(ctx)
     _slos(ctx)
