@@ -40,8 +40,9 @@ ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "out" / "demo"
 SPEED = 60.0
 T0 = time.monotonic()
-#: Stand-ins for the stack's secrets: subscribed in moto so that `vigil verify` sees the whole plan, then swapped
-#: for the loopback webhook before anything is published (moto really POSTs to http(s) endpoints).
+#: Stand-ins for secrets the stack's routing may reference (PagerDuty keys): subscribed in moto, with AWS Chatbot's
+#: endpoint, so that `vigil verify` sees the whole plan; then swapped for the loopback webhook before anything is
+#: published (moto really POSTs to http(s) endpoints).
 PLACEHOLDER_SECRETS = {
     "pagerduty_p1_key": "demo-p1-key",
     "pagerduty_p2_key": "demo-p2-key",
@@ -88,7 +89,7 @@ def deploy(target: AwsTarget, loaded: LoadedStack, hook: WebhookReceiver) -> int
     result = verify_stack(target, loaded)
     say(render_report(result, target.where))
     swapped = swap_in_webhook(target, applied.topic_arns, hook.url)
-    say(f"then, so nothing leaves 127.0.0.1: {swapped} PagerDuty/chat subscription(s) replaced by {hook.url}")
+    say(f"then, so nothing leaves 127.0.0.1: {swapped} AWS Chatbot/PagerDuty subscription(s) -> {hook.url}")
     STEPS.append(
         ("apply the plan to moto, vigil verify", f"{len(result.drifts)} drift(s); composite alarms not checked (moto)")
     )

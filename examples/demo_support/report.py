@@ -19,7 +19,8 @@ NOTES = [
     "stamped on a clock running 60 times faster, so CloudWatch-style 1-minute periods and 5-minute windows see it.",
     "The local AWS is moto. It stores alarms but never evaluates them: Vigil's evaluator (vigil.evaluate) decided "
     "every state change, set it in moto with SetAlarmState, and published CloudWatch's own notification message to "
-    "the severity's SNS topic (its NewStateReason says so). moto delivered it to the loopback webhook.",
+    "the severity's SNS topic (its NewStateReason says so). moto delivered it to a loopback webhook, which stands "
+    "in for the Slack channels AWS Chatbot would post to (and PagerDuty, where a stack pages).",
     "Composite alarms (SLO burn-rate pairs, platform-down) are evaluated by Vigil; moto does not implement them, so "
     "their notifications are published without a state in moto.",
     "Dashboards are drawn from the plan's CloudWatch dashboard bodies; periods are shortened to fit the range, as "

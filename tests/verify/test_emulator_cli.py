@@ -33,18 +33,18 @@ def test_emulator_verify_fire_round_trip() -> None:
         verify = subprocess.run([*vigil, "verify", "--stack", "dev", "--endpoint", url], cwd=ROOT, env=env,
                                 capture_output=True, text=True, timeout=120, check=False)  # fmt: skip
         assert verify.returncode == 1, verify.stderr
-        assert "missing  subscription vigil-dev-p1/https#1" in verify.stdout  # PagerDuty: a secret the emulator lacks
-        assert "changed  subscription vigil-dev-p3/https#1: Endpoint" in verify.stdout  # chat -> loopback receiver
-        assert verify.stdout.rstrip().endswith("5 drift(s)")
+        changed = re.findall(r"changed  subscription \S+/chatbot:\S+: Endpoint: plan \"AWS Chatbot", verify.stdout)
+        assert len(changed) == 4  # one per severity topic: the loopback receiver stands in for the Slack channels
+        assert verify.stdout.rstrip().endswith("4 drift(s)")
         fire = subprocess.run([*vigil, "fire", "worker-down", "--stack", "dev", "--endpoint", url], cwd=ROOT, env=env,
                               capture_output=True, text=True, timeout=120, check=False)  # fmt: skip
         assert fire.returncode == 0, fire.stderr
-        assert "subscription email  oncall-dev@example.com: confirmed" in fire.stdout
+        assert re.search(r"subscription http   http://127\.0\.0\.1:\d+/hook: confirmed", fire.stdout)
         deadline = time.monotonic() + 20
         seen = ""
         while "webhook received: OK" not in seen and time.monotonic() < deadline:
             seen += helper.stdout.readline()
-        assert 'webhook received: ALARM: "worker-down" in US East (N. Virginia)' in seen
+        assert re.search(r'webhook received: ALARM: "(vigil-dev-)?worker-down" in US East \(N\. Virginia\)', seen)
     finally:
         helper.send_signal(signal.SIGTERM)
         helper.communicate(timeout=30)

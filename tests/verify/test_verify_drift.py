@@ -11,7 +11,7 @@ import pytest
 from vigil.cli.main import build_parser
 from vigil.cli.main import main as vigil
 from vigil.plan.types import DashboardPlan, MetricAlarmPlan
-from vigil.verify import Applied, AwsTarget, Drift, LoadedStack, verify_stack
+from vigil.verify import Applied, AwsTarget, Drift, LoadedStack, expected_state, verify_stack
 from vigil.verify.apply import metric_alarm_args
 
 from .conftest import ROOT
@@ -39,7 +39,9 @@ def test_a_fresh_apply_has_no_drift_and_says_what_it_could_not_check(
     assert report.drifts == []
     assert report.checked["metric alarm"] == len(dev.plan.alarms.metric_alarms)
     assert report.checked["dashboard"] == len(dev.plan.dashboards) == 7
-    assert report.checked["subscription"] == sum(len(t.subscriptions) for t in dev.plan.routing.topics)
+    expected = expected_state(dev.plan, dev.config_value)
+    assert report.checked["subscription"] == sum(1 for kind, _ in expected.resources if kind == "subscription")
+    assert report.checked["subscription"] >= len(dev.plan.routing.topics)  # every topic: at least its chat channel
     assert "composite alarm" in report.not_checked
     assert "does not implement composite alarms" in report.not_checked["composite alarm"]
     assert len([s for s in applied.skipped if s.startswith("composite alarm")]) == len(dev.plan.alarms.composite_alarms)
@@ -57,12 +59,13 @@ def test_a_changed_threshold_is_the_only_drift(target: AwsTarget, dev: LoadedSta
 def test_a_removed_alarm_action_is_reported_with_both_values(
     target: AwsTarget, dev: LoadedStack, applied: Applied
 ) -> None:
-    rate = alarm(dev, "api-error-rate-5m")
+    rate = next(a for a in dev.plan.alarms.metric_alarms if a.metric_queries and a.actions.alarm)
+    assert rate.actions.severity is not None
     args = metric_alarm_args(rate, applied.topic_arns, {"managed-by": "vigil", "stack": "dev"})
     target.client("cloudwatch").put_metric_alarm(**{**args, "AlarmActions": []})
     (drift,) = drifts(target, dev)
     assert (drift.kind, drift.name, drift.field) == ("changed", rate.name, "AlarmActions")
-    assert drift.expected == [applied.topic_arns["P1"]]
+    assert drift.expected == [applied.topic_arns[rate.actions.severity.value]]
     assert drift.deployed == []
 
 
@@ -133,45 +136,47 @@ def test_extra_means_managed_by_vigil_for_this_stack(target: AwsTarget, dev: Loa
     assert drifts(target, dev) == [Drift("extra", "metric alarm", "hand-made"), Drift("extra", "topic", "vigil-dev-p9")]
 
 
+def subscription_arns(target: AwsTarget, topic_arn: str, endpoint_part: str) -> list[str]:
+    listed = target.client("sns").list_subscriptions_by_topic(TopicArn=topic_arn)["Subscriptions"]
+    return [s["SubscriptionArn"] for s in listed if endpoint_part in s["Endpoint"]]
+
+
 def test_subscriptions_changed_and_extra(target: AwsTarget, dev: LoadedStack, applied: Applied) -> None:
     sns = target.client("sns")
-    p3 = next(t for t in dev.plan.routing.topics if t.name == "vigil-dev-p3")
-    email_arn = next(
-        s["SubscriptionArn"]
-        for s in sns.list_subscriptions_by_topic(TopicArn=applied.topic_arns["P3"])["Subscriptions"]
-        if s["Protocol"] == "email"
-    )
-    sns.unsubscribe(SubscriptionArn=email_arn)
-    sns.subscribe(TopicArn=applied.topic_arns["P3"], Protocol="email", Endpoint="someone@example.com")
-    sns.subscribe(TopicArn=applied.topic_arns["P2"], Protocol="sms", Endpoint="+15555550199")
+    delivery = dev.plan.routing.delivery
+    assert delivery is not None
     team = dev.config_value("team_email")
     assert team is not None
-    assert p3.subscriptions
+    (email,) = subscription_arns(target, applied.topic_arns["delivery"], team)
+    sns.unsubscribe(SubscriptionArn=email)
+    sns.subscribe(TopicArn=applied.topic_arns["delivery"], Protocol="email", Endpoint="someone@example.com")
+    sns.subscribe(TopicArn=applied.topic_arns["P2"], Protocol="sms", Endpoint="+15555550199")
+    p2 = dev.plan.routing.topics[1].name
     assert drifts(target, dev) == [
-        Drift("extra", "subscription", "vigil-dev-p2/sms +15555550199"),
-        Drift("changed", "subscription", "vigil-dev-p3/email#1", "Endpoint", team, "someone@example.com"),
+        Drift("changed", "subscription", f"{delivery.topic_name}/email#1", "Endpoint", team, "someone@example.com"),
+        Drift("extra", "subscription", f"{p2}/sms +15555550199"),
     ]
 
 
-def test_a_pagerduty_subscription_to_another_host_is_drift(
-    target: AwsTarget, dev: LoadedStack, applied: Applied
-) -> None:
+def test_a_chat_subscription_to_another_host_is_drift(target: AwsTarget, dev: LoadedStack, applied: Applied) -> None:
     sns = target.client("sns")
-    arn = next(
-        s["SubscriptionArn"]
-        for s in sns.list_subscriptions_by_topic(TopicArn=applied.topic_arns["P1"])["Subscriptions"]
-        if "pagerduty" in s["Endpoint"]
-    )
-    sns.unsubscribe(SubscriptionArn=arn)
-    sns.subscribe(TopicArn=applied.topic_arns["P1"], Protocol="https", Endpoint="https://127.0.0.1:9/not-pagerduty")
+    p1 = dev.plan.routing.topics[0].name
+    (chatbot,) = subscription_arns(target, applied.topic_arns["P1"], "chatbot.amazonaws.com")
+    sns.unsubscribe(SubscriptionArn=chatbot)
+    sns.subscribe(TopicArn=applied.topic_arns["P1"], Protocol="https", Endpoint="https://127.0.0.1:9/not-chatbot")
     (drift,) = drifts(target, dev)
-    assert (drift.kind, drift.name, drift.field, drift.deployed) == (
-        "changed",
-        "vigil-dev-p1/https#1",
-        "Endpoint",
-        "https://127.0.0.1:9/not-pagerduty",
-    )
-    assert "events.pagerduty.com/integration/<vigil:pagerduty_p1_key>/enqueue" in drift.expected
+    assert (drift.kind, drift.field, drift.deployed) == ("changed", "Endpoint", "https://127.0.0.1:9/not-chatbot")
+    assert drift.name.startswith(f"{p1}/chatbot:")
+    assert "AWS Chatbot (slack channel" in drift.expected
+
+
+def test_a_removed_subscription_is_missing(target: AwsTarget, dev: LoadedStack, applied: Applied) -> None:
+    p3 = dev.plan.routing.topics[2].name
+    (chatbot,) = subscription_arns(target, applied.topic_arns["P3"], "chatbot.amazonaws.com")
+    target.client("sns").unsubscribe(SubscriptionArn=chatbot)
+    (drift,) = drifts(target, dev)
+    assert drift.kind == "missing"
+    assert drift.name.startswith(f"{p3}/chatbot:")
 
 
 def test_cli_exit_codes_and_output(target: AwsTarget, dev: LoadedStack, applied: Applied, emulator_url: str) -> None:

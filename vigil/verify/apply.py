@@ -1,8 +1,10 @@
 """Apply a plan to an endpoint with boto3: what the demo and the tests use instead of ``pulumi up``.
 
 It creates what the components create, with the same names, tags and arguments (log groups with retention,
-metric filters, one SNS topic per severity and its subscriptions, metric alarms including metric-math and
-anomaly alarms, composite alarms, dashboards), so ``vigil verify`` finds no drift afterwards. It is meant
+metric filters, one SNS topic per severity and the delivery-failure topic with their subscriptions and filter
+policies, AWS Chatbot's subscriptions, metric alarms including metric-math and anomaly alarms, composite alarms,
+dashboards), so ``vigil verify`` finds no drift afterwards. Not created: KMS keys, topic policies, the
+dead-letter queue, Chatbot channels themselves, canaries, Logs Insights query definitions. It is meant
 for an emulator (moto); against AWS use ``pulumi up``. Composite alarms the endpoint does not implement are
 listed in :attr:`Applied.skipped`, never silently dropped.
 
@@ -12,18 +14,21 @@ on a loopback address are skipped unless ``subscribe_external=True`` (for drift 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlparse
 
-from vigil.plan.types import CompositeAlarmPlan, MetricAlarmPlan, MetricQueryPlan, StackPlan, TopicPlan
+from vigil.plan.types import CompositeAlarmPlan, MetricAlarmPlan, MetricQueryPlan, StackPlan, SubscriptionPlan
 from vigil.verify.aws import AwsTarget, is_loopback_url
+from vigil.verify.state import CHATBOT_ENDPOINT, DELIVERY, actions_fields
+
+Endpoints = Callable[[str, bool], str | None]  # (config key, secret) -> endpoint value or None
 
 
 @dataclass
 class Applied:
-    """Topic ARN per severity (``"P1"``), subscription ARNs per topic name, and what was skipped (with why)."""
+    """Topic ARN per severity (``"P1"``) and ``"delivery"``, subscription ARNs per topic name, what was skipped."""
 
     topic_arns: dict[str, str] = field(default_factory=dict)
     subscriptions: dict[str, list[str]] = field(default_factory=dict)
@@ -51,19 +56,8 @@ def _query(q: MetricQueryPlan) -> dict[str, Any]:
     return entry
 
 
-def _actions(severity_topic: str | None, alarm: bool, ok: bool, insufficient: bool) -> dict[str, list[str]]:
-    topic = [severity_topic] if severity_topic else []
-    return {
-        "AlarmActions": topic if alarm else [],
-        "OKActions": topic if ok else [],
-        "InsufficientDataActions": topic if insufficient else [],
-    }
-
-
 def metric_alarm_args(alarm: MetricAlarmPlan, topic_arns: Mapping[str, str], tags: Mapping[str, str]) -> dict[str, Any]:
     """``PutMetricAlarm`` arguments of a planned metric alarm (single metric, math or anomaly band)."""
-    a = alarm.actions
-    topic = topic_arns.get(a.severity.value) if a.severity is not None else None
     args: dict[str, Any] = {
         "AlarmName": alarm.name,
         "AlarmDescription": alarm.description,
@@ -72,7 +66,7 @@ def metric_alarm_args(alarm: MetricAlarmPlan, topic_arns: Mapping[str, str], tag
         "EvaluationPeriods": alarm.evaluation_periods,
         "TreatMissingData": alarm.treat_missing_data,
         "Tags": _tags({**tags, **alarm.tags}),
-        **_actions(topic, a.alarm, a.ok, a.insufficient_data),
+        **actions_fields(alarm.actions, topic_arns),
     }
     optional = {
         "Threshold": alarm.threshold,
@@ -97,15 +91,13 @@ def composite_alarm_args(
     alarm: CompositeAlarmPlan, topic_arns: Mapping[str, str], tags: Mapping[str, str]
 ) -> dict[str, Any]:
     """``PutCompositeAlarm`` arguments of a planned composite alarm."""
-    a = alarm.actions
-    topic = topic_arns.get(a.severity.value) if a.severity is not None else None
     return {
         "AlarmName": alarm.name,
         "AlarmDescription": alarm.description,
         "AlarmRule": alarm.alarm_rule,
         "ActionsEnabled": True,
         "Tags": _tags({**tags, **alarm.tags}),
-        **_actions(topic, a.alarm, a.ok, a.insufficient_data),
+        **actions_fields(alarm.actions, topic_arns),
     }
 
 
@@ -139,29 +131,53 @@ class _Applier:
                     metricTransformations=[transformation],
                 )
 
-    def topic(self, topic: TopicPlan, endpoint_of: Callable[[str, bool], str | None]) -> None:
+    def topic(
+        self,
+        name: str,
+        key: str,
+        subscriptions: Sequence[SubscriptionPlan],
+        tags: Mapping[str, str],
+        endpoint_of: Endpoints,
+    ) -> str:
+        """Create one topic (``key``: "P1".. or "delivery") and its subscriptions; returns its ARN."""
         sns = self.target.client("sns")
-        arn = sns.create_topic(Name=topic.name, Tags=_tags({**self.tags, **topic.tags}))["TopicArn"]
-        self.out.topic_arns[topic.severity.value] = arn
-        subscribed = self.out.subscriptions.setdefault(topic.name, [])
-        for sub in topic.subscriptions:
+        arn = str(sns.create_topic(Name=name, Tags=_tags({**self.tags, **tags}))["TopicArn"])
+        self.out.topic_arns[key] = arn
+        for sub in subscriptions:
             value = endpoint_of(sub.config_key, sub.secret)
-            what = f"{topic.name}: {sub.kind} subscription (vigil:{sub.config_key})"
+            what = f"{name}: {sub.kind} subscription (vigil:{sub.config_key})"
             if value is None:
                 self.out.skipped.append(f"{what}: {'secret' if sub.secret else 'value'} not given")
                 continue
-            endpoint = sub.endpoint_template.format(value)
-            protocol: str = sub.protocol
-            if protocol == "https" and endpoint.startswith(("http://", "https://")):
-                if not is_loopback_url(endpoint) and not self.subscribe_external:
-                    self.out.skipped.append(f"{what}: {urlparse(endpoint).hostname} is not loopback; not subscribed")
-                    continue
-                protocol = urlparse(endpoint).scheme  # a plain-http loopback receiver
             attributes = {"RawMessageDelivery": "true"} if sub.raw_message_delivery else {}
-            response = sns.subscribe(
-                TopicArn=arn, Protocol=protocol, Endpoint=endpoint, Attributes=attributes, ReturnSubscriptionArn=True
-            )
-            subscribed.append(response["SubscriptionArn"])
+            if sub.filter_policy:
+                attributes.update(FilterPolicy=sub.filter_policy, FilterPolicyScope="MessageBody")
+            self.subscribe(name, arn, sub.protocol, sub.endpoint_template.format(value), attributes, what)
+        return arn
+
+    def subscribe(
+        self, topic: str, arn: str, protocol: str, endpoint: str, attributes: dict[str, str], what: str
+    ) -> None:
+        """One subscription; http(s) endpoints outside loopback only with ``subscribe_external``."""
+        if protocol == "https" and endpoint.startswith(("http://", "https://")):
+            if not is_loopback_url(endpoint) and not self.subscribe_external:
+                self.out.skipped.append(f"{what}: {urlparse(endpoint).hostname} is not loopback; not subscribed")
+                return
+            protocol = urlparse(endpoint).scheme  # a plain-http loopback receiver
+        response = self.target.client("sns").subscribe(
+            TopicArn=arn, Protocol=protocol, Endpoint=endpoint, Attributes=attributes, ReturnSubscriptionArn=True
+        )
+        self.out.subscriptions.setdefault(topic, []).append(response["SubscriptionArn"])
+
+    def chat_channels(self) -> None:
+        """AWS Chatbot channels subscribe to their topics over https (only with ``subscribe_external``)."""
+        arns = {t.severity: (t.name, self.out.topic_arns.get(t.severity.value)) for t in self.plan.routing.topics}
+        for channel in self.plan.routing.chat_channels:
+            for severity in channel.severities:
+                name, arn = arns.get(severity, ("", None))
+                if arn is not None:
+                    what = f"{name}: AWS Chatbot {channel.kind} channel {channel.name}"
+                    self.subscribe(name, arn, "https", CHATBOT_ENDPOINT, {}, what)
 
     def alarms(self) -> None:
         cw = self.target.client("cloudwatch")
@@ -204,7 +220,11 @@ def apply_plan(
 
     applier.logs()
     for topic in plan.routing.topics:
-        applier.topic(topic, endpoint_of)
+        applier.topic(topic.name, topic.severity.value, topic.subscriptions, topic.tags, endpoint_of)
+    if plan.routing.delivery is not None:
+        d = plan.routing.delivery
+        applier.topic(d.topic_name, DELIVERY, d.subscriptions, d.tags, endpoint_of)
+    applier.chat_channels()
     applier.alarms()
     applier.dashboards()
     return applier.out

@@ -185,6 +185,8 @@ class _Reader:
     def topics(self) -> None:
         sns = self.target.client("sns")
         planned = {t.name for t in self.plan.routing.topics}
+        if self.plan.routing.delivery is not None:
+            planned.add(self.plan.routing.delivery.topic_name)
         prefixes = {name.rsplit("-", 1)[0] + "-" for name in planned}
         for topic in _paged(self.target, "sns", "list_topics", "Topics"):
             arn = topic["TopicArn"]

@@ -10,6 +10,8 @@ import time
 import urllib.request
 from collections.abc import Iterator
 
+from vigil.plan.types import StackPlan
+from vigil.verify.aws import AwsTarget
 from vigil.verify.receiver import WebhookReceiver
 
 #: moto's default account (what STS GetCallerIdentity answers).
@@ -64,6 +66,18 @@ def reset(url: str) -> None:
         pass
 
 
+def stand_in_for_chat(target: AwsTarget, plan: StackPlan, topic_arns: dict[str, str], url: str) -> int:
+    """Subscribe ``url`` (a loopback receiver) to every topic an AWS Chatbot channel reads; returns how many.
+
+    The emulator has no Chatbot: the receiver gets what the Slack or Teams channel would.
+    """
+    severities = {s.value for channel in plan.routing.chat_channels for s in channel.severities}
+    arns = [arn for key, arn in sorted(topic_arns.items()) if key in severities]
+    for arn in arns:
+        target.client("sns").subscribe(TopicArn=arn, Protocol="http", Endpoint=url)
+    return len(arns)
+
+
 def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
@@ -71,13 +85,12 @@ def _interrupt(signum: int, frame: object) -> None:
 def serve(argv: list[str] | None = None) -> int:
     """``python -m vigil.verify.emulator --stack dev [--port 5000]``: moto with the stack's plan applied, until Ctrl-C.
 
-    The chat webhook subscriptions point at a loopback receiver that prints what it receives; PagerDuty
-    subscriptions are not created (their keys are secrets, and moto would POST to PagerDuty).
+    A loopback receiver that prints what it receives stands in for the AWS Chatbot channels; subscriptions to
+    hosts outside 127.0.0.1 (PagerDuty, Chatbot) are not created, since moto would really POST to them.
     """
     import argparse
 
     from vigil.verify.apply import apply_plan
-    from vigil.verify.aws import AwsTarget
     from vigil.verify.receiver import webhook_receiver
     from vigil.verify.stack import load_stack, stack_region
 
@@ -91,7 +104,8 @@ def serve(argv: list[str] | None = None) -> int:
     with local_aws(region) as staging, webhook_receiver() as hook:
         target = AwsTarget(region, endpoint_url=staging, emulator=True)
         loaded = load_stack(args.project, args.stack, EMULATOR_ACCOUNT)
-        applied = apply_plan(target, loaded.plan, loaded.config_value, {"chat_webhook_url": hook.url})
+        applied = apply_plan(target, loaded.plan, loaded.config_value)
+        stand_in_for_chat(target, loaded.plan, applied.topic_arns, hook.url)
         # moto's state is per process: a second server on the public port, opened only now, serves the same
         # resources, so whoever waits for the port never sees a half-applied stack.
         from moto.server import ThreadedMotoServer

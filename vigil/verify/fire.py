@@ -21,7 +21,7 @@ from vigil.verify.aws import AwsTarget, is_loopback_url
 from vigil.verify.deployed import Subscription
 from vigil.verify.errors import UnknownAlarmError, VerifyError
 from vigil.verify.message import alarm_message, subject
-from vigil.verify.state import actions_fields
+from vigil.verify.state import action_topic, actions_fields, topic_arns
 
 Alarm = MetricAlarmPlan | CompositeAlarmPlan
 EMULATED = "Published by Vigil: the emulator does not evaluate alarms or run their actions"
@@ -88,8 +88,7 @@ def publish_notification(
     (the emulator really POSTs to http(s) endpoints).
     """
     ctx = plan.context
-    topics = {t.severity.value: t.arn for t in plan.routing.topics}
-    actions = actions_fields(alarm.actions, topics)
+    actions = actions_fields(alarm.actions, topic_arns(plan))
     key = {"ALARM": "AlarmActions", "OK": "OKActions"}.get(new_state, "InsufficientDataActions")
     if not actions[key]:
         raise VerifyError(f"alarm {alarm.name!r} has no {new_state} action: its severity routes nowhere")
@@ -125,8 +124,7 @@ def fire(target: AwsTarget, plan: StackPlan, name: str, *, hold_seconds: float =
     [('http', False)]
     """
     alarm = find_alarm(plan, name)
-    topic = plan.routing.topic(alarm.actions.severity) if alarm.actions.severity else None
-    topic_arn = topic.arn if topic and alarm.actions.any else None
+    topic_arn = action_topic(alarm.actions, topic_arns(plan)) if alarm.actions.any else None
     result = FireResult(alarm.name, topic_arn)
     if topic_arn is None:
         result.notes.append(

@@ -39,13 +39,30 @@ class State:
         self.resources[(kind, name)] = fields
 
 
-def _topic_for(actions: ActionsPlan, topics: Mapping[str, str]) -> str | None:
-    return topics.get(actions.severity.value) if actions.severity is not None else None
+#: Where AWS Chatbot's SNS subscriptions deliver (one https subscription per channel and topic).
+CHATBOT_ENDPOINT = "https://global.sns-api.chatbot.amazonaws.com"
+#: Key of the delivery-failure topic in a topic-ARN mapping (severity topics are keyed "P1".."P4").
+DELIVERY = "delivery"
+
+
+def topic_arns(plan: StackPlan) -> dict[str, str]:
+    """Planned topic ARNs: ``"P1"``.. per severity, and ``"delivery"`` for the delivery-failure topic."""
+    arns = {t.severity.value: t.arn for t in plan.routing.topics}
+    if plan.routing.delivery is not None:
+        arns[DELIVERY] = plan.routing.delivery.topic_arn
+    return arns
+
+
+def action_topic(actions: ActionsPlan, topics: Mapping[str, str]) -> str | None:
+    """The topic an alarm's actions publish to: its severity's, or the delivery-failure topic."""
+    if actions.severity is None:
+        return None
+    return topics.get(DELIVERY if actions.target == "delivery" else actions.severity.value)
 
 
 def actions_fields(actions: ActionsPlan, topics: Mapping[str, str]) -> Fields:
     """Alarm, OK and insufficient-data action ARNs, as the components set them."""
-    topic = _topic_for(actions, topics)
+    topic = action_topic(actions, topics)
     return {
         "AlarmActions": [topic] if topic and actions.alarm else [],
         "OKActions": [topic] if topic and actions.ok else [],
@@ -118,6 +135,36 @@ def _subscription(sub: SubscriptionPlan, value: str | None) -> tuple[Fields, dic
     return {"Protocol": sub.protocol}, {"Endpoint": (shaped, f"a secret endpoint shaped {shape}")}
 
 
+def _topics(state: State, plan: StackPlan, config: Callable[[str], str | None]) -> None:
+    """Severity topics and the delivery-failure topic, their subscriptions, and AWS Chatbot's subscriptions."""
+    topics = [(t.name, t.arn, t.subscriptions) for t in plan.routing.topics]
+    if plan.routing.delivery is not None:
+        d = plan.routing.delivery
+        topics.append((d.topic_name, d.topic_arn, d.subscriptions))
+    for name, arn, subscriptions in topics:
+        state.add("topic", name, {"TopicArn": arn})
+        counts: dict[str, int] = {}
+        for sub in subscriptions:
+            counts[sub.protocol] = counts.get(sub.protocol, 0) + 1
+            key = subscription_key(name, sub.protocol, counts[sub.protocol])
+            fields, matchers = _subscription(sub, None if sub.secret else config(sub.config_key))
+            state.add("subscription", key, fields)
+            if matchers:
+                state.matchers[("subscription", key)] = matchers
+    by_severity = {t.severity: t.name for t in plan.routing.topics}
+    for channel in plan.routing.chat_channels:
+        for severity in channel.severities:
+            if severity in by_severity:
+                key = f"{by_severity[severity]}/chatbot:{channel.name}"
+                state.add("subscription", key, {"Protocol": "https"})
+                shape = f"AWS Chatbot ({channel.kind} channel {channel.name}) at {CHATBOT_ENDPOINT}"
+                state.matchers[("subscription", key)] = {"Endpoint": (_is_chatbot, shape)}
+
+
+def _is_chatbot(endpoint: Any) -> bool:
+    return isinstance(endpoint, str) and endpoint.rstrip("/") == CHATBOT_ENDPOINT
+
+
 def expected_state(plan: StackPlan, config: Callable[[str], str | None]) -> State:
     """What the plan deploys, by ``(kind, name)``.
 
@@ -125,7 +172,7 @@ def expected_state(plan: StackPlan, config: Callable[[str], str | None]) -> Stat
     (``https://events.pagerduty.com/integration/<key>/enqueue``), since Vigil never reads secrets.
     """
     state = State()
-    topics = {t.severity.value: t.arn for t in plan.routing.topics}
+    topics = topic_arns(plan)
     for ns in plan.namespaces:
         if ns.log_group is not None:
             state.add("log group", ns.log_group.name, {"retentionInDays": ns.log_group.retention_days})
@@ -139,16 +186,7 @@ def expected_state(plan: StackPlan, config: Callable[[str], str | None]) -> Stat
             }
             fields: Fields = {"filterPattern": mf.pattern, "metricTransformation": transformation}
             state.add("metric filter", f"{mf.log_group_name}:{mf.name}", fields)
-    for topic in plan.routing.topics:
-        state.add("topic", topic.name, {"TopicArn": topic.arn})
-        counts: dict[str, int] = {}
-        for sub in topic.subscriptions:
-            counts[sub.protocol] = counts.get(sub.protocol, 0) + 1
-            key = subscription_key(topic.name, sub.protocol, counts[sub.protocol])
-            fields, matchers = _subscription(sub, None if sub.secret else config(sub.config_key))
-            state.add("subscription", key, fields)
-            if matchers:
-                state.matchers[("subscription", key)] = matchers
+    _topics(state, plan, config)
     for alarm in plan.alarms.metric_alarms:
         state.add("metric alarm", alarm.name, metric_alarm_fields(alarm, topics))
     for composite in plan.alarms.composite_alarms:
