@@ -171,7 +171,11 @@ def _composites(ctx: Context) -> None:
                     ("alarm", name, ("rule",)), f"rule references unknown alarm '{ref}'{did_you_mean(ref, known)}"
                 )
             elif target is not None and not target.enabled and alarm.enabled:
-                ctx.report(("alarm", name, ("rule",)), f"rule references '{ref}', which is disabled in this stack")
+                ctx.report(
+                    ("alarm", name, ("rule",)),
+                    f"rule references '{ref}', which is disabled in this stack: it counts as never in ALARM here",
+                    "warning",
+                )
     reported: set[frozenset[str]] = set()
     for start in graph:
         cycle = _find_cycle(graph, start)
