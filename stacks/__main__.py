@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pulumi
 
-from components.monitoring_stack import MonitoringStack, MonitoringStackArgs
+from vigil.components.monitoring_stack import MonitoringStack, MonitoringStackArgs
 from vigil.spec import load_project
 
 project_dir = Path(os.environ.get("VIGIL_PROJECT_DIR") or Path(__file__).resolve().parent.parent)
@@ -25,3 +25,5 @@ pulumi.export("topic_arns", stack.topic_arns)
 pulumi.export("log_group_names", stack.log_group_names)
 pulumi.export("dashboard_urls", stack.dashboard_urls)
 pulumi.export("app_policies", stack.app_policies)
+pulumi.export("app_environment", stack.app_environment)
+pulumi.export("collector_policy", stack.collector_policy)

@@ -7,11 +7,13 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from examples.agent_service.downstream import submit_job
 from examples.agent_service.http import HTTPError, Request, Response
 from examples.agent_service.incidents import KINDS, QUEUE_BACKLOG
 from examples.agent_service.names import JOB_TYPES, MODES
 from examples.agent_service.state import ServiceState
 from examples.agent_service.store import QUESTIONS, Session
+from vigil.health import TokenAuthorizer
 
 Handler = Callable[[ServiceState, Request], Awaitable[Response]]
 
@@ -95,6 +97,10 @@ async def decide_plan(state: ServiceState, request: Request, approve: bool) -> R
         return Response(200, {"status": session.plan_status})
     state.telemetry.emit("plan.time_to_approval", round(time.time() - session.plan_created_at, 3))
     mode = session.answers.get("q3", "mechanic")
+    if state.config.downstream:  # another service runs the jobs: the trace and correlation id go with the request
+        return Response(
+            200, {"status": session.plan_status, "jobId": await submit_job(state.config.downstream, mode, "implement")}
+        )
     job = state.store.enqueue(mode, "implement", session_id=session.id)
     return Response(200, {"status": session.plan_status, "jobId": job.id})
 
@@ -121,6 +127,20 @@ async def get_job(state: ServiceState, request: Request) -> Response:
     if job is None:
         raise HTTPError(404, f"no job {request.params['id']!r}")
     return Response(200, {"id": job.id, "mode": job.mode, "type": job.job_type, "status": job.status})
+
+
+def admin_only(handler: Handler) -> Handler:
+    """``handler`` behind the service's operator token (``--health-token``): 401 without it, 403 if none is set."""
+
+    async def guarded(state: ServiceState, request: Request) -> Response:
+        token = state.config.health_token
+        if not token:
+            raise HTTPError(403, "admin routes are disabled: start the service with --health-token")
+        if not TokenAuthorizer([token]).is_authorized(request.authorization):
+            raise HTTPError(401, "admin routes need the header 'Authorization: Bearer <the service token>'")
+        return await handler(state, request)
+
+    return guarded
 
 
 async def start_incident(state: ServiceState, request: Request) -> Response:
@@ -155,8 +175,8 @@ ROUTES: tuple[Route, ...] = (
     Route("POST", "/plans/{id}/reject", "plans", reject_plan),
     Route("POST", "/jobs", "workspace", create_job),
     Route("GET", "/jobs/{id}", "workspace", get_job),
-    Route("GET", "/admin/incidents", "auth", list_incidents, admin=True),
-    Route("POST", "/admin/incidents/{kind}", "auth", start_incident, admin=True),
-    Route("DELETE", "/admin/incidents/{kind}", "auth", clear_incident, admin=True),
-    Route("DELETE", "/admin/incidents", "auth", clear_incident, admin=True),
+    Route("GET", "/admin/incidents", "auth", admin_only(list_incidents), admin=True),
+    Route("POST", "/admin/incidents/{kind}", "auth", admin_only(start_incident), admin=True),
+    Route("DELETE", "/admin/incidents/{kind}", "auth", admin_only(clear_incident), admin=True),
+    Route("DELETE", "/admin/incidents", "auth", admin_only(clear_incident), admin=True),
 )

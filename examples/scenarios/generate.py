@@ -65,7 +65,8 @@ class Writer:
         """Data the catalog-bound loggers refused (undeclared metric, unit or dimension set), by reason."""
         out: dict[str, int] = {}
         for logger in self.loggers.values():
-            for reason, count in logger.stats.items():
+            stats = logger.stats
+            for reason, count in [*stats.values_dropped.items(), *stats.other_dropped.items()]:
                 out[reason] = out.get(reason, 0) + count
         return out
 

@@ -10,7 +10,7 @@ import pytest
 from plan_fixture import FAKE_PAGERDUTY_KEY, FAKE_WEBHOOK, FIXTURE_CONFIG, FIXTURE_SECRET_KEYS, fixture_project
 from pulumi_mocks import Recorder, install, is_secret, plain_strings
 
-from components.monitoring_stack import MonitoringStack, MonitoringStackArgs
+from vigil.components.monitoring_stack import MonitoringStack, MonitoringStackArgs
 
 
 @pytest.fixture(scope="module")
@@ -40,6 +40,7 @@ def test_components_have_vigil_type_tokens_and_children_are_parented(built: tupl
         "vigil:alarm_routing:AlarmRouting",
         "vigil:alarms:Alarms",
         "vigil:dashboards:Dashboards",
+        "vigil:tracing:Tracing",
     }
     orphans = [
         r.name

@@ -298,3 +298,38 @@ def test_results_are_always_finite_or_missing(a: list[float | None], b: list[flo
 @given(grids(8))
 def test_adding_zero_keeps_the_series(values: list[float | None]) -> None:
     assert evaluate("m1 + 0", {"m1": values}, times=[i * 60 for i in range(8)], period=60) == values
+
+
+# --- what check accepts, the evaluator handles -----------------------------------------------------------------------
+
+_ATOMS = st.sampled_from(["a", "b", "2", "0", "0.5", "METRICS()", "METRICS('a')", "TIME_SERIES(3)"])
+_TEMPLATES = [
+    "({0} + {1})", "({0} - {1})", "({0} * {1})", "({0} / {1})", "({0} ^ {1})", "({0} > {1})", "({0} <= {1})",
+    "({0} AND {1})", "({0} || {1})", "(-{0})", "(NOT {0})", "ABS({0})", "CEIL({0})", "LOG({0})", "DIFF({0})",
+    "RATE({0})", "RUNNING_SUM({0})", "FILL({0}, {1})", "FILL({0}, REPEAT)", "FILL({0}, LINEAR)", "IF({0}, {1}, {0})",
+    "IF({0}, {1})", "SUM({0})", "AVG([{0}, {1}])", "MAX({0})", "STDDEV({0})", "DATAPOINT_COUNT({0})",
+    "FIRST({0})", "LAST(SORT({0}, AVG, DESC))", "SLICE({0}, 1)", "REMOVE_EMPTY({0})", "METRIC_COUNT({0})",
+    "TIME_SERIES({0})", "HOUR({0})", "PERIOD({0})",
+]  # fmt: skip
+
+
+def _expressions(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    return st.tuples(st.sampled_from(_TEMPLATES), inner, inner).map(lambda t: t[0].format(t[1], t[2]))
+
+
+@given(st.recursive(_ATOMS, _expressions, max_leaves=6), grids(6), grids(6))
+def test_every_expression_check_accepts_evaluates_or_says_why(
+    expr: str, a: list[float | None], b: list[float | None]
+) -> None:
+    try:
+        tree = metric_math.parse(expr)
+    except metric_math.MathSyntaxError:
+        return  # check rejects it too (e.g. PERIOD of an expression, FIRST of a series)
+    times = [i * 60 for i in range(6)]
+    if metric_math.result_kind(tree) != "series":
+        with pytest.raises(EvaluateError, match="an alarm watches exactly one time series"):
+            evaluate(tree, {"a": a, "b": b}, times=times, period=60)
+        return
+    values = evaluate(tree, {"a": a, "b": b}, times=times, period=60)
+    assert len(values) == 6
+    assert all(v is None or math.isfinite(v) for v in values)

@@ -134,6 +134,7 @@ def test_result_kinds_follow_the_guides_return_column(expr: str, kind: str) -> N
         ("m1 / SERVICE_QUOTA(m1)", "error", "SERVICE_QUOTA reads data outside"),
         ("m1 - AVG(m1)", "warning", "AVG of one time series is a number over the whole range fetched"),
         ("MAX(m1)", "error", "the expression returns a number"),
+        ("IF(!(m1 > 3), m1)", "warning", "NOT/! is not in the user guide's operator table"),
     ],
 )
 def test_alarm_problems(expr: str, severity: str, message: str) -> None:
@@ -241,3 +242,21 @@ def test_a_math_alarm_using_metrics_counts_its_ids_as_used(tmp_path: Path) -> No
     threshold: 5
 """
     assert _project_with(tmp_path, alarm) == []
+
+
+def test_alarm_ranges_outside_putmetricalarms_list_are_warned(tmp_path: Path) -> None:
+    # PutMetricAlarm's ExtendedStatistic: "TM(X%:X%) where X is between 10 and 90 inclusive".
+    alarm = """  x:
+    kind: static
+    severity: P3
+    metric:
+      namespace: Shop/API
+      metric: http.request.duration
+      dimensions: {Service: api, Environment: dev}
+      statistic: "TM(5%:95%)"
+    threshold: 5
+"""
+    assert _project_with(tmp_path, alarm) == [
+        "alarms/zz.yaml:10: alarms.x.metric.statistic: warning: the PutMetricAlarm reference lists TM(X%:X%) for "
+        "alarms with X between 10 and 90; 'TM(5%:95%)' may be refused at deploy time (dashboards accept it)"
+    ]

@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from vigil.cli.project import add_project_argument, project_root
 from vigil.evaluate.errors import EvaluateError
 
 if TYPE_CHECKING:
@@ -54,7 +55,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "--stack", default="dev", metavar="NAME", help="stack whose alarms and routing to use (default: dev)"
     )
-    parser.add_argument("--project", default=".", metavar="DIR", help="project root (default: .)")
+    add_project_argument(parser)
     parser.add_argument(
         "--from", dest="start", metavar="T", help="start of the evaluation (ISO 8601; default: first datapoint)"
     )
@@ -95,6 +96,9 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
     from vigil.evaluate.backtest import BacktestError, backtest_logs, load_incidents, parse_time, render_text
     from vigil.evaluate.engine import plan_for_stack
 
+    root = project_root(args, "backtest")
+    if root is None:
+        return 2
     progress = _Progress(err)
     try:
         start = _time_arg("--from", args.start, parse_time)
@@ -104,7 +108,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
             for flag, value in (("--since", args.since), ("--endpoint", args.endpoint), ("--region", args.region)):
                 if value:
                     raise BacktestError(f"{flag} only applies to --from-cloudwatch; remove it or drop --logs")
-        plan = plan_for_stack(args.project, args.stack)
+        plan = plan_for_stack(root, args.stack)
         if args.from_cloudwatch:
             result = _from_cloudwatch(args, plan, incidents, start, end, progress)
         else:

@@ -263,7 +263,7 @@ def plan_for_stack(root: str | Path, stack: str) -> StackPlan:
 
     Raises :class:`EvaluateError` with every located spec error when the project does not validate.
     """
-    from components.naming import Naming
+    from vigil.components.naming import Naming
     from vigil.plan import plan_project
     from vigil.spec import load_project
 

@@ -169,18 +169,29 @@ def _pair(fn: Callable[[float, float], float], left: Scalar | Series, right: Sca
         a, b = left.value, right.value
         return Scalar(None if a is None or b is None else safe(fn, a, b))
     if isinstance(left, Series) and isinstance(right, Series):
-        out: list[Point] = []
-        for a, b in zip(left.values, right.values, strict=True):
-            out.append(None if a is None and b is None else safe(fn, a or 0.0, b or 0.0))
-        return Series(out, left.id or right.id)
+        pairs: list[tuple[Point, Point]] = [
+            (None, None) if a is None and b is None else (a or 0.0, b or 0.0)
+            for a, b in zip(left.values, right.values, strict=True)
+        ]
+        return Series(_apply(fn, pairs), left.id or right.id)
     if isinstance(left, Series):
         assert isinstance(right, Scalar)
         s = right.value
-        return Series([None if a is None or s is None else safe(fn, a, s) for a in left.values], left.id)
+        return Series(_apply(fn, [(a, s) for a in left.values]), left.id)
     assert isinstance(left, Scalar)
     assert isinstance(right, Series)
     s = left.value
-    return Series([None if b is None or s is None else safe(fn, s, b) for b in right.values], right.id)
+    return Series(_apply(fn, [(s, b) for b in right.values]), right.id)
+
+
+def _apply(fn: Callable[[float, float], float], pairs: list[tuple[Point, Point]]) -> list[Point]:
+    """``fn`` over pairs (None where either side is None); non-finite results dropped. One fast pass when nothing
+    raises (the common case), else point by point."""
+    try:
+        out: list[object] = [None if a is None or b is None else fn(a, b) for a, b in pairs]
+    except (ZeroDivisionError, OverflowError, ValueError):
+        return [None if a is None or b is None else safe(fn, a, b) for a, b in pairs]
+    return [v if type(v) is float and v - v == 0.0 else None for v in out]  # drops None, inf, nan, complex
 
 
 def _call(node: Call, env: Env) -> Value:

@@ -33,6 +33,7 @@ Every statistic of an empty period is None (no datapoint), never 0.
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from collections.abc import Sequence
 from fractions import Fraction
 from functools import lru_cache
@@ -93,8 +94,7 @@ def compute(values: Sequence[float], stat: Statistic) -> float | None:
         assert stat.upper is not None
         return ordered[_rank(stat.upper, len(ordered)) - 1]
     if family == "PR":
-        inside = sum(1 for v in ordered if _in_values(v, stat))
-        return 100.0 * inside / len(ordered)
+        return 100.0 * len(_in_values(ordered, stat)) / len(ordered)
     if family == "WM":
         return _winsorized(ordered, stat)
     kept = _kept(ordered, stat)
@@ -118,21 +118,24 @@ def _span(stat: Statistic, n: int) -> tuple[int, int]:
     return lo, hi
 
 
-def _in_values(value: float, stat: Statistic) -> bool:
-    """``lower < value <= upper`` for value bounds (an open side is unbounded), compared as doubles like the samples.
+def _value_bounds(stat: Statistic) -> tuple[float, float]:
+    """Value bounds as doubles, like the samples (a sample of 0.005 equals the bound ``0.005``); open sides infinite."""
+    low = float(stat.lower) if stat.lower is not None else -math.inf
+    high = float(stat.upper) if stat.upper is not None else math.inf
+    return low, high
 
-    A sample of 0.005 equals the bound ``0.005`` (both are the same double), so it is excluded as a lower bound.
-    """
-    if stat.lower is not None and not value > float(stat.lower):
-        return False
-    return stat.upper is None or value <= float(stat.upper)
+
+def _in_values(ordered: list[float], stat: Statistic) -> list[float]:
+    """Samples with ``lower < v <= upper`` (lower bound exclusive, upper inclusive, as the guide's note says)."""
+    low, high = _value_bounds(stat)
+    return ordered[bisect_right(ordered, low) : bisect_right(ordered, high)]
 
 
 def _kept(ordered: list[float], stat: Statistic) -> list[float]:
     if stat.percent:
         lo, hi = _span(stat, len(ordered))
         return ordered[lo:hi]
-    return [v for v in ordered if _in_values(v, stat)]
+    return _in_values(ordered, stat)
 
 
 def _winsorized(ordered: list[float], stat: Statistic) -> float | None:
@@ -142,6 +145,5 @@ def _winsorized(ordered: list[float], stat: Statistic) -> float | None:
             return None
         low_edge, high_edge = ordered[lo], ordered[hi - 1]
     else:
-        low_edge = float(stat.lower) if stat.lower is not None else -math.inf
-        high_edge = float(stat.upper) if stat.upper is not None else math.inf
+        low_edge, high_edge = _value_bounds(stat)
     return math.fsum(min(max(v, low_edge), high_edge) for v in ordered) / len(ordered)

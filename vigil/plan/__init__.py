@@ -5,7 +5,7 @@ a :class:`~vigil.plan.types.Namer` (``components.naming.Naming``), so there is o
 
 Example::
 
-    >>> from components.naming import Naming  # doctest: +SKIP
+    >>> from vigil.components.naming import Naming  # doctest: +SKIP
     >>> plan = plan_project(project, Naming.for_project(project), account_id="123456789012")  # doctest: +SKIP
     >>> len(plan.alarms.metric_alarms)  # doctest: +SKIP
     42
@@ -22,6 +22,7 @@ from vigil.plan.types import (
     CompositeAlarmPlan,
     DashboardPlan,
     KmsKeyPlan,
+    LogAnomalyDetectorPlan,
     LogGroupPlan,
     MetricAlarmPlan,
     MetricFilterPlan,
@@ -31,10 +32,13 @@ from vigil.plan.types import (
     NamespacePlan,
     QueryDefinitionPlan,
     RoutingPlan,
+    SamplingRulePlan,
     StackContext,
     StackPlan,
     SubscriptionPlan,
     TopicPlan,
+    TraceGroupPlan,
+    TracingPlan,
 )
 
 __all__ = [
@@ -44,6 +48,7 @@ __all__ = [
     "CompositeAlarmPlan",
     "DashboardPlan",
     "KmsKeyPlan",
+    "LogAnomalyDetectorPlan",
     "LogGroupPlan",
     "MetricAlarmPlan",
     "MetricFilterPlan",
@@ -54,10 +59,13 @@ __all__ = [
     "PlanError",
     "QueryDefinitionPlan",
     "RoutingPlan",
+    "SamplingRulePlan",
     "StackContext",
     "StackPlan",
     "SubscriptionPlan",
     "TopicPlan",
+    "TraceGroupPlan",
+    "TracingPlan",
     "plan_project",
     "stack_context",
 ]

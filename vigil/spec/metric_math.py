@@ -22,9 +22,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Literal
 
-from vigil.spec.math_functions import FUNCTIONS, SHOWN, Function, Kind
+from vigil.spec.math_functions import FUNCTIONS, REDUCERS, SHOWN, Function, Kind
 from vigil.spec.math_kinds import kind_of
-from vigil.spec.math_parser import Array, Binary, Call, Ident, MathSyntaxError, Node, String, Unary, parse_syntax
+from vigil.spec.math_parser import Array, Binary, Call, Ident, MathSyntaxError, Node, String, Unary, Word, parse_syntax
 
 __all__ = [
     "FUNCTIONS",
@@ -38,6 +38,7 @@ __all__ = [
     "metrics_matched",
     "not_one_series",
     "parse",
+    "range_dependent",
     "result_kind",
 ]
 
@@ -93,6 +94,37 @@ def metrics_matched(tree: Node, known: Iterable[str]) -> set[str]:
     return out
 
 
+#: Functions whose value at one timestamp depends on other datapoints of the range fetched (reducers of one
+#: series, running sums, neighbours for FILL REPEAT/LINEAR, DIFF, RATE, sorting by a statistic, the band model).
+_RANGE_FUNCTIONS = frozenset(
+    {"RUNNING_SUM", "REMOVE_EMPTY", "SORT", "DIFF", "DIFF_TIME", "RATE", "ANOMALY_DETECTION_BAND"}
+)
+
+
+def range_dependent(tree: Node) -> bool:
+    """True when a datapoint's value depends on the other datapoints of the range the alarm fetches.
+
+    CloudWatch evaluates an alarm's expression over the datapoints it fetches for one evaluation (more than the
+    evaluation periods); an evaluator that computes the expression once over a longer history gets the same values
+    only when this is False.
+
+    >>> range_dependent(parse("100 * errors / requests")), range_dependent(parse("m1 - AVG(m1)"))
+    (False, True)
+    >>> range_dependent(parse("FILL(m1, REPEAT)")), range_dependent(parse("MAX(METRICS())"))
+    (True, False)
+    """
+    for node in walk(tree):
+        if not isinstance(node, Call):
+            continue
+        if node.name in _RANGE_FUNCTIONS:
+            return True
+        if node.name in REDUCERS and node.args and kind_of(node.args[0]) == "series":
+            return True
+        if node.name == "FILL" and isinstance(node.args[1], Word):
+            return True
+    return False
+
+
 def walk(tree: Node) -> Iterator[Node]:
     """Every node of ``tree``, parents before children."""
     yield tree
@@ -125,6 +157,8 @@ def alarm_problems(tree: Node) -> list[Problem]:
     if kind != "series":
         problems.append(Problem(1, not_one_series(kind)))
     for node in walk(tree):
+        if isinstance(node, Unary) and node.op == "NOT":
+            problems.append(Problem(node.column, _NOT, "warning"))
         if not isinstance(node, Call):
             continue
         use = FUNCTIONS[node.name].alarm
@@ -140,6 +174,10 @@ def alarm_problems(tree: Node) -> list[Problem]:
 _REFUSED = (
     "CloudWatch cannot alarm on SEARCH (it returns a changing set of time series; an alarm watches one): "
     "list the metrics by id instead"
+)
+_NOT = (
+    "NOT/! is not in the user guide's operator table (AND/&& and OR/|| are), so CloudWatch may refuse it; "
+    "write the comparison the other way (x == 0 instead of NOT x)"
 )
 _EXTERNAL = "Vigil cannot check or test it offline, so alarms may not use it (dashboards may)"
 

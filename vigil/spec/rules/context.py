@@ -14,7 +14,7 @@ from vigil.spec.models import MetricRef, MetricSpec, Project
 from vigil.spec.models.common import PLACEHOLDERS, render_template, unknown_placeholders
 from vigil.spec.slo import expand_slo
 from vigil.spec.sources import Sources
-from vigil.spec.statistic import StatisticError, parse_statistic
+from vigil.spec.statistic import Statistic, StatisticError, parse_statistic
 
 Where = tuple[str, str, tuple[Any, ...]]  # (kind, name, fields)
 
@@ -42,6 +42,24 @@ def expression_ids(expression: str) -> set[str]:
         return set(metric_math.ids(parse_syntax(expression)))
     except MathSyntaxError:
         return set(_MATH_ID.findall(_QUOTED.sub("", expression)))
+
+
+def alarm_statistic_warning(stat: str, parsed: Statistic) -> str | None:
+    """A warning for a two-percentage range outside 10-90 %, which PutMetricAlarm's reference does not list.
+
+    >>> alarm_statistic_warning("TM(5%:95%)", parse_statistic("TM(5%:95%)"))[:40]
+    'the PutMetricAlarm reference lists TM(X%'
+    >>> alarm_statistic_warning("TM(10%:90%)", parse_statistic("TM(10%:90%)")) is None
+    True
+    """
+    if stat[:3] not in ("TM(", "WM(", "TC(", "TS(") or not parsed.percent:
+        return None
+    if parsed.lower is None or parsed.upper is None or (parsed.lower >= 10 and parsed.upper <= 90):
+        return None
+    return (
+        f"the PutMetricAlarm reference lists {stat[:2]}(X%:X%) for alarms with X between 10 and 90; "
+        f"'{stat}' may be refused at deploy time (dashboards accept it)"
+    )
 
 
 def math_syntax_error(expression: str) -> str | None:
@@ -110,13 +128,17 @@ class Context:
         """Report ``stat`` at ``(kind, name, fields + statistic)`` unless CloudWatch accepts it."""
         kind, name, fields = where
         try:
-            parse_statistic(stat)
+            parsed = parse_statistic(stat)
         except StatisticError as exc:
             hint = did_you_mean(stat, [*enums.statistics(), "IQM", "p50", "p90", "p95", "p99"])
             message = str(exc)
             if hint and message.startswith(f"unknown statistic '{stat}';"):
                 message = message.replace(f"'{stat}';", f"'{stat}'{hint};", 1)
             self.report((kind, name, (*fields, "statistic")), message)
+            return
+        warning = alarm_statistic_warning(stat, parsed) if kind in ("alarm", "slo") else None
+        if warning:
+            self.report((kind, name, (*fields, "statistic")), warning, "warning")
 
     def _dimensions(self, where: Where, ref: MetricRef, sets: list[tuple[str, ...]], declared: Any) -> None:
         kind, name, fields = where
