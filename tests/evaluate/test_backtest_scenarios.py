@@ -34,7 +34,7 @@ EXPECTED: dict[str, tuple[set[str] | None, int]] = {
     "4xx-spike": ({"elevated-4xx"}, 20),
     "websocket-storm": ({"ws-connection-spike"}, 5),
     "patch-failures": ({"patch-failure-rate"}, 20),
-    "error-log-burst": (None, 0),  # the filter wants level "error", the formatter writes "ERROR" (issue 10)
+    "error-log-burst": ({"error-burst"}, 5),
 }
 NORMAL_WEEK_PAGERS = {"job-failure-rate", "patch-failure-rate"}  # ratio alarms without a volume guard (issue 10)
 
