@@ -25,7 +25,6 @@ from vigil.spec.yaml_scalars import (
     MAP,
     MERGE,
     SCALAR_TAGS,
-    SEQ,
     STR,
     construct,
     resolve_plain,

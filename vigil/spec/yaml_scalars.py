@@ -25,7 +25,34 @@ COLLECTION_TAGS = frozenset((SEQ, MAP))
 #: First characters of plain scalars that YAML 1.1 may read as something other than a string.
 _MAYBE_TYPED = frozenset("0123456789+-.~<=nNtTfFyYoO")
 _KEYWORDS = frozenset(
-    "y Y yes Yes YES n N no No NO true True TRUE false False FALSE on On ON off Off OFF null Null NULL ~".split()
+    [
+        "y",
+        "Y",
+        "yes",
+        "Yes",
+        "YES",
+        "n",
+        "N",
+        "no",
+        "No",
+        "NO",
+        "true",
+        "True",
+        "TRUE",
+        "false",
+        "False",
+        "FALSE",
+        "on",
+        "On",
+        "ON",
+        "off",
+        "Off",
+        "OFF",
+        "null",
+        "Null",
+        "NULL",
+        "~",
+    ]
 )
 
 _resolver = yaml.resolver.Resolver()
