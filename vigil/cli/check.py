@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from vigil.spec import SpecError, available_stacks, load_project
+from vigil.spec import ParseCache, SpecError, available_stacks, load_project
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -27,8 +27,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def collect(project: Path, stacks: list[str | None]) -> list[SpecError]:
     """Errors of every requested stack, each reported once even when several stacks share it."""
     seen: dict[tuple[str, int, str, str, str], SpecError] = {}
+    cache = ParseCache()  # every file is parsed and validated once, whatever the number of stacks
     for stack in stacks:
-        for error in load_project(project, stack=stack).errors:
+        for error in load_project(project, stack=stack, cache=cache).errors:
             seen.setdefault((error.file, error.line, error.field, error.message, error.severity), error)
     return sorted(seen.values(), key=lambda e: (e.file, e.line, e.field, e.message))
 

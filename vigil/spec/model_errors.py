@@ -84,14 +84,20 @@ def _has(container: Any, element: str | int) -> bool:
     return isinstance(container, list) and isinstance(element, int) and 0 <= element < len(container)
 
 
-def _data_path(data: Any, loc: tuple[str | int, ...], missing: bool) -> tuple[PathKey, bool]:
-    """The path in the YAML data that a pydantic location points to; True if it ends on a dict key."""
+def data_path(data: Any, loc: tuple[str | int, ...], missing: bool) -> tuple[PathKey, bool]:
+    """The path in the YAML data that a pydantic location points to; True if it ends on a dict key.
+
+    Union tags in the location (``alarm`` in ``rule.alarm.state`` for ``{alarm: x, state: BAD}``) are skipped
+    when the next element is also a key of the same mapping, so the error lands on the right line.
+    """
     path: list[str | int] = []
     current = data
     for index, element in enumerate(loc):
         last = index == len(loc) - 1
         if element == "[key]":
             return tuple(path), True
+        if not last and isinstance(current, dict) and element in current and loc[index + 1] in current:
+            continue  # a discriminator tag that happens to equal a key: the next element is the real field
         if _has(current, element):
             path.append(element)
             current = current[element]
@@ -146,7 +152,7 @@ def translate(exc: ValidationError, root: type[BaseModel], doc: YamlDocument, pr
         loc = tuple(err["loc"])
         if err["type"] == "too_short" and any(len(o) > len(loc) and o[: len(loc)] == loc for o in deeper):
             continue  # a container reported empty only because its invalid items were dropped
-        sub_path, is_key = _data_path(data, loc, missing=err["type"] == "missing")
+        sub_path, is_key = data_path(data, loc, missing=err["type"] == "missing")
         path = (*prefix, *sub_path)
         message = _message(err, root, path, is_key)
         line = doc.line_of(path)

@@ -67,7 +67,7 @@ def apply_overrides(project: Project, sources: Any, errors: list[SpecError]) -> 
             alarms[name] = _override_alarm(name, alarms[name], override, error)
         elif name in slos:
             slos[name] = _override_alarm(name, slos[name], override, error)
-        else:
+        elif not sources.is_broken("alarm", name):
             hint = did_you_mean(name, [*alarms, *slos])
             error(("overrides", "alarms", name), f"override for unknown alarm or SLO '{name}'{hint}")
     namespaces = dict(project.namespaces)
@@ -75,6 +75,8 @@ def apply_overrides(project: Project, sources: Any, errors: list[SpecError]) -> 
         namespaces = {k: _retention(ns, stack.retention_days) for k, ns in namespaces.items()}
     for namespace, days in stack.overrides.retention.items():
         if namespace not in namespaces:
+            if sources.is_broken("namespace", namespace):
+                continue
             error(
                 ("overrides", "retention", namespace),
                 f"retention override for unknown namespace '{namespace}'{did_you_mean(namespace, namespaces)}",

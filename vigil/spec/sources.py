@@ -22,11 +22,25 @@ class Sources:
     stack_paths: dict[str, PathKey] = field(default_factory=dict)
     #: Kinds with a file that failed to load: references to them are not reported as unknown (no cascades).
     broken: set[str] = field(default_factory=set)
+    #: ``(kind, name)`` of specs that were declared but are invalid (kinds: namespace, metric as
+    #: ``<namespace>/<metric>``, alarm (SLOs too), dashboard, route): references to them are not errors again.
+    broken_names: set[tuple[str, str]] = field(default_factory=set)
 
     def add(self, kind: str, name: str, doc: YamlDocument, path: PathKey) -> None:
         """Record that ``doc`` declares ``name`` of ``kind`` at ``path``."""
         self.documents[doc.file] = doc
         self.declared[(kind, name)] = (doc.file, path)
+
+    def is_broken(self, kind: str, name: str) -> bool:
+        """True when ``name`` of ``kind`` was declared in a file that failed to load (already reported).
+
+        An SLO's burn-rate alarms (``<slo>-burn-5m-1h``) count as broken with their SLO.
+        """
+        if kind in self.broken or (kind, name) in self.broken_names:
+            return True
+        if kind == "alarm" and "-burn-" in name:
+            return ("alarm", name.split("-burn-", 1)[0]) in self.broken_names
+        return False
 
     def where(self, kind: str, name: str) -> tuple[str, PathKey] | None:
         """The file and path of a declaration, if known."""

@@ -157,7 +157,7 @@ def _composites(ctx: Context) -> None:
         graph[name] = set(refs)
         for ref in refs:
             target = ctx.project.alarms.get(ref) or ctx.project.slos.get(ref)
-            if ref not in known and "alarm" not in ctx.sources.broken:
+            if ref not in known and not ctx.sources.is_broken("alarm", ref):
                 ctx.report(
                     ("alarm", name, ("rule",)), f"rule references unknown alarm '{ref}'{did_you_mean(ref, known)}"
                 )

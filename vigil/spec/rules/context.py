@@ -61,7 +61,7 @@ class Context:
         """Check a metric reference against the catalog; the metric's spec when it resolves."""
         kind, name, fields = where
         ns = self.project.namespaces.get(ref.namespace)
-        if ns is None and "namespace" in self.sources.broken:
+        if ns is None and self.sources.is_broken("namespace", ref.namespace):
             return None  # its file failed to load and was reported already
         if ns is None:
             hint = did_you_mean(ref.namespace, self.project.namespaces)
@@ -71,6 +71,8 @@ class Context:
             )
             return None
         metric = ns.metrics.get(ref.metric)
+        if metric is None and self.sources.is_broken("metric", f"{ref.namespace}/{ref.metric}"):
+            return None  # declared, but invalid: reported in its metrics/ file
         if metric is None:
             hint = did_you_mean(ref.metric, ns.metrics)
             self.report(
