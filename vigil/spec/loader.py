@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from vigil.spec.errors import SpecError, did_you_mean
 from vigil.spec.file_model import FileModel, validate_file
