@@ -124,13 +124,15 @@ class _Merger:
 class ParseCache:
     """Parsed and validated files, shared by the loads of several stacks: one parse per file per run.
 
-    A file is read again only when its size or modification time changed.
+    A file is read again only when its size or modification time changed. ``loader`` picks the PyYAML
+    loader class (default: libyaml's ``CSafeLoader`` when available; benchmarks pass ``yaml.SafeLoader``).
 
     >>> cache = ParseCache()
     >>> results = [load_project(".", stack=s, cache=cache) for s in ("dev", "prod")]  # doctest: +SKIP
     """
 
-    def __init__(self) -> None:
+    def __init__(self, loader: type[Any] | None = None) -> None:
+        self.loader = loader
         self._docs: dict[tuple[str, str], tuple[tuple[int, int], YamlDocument]] = {}
         self._models: dict[tuple[str, str, type[BaseModel]], tuple[FileModel[Any], list[SpecError]]] = {}
 
@@ -140,11 +142,11 @@ class ParseCache:
             stat = path.stat()
             stamp = (stat.st_mtime_ns, stat.st_size)
         except OSError:
-            return load_yaml(path, display)
+            return load_yaml(path, display, self.loader)
         key = (str(path), display)
         hit = self._docs.get(key)
         if hit is None or hit[0] != stamp:
-            hit = (stamp, load_yaml(path, display))
+            hit = (stamp, load_yaml(path, display, self.loader))
             self._docs[key] = hit
             self._models = {k: v for k, v in self._models.items() if k[:2] != key}
         return hit[1]
