@@ -27,6 +27,7 @@ _PATTERN_HINTS = {
     "^[a-z][a-z0-9-]{0,62}$": "use lower-case letters, digits and '-'",
     "^[a-z][a-zA-Z0-9_]{0,254}$": "a metric math id starts with a lower-case letter",
     "^[0-9]{12}$": "an AWS account id is 12 digits",
+    "^[A-Za-z0-9_-]{0,100}$": "CloudWatch dashboard names use only letters, digits, '-' and '_' (at most 100 here)",
 }
 
 

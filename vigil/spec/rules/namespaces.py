@@ -85,12 +85,6 @@ def _log_group(ctx: Context, key: str, ns: MetricNamespaceSpec) -> None:
             ("namespace", key, ("log_group", "retention_days")),
             "every log group needs a retention (policy); logs kept forever cost forever",
         )
-    elif lg.retention_days not in enums.retention_days():
-        allowed = ", ".join(str(d) for d in enums.retention_days())
-        ctx.report(
-            ("namespace", key, ("log_group", "retention_days")),
-            f"{lg.retention_days} is not a CloudWatch Logs retention; allowed days: {allowed}",
-        )
     for fname, mf in lg.metric_filters.items():
         where = ("namespace", key, ("log_group", "metric_filters", fname))
         if mf.metric not in ns.metrics:
