@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Union
-
 import re
+from typing import Annotated, Literal, Union
 
 from pydantic import AfterValidator, Field, model_validator
 

@@ -7,7 +7,6 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BeforeValidator, Field
 
 from vigil.spec import enums
-
 from vigil.spec.models.common import (
     DimensionName,
     Integer,
