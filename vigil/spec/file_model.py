@@ -54,7 +54,7 @@ def _replace(data: Any, path: PathKey, value: Any) -> Any:
     return copy
 
 
-def _as_written(model: type[M], data: Any, doc: YamlDocument) -> tuple[Any, M | ValidationError]:
+def validate_as_written(model: type[M], data: Any, doc: YamlDocument) -> tuple[Any, M | ValidationError]:
     """Validate; where a text field got a number/bool/date YAML read from plain text, retry with the text."""
     for _ in range(_MAX_TEXT_RETRIES):
         try:
@@ -79,7 +79,7 @@ def _as_written(model: type[M], data: Any, doc: YamlDocument) -> tuple[Any, M | 
 
 def validate_file(model: type[M], data: dict[str, Any], doc: YamlDocument) -> FileModel[M]:
     """Validate a file's top-level mapping; see the module docstring."""
-    data, result = _as_written(model, data, doc)
+    data, result = validate_as_written(model, data, doc)
     if not isinstance(result, ValidationError):
         return FileModel(spec=result)
     errors = translate(result, model, YamlDocument(file=doc.file, data=data, lines=doc.lines))

@@ -134,6 +134,10 @@ def _message(err: ErrorDetails, root: type[BaseModel], path: PathKey, is_key: bo
         expected = str(ctx.get("expected", ""))
         options = [o.strip(" '") for o in expected.replace(" or ", ",").split(",")]
         return f"invalid value {value!r}{did_you_mean(str(value), options)}; expected {expected}"
+    if kind in ("int_type", "float_type") and isinstance(value, bool):
+        return f"expected a number, got the boolean {str(value).lower()}: write the number"
+    if kind == "finite_number":
+        return f"{value} is not a usable number (CloudWatch rejects it): write a finite number"
     message = err["msg"]
     if message.startswith("Value error, "):
         message = message[len("Value error, ") :]

@@ -10,12 +10,21 @@ from vigil.spec.rules.alarms import check_alarms
 from vigil.spec.rules.context import Context
 from vigil.spec.rules.coverage import check_coverage
 from vigil.spec.rules.dashboards import check_dashboards
+from vigil.spec.rules.endpoints import check_endpoints
 from vigil.spec.rules.namespaces import check_namespaces
 from vigil.spec.rules.policy import check_policy
 from vigil.spec.rules.routing import check_routing
 from vigil.spec.sources import Sources
 
-RULES = (check_namespaces, check_alarms, check_dashboards, check_routing, check_policy, check_coverage)
+RULES = (
+    check_namespaces,
+    check_alarms,
+    check_dashboards,
+    check_routing,
+    check_endpoints,
+    check_policy,
+    check_coverage,
+)
 
 
 def validate_project(project: Project, sources: Sources, root: str | Path = ".") -> list[SpecError]:

@@ -7,7 +7,7 @@ import re
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 SPEC_VERSION = "vigil/v1"
 
@@ -62,10 +62,11 @@ def strict_number(value: object) -> object:
     return value
 
 
-#: A finite number that is not a boolean (thresholds, bands, budgets, objectives).
-Number = Annotated[float, BeforeValidator(strict_number)]
+#: A finite number that is not a boolean (thresholds, bands, budgets, objectives): YAML's ``true`` is not 1,
+#: and ``.nan``/``.inf`` are not thresholds CloudWatch accepts.
+Number = Annotated[float, Field(strict=True, allow_inf_nan=False)]
 #: An integer that is not a boolean (periods, counts, sizes).
-Integer = Annotated[int, BeforeValidator(strict_number)]
+Integer = Annotated[int, Field(strict=True)]
 
 
 #: Tags on alarms (AWS: at most 50 per resource, keys 1-128 and values 0-256 characters of letters, digits,

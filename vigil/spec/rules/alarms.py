@@ -19,6 +19,7 @@ from vigil.spec.models import (
     Rule,
     StaticAlarm,
 )
+from vigil.spec.rules.alarm_limits import check_composite_limits, check_generated_names, check_metric_periods
 from vigil.spec.rules.context import Context, Where, expression_ids
 from vigil.spec.slo import page_alarm_names
 
@@ -121,6 +122,7 @@ def _metric_alarm(ctx: Context, name: str, alarm: Any) -> None:
         alarm.datapoints_to_alarm,
         _high_res(ctx, alarm),
     )
+    check_metric_periods(ctx, name, alarm)
 
 
 def _high_res(ctx: Context, alarm: Any) -> bool:
@@ -222,4 +224,6 @@ def check_alarms(ctx: Context) -> None:
         if not isinstance(alarm, CompositeAlarm):
             _metric_alarm(ctx, name, alarm)
     _composites(ctx)
+    check_composite_limits(ctx)
+    check_generated_names(ctx)
     _slos(ctx)

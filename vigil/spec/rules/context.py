@@ -11,6 +11,7 @@ from vigil.spec import enums
 from vigil.spec.errors import Level, SpecError, did_you_mean
 from vigil.spec.models import MetricRef, MetricSpec, Project
 from vigil.spec.models.common import PLACEHOLDERS, render_template, unknown_placeholders
+from vigil.spec.models.metrics import dimension_value_problem
 from vigil.spec.slo import expand_slo
 from vigil.spec.sources import Sources
 
@@ -108,11 +109,9 @@ class Context:
                 continue
             rendered = render_template(value, environment=env)
             known = declared[dim].values if dim in declared else ()
-            if not rendered or len(rendered) > 1024:
-                self.report(
-                    (kind, name, (*fields, "dimensions", dim)),
-                    f"dimension value must be 1-1024 characters, got {len(rendered)}",
-                )
+            problem = dimension_value_problem(rendered)
+            if problem:
+                self.report((kind, name, (*fields, "dimensions", dim)), f"{problem}: change the value")
             elif known and rendered not in known:
                 hint = did_you_mean(rendered, known)
                 self.report(
