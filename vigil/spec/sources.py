@@ -25,6 +25,8 @@ class Sources:
     #: ``(kind, name)`` of specs that were declared but are invalid (kinds: namespace, metric as
     #: ``<namespace>/<metric>``, alarm (SLOs too), dashboard, route): references to them are not errors again.
     broken_names: set[tuple[str, str]] = field(default_factory=set)
+    #: Fields a stack override changed, by ``(kind, name)``: errors on them point at the override.
+    overridden: dict[tuple[str, str], set[str]] = field(default_factory=dict)
 
     def add(self, kind: str, name: str, doc: YamlDocument, path: PathKey) -> None:
         """Record that ``doc`` declares ``name`` of ``kind`` at ``path``."""
@@ -52,7 +54,12 @@ class Sources:
         if found is None:
             return ("(project)", 1, fields)
         file, base = found
-        if kind == "stack" and fields and isinstance(fields[0], str):
+        if fields and fields[0] in self.overridden.get((kind, name), ()):
+            stack = next((d for k, d in self.declared.items() if k[0] == "stack"), None)
+            if stack is not None:
+                file = stack[0]
+                base = (*self.stack_paths.get("overrides", ("config", "vigil:overrides")), "alarms", name)
+        elif kind == "stack" and fields and isinstance(fields[0], str):
             base = self.stack_paths.get(fields[0], base)
             fields = fields[1:]
         path = (*base, *fields)

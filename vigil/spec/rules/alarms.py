@@ -60,7 +60,12 @@ def _static(ctx: Context, name: str, alarm: StaticAlarm) -> None:
     if metric is None:
         return
     unit = alarm.unit or metric.unit
-    if alarm.unit is not None and enums.unit_family(alarm.unit) != enums.unit_family(metric.unit):
+    known_units = enums.units()
+    if (
+        alarm.unit is not None
+        and metric.unit in known_units  # an unknown metric unit is reported once, in its metrics/ file
+        and enums.unit_family(alarm.unit) != enums.unit_family(metric.unit)
+    ):
         ctx.report(
             ("alarm", name, ("unit",)),
             f"threshold unit {alarm.unit} is not compatible with the metric's unit {metric.unit}",
@@ -130,8 +135,8 @@ def _high_res(ctx: Context, alarm: Any) -> bool:
     for ref in refs:
         ns = ctx.project.namespaces.get(ref.namespace)
         metric = ns.metrics.get(ref.metric) if ns else None
-        if metric is None or metric.resolution != 1:
-            return False
+        if metric is not None and metric.resolution != 1:
+            return False  # an unknown or invalid metric is reported where it is referenced or declared
     return True
 
 

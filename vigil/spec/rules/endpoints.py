@@ -30,9 +30,7 @@ def endpoint_problem(kind: str, value: str) -> str | None:
     if kind == "email" and not _EMAIL.match(value):
         return f"{value!r} is not an email address: write it as name@example.com"
     if kind == "sms" and not _E164.match(value):
-        return (
-            f"{value!r} is not an E.164 phone number: write '+', the country code and the number, e.g. +14155550123"
-        )
+        return f"{value!r} is not an E.164 phone number: write '+', the country code and the number, e.g. +14155550123"
     if kind == "webhook":
         parts = urlsplit(value)
         if parts.scheme != "https" or not parts.hostname:
