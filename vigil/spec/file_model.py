@@ -92,7 +92,7 @@ def validate_file(model: type[M], data: dict[str, Any], doc: YamlDocument) -> Fi
             dropped.add((head, str(loc[1])))
         else:
             dropped.add((head, ""))
-    if any(name == "" and head not in entry_fields for head, name in dropped):
+    if any(name == "" and head in model.model_fields and head not in entry_fields for head, name in dropped):
         return FileModel(spec=None, errors=errors, dropped=sorted(dropped))
     kept = dict(data)
     for head, name in dropped:
