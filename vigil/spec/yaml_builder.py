@@ -8,7 +8,8 @@ Working on events (not on PyYAML's node graph) keeps every input bounded and eve
 - an alias to a value that is still open (a recursive alias) is an error, not an infinite structure;
 - keys are always the text as written: ``2024-12-31:`` and ``60:`` are names, a list or mapping as a key
   is an error;
-- only the tags of ``yaml.SafeLoader`` are accepted; ``!!python/...`` and custom tags are errors.
+- only the tags of ``yaml.SafeLoader`` are accepted; ``!!python/...`` and custom tags stop the file with an
+  error (like a syntax error: nothing of it is used, so nothing else is reported about it).
 """
 
 from __future__ import annotations
@@ -135,6 +136,7 @@ class Builder:
         if tag not in SCALAR_TAGS:
             if tag != "tag:yaml.org,2002:value":
                 self.error(line, self._path(), _tag_message(tag))
+                raise Abort
             tag = STR
         if tag == MERGE:
             value = event.value
@@ -153,6 +155,7 @@ class Builder:
         tag = event.tag
         if tag not in (None, "!") and tag not in SCALAR_TAGS:
             self.error(line, (*top.path, event.value), _tag_message(tag))
+            raise Abort
         is_merge = not event.style and event.implicit[0] and event.value == "<<" and tag in (None, MERGE)
         top.key = None if is_merge or tag == MERGE else event.value
         if event.anchor:
@@ -167,6 +170,7 @@ class Builder:
             top.has_key, top.key, top.bad_key, top.key_line = True, None, True, line
         if event.tag not in (None, "!") and event.tag not in COLLECTION_TAGS:
             self.error(line, path, _tag_message(event.tag))
+            raise Abort
         elif event.tag in COLLECTION_TAGS and (event.tag == MAP) != is_map:
             self.error(line, path, f"tag {short_tag(event.tag)} does not match this {'mapping' if is_map else 'list'}")
         if len(self.stack) >= MAX_DEPTH:
