@@ -30,6 +30,8 @@ ENTRY_FIELDS: dict[type[BaseModel], tuple[str, ...]] = {
     MetricNamespaceSpec: ("metrics",),
 }
 _MAX_TEXT_RETRIES = 3
+#: Errors that mean "text expected here" (``invalid_rule``: a composite rule entry that is not a name).
+_TEXT_ERRORS = frozenset(("string_type", "invalid_rule"))
 
 
 @dataclass
@@ -62,7 +64,7 @@ def validate_as_written(model: type[M], data: Any, doc: YamlDocument) -> tuple[A
         except ValidationError as exc:
             fixes = []
             for err in exc.errors(include_url=False):
-                if err["type"] != "string_type":
+                if err["type"] not in _TEXT_ERRORS:
                     continue
                 path, _ = data_path(data, tuple(err["loc"]), missing=False)
                 if path in doc.raw and not isinstance(err.get("input"), str):

@@ -78,9 +78,12 @@ def construct(tag: str, value: str, mark: Any) -> Any:
     if tag == STR:
         return value
     node = yaml.ScalarNode(tag, value, mark, mark)
+    build = _constructor.yaml_constructors.get(tag)
+    if build is None:
+        raise ValueError(f"{value!r} has an unsupported tag")
     try:
-        return _constructor.construct_object(node, deep=True)
-    except (yaml.constructor.ConstructorError, ValueError, TypeError, OverflowError) as exc:
+        return build(_constructor, node)  # not construct_object: it would keep every node in a cache
+    except Exception as exc:
         raise ValueError(f"{value!r} is not a valid {tag.rsplit(':', 1)[-1]}") from exc
 
 
