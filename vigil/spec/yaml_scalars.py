@@ -69,7 +69,7 @@ def resolve_plain(value: str) -> str:
         return STR
     if value and value[0] in "nNtTfFyYoO" and value not in _KEYWORDS:
         return STR
-    tag: str = _resolver.resolve(yaml.ScalarNode, value, (True, False))
+    tag: str = _resolver.resolve(yaml.ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]
     return tag
 
 

@@ -14,7 +14,8 @@ from typing import Any
 import yaml
 
 from vigil.spec.errors import SpecError
-from vigil.spec.yaml_builder import Builder, PathKey
+from vigil.spec.yaml_builder import Builder
+from vigil.spec.yaml_builder import PathKey as PathKey
 
 
 @dataclass
