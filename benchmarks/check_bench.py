@@ -6,7 +6,7 @@ directory, then times what ``vigil check`` does (every stack, one :class:`~vigil
 with ``yaml.CSafeLoader`` and with ``yaml.SafeLoader``, in the same process, and checks both report the same
 errors. It also times one stack loaded alone, and the check with a cache per stack (a parse per stack).
 
-Run: ``.venv/bin/python benchmarks/check_bench.py [--alarms 10000] [--repeat 3]``
+Run: ``.venv/bin/python benchmarks/check_bench.py [--alarms 10000] [--repeat 5]``
 """
 
 from __future__ import annotations
@@ -34,7 +34,12 @@ def _alarm(i: int) -> dict[str, Any]:
     ref = {"namespace": "Vigil/Bench", "metric": f"m{i % 10}", "dimensions": DIMS}
     kinds: list[dict[str, Any]] = [
         {"kind": "static", "metric": {**ref, "statistic": "p95"}, "comparison": ">", "threshold": i, "period": 300},
-        {"kind": "math", "metrics": {"a": ref, "b": {**ref, "metric": "m0"}}, "expression": "100 * a / b", "threshold": 5},
+        {
+            "kind": "math",
+            "metrics": {"a": ref, "b": {**ref, "metric": "m0"}},
+            "expression": "100 * a / b",
+            "threshold": 5,
+        },
         {"kind": "anomaly", "metric": ref, "band": 2, "evaluation_periods": 3},
         {"kind": "heartbeat", "metric": ref},
         {"kind": "composite", "rule": {"any": [f"alarm-{i - 4}", {"all": [f"alarm-{i - 3}", f"alarm-{i - 2}"]}]}},
@@ -68,7 +73,10 @@ def write_project(root: Path, alarms: int) -> None:
         },
         "alarms/routing.yaml": {
             "version": "vigil/v1",
-            "routing": {sev: {"subscriptions": [{"kind": "email", "endpoint": {"config": "oncall_email"}}]} for sev in ("P1", "P2", "P3", "P4")},
+            "routing": {
+                sev: {"subscriptions": [{"kind": "email", "endpoint": {"config": "oncall_email"}}]}
+                for sev in ("P1", "P2", "P3", "P4")
+            },
         },
         "dashboards/bench.yaml": {
             "version": "vigil/v1",
@@ -97,20 +105,22 @@ def check(root: Path, stacks: list[str], loader: type[Any], shared: bool = True)
     return sorted(seen)
 
 
-def best(repeat: int, fn: Callable[[], object]) -> float:
-    """The fastest of ``repeat`` runs, in seconds."""
-    times = []
+def best_of(repeat: int, runs: dict[str, Callable[[], object]]) -> dict[str, float]:
+    """The fastest of ``repeat`` runs of each variant, in seconds; variants alternate within each round so
+    that load from other processes on the machine falls on all of them alike."""
+    times: dict[str, list[float]] = {name: [] for name in runs}
     for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
+        for name, fn in runs.items():
+            start = time.perf_counter()
+            fn()
+            times[name].append(time.perf_counter() - start)
+    return {name: min(values) for name, values in times.items()}
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--alarms", type=int, default=10_000)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     fast = getattr(yaml, "CSafeLoader", None)
     if fast is None:
@@ -125,15 +135,24 @@ def main() -> int:
             print("MISMATCH: the two loaders report different errors")
             return 1
         size = sum(p.stat().st_size for p in root.rglob("*.yaml")) / 2**20
-        print(f"project: {args.alarms} alarms in {FILES} files ({size:.1f} MiB), stacks {stacks}, {len(c_errors)} errors")
-        c_run = best(args.repeat, lambda: check(root, stacks, fast))
-        py_run = best(args.repeat, lambda: check(root, stacks, yaml.SafeLoader))
-        per_stack = best(args.repeat, lambda: check(root, stacks, fast, shared=False))
-        one = best(args.repeat, lambda: load_project(root, stack="dev", cache=ParseCache(loader=fast)))
-        print(f"check, 2 stacks, libyaml (CSafeLoader):  {c_run:6.2f} s")
-        print(f"check, 2 stacks, pure Python (SafeLoader): {py_run:6.2f} s  -> libyaml is {py_run / c_run:.1f}x faster")
-        print(f"check, 2 stacks, one parse per stack:      {per_stack:6.2f} s  -> one parse per run saves {per_stack / c_run:.2f}x")
-        print(f"one stack (dev), libyaml:                  {one:6.2f} s")
+        print(
+            f"project: {args.alarms} alarms in {FILES} files ({size:.1f} MiB), stacks {stacks}, {len(c_errors)} errors"
+        )
+        t = best_of(
+            args.repeat,
+            {
+                "c": lambda: check(root, stacks, fast),
+                "py": lambda: check(root, stacks, yaml.SafeLoader),
+                "per_stack": lambda: check(root, stacks, fast, shared=False),
+                "one": lambda: load_project(root, stack="dev", cache=ParseCache(loader=fast)),
+            },
+        )
+        print(f"check, 2 stacks, libyaml (CSafeLoader):    {t['c']:6.2f} s")
+        print(f"check, 2 stacks, pure Python (SafeLoader): {t['py']:6.2f} s  -> libyaml {t['py'] / t['c']:.1f}x faster")
+        print(
+            f"check, 2 stacks, a parse per stack:        {t['per_stack']:6.2f} s  -> one parse per run {t['per_stack'] / t['c']:.2f}x faster"
+        )
+        print(f"one stack (dev), libyaml:                  {t['one']:6.2f} s")
     return 0
 
 

@@ -15,7 +15,7 @@ import vigil.spec.loader as loader_module
 from vigil.plan.rules import render_rule
 from vigil.spec import ParseCache, load_project
 from vigil.spec.models import AlarmState, AllOf, AnyOf, NotRule, Rule, StaticAlarm
-from vigil.spec.rules.alarm_limits import rule_text
+from vigil.spec.rules.alarm_limits import rule_text, slo_page_alarms
 from vigil.spec.rules.context import Context
 from vigil.spec.rules.endpoints import endpoint_problem
 from vigil.spec.slo import page_alarm_names
@@ -223,6 +223,6 @@ def test_rule_length_is_what_the_plan_renders(rule: Rule) -> None:
     ctx = Context(project=result.project, sources=result.sources, root=GOOD)
     slos = {n: page_alarm_names(n, s) for n, s in result.project.slos.items()}
     text, children = render_rule(rule, alarm_names={n: n for n in result.project.alarms}, slo_alarms=slos, owner="x")
-    size, names = rule_text(ctx, rule)
+    size, names = rule_text(rule, slo_page_alarms(ctx))
     assert size == len(text)
     assert names == set(children)

@@ -6,7 +6,9 @@ Nothing stops at the first problem: every file is read and every error of the ru
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -261,7 +263,24 @@ def load_project(
     >>> [str(e) for e in result.errors]  # doctest: +SKIP
     []
     """
-    root = Path(root)
+    with _gc_paused():
+        return _load(Path(root), stack, validate, cache)
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while loading: the load allocates a million small acyclic objects,
+    and the collector's generation-2 passes over them were half of ``vigil check``'s time on big projects."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _load(root: Path, stack: str | None, validate: bool, cache: ParseCache | None) -> LoadResult:
     errors: list[SpecError] = []
     sources = Sources()
     run = _Run(root=root, merge=_Merger(sources, errors), cache=cache or ParseCache())

@@ -14,7 +14,6 @@ Working on events (not on PyYAML's node graph) keeps every input bounded and eve
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -88,30 +87,39 @@ class Builder:
 
         self.out.errors.append(SpecError(self.file, line, field_name(path), message))
 
-    def run(self, events: Iterator[yaml.Event]) -> Built:
-        """Build the single document of ``events`` (errors are recorded in the result, never raised)."""
+    def run(self, loader: Any) -> Built:
+        """Build the single document ``loader`` (a PyYAML loader instance) parses; problems are recorded in the
+        result, never raised, except ``yaml.YAMLError`` for syntax errors."""
+        handlers = {
+            yaml.ScalarEvent: self._scalar,
+            yaml.MappingStartEvent: self._open,
+            yaml.SequenceStartEvent: self._open,
+            yaml.AliasEvent: self._alias,
+            yaml.DocumentStartEvent: self._document,
+        }
+        closers = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+        get_event = loader.get_event
         try:
-            for event in events:
-                self._event(event)
+            while True:
+                event = get_event()
+                kind = type(event)
+                if kind in closers:
+                    self._close()
+                    continue
+                handler = handlers.get(kind)
+                if handler is not None:
+                    handler(event, event.start_mark.line + 1 if event.start_mark else 1)
+                elif event is None or kind is yaml.StreamEndEvent:
+                    break
         except Abort:
             self.out.data = None
         return self.out
 
-    def _event(self, event: yaml.Event) -> None:
-        line = event.start_mark.line + 1 if event.start_mark else 1
-        if isinstance(event, yaml.ScalarEvent):
-            self._scalar(event, line)
-        elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
-            self._open(event, line)
-        elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
-            self._close()
-        elif isinstance(event, yaml.AliasEvent):
-            self._alias(event, line)
-        elif isinstance(event, yaml.DocumentStartEvent):
-            self.documents += 1
-            if self.documents > 1:
-                self.error(line, (), "a spec file holds one YAML document: remove the second '---' or split the file")
-                raise Abort
+    def _document(self, event: yaml.Event, line: int) -> None:
+        self.documents += 1
+        if self.documents > 1:
+            self.error(line, (), "a spec file holds one YAML document: remove the second '---' or split the file")
+            raise Abort
 
     def _path(self) -> PathKey:
         """The path of the value about to be added to the innermost open collection."""
@@ -122,12 +130,15 @@ class Builder:
             return (*top.path, top.key) if top.has_key and top.key is not None else top.path
         return (*top.path, len(top.items))
 
-    def _scalar(self, event: yaml.ScalarEvent, line: int) -> None:
+    def _scalar(self, event: Any, line: int) -> None:
         top = self.stack[-1] if self.stack else None
         if top is not None and top.is_map and not top.has_key:
             self._key(top, event, line)
             return
         tag = event.tag
+        if tag is None and not event.style and resolve_plain(event.value) == STR:
+            self._add(event.value, 1, line, event.anchor, None)  # the common case: plain text
+            return
         plain, _ = event.implicit
         value: Any = event.value
         raw: str | None = None
@@ -161,8 +172,8 @@ class Builder:
         if event.anchor:
             self.anchors[event.anchor] = (event.value, 1, event.value)
 
-    def _open(self, event: yaml.MappingStartEvent | yaml.SequenceStartEvent, line: int) -> None:
-        is_map = isinstance(event, yaml.MappingStartEvent)
+    def _open(self, event: Any, line: int) -> None:
+        is_map = type(event) is yaml.MappingStartEvent
         path = self._path()
         top = self.stack[-1] if self.stack else None
         if top is not None and top.is_map and not top.has_key:
@@ -187,7 +198,7 @@ class Builder:
             self.open_anchors.discard(frame.anchor)
         self._add(value, frame.size, frame.line, frame.anchor, None, lines_done=True)
 
-    def _alias(self, event: yaml.AliasEvent, line: int) -> None:
+    def _alias(self, event: Any, line: int) -> None:
         name = event.anchor or ""
         top = self.stack[-1] if self.stack else None
         if name in self.open_anchors:

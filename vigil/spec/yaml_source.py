@@ -142,12 +142,17 @@ def parse_text(text: str, display: str, loader: type[Any] | None = None) -> Yaml
     """Parse YAML text (see :func:`load_yaml`); ``loader`` defaults to :data:`FAST_LOADER`."""
     doc = YamlDocument(file=display, data=None)
     builder = Builder(display)
+    parser: Any = None
     try:
-        built = builder.run(yaml.parse(text, Loader=loader or FAST_LOADER))
+        parser = (loader or FAST_LOADER)(text)  # the pure-Python reader checks characters here already
+        built = builder.run(parser)
     except yaml.YAMLError as exc:
         doc.errors.extend(builder.out.errors)
         doc.errors.append(syntax_error(display, text, exc))
         return doc
+    finally:
+        if parser is not None:
+            parser.dispose()
     doc.errors.extend(built.errors)
     doc.lines, doc.raw = built.lines, built.raw
     doc.data = {} if built.data is None and not built.errors and builder.documents <= 1 else built.data

@@ -46,10 +46,19 @@ def _resolution(ctx: Context, ref: Any) -> int | None:
     return metric.resolution if metric else None
 
 
-def rule_text(ctx: Context, rule: Rule) -> tuple[int, set[str]]:
-    """Length of the rendered ``AlarmRule`` and the physical alarm names it references (as the plan renders)."""
+def slo_page_alarms(ctx: Context) -> dict[str, tuple[str, ...]]:
+    """What each SLO name stands for in a composite rule: its page-tier burn-rate alarms."""
+    return {slo: page_alarm_names(slo, spec) for slo, spec in ctx.project.slos.items()}
+
+
+def rule_text(rule: Rule, pages: dict[str, tuple[str, ...]]) -> tuple[int, set[str]]:
+    """Length of the rendered ``AlarmRule`` and the physical alarm names it references (as the plan renders).
+
+    >>> size, names = rule_text(AnyOf(any=("worker-down", "api")), {"api": ("api-burn-5m-1h",)})
+    >>> size, sorted(names)
+    (51, ['api-burn-5m-1h', 'worker-down'])
+    """
     names: set[str] = set()
-    pages = {slo: page_alarm_names(slo, spec) for slo, spec in ctx.project.slos.items()}
 
     def state(alarm: str, value: str) -> int:
         if alarm in pages:
@@ -64,10 +73,10 @@ def rule_text(ctx: Context, rule: Rule) -> tuple[int, set[str]]:
             return state(node, "ALARM")
         if isinstance(node, AlarmState):
             return state(node.alarm, node.state)
-        if isinstance(node, AllOf | AnyOf):
-            subs = node.all if isinstance(node, AllOf) else node.any
-            joiner = 5 if isinstance(node, AllOf) else 4  # " AND " / " OR "
-            return 2 + sum(length(sub) for sub in subs) + joiner * (len(subs) - 1)
+        if isinstance(node, AllOf):
+            return 2 + sum(length(sub) for sub in node.all) + 5 * (len(node.all) - 1)  # " AND "
+        if isinstance(node, AnyOf):
+            return 2 + sum(length(sub) for sub in node.any) + 4 * (len(node.any) - 1)  # " OR "
         assert isinstance(node, NotRule)
         return 4 + length(node.not_)
 
@@ -76,10 +85,11 @@ def rule_text(ctx: Context, rule: Rule) -> tuple[int, set[str]]:
 
 def check_composite_limits(ctx: Context) -> None:
     """Rule length and the number of alarms a composite names."""
+    pages = slo_page_alarms(ctx)
     for name, alarm in ctx.project.alarms.items():
         if not isinstance(alarm, CompositeAlarm):
             continue
-        size, names = rule_text(ctx, alarm.rule)
+        size, names = rule_text(alarm.rule, pages)
         if size > MAX_RULE_LENGTH:
             ctx.report(
                 ("alarm", name, ("rule",)),
