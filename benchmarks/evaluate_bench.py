@@ -58,17 +58,26 @@ def main() -> None:
     values = [v for v in store.datapoints(KEY, "Sum", 60, [60 * (m + 1) for m in range(WEEK_MINUTES)]) if v]
     floor = _median_ms(lambda: sum(1 for v in values if v > 40))
     print(f"floor (compare {len(values)} datapoints with a threshold): {floor:.2f} ms")
-    cases = [("Sum, 1 min, 4 of 5", "Sum", 60), ("p99, 1 min", "p99", 60), ("Sum, 5 min", "Sum", 300), ("Sum, 1 h", "Sum", 3600)]
+    cases = [
+        ("Sum, 1 min, 4 of 5", "Sum", 60),
+        ("p99, 1 min", "p99", 60),
+        ("Sum, 5 min", "Sum", 300),
+        ("Sum, 1 h", "Sum", 3600),
+    ]
     for label, stat, period in cases:
         plan = _alarm(stat, period)
         ms = _median_ms(lambda plan=plan: evaluate_alarms(plan, store, 0, WEEK_MINUTES * 60))  # type: ignore[misc]
-        print(f"one alarm over a week ({label}): {ms:.1f} ms for {WEEK_MINUTES + 1} evaluations ({ms / floor:.0f}x floor)")
+        print(
+            f"one alarm over a week ({label}): {ms:.1f} ms for {WEEK_MINUTES + 1} evaluations ({ms / floor:.0f}x floor)"
+        )
     files = default_test_files(Path("."))
     if files:
         start = time.perf_counter()
         report = run_tests(Path("."), files)
         elapsed = time.perf_counter() - start
-        print(f"shipped alarm tests: {report.passed + report.failed} cases in {elapsed:.2f} s (incl. loading and planning)")
+        print(
+            f"shipped alarm tests: {report.passed + report.failed} cases in {elapsed:.2f} s (incl. loading and planning)"
+        )
 
 
 if __name__ == "__main__":

@@ -8,10 +8,11 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
-from components.metric_namespace import kms_key
-from components.naming import Naming
 from vigil.plan.types import RoutingPlan, SubscriptionPlan, TopicPlan
 from vigil.spec.models.common import Severity
+
+from .metric_namespace import kms_key
+from .naming import Naming
 
 #: Stack config namespace of subscription endpoints and secrets (``vigil:<key>``).
 CONFIG_NAMESPACE = "vigil"

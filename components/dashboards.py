@@ -8,8 +8,9 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from components.naming import Naming
 from vigil.plan.types import DashboardPlan
+
+from .naming import Naming
 
 
 @dataclass(frozen=True)

@@ -7,13 +7,14 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from components.alarm_routing import AlarmRouting, AlarmRoutingArgs
-from components.alarms import Alarms, AlarmsArgs
-from components.dashboards import Dashboards, DashboardsArgs
-from components.metric_namespace import MetricNamespace, MetricNamespaceArgs
-from components.naming import Naming
 from vigil.plan import StackPlan, plan_project
 from vigil.spec.models.project import Project
+
+from .alarm_routing import AlarmRouting, AlarmRoutingArgs
+from .alarms import Alarms, AlarmsArgs
+from .dashboards import Dashboards, DashboardsArgs
+from .metric_namespace import MetricNamespace, MetricNamespaceArgs
+from .naming import Naming
 
 
 @dataclass(frozen=True)

@@ -28,8 +28,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Literal
 
-from components.naming import Naming
 from vigil.cli.main import main as vigil
+from vigil.components.naming import Naming
 from vigil.plan import plan_project
 from vigil.plan.types import MetricAlarmPlan, StackPlan
 from vigil.spec import load_project
@@ -176,7 +176,8 @@ def drive_service(log_group: str) -> int:
                 f"  smoke {result.name:<22} {result.status:>4} {result.latency_ms:7.1f} ms {'ok' if result.ok else 'FAILED'}"
             )
             failures += not result.ok
-        with httpx.Client(base_url=server.url, timeout=10) as http:
+        admin = {"Authorization": "Bearer demo-token"}  # /admin routes need the service token
+        with httpx.Client(base_url=server.url, timeout=10, headers=admin) as http:
             for _ in range(20):
                 run_flow(server.url)
             http.post("/admin/incidents/error_burst")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pulumi
 
-from components.monitoring_stack import MonitoringStack, MonitoringStackArgs
+from vigil.components.monitoring_stack import MonitoringStack, MonitoringStackArgs
 from vigil.spec import load_project
 
 project_dir = Path(os.environ.get("VIGIL_PROJECT_DIR") or Path(__file__).resolve().parent.parent)

@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+import logging
 import time
 
 from examples.agent_service.health import build_registry
-from examples.agent_service.http import HTTPError, Receive, Request, Response, Scope, Send, read_body, send_json
+from examples.agent_service.http import (
+    HTTPError,
+    Receive,
+    Request,
+    Response,
+    Scope,
+    Send,
+    authorization,
+    read_body,
+    send_json,
+)
 from examples.agent_service.incidents import ERROR_BURST
 from examples.agent_service.routes import ROUTES, Route
 from examples.agent_service.state import ServiceConfig, ServiceState
@@ -54,11 +65,13 @@ class AgentService:
             size = len(body)
             if not route.admin and self.state.incidents.active(ERROR_BURST) and self.state.worker.rng.random() < 0.5:
                 raise HTTPError(500, "injected error (error_burst incident)")
-            response = await route.handler(self.state, Request(method, path, params or {}, body))
+            request = Request(method, path, params or {}, body, authorization(scope))
+            response = await route.handler(self.state, request)
         except HTTPError as exc:
             response = Response(exc.status, {"error": str(exc)})
-        except Exception as exc:  # a bug in a handler is a 500 with metrics, not a dropped connection
-            response = Response(500, {"error": f"{type(exc).__name__}: {exc}"})
+        except Exception:  # a bug in a handler: a 500 with metrics; the details go to the log, never to the caller
+            logging.getLogger("examples.agent_service").exception("%s %s failed", method, route.template)
+            response = Response(500, {"error": "internal error"})
         await send_json(send, response.status, response.body)
         if not route.admin:
             self._record(route, method, response.status, (time.perf_counter() - t0) * 1000.0, size)

@@ -30,6 +30,7 @@ class Request:
     path: str
     params: dict[str, str]
     body: bytes = b""
+    authorization: bytes | None = None  # the raw Authorization header, if any
 
     def json(self) -> dict[str, Any]:
         """The body as a JSON object (400 if it is not one; an empty body is ``{}``)."""
@@ -50,6 +51,14 @@ class Response:
 
     status: int = 200
     body: Any = field(default_factory=dict)
+
+
+def authorization(scope: Scope) -> bytes | None:
+    """The raw ``Authorization`` header of an ASGI request (``None`` if absent)."""
+    for key, value in scope.get("headers", ()):
+        if bytes(key).lower() == b"authorization":
+            return bytes(value)
+    return None
 
 
 async def read_body(receive: Receive, limit: int = 1_000_000) -> bytes:

@@ -12,6 +12,7 @@ from examples.agent_service.incidents import KINDS, QUEUE_BACKLOG
 from examples.agent_service.names import JOB_TYPES, MODES
 from examples.agent_service.state import ServiceState
 from examples.agent_service.store import QUESTIONS, Session
+from vigil.health import TokenAuthorizer
 
 Handler = Callable[[ServiceState, Request], Awaitable[Response]]
 
@@ -123,6 +124,20 @@ async def get_job(state: ServiceState, request: Request) -> Response:
     return Response(200, {"id": job.id, "mode": job.mode, "type": job.job_type, "status": job.status})
 
 
+def admin_only(handler: Handler) -> Handler:
+    """``handler`` behind the service's operator token (``--health-token``): 401 without it, 403 if none is set."""
+
+    async def guarded(state: ServiceState, request: Request) -> Response:
+        token = state.config.health_token
+        if not token:
+            raise HTTPError(403, "admin routes are disabled: start the service with --health-token")
+        if not TokenAuthorizer([token]).is_authorized(request.authorization):
+            raise HTTPError(401, "admin routes need the header 'Authorization: Bearer <the service token>'")
+        return await handler(state, request)
+
+    return guarded
+
+
 async def start_incident(state: ServiceState, request: Request) -> Response:
     kind = request.params["kind"]
     if kind not in KINDS:
@@ -155,8 +170,8 @@ ROUTES: tuple[Route, ...] = (
     Route("POST", "/plans/{id}/reject", "plans", reject_plan),
     Route("POST", "/jobs", "workspace", create_job),
     Route("GET", "/jobs/{id}", "workspace", get_job),
-    Route("GET", "/admin/incidents", "auth", list_incidents, admin=True),
-    Route("POST", "/admin/incidents/{kind}", "auth", start_incident, admin=True),
-    Route("DELETE", "/admin/incidents/{kind}", "auth", clear_incident, admin=True),
-    Route("DELETE", "/admin/incidents", "auth", clear_incident, admin=True),
+    Route("GET", "/admin/incidents", "auth", admin_only(list_incidents), admin=True),
+    Route("POST", "/admin/incidents/{kind}", "auth", admin_only(start_incident), admin=True),
+    Route("DELETE", "/admin/incidents/{kind}", "auth", admin_only(clear_incident), admin=True),
+    Route("DELETE", "/admin/incidents", "auth", admin_only(clear_incident), admin=True),
 )

@@ -10,7 +10,7 @@ import pytest
 from plan_fixture import FAKE_PAGERDUTY_KEY, FAKE_WEBHOOK, FIXTURE_CONFIG, FIXTURE_SECRET_KEYS, fixture_project
 from pulumi_mocks import Recorder, install, is_secret, plain_strings
 
-from components.monitoring_stack import MonitoringStack, MonitoringStackArgs
+from vigil.components.monitoring_stack import MonitoringStack, MonitoringStackArgs
 
 
 @pytest.fixture(scope="module")

@@ -10,6 +10,8 @@ import json
 import math
 import socket
 import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +44,23 @@ def assert_valid_emf(line: str) -> dict[str, Any]:
                 assert type(v) in (int, float), (name, v)
                 assert math.isfinite(v), (name, v)
     return doc
+
+
+def wait_for(condition: Callable[[], bool], timeout: float = 20.0) -> bool:
+    """Poll until ``condition`` holds (generous bound; never a timing assertion)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.01)
+    return condition()
+
+
+def free_port() -> int:
+    """A loopback TCP port nobody listens on (bound and released)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
 
 
 class TcpListener:

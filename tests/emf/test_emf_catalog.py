@@ -68,7 +68,7 @@ def test_mismatches_on_the_emit_path_are_dropped_and_counted() -> None:
     logger.put("http.requestz", 1, "Count")  # undeclared via the free-form API
     logger.put("http.requests", 1, "Seconds")  # wrong unit
     assert sink.lines == []
-    assert logger.stats == {"dimension_set_mismatch": 2, "undeclared_metric": 1, "unit_mismatch": 1}
+    assert logger.stats.values_dropped == {"dimension_set_mismatch": 2, "undeclared_metric": 1, "unit_mismatch": 1}
     logger.put("http.requests", 4)  # unit None is filled in from the catalog
     assert assert_valid_emf(sink.lines[0])["_aws"]["CloudWatchMetrics"][0]["Metrics"][0]["Unit"] == "Count"
 
@@ -80,4 +80,4 @@ def test_event_keeps_only_metrics_allowed_under_its_dimension_sets() -> None:
     doc = assert_valid_emf(sink.lines[0])
     assert [m["Name"] for m in doc["_aws"]["CloudWatchMetrics"][0]["Metrics"]] == ["http.requests", "queue.depth"]
     assert "http.request.duration" not in doc
-    assert logger.stats == {"dimension_set_mismatch": 1}
+    assert logger.stats.values_dropped == {"dimension_set_mismatch": 1}

@@ -119,7 +119,7 @@ def test_arbitrary_dimensions_never_produce_an_invalid_line(dims: dict[Any, Any]
         doc = assert_valid_emf(line)
         assert doc["_aws"]["CloudWatchMetrics"][0]["Namespace"] == namespace
     if not sink.lines:
-        assert logger.stats  # nothing written means something was counted
+        assert logger.stats.values_dropped  # nothing written means lost values were counted
 
 
 def test_put_writes_one_line_with_defaults_properties_and_timestamp() -> None:
@@ -178,29 +178,35 @@ def test_bad_values_are_dropped_counted_and_warned_once(caplog: pytest.LogCaptur
         logger.put("latency", 1, "Parsecs")
         logger.put("latency", 1, resolution=30)
     assert sink.lines == []
-    assert logger.stats == {
+    assert logger.stats.values_dropped == {
         "non_finite": 3,
         "bool_value": 1,
         "non_numeric": 2,
         "metric_name_too_long": 1,
         "invalid_unit": 1,
         "invalid_resolution": 1,
-        "empty_event": 9,
     }
+    assert logger.stats.other_dropped == {}
     warned = [r for r in caplog.records if "non_finite" in r.getMessage()]
     assert len(warned) == 1
 
 
-def test_too_many_dimensions_and_bad_dimension_values_drop_the_event() -> None:
+def test_too_many_dimensions_drop_the_event_a_bad_dimension_value_only_itself() -> None:
     logger, sink = make()
     logger.put("requests", 1, "Count", dimensions={f"D{i}": "x" for i in range(29)})
-    logger.put("requests", 1, "Count", dimensions={"Endpoint": "x" * 1025})
-    logger.put("requests", 1, "Count", dimensions={"Endpoint": ""})
     assert sink.lines == []
-    stats = logger.stats
-    assert stats["too_many_dimensions"] == 1
-    assert stats["dimension_value_too_long"] == 1
-    assert stats["invalid_dimension_value"] == 1
+    assert logger.stats.values_dropped == {"too_many_dimensions": 1}
+    logger.put("requests", 2, "Count", dimensions={"Endpoint": "x" * 1025, "Model": "m1"})
+    logger.put("requests", 3, "Count", dimensions={"Endpoint": ""})
+    docs = [assert_valid_emf(line) for line in sink.lines]
+    assert [d["requests"] for d in docs] == [2, 3]
+    assert [d["_aws"]["CloudWatchMetrics"][0]["Dimensions"] for d in docs] == [
+        [["Service", "Environment", "Model"]],
+        [["Service", "Environment"]],
+    ]
+    assert all("Endpoint" not in d for d in docs)
+    assert logger.stats.values_dropped == {"too_many_dimensions": 1}
+    assert logger.stats.other_dropped == {"dimension_value_too_long": 1, "invalid_dimension_value": 1}
 
 
 def test_names_that_collide_are_dropped() -> None:
@@ -209,7 +215,8 @@ def test_names_that_collide_are_dropped() -> None:
         event.metric("Service", 1).metric("ok", 2).property("ok", "shadow").property("Environment", "x")
     doc = assert_valid_emf(sink.lines[0])
     assert (doc["ok"], doc["Service"], doc["Environment"]) == (2, "api", "prod")
-    assert logger.stats["name_collision"] == 3
+    assert logger.stats.values_dropped == {"name_collision": 1}
+    assert logger.stats.other_dropped == {"name_collision": 2}
 
 
 def test_unit_conflict_keeps_the_first_unit() -> None:
@@ -217,14 +224,14 @@ def test_unit_conflict_keeps_the_first_unit() -> None:
     with logger.event() as event:
         event.metric("latency", 1, "Milliseconds").metric("latency", 2, "Seconds")
     assert assert_valid_emf(sink.lines[0])["latency"] == 1
-    assert logger.stats == {"unit_conflict": 1}
+    assert logger.stats.values_dropped == {"unit_conflict": 1}
 
 
 def test_oversized_properties_drop_the_line_with_a_count() -> None:
     logger, sink = make()
     logger.put("requests", 1, "Count", properties={"blob": "x" * 1_100_000})
     assert sink.lines == []
-    assert logger.stats == {"line_too_large": 1}
+    assert logger.stats.values_dropped == {"line_too_large": 1}
 
 
 def test_huge_event_splits_by_bytes() -> None:
@@ -283,7 +290,7 @@ def test_a_failing_sink_never_raises_into_the_caller() -> None:
 
     logger = MetricsLogger("Vigil/API", DIMS, Broken())
     logger.put("requests", 1, "Count")
-    assert logger.stats == {"sink_error": 1}
+    assert logger.stats.values_dropped == {"sink_error": 1}
 
 
 def test_threads_and_asyncio_tasks_emit_concurrently() -> None:

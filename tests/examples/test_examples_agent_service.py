@@ -124,14 +124,14 @@ def test_smoke_flow_decisions_and_jobs_emit_catalog_metrics(start_service: Start
     assert sum(all(e.get(k) == v for k, v in wanted.items()) for e in requests) == 3
 
 
-def test_bad_requests_are_answered_and_counted(start_service: Start) -> None:
+def test_bad_requests_are_answered_and_counted(token: str, start_service: Start) -> None:
     server, sink = start_service()
     sid = call("POST", server.url + "/sessions")[1]["id"]
     assert call("POST", f"{server.url}/sessions/{sid}/answers", {"questionId": "q1", "answer": "cobol"})[0] == 422
     assert call("GET", f"{server.url}/sessions/{sid}/plan")[0] == 409
     assert call("GET", server.url + "/sessions/nope/question")[0] == 404
     assert call("DELETE", server.url + "/sessions")[0] == 405
-    assert call("POST", server.url + "/admin/incidents/meteor")[0] == 404
+    assert call("POST", server.url + "/admin/incidents/meteor", token=token)[0] == 404
     errors = [e for _, n, e in metrics_of(sink) if n == "http.errors"]
     assert sorted(e["StatusClass"] for e in errors) == ["4xx", "4xx", "4xx"]
 
@@ -167,22 +167,22 @@ def _accept_forever(sock: socket.socket) -> None:
 def test_dead_worker_incident_fails_readiness_until_cleared(token: str, start_service: Start) -> None:
     server, sink = start_service()
     wait_for(lambda: call("GET", server.url + "/health/ready")[0] == 200, "readiness")
-    assert call("POST", server.url + "/admin/incidents/dead_worker")[1]["active"] == ["dead_worker"]
+    assert call("POST", server.url + "/admin/incidents/dead_worker", token=token)[1]["active"] == ["dead_worker"]
     wait_for(lambda: call("GET", server.url + "/health/ready")[0] == 503, "readiness to fail")
     doc = call("GET", server.url + "/health/ready", token=token)[1]
     assert doc["checks"]["worker:heartbeatAge"][0]["output"].startswith("last heartbeat")
     assert call("GET", server.url + "/health/live")[0] == 200
     statuses = [(e["Check"], e["health.check.status"]) for ns, n, e in metrics_of(sink) if n == "health.check.status"]
     assert ("readiness", 0) in statuses
-    assert call("DELETE", server.url + "/admin/incidents/dead_worker")[1]["active"] == []
+    assert call("DELETE", server.url + "/admin/incidents/dead_worker", token=token)[1]["active"] == []
     wait_for(lambda: call("GET", server.url + "/health/ready")[0] == 200, "readiness to recover")
 
 
 def test_queue_backlog_and_token_spike_show_in_metrics_and_health(token: str, start_service: Start) -> None:
     server, sink = start_service()
     wait_for(lambda: call("GET", server.url + "/health/ready")[0] == 200, "readiness")
-    call("POST", server.url + "/admin/incidents/queue_backlog")
-    call("POST", server.url + "/admin/incidents/token_spike")
+    call("POST", server.url + "/admin/incidents/queue_backlog", token=token)
+    call("POST", server.url + "/admin/incidents/token_spike", token=token)
     status, doc = call("GET", server.url + "/health/ready", token=token)
     assert (status, doc["status"]) == (200, "warn"), doc
     assert doc["checks"]["queue:depth"][0]["observedValue"] > 100
@@ -195,14 +195,14 @@ def test_queue_backlog_and_token_spike_show_in_metrics_and_health(token: str, st
     wait_for(
         lambda: any(e["tokens.used"] > 9000 for _, n, e in metrics_of(sink) if n == "tokens.used"), "a token spike"
     )
-    call("DELETE", server.url + "/admin/incidents")
+    call("DELETE", server.url + "/admin/incidents", token=token)
 
 
 def test_error_burst_and_slow_llm(token: str, start_service: Start) -> None:
     server, sink = start_service()
     wait_for(lambda: call("GET", server.url + "/health/ready")[0] == 200, "readiness")
-    call("POST", server.url + "/admin/incidents/error_burst")
-    call("POST", server.url + "/admin/incidents/slow_llm")
+    call("POST", server.url + "/admin/incidents/error_burst", token=token)
+    call("POST", server.url + "/admin/incidents/slow_llm", token=token)
     codes = [call("POST", server.url + "/sessions")[0] for _ in range(30)]
     assert 500 in codes
     assert 201 in codes
@@ -217,4 +217,4 @@ def test_error_burst_and_slow_llm(token: str, start_service: Start) -> None:
     wait_for(
         lambda: any(e["llm.latency"] > 10_000 for _, n, e in metrics_of(sink) if n == "llm.latency"), "slow LLM calls"
     )
-    call("DELETE", server.url + "/admin/incidents")
+    call("DELETE", server.url + "/admin/incidents", token=token)

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from plan_fixture import ACCOUNT, fixture_project
 
-from components.naming import Naming
+from vigil.components.naming import Naming
 from vigil.plan import StackPlan, plan_project
 
 GOLDEN = Path(__file__).resolve().parent / "plan"

@@ -54,7 +54,7 @@ def test_routes_statuses_and_details(
 def test_stopped_dependency_gives_503_with_the_reason(
     http_get: Get, serve: Serve, tcp_listener: TcpListener, health_schema: dict[str, Any]
 ) -> None:
-    server = serve(HealthApp(service(tcp_listener.port), tokens=[TOKEN]))
+    server = serve(HealthApp(service(tcp_listener.port), tokens=[TOKEN], anonymous_cache_ttl=0))
     assert http_get(server.url + "/health/ready").status == 200
     tcp_listener.stop()
     reply = http_get(server.url + "/health/ready", token=TOKEN)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from plan_fixture import ACCOUNT, fixture_project_data
 
-from components.naming import Naming
+from vigil.components.naming import Naming
 from vigil.plan import MetricAlarmPlan, PlanError, StackPlan, plan_project
 from vigil.plan.alarms import split_statistic
 from vigil.spec.models import Project, Severity

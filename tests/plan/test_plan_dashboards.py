@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from plan_fixture import ACCOUNT, fixture_project_data
 
-from components.naming import Naming
+from vigil.components.naming import Naming
 from vigil.plan import PlanError, StackPlan, plan_project
 from vigil.plan.layout import layout
 from vigil.spec.models import Project

@@ -1,6 +1,6 @@
-"""``vigil check [PROJECT_DIR] [--stack NAME] [--format text|json]``: validate a project.
+"""``vigil check [PROJECT] [--stack NAME] [--format text|json]``: validate a project.
 
-Without ``--stack`` every stack under ``stacks/`` is checked (and the project on its own when there is
+The project is found from the current directory (or ``PROJECT``) like git finds a repository. Without ``--stack`` every stack under ``stacks/`` is checked (and the project on its own when there is
 none). Exit 0 when clean (warnings allowed), 1 when any error is found, 2 on usage errors.
 """
 
@@ -12,15 +12,18 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from vigil.cli.project import add_project_argument, project_root
 from vigil.spec import ParseCache, SpecError, available_stacks, load_project
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``check`` sub-command."""
     parser = sub.add_parser("check", help="validate specs: models, cross-references, CloudWatch limits, policy")
-    parser.add_argument("project", nargs="?", default=".", help="project directory (default: .)")
-    parser.add_argument("--stack", help="check one stack (default: every stacks/Pulumi.<name>.yaml)")
-    parser.add_argument("--format", choices=("text", "json"), default="text")
+    add_project_argument(parser, positional=True)
+    parser.add_argument(
+        "--stack", metavar="STACK", help="check one stack, stacks/Pulumi.<STACK>.yaml (default: every stack)"
+    )
+    parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     parser.set_defaults(func=run)
 
 
@@ -36,9 +39,8 @@ def collect(project: Path, stacks: list[str | None]) -> list[SpecError]:
 
 def run(args: argparse.Namespace) -> int:
     """Run the check; see the module docstring for exit codes."""
-    project = Path(args.project)
-    if not project.is_dir():
-        print(f"vigil check: '{project}' is not a directory", file=sys.stderr)
+    project = project_root(args, "check")
+    if project is None:
         return 2
     known = available_stacks(project)
     if args.stack is not None and args.stack not in known:

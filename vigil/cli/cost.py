@@ -1,4 +1,4 @@
-"""``vigil cost [PROJECT_DIR] [--stack NAME] [--format text|json]``: the stack's monthly CloudWatch cost.
+"""``vigil cost [PROJECT] [--stack NAME] [--format text|json]``: the stack's monthly CloudWatch cost.
 
 Exit codes: 0 the estimate is within the stack's budget (or there is none), 1 the project has errors or the
 estimate exceeds ``budget_usd``, 2 usage errors (argparse).
@@ -11,6 +11,7 @@ import json
 import sys
 from typing import TextIO
 
+from vigil.cli.project import add_project_argument, project_root
 from vigil.cost import CostError, check_budget, estimate, render_text
 
 
@@ -30,8 +31,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         description="Estimate the monthly CloudWatch cost (custom metrics, alarms, dashboards, logs) of a "
         "project for one stack, and compare it with the stack's vigil:budget_usd.",
     )
-    parser.add_argument("project_dir", nargs="?", default=".", metavar="PROJECT_DIR", help="project root (default: .)")
-    parser.add_argument("--stack", default=None, metavar="NAME", help="stack to price (stacks/Pulumi.<NAME>.yaml)")
+    add_project_argument(parser, positional=True)
+    parser.add_argument("--stack", default=None, metavar="STACK", help="stack to price, stacks/Pulumi.<STACK>.yaml")
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     parser.set_defaults(func=run)
 
@@ -40,24 +41,28 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
     """Load the project, print its cost report, and return the exit code (1 on errors or over budget).
 
     The validator reports an exceeded budget as an error too; ``vigil cost`` still prints the report then,
-    since that is what the user needs to see, and exits 1 with the budget message.
+    since that is what the user needs to see, and exits 1 with the budget message. Warnings are left to
+    ``vigil check`` (printing them here too showed each one twice when both ran).
     """
     from vigil.spec import load_project  # the loader pulls in the validator: import only when run
 
     out = out or sys.stdout
     err = err or sys.stderr
-    result = load_project(args.project_dir, stack=args.stack)
+    root = project_root(args, "cost")
+    if root is None:
+        return 2
+    result = load_project(root, stack=args.stack)
     try:
         report = estimate(result.project)
     except CostError as exc:
         print(f"vigil cost: {exc}", file=err)
         return 1
     over = check_budget(result.project, report)
-    problems = [e for e in result.errors if e.message not in over]
-    for problem in problems:
+    problems = [e for e in result.errors if e.message not in over and e.severity == "error"]
+    for problem in problems:  # warnings are `vigil check`'s to show; printing them here repeats them
         print(problem, file=err)
-    if any(e.severity == "error" for e in problems):
-        print(f"vigil cost: {args.project_dir}: the project has errors; fix them first", file=err)
+    if problems:
+        print(f"vigil cost: {root}: the project has errors; fix them first (`vigil check`)", file=err)
         return 1
     if args.format == "json":
         json.dump({**report.to_dict(), "budget_problems": over}, out, indent=2, sort_keys=True)

@@ -1,4 +1,4 @@
-"""``vigil preview [PROJECT_DIR] [--stack NAME] [--format text|json]``: the plan of a stack, without a Pulumi CLI.
+"""``vigil preview [PROJECT] [--stack NAME] [--format text|json]``: the plan of a stack, without a Pulumi CLI.
 
 Runs the real Pulumi program (``stacks/__main__.py``) in-process under Pulumi's mock engine and prints
 every resource it would create, with key inputs, counts by type and the monthly cost estimate.
@@ -12,6 +12,7 @@ import json
 import sys
 from pathlib import Path
 
+from vigil.cli.project import add_project_argument, project_root
 from vigil.spec import available_stacks
 
 
@@ -21,9 +22,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     >>> parser = argparse.ArgumentParser(); register(parser.add_subparsers())  # doctest: +SKIP
     """
     parser = sub.add_parser("preview", help="show what `pulumi up` would create, under Pulumi's mock engine")
-    parser.add_argument("project", nargs="?", default=".", help="project directory (default: .)")
-    parser.add_argument("--stack", help="stack name (default: dev when it exists, else the first stack)")
-    parser.add_argument("--format", choices=("text", "json"), default="text")
+    add_project_argument(parser, positional=True)
+    parser.add_argument(
+        "--stack",
+        metavar="STACK",
+        help="stacks/Pulumi.<STACK>.yaml (default: dev when it exists, else the first stack)",
+    )
+    parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     parser.set_defaults(func=run)
 
 
@@ -36,9 +41,8 @@ def _stack(project: Path, requested: str | None) -> str | None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the preview; see the module docstring for exit codes."""
-    project = Path(args.project)
-    if not project.is_dir():
-        print(f"vigil preview: '{project}' is not a directory", file=sys.stderr)
+    project = project_root(args, "preview")
+    if project is None:
         return 2
     stack = _stack(project, args.stack)
     if stack is None:

@@ -1,4 +1,4 @@
-"""``vigil test [FILES...] [--project DIR] [--format text|json]``: alarm unit tests with CloudWatch's semantics.
+"""``vigil test [FILES...] [--project PROJECT] [--format text|json]``: alarm unit tests with CloudWatch's semantics.
 
 Default files: ``alarms/tests/*.yaml``. Exit 0 when every case passes, 1 when a case fails, 2 on bad input
 (located ``file:line: field: message``, like ``vigil check``).
@@ -11,6 +11,7 @@ import json
 import sys
 from pathlib import Path
 
+from vigil.cli.project import add_project_argument, project_root
 from vigil.evaluate.runner import Report, run_tests
 from vigil.evaluate.testfile import TESTS_DIR, default_test_files
 
@@ -20,17 +21,18 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser(
         "test", help="unit-test alarms: feed series to the stack's alarms and check their states (CloudWatch semantics)"
     )
-    parser.add_argument("files", nargs="*", type=Path, help=f"test files (default: {TESTS_DIR}/*.yaml)")
-    parser.add_argument("--project", default=".", help="project directory (default: .)")
-    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument(
+        "files", nargs="*", type=Path, metavar="FILE", help=f"test files (default: the project's {TESTS_DIR}/*.yaml)"
+    )
+    add_project_argument(parser)
+    parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Run the tests; see the module docstring for exit codes."""
-    root = Path(args.project)
-    if not root.is_dir():
-        print(f"vigil test: '{root}' is not a directory", file=sys.stderr)
+    root = project_root(args, "test")
+    if root is None:
         return 2
     files: list[Path] = list(args.files) or default_test_files(root)
     if not files:

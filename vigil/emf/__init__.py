@@ -31,6 +31,7 @@ from vigil.emf.timing import Counter, Timer
 
 if TYPE_CHECKING:
     from vigil.emf.catalog import MetricHandle
+    from vigil.emf.sinks._background import close_on_sigterm
     from vigil.emf.sinks.agent import AgentSink
     from vigil.emf.sinks.cwlogs import CloudWatchLogsSink
 
@@ -51,6 +52,7 @@ __all__ = [
     "StdoutSink",
     "Timer",
     "UnknownMetricError",
+    "close_on_sigterm",
     "resolve_sink",
     "sink_from_url",
 ]
@@ -59,6 +61,7 @@ _LAZY = {
     "AgentSink": "vigil.emf.sinks.agent",
     "CloudWatchLogsSink": "vigil.emf.sinks.cwlogs",
     "MetricHandle": "vigil.emf.catalog",
+    "close_on_sigterm": "vigil.emf.sinks._background",
 }
 
 

@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, Final
 
 JSON_ERRORS: Final = (TypeError, ValueError, OverflowError, RecursionError)
+# (sanitize.Unserializable is a ValueError, UnicodeEncodeError too)
 
 #: "orjson" or "json" once :func:`load` ran.
 BACKEND = ""
@@ -20,7 +21,8 @@ prepare_header: Callable[[str], Any]
 render_line: Callable[[int, Any, Mapping[str, str], Mapping[str, Any], Mapping[str, Any]], str]
 
 
-def _default(value: object) -> str:
+def default(value: object) -> str:
+    """What the encoders write for a value JSON has no type for: its ``str()``."""
     return str(value)
 
 
@@ -56,7 +58,7 @@ def load() -> None:
     non_str_keys = orjson.OPT_NON_STR_KEYS
 
     def dumps_(obj: Any) -> str:
-        return orjson_dumps(obj, default=_default, option=non_str_keys).decode()
+        return orjson_dumps(obj, default=default, option=non_str_keys).decode()
 
     def prepare_header_(header: str) -> Any:
         return fragment(header.encode())  # spliced into the output without re-parsing
@@ -65,7 +67,7 @@ def load() -> None:
         timestamp: int, header: Any, dims: Mapping[str, str], props: Mapping[str, Any], values: Mapping[str, Any]
     ) -> str:
         aws = {"Timestamp": timestamp, "CloudWatchMetrics": header}
-        return orjson_dumps({"_aws": aws, **dims, **props, **values}, default=_default).decode()
+        return orjson_dumps({"_aws": aws, **dims, **props, **values}, default=default).decode()
 
     dumps, prepare_header, render_line = dumps_, prepare_header_, render_line_
     BACKEND = "orjson"
@@ -74,12 +76,33 @@ def load() -> None:
 def _stdlib() -> tuple[Callable[[Any], str], Callable[[str], Any], Callable[..., str]]:
     import json
 
-    encode = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False, default=_default).encode
+    from vigil.emf.sanitize import sanitize
+
+    encode = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False, default=default).encode
+    scalars = (str, int, float, bool, type(None))
 
     def render_line_(
         timestamp: int, header: Any, dims: Mapping[str, str], props: Mapping[str, Any], values: Mapping[str, Any]
     ) -> str:
+        if any(type(value) not in scalars for value in props.values()):
+            # nested values: the stdlib encoder would write duplicate keys for {1: .., "1": ..}
+            props = {key: sanitize(value) for key, value in props.items()}
         body = encode({**dims, **props, **values})
+        if not body.isascii():
+            body.encode("utf-8")  # UnicodeEncodeError (a ValueError) on a lone surrogate: the caller sanitizes
         return f'{{"_aws":{{"Timestamp":{timestamp},"CloudWatchMetrics":{header}}},{body[1:]}'
 
     return encode, str, render_line_
+
+
+def use_stdlib() -> None:
+    """Switch to the standard-library backend (tests of the fallback path; loggers made afterwards use it)."""
+    global BACKEND, dumps, prepare_header, render_line
+    dumps, prepare_header, render_line = _stdlib()
+    BACKEND = "json"
+
+
+def reset() -> None:
+    """Forget the backend choice; the next :func:`load` picks again."""
+    global BACKEND
+    BACKEND = ""

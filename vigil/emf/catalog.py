@@ -35,7 +35,7 @@ from vigil.emf.constants import MAX_DIMENSIONS_PER_SET, STANDARD_UNITS
 from vigil.emf.drops import DropCounter
 from vigil.emf.encoder import DimSets
 from vigil.emf.errors import CatalogError, UnknownMetricError
-from vigil.emf.validation import Number, metric_name_problem
+from vigil.emf.validation import Number, metric_name_problem, value_count
 
 if TYPE_CHECKING:
     from vigil.emf.logger import MetricsLogger
@@ -103,27 +103,35 @@ class CatalogBinding:
         found = self._handles[name] = MetricHandle(logger, rule)
         return found
 
+    def unit_of(self, name: str) -> tuple[str, int]:
+        """The catalog unit and storage resolution of declared metric ``name`` (``KeyError`` if undeclared)."""
+        rule = self._rules[name]
+        return rule.unit, rule.resolution
+
     def check(
         self,
         values: dict[str, Number | list[Number]],
         meta: dict[str, tuple[str, int]],
         dims: Mapping[str, str],
         dim_sets: DimSets,
-        drops: DropCounter,
+        drops: DropCounter | Any,
     ) -> tuple[dict[str, Number | list[Number]], DimSets] | None:
         """Drop what the catalog does not allow; expand a single metric's set to its declared subsets."""
         kept: dict[str, Number | list[Number]] = {}
         for name, value in values.items():
             rule = self._rules.get(name)
             if rule is None:
-                drops.drop("undeclared_metric", f"metric {name!r} is not in the catalog of {self.namespace!r}")
+                detail = f"metric {name!r} is not in the catalog of {self.namespace!r}"
+                drops.drop("undeclared_metric", detail, value_count(value))
                 continue
             unit, _ = meta[name]
             if unit not in ("None", rule.unit):
-                drops.drop("unit_mismatch", f"metric {name!r}: {unit!r}, the catalog says {rule.unit!r}")
+                detail = f"metric {name!r}: {unit!r}, the catalog says {rule.unit!r}"
+                drops.drop("unit_mismatch", detail, value_count(value))
                 continue
             if not all(frozenset(s) in rule.sets for s in dim_sets):
-                drops.drop("dimension_set_mismatch", f"metric {name!r} with dimensions {list(dim_sets)}")
+                detail = f"metric {name!r} with dimensions {list(dim_sets)}"
+                drops.drop("dimension_set_mismatch", detail, value_count(value))
                 continue
             meta[name] = (rule.unit, rule.resolution)
             kept[name] = value

@@ -46,7 +46,9 @@ STORAGE_RESOLUTIONS: Final[frozenset[int]] = frozenset({1, 60})
 MAX_METRICS_PER_DIRECTIVE: Final = 100
 MAX_VALUES_PER_METRIC: Final = 100
 MAX_DIMENSIONS_PER_SET: Final = 30
-MAX_NAME_LENGTH: Final = 255  # metric names and dimension names
+MAX_NAME_LENGTH: Final = 255  # metric names (CloudWatch MetricName)
+#: EMF's published JSON schema allows 250 characters per dimension name (CloudWatch's API allows 255).
+MAX_DIMENSION_NAME_LENGTH: Final = 250
 MAX_NAMESPACE_LENGTH: Final = 255
 MAX_DIMENSION_VALUE_LENGTH: Final = 1024
 #: Largest log event CloudWatch Logs accepts (PutLogEvents counts 26 bytes of overhead on top of the message).
@@ -57,6 +59,11 @@ MAX_BATCH_EVENTS: Final = 10_000
 MAX_BATCH_BYTES: Final = 1_048_576
 EVENT_OVERHEAD_BYTES: Final = 26
 MAX_BATCH_SPAN_MS: Final = 24 * 3600 * 1000
+
+#: Valid EMF timestamps (epoch ms): from 1970 to the end of year 9999 (what ``datetime`` can express).
+MAX_TIMESTAMP_MS: Final = 253_402_300_799_999
+#: Numbers below this are epoch *seconds* (as milliseconds it would be before March 1973; as seconds, after year 5000).
+SECONDS_BELOW: Final = 100_000_000_000
 
 DEFAULT_AGENT_ENDPOINT: Final = "tcp://127.0.0.1:25888"
 SINK_ENV_VAR: Final = "VIGIL_EMF_SINK"

@@ -11,6 +11,8 @@ Example::
 from __future__ import annotations
 
 from _thread import allocate_lock
+from collections.abc import Mapping
+from typing import NamedTuple
 
 LOGGER_NAME = "vigil.emf"
 
@@ -44,6 +46,11 @@ class DropCounter:
                 detail or "no detail",
             )
 
+    def add(self, reason: str, count: int) -> None:
+        """Count without any warning (for a second unit of something already reported)."""
+        with self._lock:
+            self._counts[reason] = self._counts.get(reason, 0) + count
+
     def snapshot(self) -> dict[str, int]:
         """A copy of the counts by reason."""
         with self._lock:
@@ -54,3 +61,23 @@ class DropCounter:
         """All drops, every reason."""
         with self._lock:
             return sum(self._counts.values())
+
+
+class LoggerStats(NamedTuple):
+    """What a :class:`~vigil.emf.MetricsLogger` refused, in two units that are never mixed.
+
+    ``values_dropped``: metric values lost, by reason (a list of 5 bad values counts 5). ``other_dropped``:
+    properties, dimensions, dimension sets dropped and timestamps replaced, by reason (no metric value was
+    lost for them). Lines a sink could not deliver are in ``logger.sink.stats``.
+
+    >>> LoggerStats({"non_finite": 2}, {"invalid_property": 1}).values_dropped_total
+    2
+    """
+
+    values_dropped: Mapping[str, int]
+    other_dropped: Mapping[str, int]
+
+    @property
+    def values_dropped_total(self) -> int:
+        """All metric values lost, every reason."""
+        return sum(self.values_dropped.values())

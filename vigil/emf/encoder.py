@@ -24,7 +24,8 @@ from typing import Any
 from vigil.emf import _json
 from vigil.emf.constants import MAX_LINE_BYTES, MAX_METRICS_PER_DIRECTIVE, MAX_VALUES_PER_METRIC
 from vigil.emf.drops import DropCounter
-from vigil.emf.validation import Number
+from vigil.emf.sanitize import Unserializable, sanitize
+from vigil.emf.validation import Number, describe
 
 #: A metric's values in an event: one number, or a list of numbers.
 Values = Number | list[Number]
@@ -45,12 +46,21 @@ def line_bytes(line: str) -> int:
 class LineEncoder:
     """Encodes events of one namespace; thread-safe (the cache is only ever added to or cleared)."""
 
-    __slots__ = ("_drops", "_headers", "_last", "_max_bytes", "_ns", "_render")
+    __slots__ = ("_drops", "_headers", "_last", "_max_bytes", "_ns", "_other", "_render")
 
-    def __init__(self, namespace: str, drops: DropCounter, *, max_line_bytes: int = MAX_LINE_BYTES) -> None:
+    def __init__(
+        self,
+        namespace: str,
+        drops: DropCounter,
+        other: DropCounter | None = None,
+        *,
+        max_line_bytes: int = MAX_LINE_BYTES,
+    ) -> None:
+        """``drops`` counts lost metric values, ``other`` (default: ``drops``) dropped properties."""
         _json.load()
         self._ns = '[{"Namespace":' + _json.quote(namespace) + ',"Dimensions":'
         self._drops = drops
+        self._other = other if other is not None else drops
         self._headers: dict[tuple[DimSets, tuple[tuple[str, tuple[str, int]], ...]], Any] = {}
         self._max_bytes = max_line_bytes
         self._last: tuple[DimSets, Meta, Any] = ((), {}, None)
@@ -83,9 +93,15 @@ class LineEncoder:
                 line = self._render(timestamp, header, dims, props or _EMPTY, values)
             except _json.JSON_ERRORS:
                 line = self._line(timestamp, dims, dim_sets, values, tuple(meta.items()), props)
-            if line is not None and (len(line) <= self._max_bytes // 4 or line_bytes(line) <= self._max_bytes):
+            if line is None:
+                return []
+            if len(line) <= self._max_bytes // 4 or line_bytes(line) <= self._max_bytes:
                 return [line]
         return self._split(timestamp, dims, dim_sets, values, meta, props)
+
+    def header(self, dim_sets: DimSets, shape: tuple[tuple[str, tuple[str, int]], ...]) -> Any:
+        """The prepared ``_aws.CloudWatchMetrics`` text for these dimension sets and (name, (unit, resolution))."""
+        return self._headers.get((dim_sets, shape)) or self._header((dim_sets, shape))
 
     def _header(self, key: tuple[DimSets, tuple[tuple[str, tuple[str, int]], ...]]) -> Any:
         dim_sets, shape = key
@@ -116,21 +132,20 @@ class LineEncoder:
             kept = self._safe_props(props)
             try:
                 return _json.render_line(timestamp, header, dims, kept, values)
-            except _json.JSON_ERRORS:
-                self._drops.drop("invalid_property", "properties could not be serialized")
+            except _json.JSON_ERRORS as exc:  # pragma: no cover - sanitized properties always encode
+                self._drops.drop(
+                    "unserializable_event", f"{type(exc).__name__}", sum(_count(v) for v in values.values())
+                )
                 return None
 
     def _safe_props(self, props: Mapping[str, Any] | None) -> dict[str, Any]:
-        """The properties re-encoded one by one, dropping the ones no JSON encoder accepts."""
+        """The properties made JSON-safe one by one; only the ones that have no JSON form are dropped."""
         kept: dict[str, Any] = {}
-        for key, value in (props or {}).items():
+        for key, value in (props or _EMPTY).items():
             try:
-                kept[key] = _json.loads(_json.dumps(value))
-            except _json.JSON_ERRORS:
-                try:
-                    kept[key] = str(value)
-                except Exception:
-                    self._drops.drop("invalid_property", f"property {key!r} is not JSON serializable")
+                kept[key] = sanitize(value)
+            except Unserializable as exc:
+                self._other.drop("invalid_property", f"property {describe(key)}: {exc}")
         return kept
 
     def _split(
@@ -164,7 +179,6 @@ class LineEncoder:
         """Append ``group`` as one line, halving it (metrics, then values) while the line is too large."""
         line = self._line(timestamp, dims, dim_sets, group, tuple([(n, meta[n]) for n in group]), props)
         if line is None:
-            self._drops.drop("unserializable_event", "event dropped", sum(_count(v) for v in group.values()))
             return
         if line_bytes(line) <= self._max_bytes:
             out.append(line)
@@ -182,7 +196,23 @@ class LineEncoder:
             for part in (vals[:half], vals[half:]):
                 self._fit(timestamp, dims, dim_sets, {name: part[0] if len(part) == 1 else part}, meta, props, out)
             return
-        self._drops.drop("line_too_large", f"metric {name!r}: line exceeds {self._max_bytes} bytes even alone")
+        self._drops.drop(
+            "line_too_large", f"metric {name!r}: line exceeds {self._max_bytes} bytes even alone", _count(vals)
+        )
+
+
+def count_line_values(line: str) -> int:
+    """How many metric values an EMF line carries (for counting what a failed write lost); 1 if unreadable.
+
+    >>> count_line_values('{"_aws":{"CloudWatchMetrics":[{"Metrics":[{"Name":"a"},{"Name":"b"}]}]},"a":1,"b":[2,3]}')
+    3
+    """
+    try:
+        doc = _json.loads(line)
+        names = {m["Name"] for d in doc["_aws"]["CloudWatchMetrics"] for m in d["Metrics"]}
+        return sum(len(v) if isinstance(v, list) else 1 for v in (doc.get(n) for n in names)) or 1
+    except Exception:
+        return 1
 
 
 def _value_rounds(values: Mapping[str, Values]) -> list[Mapping[str, Values]]:

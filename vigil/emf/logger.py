@@ -18,17 +18,19 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from vigil.emf.constants import MAX_DIMENSIONS_PER_SET
-from vigil.emf.drops import DropCounter
-from vigil.emf.encoder import DimSets, LineEncoder
+from vigil.emf.drops import DropCounter, LoggerStats
+from vigil.emf.encoder import DimSets, LineEncoder, count_line_values
 from vigil.emf.errors import ConfigError
 from vigil.emf.event import EventBuilder
+from vigil.emf.sanitize import check_default_properties
 from vigil.emf.sinks.base import Sink
 from vigil.emf.sinks.select import resolve_sink
 from vigil.emf.timing import Counter, Timer
-from vigil.emf.validation import Number, check_default_dimensions, check_namespace
+from vigil.emf.validation import Number, check_default_dimensions, check_namespace, value_count
 
 if TYPE_CHECKING:
     from vigil.emf.catalog import CatalogBinding, MetricHandle
+    from vigil.emf.metric_set import MetricSet, MetricSpec
     from vigil.spec.models.metrics import MetricNamespaceSpec
 
 
@@ -49,7 +51,8 @@ class MetricsLogger:
         A :class:`~vigil.emf.sinks.base.Sink`, a sink URL (``stdout``, ``memory``, ``tcp://host:port``,
         ``udp://host:port``, ``cwlogs://group/stream``), or ``None`` for ``$VIGIL_EMF_SINK`` (default stdout).
     properties:
-        Default properties added to every event.
+        Default properties added to every event (checked here: ``_aws``, empty keys and names of default
+        dimensions raise ``ConfigError``).
     """
 
     def __init__(
@@ -63,9 +66,10 @@ class MetricsLogger:
         self.namespace = check_namespace(namespace)
         self._dims = check_default_dimensions(dimensions)
         self._default_sets: DimSets = (tuple(self._dims),)
-        self._props: dict[str, Any] = dict(properties or {})
-        self._drops = DropCounter(f"vigil.emf[{namespace}]")
-        self._encoder = LineEncoder(namespace, self._drops)
+        self._props: dict[str, Any] = check_default_properties(properties, self._dims)
+        self._drops = DropCounter(f"vigil.emf[{namespace}]")  # metric values lost
+        self._other = DropCounter(f"vigil.emf[{namespace}]")  # properties, dimensions, timestamps
+        self._encoder = LineEncoder(namespace, self._drops, self._other)
         self._metric_names_ok: set[str] = set()
         self._catalog: CatalogBinding | None = None
         self.sink: Sink = resolve_sink(sink)
@@ -110,14 +114,31 @@ class MetricsLogger:
     ) -> None:
         """Emit one metric (a number or a sequence of numbers) as one event, right away. Never raises."""
         event = EventBuilder(self).metric(name, value, unit, resolution)
-        if dimensions:
-            event.dimensions(dimensions)
-        if properties:
-            for key, prop in properties.items():
-                event.property(key, prop)
+        try:
+            if dimensions:
+                event.dimensions(dimensions)
+            if properties:
+                for key, prop in properties.items():
+                    event.property(key, prop)
+        except Exception as exc:  # a mapping whose len() or items() raises: emit what was collected
+            self._other.drop("invalid_argument", f"put(): dimensions or properties raised {type(exc).__name__}")
         if timestamp is not None:
             event.timestamp(timestamp)
         event.emit()
+
+    def metric_set(
+        self, metrics: Mapping[str, MetricSpec], *, dimensions: Mapping[str, str] | None = None
+    ) -> MetricSet:
+        """A pre-bound set of metrics: names, units and dimension values checked once, here.
+
+        ``metrics`` maps each name to a unit or ``(unit, resolution)``; ``dimensions`` are added to the
+        defaults. ``emit(*values, properties=None, timestamp=None)`` then takes one value per metric, in order,
+        at close to the cost of hand-built JSON. Bad declarations raise ``ConfigError`` (``CatalogError``
+        when the logger is bound to a catalog that does not declare them). See :mod:`vigil.emf.metric_set`.
+        """
+        from vigil.emf.metric_set import MetricSet
+
+        return MetricSet(self, metrics, dimensions)
 
     def event(self) -> EventBuilder:
         """A builder for one event with several metrics; use as a context manager or call ``emit()``."""
@@ -135,9 +156,12 @@ class MetricsLogger:
         return Timer(self, name, dimensions, error_metric)
 
     @property
-    def stats(self) -> dict[str, int]:
-        """Counts of data dropped by this logger, by reason (sink drops are in ``sink.stats``)."""
-        return self._drops.snapshot()
+    def stats(self) -> LoggerStats:
+        """What this logger refused: metric values lost by reason, and other dropped data by reason.
+
+        Lines the sink could not deliver are counted by the sink (``logger.sink.stats``).
+        """
+        return LoggerStats(self._drops.snapshot(), self._other.snapshot())
 
     @property
     def default_dimensions(self) -> dict[str, str]:
@@ -173,33 +197,31 @@ class MetricsLogger:
     ) -> None:
         """Validate the event as a whole, encode it and write the lines. Never raises."""
         if not values:
-            self._drops.drop("empty_event", "event without any valid metric")
+            if props or extra_dims:
+                self._other.drop("empty_event", "no valid metric: the event's properties and dimensions are dropped")
             return
         try:
-            if extra_dims is None and sets is None and bad_dims is None:
-                dims = self._dims
+            if extra_dims is None and sets is None:
+                dims: Mapping[str, str] = self._dims
                 dim_sets: DimSets = self._default_sets
             else:
                 dims = {**self._dims, **extra_dims} if extra_dims else self._dims
                 found = self._dimension_sets(dims, bad_dims, sets)
-                if found is None:
-                    self._drops.drop("no_valid_dimension_set", "event dropped", len(values))
+                if isinstance(found, str):
+                    self._drops.drop(found, "no valid dimension set: event dropped", _total(values))
                     return
                 dim_sets = found
             if not dims.keys().isdisjoint(values):
                 values = self._without_collisions(values, dims)
-                if not values:
-                    return
                 meta = {name: meta[name] for name in values}
             if props is not None or self._props:
                 props = self._merge_props(props, dims, values)
-            if self._catalog is not None:
+            if self._catalog is not None and values:
                 checked = self._catalog.check(values, meta, dims, dim_sets, self._drops)
-                if checked is None:
-                    return
-                values, dim_sets = checked
-                if len(meta) != len(values):
-                    meta = {name: meta[name] for name in values}
+                values, dim_sets = checked if checked is not None else ({}, dim_sets)
+                meta = {name: meta[name] for name in values}
+            if not values:
+                return
             lines = self._encoder.encode(
                 time.time_ns() // 1_000_000 if timestamp is None else timestamp,
                 dims,
@@ -210,7 +232,7 @@ class MetricsLogger:
                 multi=multi,
             )
         except Exception as exc:  # the emit path never raises into application code
-            self._drops.drop("internal_error", f"{type(exc).__name__}: {exc}", len(values))
+            self._drops.drop("internal_error", f"{type(exc).__name__}: {exc}", _total(values))
             return
         self._write(lines)
 
@@ -220,22 +242,26 @@ class MetricsLogger:
             try:
                 write(line)
             except Exception as exc:
-                self._drops.drop("sink_error", f"{type(exc).__name__}: {exc}")
+                self._drops.drop("sink_error", f"{type(exc).__name__}: {exc}", count_line_values(line))
 
     def _dimension_sets(
         self, dims: Mapping[str, str], bad: set[str] | None, sets: list[tuple[str, ...]] | None
-    ) -> DimSets | None:
-        candidates = [tuple(dims) + tuple(bad or ())] if sets is None else sets
+    ) -> DimSets | str:
+        """The event's dimension sets without bad dimensions; a drop reason (``str``) if none is left."""
+        if sets is None:
+            if len(dims) > MAX_DIMENSIONS_PER_SET:
+                return "too_many_dimensions"
+            return (tuple(dims),)
         kept: list[tuple[str, ...]] = []
-        for candidate in candidates:
-            names = tuple(dict.fromkeys(candidate))
+        for candidate in sets:
+            names = tuple(n for n in dict.fromkeys(candidate) if not (bad and n in bad))
             if len(names) > MAX_DIMENSIONS_PER_SET:
-                self._drops.drop("too_many_dimensions", f"dimension set of {len(names)} keys")
+                self._other.drop("too_many_dimensions", f"dimension set of {len(names)} keys")
             elif any(name not in dims for name in names):
-                self._drops.drop("invalid_dimension_set", f"dimension set {names!r} names a missing or bad dimension")
+                self._other.drop("invalid_dimension_set", f"dimension set {names!r} names a dimension never set")
             elif names not in kept:
                 kept.append(names)
-        return tuple(kept) if kept else None
+        return tuple(kept) if kept else "no_valid_dimension_set"
 
     def _without_collisions(
         self, values: dict[str, Number | list[Number]], dims: Mapping[str, str]
@@ -243,7 +269,7 @@ class MetricsLogger:
         kept = {}
         for name, value in values.items():
             if name in dims:
-                self._drops.drop("name_collision", f"metric {name!r} has the name of a dimension")
+                self._drops.drop("name_collision", f"metric {name!r} has the name of a dimension", value_count(value))
             else:
                 kept[name] = value
         return kept
@@ -262,7 +288,11 @@ class MetricsLogger:
         kept = {}
         for key, value in props.items():
             if key in dims or key in values:
-                self._drops.drop("name_collision", f"property {key!r} has the name of a dimension or metric")
+                self._other.drop("name_collision", f"property {key!r} has the name of a dimension or metric")
             else:
                 kept[key] = value
         return kept
+
+
+def _total(values: Mapping[str, Number | list[Number]]) -> int:
+    return sum(len(v) if type(v) is list else 1 for v in values.values())

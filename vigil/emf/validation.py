@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from typing import Final
 
 from vigil.emf.constants import (
+    MAX_DIMENSION_NAME_LENGTH,
     MAX_DIMENSION_VALUE_LENGTH,
     MAX_DIMENSIONS_PER_SET,
     MAX_NAME_LENGTH,
@@ -55,17 +56,73 @@ def clean_number(value: object) -> Number | str:
 
 
 def _clean_other(value: object) -> Number | str:
-    if isinstance(value, bool):
-        return "bool_value"
-    if isinstance(value, int):  # int subclasses (IntEnum): emit as plain int
-        return clean_number(int(value))
-    if isinstance(value, str | bytes | bytearray) or not hasattr(value, "__float__"):
-        return "non_numeric"
     try:
+        if isinstance(value, bool):
+            return "bool_value"
+        if isinstance(value, int):  # int subclasses (IntEnum): the plain int, without calling overridden methods
+            return clean_number(int.__index__(value))
+        if isinstance(value, float):  # float subclasses: the plain float
+            return clean_number(float.__float__(value))
+        if isinstance(value, str | bytes | bytearray) or not hasattr(value, "__float__"):
+            return "non_numeric"
         converted = float(value)  # type: ignore[arg-type,unused-ignore]
-    except (TypeError, ValueError, OverflowError):
+    except Exception:  # a hostile __float__, __index__, __class__ or __getattr__ is not a number
         return "non_numeric"
-    return clean_number(converted)
+    return clean_number(converted) if type(converted) is float else "non_numeric"
+
+
+def value_count(value: object) -> int:
+    """How many metric values ``value`` stands for: its length for a sized collection, else 1 (never raises).
+
+    >>> value_count([1, 2, 3]), value_count(4.5), value_count("abc")
+    (3, 1, 1)
+    """
+    try:
+        if isinstance(value, str | bytes | bytearray) or not hasattr(value, "__len__"):
+            return 1
+        return max(1, len(value))
+    except Exception:
+        return 1
+
+
+def as_text(value: object) -> str | None:
+    """The plain ``str`` of a ``str`` or ``str`` subclass (``StrEnum``), without calling its overridden methods.
+
+    ``None`` for anything else (no ``__str__`` is ever called, so a raising one cannot raise here).
+
+    >>> import enum
+    >>> class Tier(enum.StrEnum):
+    ...     GOLD = "gold"
+    >>> as_text(Tier.GOLD), type(as_text(Tier.GOLD)).__name__, as_text(3)
+    ('gold', 'str', None)
+    """
+    if type(value) is str:
+        return value
+    try:
+        return str.__str__(value) if isinstance(value, str) else None
+    except Exception:
+        return None
+
+
+def describe(value: object, limit: int = 80) -> str:
+    """``repr(value)`` cut to ``limit`` characters, for drop messages; never raises.
+
+    >>> class Hostile:
+    ...     def __repr__(self) -> str:
+    ...         raise RuntimeError
+    >>> describe("x" * 100, 5), describe(Hostile())
+    ("'xxxx", '<unprintable Hostile>')
+    """
+    try:
+        text = repr(value)
+        if type(text) is not str:
+            raise TypeError
+    except Exception:
+        try:
+            return f"<unprintable {type(value).__name__}>"
+        except Exception:  # pragma: no cover - type() of any object has a str __name__
+            return "<unprintable>"
+    return text[:limit]
 
 
 def metric_name_problem(name: object) -> str | None:
@@ -80,10 +137,10 @@ def metric_name_problem(name: object) -> str | None:
 
 
 def dimension_name_problem(name: object) -> str | None:
-    """Why ``name`` cannot be a dimension name: CloudWatch wants 1-255 printable ASCII, no leading colon."""
+    """Why ``name`` cannot be a dimension name: EMF wants 1-250 printable ASCII characters, no leading colon."""
     if type(name) is not str or not name or name.isspace() or name == "_aws" or name[0] == ":":
         return "invalid_dimension_name"
-    if len(name) > MAX_NAME_LENGTH:
+    if len(name) > MAX_DIMENSION_NAME_LENGTH:
         return "dimension_name_too_long"
     if not (name.isascii() and name.isprintable()):
         return "invalid_dimension_name"
@@ -129,10 +186,12 @@ def check_default_dimensions(dimensions: Mapping[str, str] | None) -> dict[str, 
     """Validate a logger's default dimensions at configuration time (raises ``ConfigError``)."""
     result: dict[str, str] = {}
     for name, value in (dimensions or {}).items():
-        problem = dimension_name_problem(name) or dimension_value_problem(value)
-        if problem:
-            raise ConfigError(f"default dimension {name!r}={value!r}: {problem.replace('_', ' ')}")
-        result[name] = value
+        key, text = as_text(name), as_text(value)
+        problem = dimension_name_problem(key) or dimension_value_problem(text)
+        if problem or key is None or text is None:
+            reason = (problem or "invalid_dimension").replace("_", " ")
+            raise ConfigError(f"default dimension {describe(name)}={describe(value)}: {reason}")
+        result[key] = text
     if len(result) > MAX_DIMENSIONS_PER_SET:
         raise ConfigError(f"{len(result)} default dimensions; a dimension set allows {MAX_DIMENSIONS_PER_SET}")
     return result

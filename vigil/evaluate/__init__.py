@@ -8,7 +8,9 @@ Pure: no boto3 and no pulumi at import. The pieces:
   treat-missing-data modes);
 - :mod:`vigil.evaluate.composite`: composite alarm rules;
 - :mod:`vigil.evaluate.anomaly`: anomaly bands (a documented approximation);
-- :mod:`vigil.evaluate.engine`: every alarm of a plan over a time range.
+- :mod:`vigil.evaluate.engine`: every alarm of a plan over a time range;
+- :mod:`vigil.evaluate.statistics`: one period's datapoint for every statistic ``vigil check`` accepts;
+- :mod:`vigil.evaluate.mathexpr`: metric math over aligned series (``evaluate_math``).
 
 Example::
 
@@ -22,6 +24,8 @@ from __future__ import annotations
 from vigil.evaluate.alarm import State
 from vigil.evaluate.engine import evaluate_alarms, plan_for_stack
 from vigil.evaluate.errors import EvaluateError
+from vigil.evaluate.mathexpr import evaluate as evaluate_math
+from vigil.evaluate.statistics import aggregate
 from vigil.evaluate.store import MetricKey, MetricStore
 from vigil.evaluate.timeline import AlarmTimeline, Evaluation, Transition
 
@@ -33,6 +37,8 @@ __all__ = [
     "MetricStore",
     "State",
     "Transition",
+    "aggregate",
     "evaluate_alarms",
+    "evaluate_math",
     "plan_for_stack",
 ]

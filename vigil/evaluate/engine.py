@@ -167,10 +167,8 @@ def _math(
     name: str, expression: str, metrics: dict[str, list[float | None]], grid: list[int], period: int, stride: int
 ) -> list[float | None]:
     """Evaluate a metric math expression phase by phase, so each series has one datapoint per period."""
-    import importlib
-
-    mathexpr = importlib.import_module("vigil.evaluate.mathexpr")  # issue 8's metric math (lands separately)
-    metric_math = importlib.import_module("vigil.spec.metric_math")
+    from vigil.evaluate import mathexpr
+    from vigil.spec import metric_math
 
     try:
         parsed = metric_math.parse(expression)
@@ -265,7 +263,7 @@ def plan_for_stack(root: str | Path, stack: str) -> StackPlan:
 
     Raises :class:`EvaluateError` with every located spec error when the project does not validate.
     """
-    from components.naming import Naming
+    from vigil.components.naming import Naming
     from vigil.plan import plan_project
     from vigil.spec import load_project
 

@@ -142,7 +142,7 @@ class _Stacks:
 
 def plan(project: Project) -> StackPlan:
     """The stack plan of a loaded project (the names ``pulumi up`` would create)."""
-    from components.naming import Naming
+    from vigil.components.naming import Naming
     from vigil.plan import plan_project
 
     return plan_project(project, Naming.for_project(project), ACCOUNT)
@@ -253,7 +253,7 @@ def _horizon(expect: Expectation) -> int:
 
 def _alarm_names(project: Project, stack_plan: StackPlan) -> dict[str, str]:
     """Spec name (and physical name) -> physical name of every alarm in the plan."""
-    from components.naming import Naming
+    from vigil.components.naming import Naming
 
     naming = Naming.for_project(project)
     physical = set(stack_plan.alarms.names())

@@ -16,6 +16,7 @@ from vigil.health.errors import CheckConfigError, HealthError, UnknownKindError
 from vigil.health.metrics import MetricsEmitter, emit_result
 from vigil.health.registry import HealthRegistry
 from vigil.health.report import MEDIA_TYPE, HealthReport, aggregate
+from vigil.health.threads import run_blocking
 from vigil.health.types import CheckResult, HealthDocument, Kind, Observation, Status
 
 __all__ = [
@@ -37,4 +38,5 @@ __all__ = [
     "UnknownKindError",
     "aggregate",
     "emit_result",
+    "run_blocking",
 ]

@@ -6,14 +6,21 @@ matched after the mount's ``root_path``, with or without the ``/health`` prefix.
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import json
+import logging
+import time
 from collections.abc import Awaitable, Callable, Iterable, MutableMapping
 from typing import Any
 
 from vigil.health.auth import TokenAuthorizer
+from vigil.health.errors import CheckConfigError
 from vigil.health.registry import HealthRegistry
-from vigil.health.report import MEDIA_TYPE
-from vigil.health.types import Kind
+from vigil.health.report import MEDIA_TYPE, HealthReport
+from vigil.health.types import HealthDocument, Kind
+
+_log = logging.getLogger("vigil.health")
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -50,14 +57,32 @@ class HealthApp:
     Details (every check's result) are returned only to callers presenting one of ``tokens`` as a bearer
     token, or to everyone when ``public_details`` is true; others get ``{"status": "pass"|"warn"|"fail"}``.
 
+    Anonymous callers (load balancers, anyone who can reach the port) get a report at most
+    ``anonymous_cache_ttl`` seconds old, shared by all of them (one run at a time per probe kind), so
+    they cannot drive dependency calls at their own rate; ``0`` runs the checks for every request.
+    Authorized callers always get a fresh run (subject to each check's own ``cache_ttl``).
+
     >>> registry = HealthRegistry(service_id="api")
     >>> app = HealthApp(registry, tokens=["s3cret"])  # then: uvicorn.run(app) or Mount("/health", app)
     """
 
-    def __init__(self, registry: HealthRegistry, *, tokens: Iterable[str] = (), public_details: bool = False) -> None:
+    def __init__(
+        self,
+        registry: HealthRegistry,
+        *,
+        tokens: Iterable[str] = (),
+        public_details: bool = False,
+        anonymous_cache_ttl: float = 1.0,
+    ) -> None:
+        if not (isinstance(anonymous_cache_ttl, int | float) and 0 <= anonymous_cache_ttl < float("inf")):
+            raise CheckConfigError(
+                f"anonymous_cache_ttl must be a finite number of seconds >= 0, got {anonymous_cache_ttl!r}"
+            )
         self.registry = registry
         self.authorizer = TokenAuthorizer(tokens)
         self.public_details = public_details
+        self.anonymous_cache_ttl = anonymous_cache_ttl
+        self._anonymous: dict[Kind | None, tuple[float, asyncio.Task[HealthReport]]] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -77,16 +102,45 @@ class HealthApp:
         if method not in ("GET", "HEAD"):
             await _respond(send, 405, b'{"error":"method not allowed"}', "application/json", allow=True)
             return
-        report = await self.registry.run(kind)
-        details = self.public_details or self.authorizer.is_authorized(_header(scope, b"authorization"))
-        body = json.dumps(report.to_document(details=details), sort_keys=True).encode()
+        authorized = self.authorizer.is_authorized(_header(scope, b"authorization"))
+        details = self.public_details or authorized
+        report = await (self.registry.run(kind) if authorized else self._anonymous_report(kind))
+        body = _render(report.to_document(details=details))
         await _respond(send, report.http_status, body if method == "GET" else b"", MEDIA_TYPE, length=len(body))
 
+    async def _anonymous_report(self, kind: Kind | None) -> HealthReport:
+        """A report shared by anonymous callers for ``anonymous_cache_ttl`` seconds (single-flight)."""
+        if self.anonymous_cache_ttl <= 0:
+            return await self.registry.run(kind)
+        now = time.monotonic()
+        loop = asyncio.get_running_loop()
+        entry = self._anonymous.get(kind)
+        if entry is None or entry[1].get_loop() is not loop or (entry[1].done() and now >= entry[0]):
+            task = loop.create_task(self.registry.run(kind))
+            entry = (float("inf"), task)
+            self._anonymous[kind] = entry
+            task.add_done_callback(functools.partial(self._expire_at, kind))
+        return await asyncio.shield(entry[1])
 
-def _header(scope: Scope, name: bytes) -> str | None:
+    def _expire_at(self, kind: Kind | None, task: asyncio.Task[HealthReport]) -> None:
+        entry = self._anonymous.get(kind)
+        if entry is not None and entry[1] is task:
+            self._anonymous[kind] = (time.monotonic() + self.anonymous_cache_ttl, task)
+
+
+def _render(document: HealthDocument) -> bytes:
+    """The JSON body; a document that strict JSON cannot carry degrades to its bare status (never a 500)."""
+    try:
+        return json.dumps(document, sort_keys=True, allow_nan=False).encode()
+    except (TypeError, ValueError):
+        _log.exception("health document could not be rendered as JSON; answering with the status only")
+        return json.dumps({"status": str(document.get("status", "fail"))}).encode()
+
+
+def _header(scope: Scope, name: bytes) -> bytes | None:
     for key, value in scope.get("headers", ()):
         if key.lower() == name:
-            return bytes(value).decode("latin-1")
+            return bytes(value)
     return None
 
 

@@ -76,9 +76,9 @@ def probe(url: str, *, timeout: float = 5.0, token: str | None = None) -> ProbeR
         raise HealthError(f"{url!r} is not an http(s) URL")
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     conn_cls = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
-    headers = {"Accept": f"{MEDIA_TYPE}, application/json"}
+    headers: dict[str, str | bytes] = {"Accept": f"{MEDIA_TYPE}, application/json"}
     if token:
-        headers["Authorization"] = f"Bearer {token}"
+        headers["Authorization"] = f"Bearer {token}".encode()  # UTF-8: a non-ASCII token is sent as is
     t0 = time.perf_counter()
     try:
         conn = conn_cls(parts.hostname, parts.port, timeout=timeout)

@@ -1,22 +1,30 @@
-"""Run one check once: bounded by its timeout, sync callables in a thread pool, every failure turned into a result.
+"""Run one check once: bounded by its timeout, blocking code on threads, every failure turned into a result.
 
-A sync check that outlives its timeout keeps its thread (Python cannot kill it); until that thread returns,
-further runs of the same check fail at once instead of piling up more stuck threads.
+A sync check (or a blocking call made by an async one: ``asyncio.to_thread``, ``run_in_executor(None, ...)``,
+:func:`~vigil.health.threads.run_blocking`) that outlives its timeout keeps its thread (Python cannot kill it); until that thread returns, further runs of the same
+check fail at once instead of piling up more stuck threads. Whatever a check returns becomes a valid
+result: a status given as a string is read as that status (an unknown one fails the check), and an
+observed value that JSON cannot carry (NaN, infinity, objects) is reported as text.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import inspect
+import math
 import threading
 import time
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from concurrent.futures import Executor, Future
 from datetime import UTC, datetime
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from vigil.health.check import Check, CheckReturn
-from vigil.health.types import CheckResult, Observation, Status
+from vigil.health.threads import CURRENT, CheckThreads, install_loop_executor
+from vigil.health.types import CheckResult, Observation, ObservedValue, Status
+
+T = TypeVar("T")
 
 
 class CheckExecutor:
@@ -29,9 +37,10 @@ class CheckExecutor:
     <Status.PASS: 'pass'>
     """
 
-    def __init__(self, pool: Executor) -> None:
-        self._pool = pool
+    def __init__(self, pool: Executor | CheckThreads | None = None) -> None:
+        self._pool = pool if pool is not None else CheckThreads()
         self._stuck: set[str] = set()
+        self._outstanding: dict[str, list[Future[Any]]] = {}  # blocking calls of async checks now running
         self._lock = threading.Lock()
 
     async def execute(self, check: Check) -> CheckResult:
@@ -50,11 +59,14 @@ class CheckExecutor:
 
     async def _call(self, check: Check) -> CheckReturn:
         if check.is_async:
-            return await _await_bounded(cast(Awaitable[CheckReturn], check.func()), check.timeout)
-        with self._lock:
-            if check.name in self._stuck:
-                raise RuntimeError("previous call has not returned yet (hung past its timeout)")
-        future = self._pool.submit(check.func)
+            install_loop_executor(asyncio.get_running_loop())
+            token = CURRENT.set((self, check.name))  # blocking calls made inside the check use our threads
+            try:
+                return await _await_bounded(cast(Awaitable[CheckReturn], check.func()), check.timeout)
+            finally:
+                CURRENT.reset(token)
+                self._settle(check.name)
+        future = self._submit(check.name, check.func)
         try:
             returned = await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(future)), check.timeout)
         except TimeoutError:
@@ -62,7 +74,31 @@ class CheckExecutor:
             raise
         if inspect.isawaitable(returned):  # a sync callable that returned a coroutine
             return await _await_bounded(returned, check.timeout)
-        return returned
+        return cast(CheckReturn, returned)
+
+    async def blocking(self, name: str, func: Callable[..., T], /, *args: Any) -> T:
+        """Run ``func(*args)`` for check ``name`` on a thread (see :func:`~vigil.health.threads.run_blocking`)."""
+        return await asyncio.wrap_future(self.submit_for(name, func, *args))
+
+    def submit_for(self, name: str, func: Callable[..., T], /, *args: Any, **kwargs: Any) -> Future[T]:
+        """Start a blocking call made by async check ``name``; still running when the check ends, it marks the
+        check stuck. ``RuntimeError`` at once while an earlier call of the check is stuck."""
+        future = self._submit(name, func, *args, **kwargs)
+        self._outstanding.setdefault(name, []).append(future)
+        return future
+
+    def _settle(self, name: str) -> None:
+        for future in self._outstanding.pop(name, ()):
+            if not future.done():
+                self._mark_stuck(name, future)
+
+    def _submit(self, name: str, func: Callable[..., Any], *args: Any, **kwargs: Any) -> Future[Any]:
+        with self._lock:
+            if name in self._stuck:
+                raise RuntimeError("previous call has not returned yet (hung past its timeout)")
+        if kwargs:
+            return self._pool.submit(functools.partial(func, *args, **kwargs))
+        return self._pool.submit(func, *args)
 
     def _mark_stuck(self, name: str, future: Future[Any]) -> None:
         with self._lock:
@@ -91,7 +127,10 @@ async def _await_bounded(awaitable: Awaitable[CheckReturn], timeout: float) -> C
 
 def _normalise(returned: object) -> Observation:
     if isinstance(returned, Observation):
-        return returned
+        status = _status(returned.status)
+        if status is None:
+            return Observation(Status.FAIL, output=f"check returned an unknown status {_text(returned.status)[:60]}")
+        return Observation(status, returned.value, returned.unit, returned.output)
     if returned is None or returned is True:
         return Observation(Status.PASS)
     if returned is False:
@@ -99,13 +138,53 @@ def _normalise(returned: object) -> Observation:
     return Observation(Status.FAIL, output=f"check returned an unsupported value of type {type(returned).__name__}")
 
 
+def _status(value: object) -> Status | None:
+    """``value`` as a Status: a Status, or its name or value as a string in any case (``"FAIL"``)."""
+    if isinstance(value, Status):
+        return value
+    if isinstance(value, str):
+        text = str.__str__(value).strip().lower()
+        for status in Status:
+            if text == status.value:
+                return status
+    return None
+
+
+def json_value(value: object) -> ObservedValue:
+    """An observed value JSON can carry: finite numbers, strings, bools and None as they are, others as text.
+
+    >>> json_value(1.5), json_value(float("nan")), json_value(float("inf")), json_value(b"x")
+    (1.5, 'nan', 'inf', "b'x'")
+    """
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return int.__index__(value)
+    if isinstance(value, float):
+        number = float.__float__(value)
+        return number if math.isfinite(number) else repr(number)
+    if isinstance(value, str):
+        return str.__str__(value)
+    return _text(value)
+
+
+def _text(value: object) -> str:
+    """``str(value)`` that never raises (and never returns a non-str)."""
+    try:
+        text = str(value)
+        return text if type(text) is str else type(value).__name__
+    except Exception:
+        return f"<unprintable {type(value).__name__}>"
+
+
 def _describe(exc: BaseException) -> str:
-    text = str(exc)
+    text = _text(exc)
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
 def _result(check: Check, obs: Observation, started_at: datetime, duration_ms: float) -> CheckResult:
-    value, unit = obs.value, obs.unit
+    value = json_value(obs.value)
+    unit = None if obs.unit is None else _text(obs.unit)
     if value is None and check.measurement == "responseTime":
         value, unit = round(duration_ms, 3), "ms"
     return CheckResult(
@@ -117,7 +196,7 @@ def _result(check: Check, obs: Observation, started_at: datetime, duration_ms: f
         status=obs.status,
         observed_value=value,
         observed_unit=unit,
-        output=obs.output,
+        output=obs.output if type(obs.output) is str else _text(obs.output),
         time=started_at,
         duration_ms=duration_ms,
     )

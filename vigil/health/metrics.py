@@ -13,6 +13,8 @@ from vigil.health.types import CheckResult, Status
 STATUS_METRIC = "health.check.status"
 DURATION_METRIC = "health.check.duration"
 CHECK_DIMENSION = "Check"
+#: The value of ``health.check.status`` for each status.
+STATUS_VALUES: dict[Status, float] = {Status.PASS: 1.0, Status.WARN: 0.5, Status.FAIL: 0.0}
 
 _log = logging.getLogger(__name__)
 
@@ -40,11 +42,12 @@ class MetricsEmitter(Protocol):
 def emit_result(emitter: MetricsEmitter, result: CheckResult) -> None:
     """Emit the two health metrics for one check execution; never raises into the probe.
 
-    Status is 1 for pass and warn, 0 for fail; the dimension ``Check`` is the check's name.
+    Status is 1 for pass, 0.5 for warn, 0 for fail (so ``Minimum`` < 1 means "not all passing" and
+    ``Minimum`` = 0 means "something failed"); the dimension ``Check`` is the check's name.
     """
     dims = {CHECK_DIMENSION: result.name}
     try:
-        emitter.put(STATUS_METRIC, 0.0 if result.status is Status.FAIL else 1.0, "None", dimensions=dims)
+        emitter.put(STATUS_METRIC, STATUS_VALUES[result.status], "None", dimensions=dims)
         emitter.put(DURATION_METRIC, round(result.duration_ms, 3), "Milliseconds", dimensions=dims)
     except Exception:  # metrics must never break a probe
         _log.exception("could not emit health metrics for check %r", result.name)

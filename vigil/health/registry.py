@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
+import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 
 from vigil.health.cache import ResultCache
 from vigil.health.check import DEFAULT_TIMEOUT_S, Check, CheckFunc, KindsArg, parse_kinds
@@ -13,14 +14,22 @@ from vigil.health.errors import CheckConfigError
 from vigil.health.execute import CheckExecutor
 from vigil.health.metrics import MetricsEmitter, emit_result
 from vigil.health.report import HealthReport, aggregate
-from vigil.health.types import CheckResult, Kind
+from vigil.health.threads import CheckThreads
+from vigil.health.types import CheckResult, Kind, Status
+
+_log = logging.getLogger("vigil.health")
+#: While a check keeps failing, its failure is logged again at most this often (seconds).
+REMIND_EVERY_S = 60.0
 
 
 class HealthRegistry:
     """The checks of one service and the machinery to run them.
 
-    Checks run concurrently (sync ones in a thread pool), so a probe takes about as long as its slowest
-    check, bounded by that check's timeout. Each execution is emitted through ``emitter`` if given.
+    Checks run concurrently (blocking ones on threads of their own, at most ``max_threads`` alive), so a
+    probe takes about as long as its slowest check, bounded by that check's timeout. Each execution is
+    emitted through ``emitter`` if given. A check that stops passing is logged (logger ``vigil.health``:
+    a warning for fail, info for warn) with its output, again every minute while it keeps failing, and
+    once more when it passes again.
 
     >>> registry = HealthRegistry(service_id="api", version="1.0.0")
     >>> registry.register("self", lambda: True, kind="liveness", timeout=1.0)
@@ -44,8 +53,9 @@ class HealthRegistry:
         self.description = description
         self.emitter = emitter
         self._checks: dict[str, Check] = {}
-        self._pool = ThreadPoolExecutor(max_workers=max_threads, thread_name_prefix="vigil-health")
+        self._pool = CheckThreads(max_threads)
         self._executor = CheckExecutor(self._pool)
+        self._last: dict[str, tuple[Status, float]] = {}  # check -> (status last logged, when)
         self._cache = ResultCache()
         self._lock = threading.Lock()
 
@@ -120,11 +130,36 @@ class HealthRegistry:
         return asyncio.run(self.run(kind))
 
     def close(self) -> None:
-        """Release the thread pool (threads stuck in hung checks are abandoned, not joined)."""
+        """Nothing to wait for: threads stuck in hung checks are abandoned, never joined."""
         self._pool.shutdown(wait=False, cancel_futures=True)
 
     async def _execute(self, check: Check) -> CheckResult:
         result = await self._executor.execute(check)
+        self._log_result(result)
         if self.emitter is not None:
             emit_result(self.emitter, result)
         return result
+
+    def _log_result(self, result: CheckResult) -> None:
+        """Log a check that stops passing, keeps failing (every ``REMIND_EVERY_S``) or recovers."""
+        now = time.monotonic()
+        previous = self._last.get(result.name)
+        status = result.status
+        if status is Status.PASS:
+            if previous is not None and previous[0] is not Status.PASS:
+                _log.info("health check %r passes again", result.name)
+                self._last[result.name] = (status, now)
+            return
+        if previous is not None and previous[0] is status and now - previous[1] < REMIND_EVERY_S:
+            return
+        self._last[result.name] = (status, now)
+        level = logging.WARNING if status is Status.FAIL else logging.INFO
+        _log.log(
+            level,
+            "health check %r: %s (%s, %s): %s",
+            result.name,
+            status.value,
+            "critical" if result.critical else "non-critical",
+            f"{result.duration_ms:.0f} ms",
+            result.output or "no output",
+        )

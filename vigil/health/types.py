@@ -43,6 +43,14 @@ class Observation:
     unit: str | None = None
     output: str = ""
 
+    def __post_init__(self) -> None:
+        # "fail", "FAIL" -> Status.FAIL; anything else stays as given and the executor fails the check with it
+        status: object = self.status
+        if not isinstance(status, Status) and isinstance(status, str):
+            text = str.__str__(status).strip().lower()
+            if text in Status._value2member_map_:
+                object.__setattr__(self, "status", Status(text))
+
 
 @dataclass(frozen=True, slots=True)
 class CheckResult:

@@ -5,7 +5,7 @@ a :class:`~vigil.plan.types.Namer` (``components.naming.Naming``), so there is o
 
 Example::
 
-    >>> from components.naming import Naming  # doctest: +SKIP
+    >>> from vigil.components.naming import Naming  # doctest: +SKIP
     >>> plan = plan_project(project, Naming.for_project(project), account_id="123456789012")  # doctest: +SKIP
     >>> len(plan.alarms.metric_alarms)  # doctest: +SKIP
     42

@@ -92,7 +92,7 @@ def plan_namespace(
 ) -> NamespacePlan:
     """Plan everything one namespace provisions.
 
-    >>> from components.naming import Naming  # doctest: +SKIP
+    >>> from vigil.components.naming import Naming  # doctest: +SKIP
     >>> plan_namespace(ctx, Naming("dev"), project.namespaces["Vigil/API"]).log_group.retention_days  # doctest: +SKIP
     30
     """

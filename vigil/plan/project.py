@@ -27,7 +27,7 @@ def plan_project(project: Project, names: Namer, account_id: str) -> StackPlan:
 
     Example::
 
-        >>> from components.naming import Naming  # doctest: +SKIP
+        >>> from vigil.components.naming import Naming  # doctest: +SKIP
         >>> project = load_project(".", stack="dev").project  # doctest: +SKIP
         >>> plan = plan_project(project, Naming.for_project(project), "123456789012")  # doctest: +SKIP
         >>> [t.name for t in plan.routing.topics]  # doctest: +SKIP

@@ -14,12 +14,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from vigil.spec import statistic
+
 DATA_FILE = Path(__file__).with_name("data") / "cloudwatch.json"
 
-#: Extended statistics CloudWatch accepts besides the five basic ones: percentiles (p0-p100) and the
-#: trimmed/winsorized/percentile-rank families, e.g. ``p99``, ``p99.9``, ``tm90``, ``TM(10%:90%)``.
+#: The SYNTAX of extended statistics besides the five basic ones (percentiles, the trimmed/winsorized families,
+#: percentile rank, IQM). Ranges of values (percentages up to 100, lower below upper) are checked by
+#: :func:`vigil.spec.statistic.parse_statistic`, which :func:`is_statistic` uses: read that module for the grammar.
 EXTENDED_STATISTIC = re.compile(
-    r"^(p|tm|tc|ts|wm)(\d{1,2}(\.\d{1,10})?|100)$|^(TM|TC|TS|WM|PR)\((\d+(\.\d+)?%?)?:(\d+(\.\d+)?%?)?\)$",
+    r"^IQM$|^(p|tm|tc|ts|wm)\d+(\.\d{1,10})?$|^(TM|TC|TS|WM|PR)\((\d+(\.\d{1,10})?%?)?:(\d+(\.\d{1,10})?%?)?\)$",
 )
 
 _UNIT_FAMILIES: dict[str, tuple[str, ...]] = {
@@ -60,15 +63,15 @@ def retention_days() -> tuple[int, ...]:
 def is_statistic(name: str) -> bool:
     """True for a basic statistic or a valid extended statistic.
 
-    >>> is_statistic("p99"), is_statistic("p99.9"), is_statistic("Average"), is_statistic("P99")
-    (True, True, True, False)
+    >>> is_statistic("p99"), is_statistic("p99.9"), is_statistic("Average"), is_statistic("P99"), is_statistic("IQM")
+    (True, True, True, False, True)
     """
-    return name in statistics() or bool(EXTENDED_STATISTIC.match(name))
+    return statistic.is_statistic(name)
 
 
 def is_extended(name: str) -> bool:
     """True for an extended statistic (``p95``), which CloudWatch takes as ``ExtendedStatistic``."""
-    return name not in statistics() and bool(EXTENDED_STATISTIC.match(name))
+    return name not in statistics() and statistic.is_statistic(name)
 
 
 def unit_family(unit: str) -> str:

@@ -2,7 +2,9 @@
 
 ``write`` only puts the line in a bounded queue (never blocks); a daemon thread connects, sends,
 reconnects with exponential backoff while the agent is down, and counts the lines it drops when
-the queue is full. Pending lines are flushed by ``close()`` and at interpreter exit.
+the queue is full. Pending lines are flushed by ``close()``, at interpreter exit, and on SIGTERM
+with ``flush_on_sigterm=True``. ``flush()``/``close()`` stop waiting as soon as a fresh attempt
+finds the agent unreachable, so they do not block for their whole timeout while it is down.
 
 Example::
 
@@ -22,10 +24,10 @@ import time
 from urllib.parse import urlsplit
 
 from vigil.emf.constants import DEFAULT_AGENT_ENDPOINT
-from vigil.emf.drops import DropCounter
 from vigil.emf.errors import ConfigError
-from vigil.emf.sinks._background import start_sender
+from vigil.emf.sinks._background import close_on_sigterm, start_sender
 from vigil.emf.sinks._backoff import Backoff
+from vigil.emf.sinks._drops import SinkDrops
 from vigil.emf.sinks.base import SinkStats
 
 _UDP_MAX = 65_507
@@ -55,6 +57,9 @@ class AgentSink:
         Lines held while the agent is slow or down; beyond it new lines are dropped (``buffer_full``).
     connect_timeout, initial_backoff, max_backoff:
         Seconds; reconnection waits grow from ``initial_backoff`` to ``max_backoff``.
+    flush_on_sigterm:
+        Close (and so flush) this sink when the process gets SIGTERM, then let the signal take its course
+        (see :mod:`vigil.emf.sinks._background`). Create the sink in the main thread.
     """
 
     def __init__(
@@ -65,39 +70,48 @@ class AgentSink:
         connect_timeout: float = 1.0,
         initial_backoff: float = 0.05,
         max_backoff: float = 5.0,
+        flush_on_sigterm: bool = False,
     ) -> None:
         self._scheme, self._host, self._port = parse_endpoint(endpoint)
         self._queue: queue.Queue[str] = queue.Queue(maxsize=max_buffer)
         self._pending: list[bytes] = []
         self._connect_timeout = connect_timeout
         self._backoff = Backoff(initial_backoff, max_backoff)
-        self._drops = DropCounter(f"vigil.emf AgentSink({endpoint})")
+        self._drops = SinkDrops(f"vigil.emf AgentSink({endpoint})")
         self._sock: socket.socket | None = None
         self._written = 0
+        self._failures = 0  # failed send attempts so far (flush stops waiting when a fresh one fails)
         self._closed = False
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._thread = start_sender(self, self._run, "vigil-emf-agent")
+        if flush_on_sigterm:
+            close_on_sigterm(self)
 
     def write(self, line: str) -> None:
         """Queue ``line``; if the buffer is full (agent down or slow) it is dropped and counted."""
         if self._closed:
-            self._drops.drop("closed", "write after close()")
+            self._drops.drop("closed", "write after close()", (line,))
             return
         try:
             self._queue.put_nowait(line)
         except queue.Full:
-            self._drops.drop("buffer_full", f"agent {self._host}:{self._port} unreachable or slow")
+            self._drops.drop("buffer_full", f"agent {self._host}:{self._port} unreachable or slow", (line,))
 
     def flush(self, timeout: float = 5.0) -> None:
-        """Wait (at most ``timeout`` seconds) until every queued line has been sent."""
+        """Wait until every queued line is sent: at most ``timeout`` seconds, and no longer than one fresh
+        attempt once the agent is unreachable."""
         deadline = time.monotonic() + timeout
+        failures = self._failures
+        self._wake.set()  # retry now instead of at the end of a backoff wait
         while (self._queue.qsize() or self._pending) and time.monotonic() < deadline and self._thread.is_alive():
+            if self._failures > failures:
+                return  # a send attempted during this flush failed: the agent is down, waiting will not help
             self._wake.set()
             time.sleep(0.005)
 
     def close(self, timeout: float = 5.0) -> None:
-        """Flush (bounded), stop the sender thread, count what could not be delivered."""
+        """Flush (bounded as :meth:`flush`), stop the sender thread, count what could not be delivered."""
         if self._closed:
             return
         self.flush(timeout)
@@ -105,16 +119,25 @@ class AgentSink:
         self._stop.set()
         self._wake.set()
         self._thread.join(timeout)
-        undelivered = len(self._pending) + self._queue.qsize()
-        if undelivered:
-            self._drops.drop("undelivered_at_close", f"agent {self._host}:{self._port} unreachable", undelivered)
+        undelivered: list[str | bytes] = [*self._pending, *self._drain()]
         self._pending.clear()
+        if undelivered:
+            where = f"agent {self._host}:{self._port} unreachable"
+            self._drops.drop("undelivered_at_close", where, undelivered)
         self._disconnect()
 
     @property
     def stats(self) -> SinkStats:
-        """Lines sent and dropped."""
-        return SinkStats(self._written, self._drops.snapshot())
+        """Lines sent and dropped, and the metric values of the dropped lines."""
+        return self._drops.stats(self._written)
+
+    def _drain(self) -> list[str]:
+        lines: list[str] = []
+        while True:
+            try:
+                lines.append(self._queue.get_nowait())
+            except queue.Empty:
+                return lines
 
     def _run(self) -> None:
         while not self._stop.is_set():
@@ -125,8 +148,9 @@ class AgentSink:
             if self._send():
                 self._backoff.reset()
             else:
+                self._failures += 1
                 self._wake.clear()
-                self._stop.wait(self._backoff.next_delay())
+                self._wake.wait(self._backoff.next_delay())  # flush() and close() wake it for a retry now
 
     def _take(self, *, block: bool) -> None:
         try:
@@ -164,7 +188,7 @@ class AgentSink:
         while self._pending:
             datagram = self._pending[0]
             if len(datagram) > _UDP_MAX:
-                self._drops.drop("too_large_for_udp", f"{len(datagram)} bytes")
+                self._drops.drop("too_large_for_udp", f"{len(datagram)} bytes", (datagram,))
             else:
                 sock.sendto(datagram, (self._host, self._port))
                 self._written += 1

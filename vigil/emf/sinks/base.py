@@ -18,10 +18,17 @@ from typing import NamedTuple, Protocol, runtime_checkable
 
 
 class SinkStats(NamedTuple):
-    """Lines a sink has delivered (``written``) and lines it gave up on, by reason (``dropped``)."""
+    """Lines a sink has delivered (``written``), lines it gave up on by reason (``dropped``), and the metric
+    values those dropped lines carried, by reason (``values_dropped``)."""
 
     written: int
     dropped: Mapping[str, int]
+    values_dropped: Mapping[str, int] = {}
+
+    @property
+    def values_dropped_total(self) -> int:
+        """All metric values lost in dropped lines, every reason."""
+        return sum(self.values_dropped.values())
 
     @property
     def dropped_total(self) -> int:

@@ -1,8 +1,12 @@
 """A sink that ships lines straight to CloudWatch Logs with PutLogEvents (boto3 imported lazily).
 
 ``write`` only queues; a background thread sends batches when they are full or ``max_age`` old,
-retries throttling and service errors with backoff, creates the log stream (and group) if missing,
-and counts what it drops. ``close()`` and interpreter exit flush what is pending.
+retries throttling, service errors and connection errors (endpoint unreachable, connection reset,
+timeouts) with backoff, creates the log stream (and group) if missing, and counts what it drops:
+``unreachable`` when the connection attempts ran out, ``retries_exhausted`` for throttling,
+``rejected`` only when CloudWatch Logs refused the request. ``close()``, interpreter exit and
+(with ``flush_on_sigterm=True``) SIGTERM flush what is pending; ``close()`` is bounded by its
+timeout and counts every line it could not deliver, including a batch still being retried.
 
 Example::
 
@@ -20,9 +24,9 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from vigil.emf.constants import EVENT_OVERHEAD_BYTES, MAX_BATCH_BYTES
-from vigil.emf.drops import DropCounter
-from vigil.emf.sinks._background import start_sender
+from vigil.emf.sinks._background import close_on_sigterm, start_sender
 from vigil.emf.sinks._backoff import Backoff
+from vigil.emf.sinks._drops import SinkDrops
 from vigil.emf.sinks.base import SinkStats
 from vigil.emf.sinks.batching import LogEvent, event_size, make_batches
 
@@ -59,7 +63,11 @@ class CloudWatchLogsSink:
     max_buffer:
         Lines held while CloudWatch Logs is unreachable; beyond it new lines are dropped (``buffer_full``).
     max_attempts:
-        Tries per batch on throttling / service errors before the batch is dropped (``retries_exhausted``).
+        Tries per batch on throttling / service / connection errors before the batch is dropped
+        (``retries_exhausted``, or ``unreachable`` when the last error was a connection error).
+    flush_on_sigterm:
+        Close (and so flush) this sink when the process gets SIGTERM, then let the signal take its course.
+        Create the sink in the main thread.
     """
 
     def __init__(
@@ -74,6 +82,7 @@ class CloudWatchLogsSink:
         initial_backoff: float = 0.1,
         max_backoff: float = 5.0,
         create: bool = True,
+        flush_on_sigterm: bool = False,
         **client_kwargs: Any,
     ) -> None:
         if client is None:
@@ -88,26 +97,30 @@ class CloudWatchLogsSink:
         self._backoff = Backoff(initial_backoff, max_backoff)
         self._create = create
         self._queue: queue.Queue[LogEvent] = queue.Queue(maxsize=max_buffer)
-        self._drops = DropCounter(f"vigil.emf CloudWatchLogsSink({log_group}/{log_stream})")
+        self._drops = SinkDrops(f"vigil.emf CloudWatchLogsSink({log_group}/{log_stream})")
         self._written = 0
         self._closed = False
         self._busy = False
+        self._inflight: list[LogEvent] = []  # drained from the queue, not yet delivered or dropped
+        self._abandoned = False  # close() gave up: the sender stops retrying and counts nothing more
         self._flush_now = threading.Event()
         self._stop = threading.Event()
         self._thread = start_sender(self, self._run, "vigil-emf-cwlogs")
+        if flush_on_sigterm:
+            close_on_sigterm(self)
 
     def write(self, line: str) -> None:
         """Queue ``line`` (never blocks); too-large lines and lines beyond the buffer are dropped and counted."""
         if self._closed:
-            self._drops.drop("closed", "write after close()")
+            self._drops.drop("closed", "write after close()", (line,))
             return
         if event_size(line) > MAX_BATCH_BYTES:
-            self._drops.drop("too_large", f"line of {event_size(line) - EVENT_OVERHEAD_BYTES} bytes")
+            self._drops.drop("too_large", f"line of {event_size(line) - EVENT_OVERHEAD_BYTES} bytes", (line,))
             return
         try:
             self._queue.put_nowait((line_timestamp(line), line))
         except queue.Full:
-            self._drops.drop("buffer_full", "CloudWatch Logs unreachable or slow")
+            self._drops.drop("buffer_full", "CloudWatch Logs unreachable or slow", (line,))
 
     def flush(self, timeout: float = 10.0) -> None:
         """Send everything queued now; wait at most ``timeout`` seconds."""
@@ -118,21 +131,23 @@ class CloudWatchLogsSink:
             time.sleep(0.005)
 
     def close(self, timeout: float = 10.0) -> None:
-        """Flush (bounded) and stop the sender thread."""
+        """Flush (at most ``timeout`` seconds), stop the sender thread, count every line not delivered."""
         if self._closed:
             return
         self._closed = True
         self._stop.set()
         self._flush_now.set()
         self._thread.join(timeout)
-        left = self._queue.qsize()
+        self._abandoned = True
+        left = [message for _, message in (*self._inflight, *self._drain())]
+        self._inflight = []
         if left:
-            self._drops.drop("undelivered_at_close", "CloudWatch Logs unreachable", left)
+            self._drops.drop("undelivered_at_close", "CloudWatch Logs unreachable or slow", left)
 
     @property
     def stats(self) -> SinkStats:
-        """Lines delivered and dropped."""
-        return SinkStats(self._written, self._drops.snapshot())
+        """Lines delivered and dropped, and the metric values of the dropped lines."""
+        return self._drops.stats(self._written)
 
     def _run(self) -> None:
         while True:
@@ -141,9 +156,13 @@ class CloudWatchLogsSink:
             stopping = self._stop.is_set()
             self._busy = True
             try:
-                events = self._drain()
-                for batch in make_batches(events):
+                batches = make_batches(self._drain())
+                self._inflight = [event for batch in batches for event in batch]
+                for batch in batches:
+                    if self._abandoned:
+                        return
                     self._put(batch)
+                    self._inflight = self._inflight[len(batch) :]
             finally:
                 self._busy = False
             if stopping:
@@ -160,9 +179,12 @@ class CloudWatchLogsSink:
                 return events
 
     def _put(self, batch: list[LogEvent]) -> None:
-        """Send one batch, retrying throttling / unavailability with backoff and creating the stream."""
+        """Send one batch, retrying throttling, unavailability and connection errors with backoff."""
         request = [{"timestamp": ts, "message": message} for ts, message in batch]
+        reason, detail = "retries_exhausted", ""
         for _ in range(self._max_attempts):
+            if self._abandoned:
+                return
             try:
                 response = self._client.put_log_events(
                     logGroupName=self.log_group,
@@ -174,26 +196,32 @@ class CloudWatchLogsSink:
                 if code == "ResourceNotFoundException" and self._create:
                     self._create_destination()
                     continue
-                if code in _RETRYABLE or (code is None and isinstance(exc, OSError | TimeoutError)):
-                    time.sleep(self._backoff.next_delay())
+                if code in _RETRYABLE or _is_connection_error(exc):
+                    reason = "retries_exhausted" if code else "unreachable"
+                    detail = f"{code or type(exc).__name__}: {exc}"
+                    self._stop.wait(self._backoff.next_delay())  # close() cuts the wait short
                     continue
-                self._drops.drop("rejected", f"{code or type(exc).__name__}: {exc}", len(batch))
+                self._drop_batch("rejected", f"{code or type(exc).__name__}: {exc}", batch)
                 return
             self._backoff.reset()
-            self._written += len(batch) - self._count_rejected(response.get("rejectedLogEventsInfo"), len(batch))
+            self._written += len(batch) - self._count_rejected(response.get("rejectedLogEventsInfo"), batch)
             return
-        self._drops.drop("retries_exhausted", f"{self._max_attempts} attempts", len(batch))
+        self._drop_batch(reason, f"{self._max_attempts} attempts, last: {detail}", batch)
 
-    def _count_rejected(self, info: Any, size: int) -> int:
+    def _drop_batch(self, reason: str, detail: str, batch: list[LogEvent]) -> None:
+        if not self._abandoned:  # after close() gave up, close() counted the batch
+            self._drops.drop(reason, detail, [message for _, message in batch])
+
+    def _count_rejected(self, info: Any, batch: list[LogEvent]) -> int:
         if not info:
             return 0
+        size = len(batch)
         too_new = info.get("tooNewLogEventStartIndex")
-        rejected: int = (size - too_new) if too_new is not None else 0
         old_end = max(info.get("tooOldLogEventEndIndex", -1), info.get("expiredLogEventEndIndex", -1))
-        rejected += old_end + 1
+        rejected = [m for i, (_, m) in enumerate(batch) if i <= old_end or (too_new is not None and i >= too_new)]
         if rejected:
             self._drops.drop("rejected_by_cloudwatch", "events too old or too new", rejected)
-        return rejected
+        return min(len(rejected), size)
 
     def _create_destination(self) -> None:
         calls: list[Callable[[], object]] = [
@@ -205,7 +233,18 @@ class CloudWatchLogsSink:
                 call()
             except Exception as exc:
                 if _error_code(exc) != "ResourceAlreadyExistsException":
-                    self._drops.drop("create_failed", f"{_error_code(exc) or type(exc).__name__}: {exc}", 0)
+                    self._drops.drop("create_failed", f"{_error_code(exc) or type(exc).__name__}: {exc}")
+
+
+def _is_connection_error(exc: BaseException) -> bool:
+    """True for errors of the connection itself (endpoint unreachable, reset, timeouts): worth a retry."""
+    if isinstance(exc, OSError | TimeoutError):
+        return True
+    try:
+        from botocore import exceptions
+    except ImportError:  # pragma: no cover - a client without botocore
+        return False
+    return isinstance(exc, exceptions.ConnectionError | exceptions.HTTPClientError)
 
 
 def _error_code(exc: BaseException) -> str | None:

@@ -12,7 +12,7 @@ import sys
 from _thread import allocate_lock
 from typing import TextIO
 
-from vigil.emf.drops import DropCounter
+from vigil.emf.sinks._drops import SinkDrops
 from vigil.emf.sinks.base import SinkStats
 
 
@@ -27,7 +27,7 @@ class StdoutSink:
         self._flush_each = flush_each
         self._lock = allocate_lock()
         self._written = 0
-        self._drops = DropCounter("vigil.emf StdoutSink")
+        self._drops = SinkDrops("vigil.emf StdoutSink")
 
     def write(self, line: str) -> None:
         """Write one line; an OSError (closed pipe) is counted, not raised."""
@@ -39,14 +39,14 @@ class StdoutSink:
                     stream.flush()
                 self._written += 1
         except (OSError, ValueError) as exc:
-            self._drops.drop("stream_error", f"{type(exc).__name__}: {exc}")
+            self._drops.drop("stream_error", f"{type(exc).__name__}: {exc}", (line,))
 
     def flush(self) -> None:
         """Flush the stream."""
         try:
             (self._stream or sys.stdout).flush()
         except (OSError, ValueError) as exc:
-            self._drops.drop("stream_error", f"{type(exc).__name__}: {exc}", 0)
+            self._drops.drop("stream_error", f"{type(exc).__name__}: {exc}")
 
     def close(self) -> None:
         """Flush; the stream itself is not closed (it is not ours)."""
@@ -54,5 +54,5 @@ class StdoutSink:
 
     @property
     def stats(self) -> SinkStats:
-        """Lines written and dropped."""
-        return SinkStats(self._written, self._drops.snapshot())
+        """Lines written and dropped, and the metric values of the dropped lines."""
+        return self._drops.stats(self._written)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from vigil.spec import enums
+from vigil.spec import enums, metric_math
 from vigil.spec.errors import did_you_mean
+from vigil.spec.math_parser import MathSyntaxError
 from vigil.spec.models import (
     AlarmState,
     AllOf,
@@ -20,7 +21,7 @@ from vigil.spec.models import (
     StaticAlarm,
 )
 from vigil.spec.rules.alarm_limits import check_composite_limits, check_generated_names, check_metric_periods
-from vigil.spec.rules.context import Context, Where, expression_ids
+from vigil.spec.rules.context import Context, Where
 from vigil.spec.slo import page_alarm_names
 
 DAY = 86_400
@@ -84,12 +85,18 @@ def _static(ctx: Context, name: str, alarm: StaticAlarm) -> None:
 def _math(ctx: Context, name: str, alarm: MathAlarm) -> None:
     for ident, ref in alarm.metrics.items():
         ctx.metric_ref(("alarm", name, ("metrics", ident)), ref)
-    used = expression_ids(alarm.expression)
+    where: Where = ("alarm", name, ("expression",))
+    try:
+        tree = metric_math.parse(alarm.expression)
+    except MathSyntaxError as exc:
+        ctx.report(where, f"{exc}: {alarm.expression}")
+        return
+    used = set(metric_math.ids(tree))
     for ident in sorted(used - set(alarm.metrics)):
-        ctx.report(
-            ("alarm", name, ("expression",)),
-            f"expression uses '{ident}' but no metric has that id{did_you_mean(ident, alarm.metrics)}",
-        )
+        ctx.report(where, f"expression uses '{ident}' but no metric has that id{did_you_mean(ident, alarm.metrics)}")
+    for problem in metric_math.alarm_problems(tree):
+        ctx.report(where, f"{problem.message} (column {problem.column})", problem.severity)
+    used |= metric_math.metrics_matched(tree, alarm.metrics)
     for ident in sorted(set(alarm.metrics) - used):
         ctx.report(("alarm", name, ("metrics", ident)), f"metric id '{ident}' is not used in the expression", "warning")
 

@@ -7,13 +7,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from vigil.spec import enums
+from vigil.spec import enums, metric_math
 from vigil.spec.errors import Level, SpecError, did_you_mean
+from vigil.spec.math_parser import MathSyntaxError, parse_syntax
 from vigil.spec.models import MetricRef, MetricSpec, Project
 from vigil.spec.models.common import PLACEHOLDERS, render_template, unknown_placeholders
 from vigil.spec.models.metrics import dimension_value_problem
 from vigil.spec.slo import expand_slo
 from vigil.spec.sources import Sources
+from vigil.spec.statistic import Statistic, StatisticError, parse_statistic
 
 Where = tuple[str, str, tuple[Any, ...]]  # (kind, name, fields)
 
@@ -31,10 +33,49 @@ def placeholder_message(value: str) -> str:
 def expression_ids(expression: str) -> set[str]:
     """Metric ids a metric math expression refers to (quoted strings, functions and numbers ignored).
 
+    Read from the parsed expression; an expression that does not parse (its syntax error is reported on its own)
+    falls back to every lowercase word outside quotes.
+
     >>> sorted(expression_ids("100 * FILL(failed, 0) / claimed + SEARCH('{Vigil/API} http', 'Sum')"))
     ['claimed', 'failed']
     """
-    return set(_MATH_ID.findall(_QUOTED.sub("", expression)))
+    try:
+        return set(metric_math.ids(parse_syntax(expression)))
+    except MathSyntaxError:
+        return set(_MATH_ID.findall(_QUOTED.sub("", expression)))
+
+
+def alarm_statistic_warning(stat: str, parsed: Statistic) -> str | None:
+    """A warning for a two-percentage range outside 10-90 %, which PutMetricAlarm's reference does not list.
+
+    >>> alarm_statistic_warning("TM(5%:95%)", parse_statistic("TM(5%:95%)"))[:40]
+    'the PutMetricAlarm reference lists TM(X%'
+    >>> alarm_statistic_warning("TM(10%:90%)", parse_statistic("TM(10%:90%)")) is None
+    True
+    """
+    if stat[:3] not in ("TM(", "WM(", "TC(", "TS(") or not parsed.percent:
+        return None
+    if parsed.lower is None or parsed.upper is None or (parsed.lower >= 10 and parsed.upper <= 90):
+        return None
+    return (
+        f"the PutMetricAlarm reference lists {stat[:2]}(X%:X%) for alarms with X between 10 and 90; "
+        f"'{stat}' may be refused at deploy time (dashboards accept it)"
+    )
+
+
+def math_syntax_error(expression: str) -> str | None:
+    """Why a dashboard's metric math expression would be refused (syntax, function names), or None.
+
+    ``${...}`` placeholders are rendered first so a SEARCH filter on ``${environment}`` parses.
+
+    >>> math_syntax_error("FIL(m1, 0)")
+    "unknown function 'FIL' at column 1 (did you mean FILL?): FIL(m1, 0)"
+    """
+    try:
+        metric_math.parse(render_template(expression, environment="x"))
+    except MathSyntaxError as exc:
+        return f"{exc}: {expression}"
+    return None
 
 
 @dataclass
@@ -83,13 +124,24 @@ class Context:
             )
             return None
         self._dimensions(where, ref, ns.metric_dimension_sets(ref.metric), ns.dimensions)
-        if not enums.is_statistic(ref.statistic):
-            hint = did_you_mean(ref.statistic, [*enums.statistics(), "p50", "p90", "p95", "p99"])
-            self.report(
-                (kind, name, (*fields, "statistic")),
-                f"unknown statistic '{ref.statistic}'{hint}; use one of {', '.join(enums.statistics())} or a percentile like p95, p99.9",
-            )
+        self.statistic(where, ref.statistic)
         return metric
+
+    def statistic(self, where: Where, stat: str) -> None:
+        """Report ``stat`` at ``(kind, name, fields + statistic)`` unless CloudWatch accepts it."""
+        kind, name, fields = where
+        try:
+            parsed = parse_statistic(stat)
+        except StatisticError as exc:
+            hint = did_you_mean(stat, [*enums.statistics(), "IQM", "p50", "p90", "p95", "p99"])
+            message = str(exc)
+            if hint and message.startswith(f"unknown statistic '{stat}';"):
+                message = message.replace(f"'{stat}';", f"'{stat}'{hint};", 1)
+            self.report((kind, name, (*fields, "statistic")), message)
+            return
+        warning = alarm_statistic_warning(stat, parsed) if kind in ("alarm", "slo") else None
+        if warning:
+            self.report((kind, name, (*fields, "statistic")), warning, "warning")
 
     def _dimensions(self, where: Where, ref: MetricRef, sets: list[tuple[str, ...]], declared: Any) -> None:
         kind, name, fields = where

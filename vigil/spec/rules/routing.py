@@ -28,6 +28,7 @@ def check_routing(ctx: Context) -> None:
                 f"severity {severity.value} has no route; add '{severity.value}:' to alarms/routing.yaml",
             )
     stack = ctx.project.stack
+    warned: set[str] = set()  # one warning per missing secret, at its first reference
     for severity, route in ctx.project.routing.items():
         for index, sub in enumerate(route.subscriptions):
             ref: ConfigRef = sub.integration_key if isinstance(sub, PagerDutySubscription) else sub.endpoint
@@ -36,14 +37,19 @@ def check_routing(ctx: Context) -> None:
             if stack is None or stack.has_value(ref.key):
                 continue
             if ref.is_secret:
-                ctx.report(
-                    where,
-                    f"secret 'vigil:{ref.key}' is not in the stack file (secrets never are); before `pulumi up` "
-                    f"run `pulumi config set --secret vigil:{ref.key} <value>` for each stack",
-                    "warning",
-                )
+                if ref.key not in warned:
+                    warned.add(ref.key)
+                    ctx.report(where, _missing_secret(ref.key, stack.name), "warning")
             else:
                 ctx.report(
                     where,
                     f"config 'vigil:{ref.key}' is not set in stacks/Pulumi.{stack.name}.yaml; add it under 'config:'",
                 )
+
+
+def _missing_secret(key: str, stack: str) -> str:
+    return (
+        f"stack '{stack}': secret 'vigil:{key}' is not set in stacks/Pulumi.{stack}.yaml; before `pulumi up` run "
+        f"`pulumi config set --secret vigil:{key} <value> --stack {stack}`, which stores it there encrypted "
+        f"('vigil:{key}: {{secure: v1:...}}'); until then `vigil preview` uses a placeholder"
+    )
