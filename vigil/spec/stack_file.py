@@ -16,7 +16,7 @@ from vigil.spec.file_model import validate_as_written
 from vigil.spec.model_errors import translate
 from vigil.spec.models import StackSpec
 from vigil.spec.sources import Sources
-from vigil.spec.yaml_source import PathKey, YamlDocument
+from vigil.spec.yaml_source import PathKey, YamlDocument, field_name
 
 #: Top-level keys Pulumi itself writes into stack files.
 PULUMI_TOP_LEVEL = ("config", "secretsprovider", "encryptedkey", "encryptionsalt", "environment")
@@ -66,7 +66,7 @@ def read_stack(doc: YamlDocument, name: str, sources: Sources, errors: list[Spec
                 SpecError(
                     doc.file,
                     doc.line_of((key,)),
-                    str(key),
+                    field_name((key,)),
                     f"unknown top-level key '{key}'; Vigil settings go under 'config:' as 'vigil:<key>'",
                 )
             )

@@ -49,7 +49,7 @@ def field_name(path: PathKey) -> str:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
-            out += ("." if out else "") + str(part)
+            out += ("." if out else "") + (str(part) or "''")  # an empty key stays visible
     return out or "(file)"
 
 
