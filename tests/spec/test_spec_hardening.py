@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import shutil
 from collections import Counter
 from pathlib import Path
@@ -16,6 +17,7 @@ from vigil.plan.rules import render_rule
 from vigil.spec import ParseCache, load_project
 from vigil.spec.models import AlarmState, AllOf, AnyOf, NotRule, Rule, StaticAlarm
 from vigil.spec.rules.alarm_limits import rule_text, slo_page_alarms
+from vigil.spec.rules.alarms import find_cycles
 from vigil.spec.rules.context import Context
 from vigil.spec.rules.endpoints import endpoint_problem
 from vigil.spec.slo import page_alarm_names
@@ -226,3 +228,51 @@ def test_rule_length_is_what_the_plan_renders(rule: Rule) -> None:
     size, names = rule_text(rule, slo_page_alarms(ctx))
     assert size == len(text)
     assert names == set(children)
+
+
+_graphs = st.dictionaries(st.sampled_from("abcdefgh"), st.sets(st.sampled_from("abcdefghxy"), max_size=4), max_size=8)
+
+
+def _has_cycle(graph: dict[str, set[str]]) -> bool:
+    """Kahn's algorithm: a graph is acyclic when every node can be removed in topological order."""
+    edges = {n: {m for m in out if m in graph} for n, out in graph.items()}
+    indegree = Counter(m for out in edges.values() for m in out)
+    ready = [n for n in edges if indegree[n] == 0]
+    removed = 0
+    while ready:
+        node = ready.pop()
+        removed += 1
+        for m in edges[node]:
+            indegree[m] -= 1
+            if indegree[m] == 0:
+                ready.append(m)
+    return removed < len(edges)
+
+
+@given(graph=_graphs)
+def test_composite_cycles_are_found_exactly_when_there_is_one(graph: dict[str, set[str]]) -> None:
+    cycles = find_cycles(graph)
+    assert bool(cycles) == _has_cycle(graph)
+    for cycle in cycles:
+        assert cycle[0] == cycle[-1]
+        assert all(b in graph[a] for a, b in itertools.pairwise(cycle))
+
+
+def test_cycle_search_is_linear_on_layered_composites() -> None:
+    """40 layers of 40 composites, each naming the whole next layer: 40**40 paths, no cycle."""
+    layers = [[f"l{d}-{w}" for w in range(40)] for d in range(40)]
+    graph = {
+        name: set(layers[d + 1]) if d + 1 < len(layers) else set() for d, layer in enumerate(layers) for name in layer
+    }
+    assert find_cycles(graph) == []
+    graph["l39-0"] = {"l0-0"}
+    assert find_cycles(graph)[0][0] == "l0-0"
+
+
+def test_an_alarm_in_more_than_150_composites_is_an_error(tmp_path: Path) -> None:
+    lines = ["version: vigil/v1", "alarms:"]
+    lines += [f"  c{i}: {{kind: composite, severity: P4, rule: worker-down}}" for i in range(150)]  # + platform-down
+    root = _project(tmp_path, {"alarms/zz.yaml": "\n".join(lines) + "\n"})
+    errors = [e for e in load_project(root, stack="dev").errors if e.severity == "error"]
+    assert [(e.file, e.field) for e in errors] == [("alarms/api.yaml", "alarms.worker-down")]
+    assert "appears in 151 composite rules; CloudWatch allows 150" in errors[0].message

@@ -2,14 +2,16 @@
 
 - The period each metric is aggregated over (``metric.period`` overrides the alarm's) follows the same rules
   as the alarm's; the metrics of one math alarm share one period.
-- A composite ``AlarmRule`` is at most 10,240 characters and names at most 100 alarms (PutCompositeAlarm);
-  the length is computed exactly as the plan renders the rule (an SLO name stands for its page alarms).
+- A composite ``AlarmRule`` is at most 10,240 characters and names at most 100 alarms, and one alarm appears in
+  at most 150 composite rules (PutCompositeAlarm); the length is computed exactly as the plan renders the
+  rule (an SLO name stands for its page alarms).
 - A static alarm must not take a name that an SLO generates (``<slo>-burn-5m-1h`` and its ``-short`` and
   ``-long`` children): two CloudWatch alarms cannot share a name.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from vigil.spec.models import AlarmState, AllOf, AnyOf, CompositeAlarm, MathAlarm, NotRule, Rule
@@ -18,6 +20,7 @@ from vigil.spec.slo import expand_slo, page_alarm_names
 
 MAX_RULE_LENGTH = 10_240
 MAX_RULE_ALARMS = 100
+MAX_PARENTS = 150  # composite rules one alarm may appear in
 
 
 def check_metric_periods(ctx: Context, name: str, alarm: Any) -> None:
@@ -86,6 +89,7 @@ def rule_text(rule: Rule, pages: dict[str, tuple[str, ...]]) -> tuple[int, set[s
 def check_composite_limits(ctx: Context) -> None:
     """Rule length and the number of alarms a composite names."""
     pages = slo_page_alarms(ctx)
+    parents: Counter[str] = Counter()
     for name, alarm in ctx.project.alarms.items():
         if not isinstance(alarm, CompositeAlarm):
             continue
@@ -101,6 +105,14 @@ def check_composite_limits(ctx: Context) -> None:
                 ("alarm", name, ("rule",)),
                 f"the rule names {len(names)} alarms (SLOs count as their page alarms); CloudWatch allows "
                 f"{MAX_RULE_ALARMS} per composite: group them into intermediate composites",
+            )
+        parents.update(names)
+    for child, count in sorted(parents.items()):
+        if count > MAX_PARENTS and child in ctx.project.alarms:
+            ctx.report(
+                ("alarm", child, ()),
+                f"alarm '{child}' appears in {count} composite rules; CloudWatch allows {MAX_PARENTS}: "
+                "reference an intermediate composite instead",
             )
 
 

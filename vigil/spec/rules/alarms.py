@@ -177,24 +177,39 @@ def _composites(ctx: Context) -> None:
                 )
             elif target is not None and not target.enabled and alarm.enabled:
                 ctx.report(("alarm", name, ("rule",)), f"rule references '{ref}', which is disabled in this stack")
-    reported: set[frozenset[str]] = set()
-    for start in graph:
-        cycle = _find_cycle(graph, start)
-        if cycle and frozenset(cycle) not in reported:
-            reported.add(frozenset(cycle))
-            ctx.report(("alarm", start, ("rule",)), f"composite rules form a cycle: {' -> '.join(cycle)}")
+    for cycle in find_cycles(graph):
+        ctx.report(("alarm", cycle[0], ("rule",)), f"composite rules form a cycle: {' -> '.join(cycle)}")
 
 
-def _find_cycle(graph: dict[str, set[str]], start: str) -> list[str] | None:
-    stack: list[tuple[str, list[str]]] = [(start, [start])]
-    while stack:
-        node, path = stack.pop()
-        for nxt in sorted(graph.get(node, ())):
-            if nxt == start:
-                return [*path, nxt]
-            if nxt in graph and nxt not in path:
-                stack.append((nxt, [*path, nxt]))
-    return None
+def find_cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Cycles closed by the back edges of one depth-first search, in O(nodes + edges).
+
+    Every graph with a cycle yields at least one (enumerating every path instead took minutes for 60
+    layered composites).
+
+    >>> find_cycles({"x": {"y", "cpu"}, "y": {"x"}, "z": {"y"}})
+    [['x', 'y', 'x']]
+    """
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    cycles: list[list[str]] = []
+    for root in sorted(graph):
+        if root in state:
+            continue
+        state[root] = 1
+        path = [root]
+        stack = [iter(sorted(graph[root]))]
+        while stack:
+            nxt = next(stack[-1], None)
+            if nxt is None:
+                state[path.pop()] = 2
+                stack.pop()
+            elif nxt in graph and state.get(nxt) == 1:
+                cycles.append([*path[path.index(nxt) :], nxt])
+            elif nxt in graph and nxt not in state:
+                state[nxt] = 1
+                path.append(nxt)
+                stack.append(iter(sorted(graph[nxt])))
+    return cycles
 
 
 def _slos(ctx: Context) -> None:
