@@ -27,11 +27,15 @@ class Sources:
     broken_names: set[tuple[str, str]] = field(default_factory=set)
     #: Fields a stack override changed, by ``(kind, name)``: errors on them point at the override.
     overridden: dict[tuple[str, str], set[str]] = field(default_factory=dict)
+    #: The stack file of the load, once read.
+    stack_file: str | None = None
 
     def add(self, kind: str, name: str, doc: YamlDocument, path: PathKey) -> None:
         """Record that ``doc`` declares ``name`` of ``kind`` at ``path``."""
         self.documents[doc.file] = doc
         self.declared[(kind, name)] = (doc.file, path)
+        if kind == "stack":
+            self.stack_file = doc.file
 
     def is_broken(self, kind: str, name: str) -> bool:
         """True when ``name`` of ``kind`` was declared in a file that failed to load (already reported).
@@ -55,9 +59,8 @@ class Sources:
             return ("(project)", 1, fields)
         file, base = found
         if fields and fields[0] in self.overridden.get((kind, name), ()):
-            stack = next((d for k, d in self.declared.items() if k[0] == "stack"), None)
-            if stack is not None:
-                file = stack[0]
+            if self.stack_file is not None:
+                file = self.stack_file
                 base = (*self.stack_paths.get("overrides", ("config", "vigil:overrides")), "alarms", name)
         elif kind == "stack" and fields and isinstance(fields[0], str):
             base = self.stack_paths.get(fields[0], base)

@@ -37,6 +37,21 @@ MAX_DEPTH = 64
 ALIAS_BUDGET = 200_000
 
 
+def field_name(path: PathKey) -> str:
+    """Dotted field name of a path: ``("widgets", 2, "metrics") -> 'widgets[2].metrics'``.
+
+    >>> field_name(("alarms", "api-latency", "metric", "dimensions"))
+    'alarms.api-latency.metric.dimensions'
+    """
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + (str(part) or "''")  # an empty key stays visible
+    return out or "(file)"
+
+
 class Abort(Exception):
     """The file cannot be built further (the error is already recorded)."""
 
@@ -83,8 +98,6 @@ class Builder:
 
     def error(self, line: int, path: PathKey, message: str) -> None:
         """Record a located problem."""
-        from vigil.spec.yaml_source import field_name
-
         self.out.errors.append(SpecError(self.file, line, field_name(path), message))
 
     def run(self, loader: Any) -> Built:

@@ -16,6 +16,7 @@ import yaml
 from vigil.spec.errors import SpecError
 from vigil.spec.yaml_builder import Builder
 from vigil.spec.yaml_builder import PathKey as PathKey
+from vigil.spec.yaml_builder import field_name as field_name
 
 
 @dataclass
@@ -36,21 +37,6 @@ class YamlDocument:
             if line is not None:
                 return line
         return 1
-
-
-def field_name(path: PathKey) -> str:
-    """Dotted field name of a path: ``("widgets", 2, "metrics") -> 'widgets[2].metrics'``.
-
-    >>> field_name(("alarms", "api-latency", "metric", "dimensions"))
-    'alarms.api-latency.metric.dimensions'
-    """
-    out = ""
-    for part in path:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += ("." if out else "") + (str(part) or "''")  # an empty key stays visible
-    return out or "(file)"
 
 
 #: libyaml when PyYAML was built with it (about 10x faster); the pure-Python parser otherwise.
