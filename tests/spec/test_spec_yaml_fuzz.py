@@ -196,3 +196,19 @@ def test_any_structure_in_a_project_gives_located_errors(text: str, where: str, 
         assert 1 <= error.line <= lengths[error.file], error
         assert error.field
         assert error.message
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    value=st.dictionaries(st.text("abcdefgh", min_size=1, max_size=5), _plain_values, min_size=1, max_size=4),
+    key=st.sampled_from(["[k1, k2]", "{k: v}", "[]", "{}", "[[a], {b: c}]"]),
+    data=st.data(),
+)
+def test_a_bad_key_drops_its_pair_and_nothing_else(value: dict[str, Any], key: str, data: st.DataObject) -> None:
+    lines = yaml.safe_dump(value, default_flow_style=False, sort_keys=False).splitlines()
+    starts = [i for i, line in enumerate(lines) if not line.startswith((" ", "-"))] + [len(lines)]
+    at = data.draw(st.sampled_from(starts))
+    bad = [f"? {key}", ": [1, 2]"] if data.draw(st.booleans()) else [f"{key}: [1, 2]"]
+    doc = parse_text("\n".join([*lines[:at], *bad, *lines[at:]]) + "\n", "k.yaml")
+    assert doc.data == yaml.safe_load("\n".join(lines))
+    assert [(e.line, e.field) for e in doc.errors] == [(at + 1, "(file)")]

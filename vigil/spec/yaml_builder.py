@@ -70,6 +70,7 @@ class _Frame:
     key_line: int = 0
     has_key: bool = False
     bad_key: bool = False
+    key_pending: bool = False  # a list or mapping is being read as a key (an error; it is dropped)
     size: int = 1
 
 
@@ -191,7 +192,7 @@ class Builder:
         top = self.stack[-1] if self.stack else None
         if top is not None and top.is_map and not top.has_key:
             self.error(line, top.path, "a key must be plain text, not a list or mapping: write the key as a name")
-            top.has_key, top.key, top.bad_key, top.key_line = True, None, True, line
+            top.key_pending, top.key_line = True, line
         if event.tag not in (None, "!") and event.tag not in COLLECTION_TAGS:
             self.error(line, path, _tag_message(event.tag))
             raise Abort
@@ -254,6 +255,9 @@ class Builder:
             return
         top = self.stack[-1]
         top.size += size
+        if top.is_map and top.key_pending:  # the list or mapping that was a key is complete: drop it
+            top.key_pending, top.has_key, top.key, top.bad_key = False, True, None, True
+            return
         if top.is_map:
             if not top.bad_key:
                 top.pairs.append((top.key, top.key_line, value))
