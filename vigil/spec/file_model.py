@@ -80,7 +80,14 @@ def validate_as_written(model: type[M], data: Any, doc: YamlDocument) -> tuple[A
 
 
 def validate_file(model: type[M], data: dict[str, Any], doc: YamlDocument) -> FileModel[M]:
-    """Validate a file's top-level mapping; see the module docstring."""
+    """Validate a file's top-level mapping; see the module docstring.
+
+    >>> from vigil.spec.yaml_source import parse_text
+    >>> doc = parse_text("version: vigil/v1\\nalarms:\\n  bad: {kind: nope}\\n", "alarms/x.yaml")
+    >>> result = validate_file(AlarmFile, doc.data, doc)
+    >>> result.spec is not None, result.dropped, result.errors[0].line
+    (True, [('alarms', 'bad')], 3)
+    """
     data, result = validate_as_written(model, data, doc)
     if not isinstance(result, ValidationError):
         return FileModel(spec=result)

@@ -198,6 +198,7 @@ class Builder:
             raise Abort
         elif event.tag in COLLECTION_TAGS and (event.tag == MAP) != is_map:
             self.error(line, path, f"tag {short_tag(event.tag)} does not match this {'mapping' if is_map else 'list'}")
+            raise Abort
         if len(self.stack) >= MAX_DEPTH:
             self.error(line, path[:4], f"nesting deeper than {MAX_DEPTH} levels: a spec is never this deep; flatten it")
             raise Abort
