@@ -15,6 +15,7 @@ from .alarms import Alarms, AlarmsArgs
 from .dashboards import Dashboards, DashboardsArgs
 from .metric_namespace import MetricNamespace, MetricNamespaceArgs
 from .naming import Naming
+from .tracing import Tracing, TracingArgs
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,9 @@ class MonitoringStack(pulumi.ComponentResource):
 
     Attributes: ``plan`` (the :class:`~vigil.plan.StackPlan` it was built from), ``topic_arns``
     (severity -> ARN), ``log_group_names`` (namespace -> name), ``dashboard_urls`` (spec name -> URL),
-    ``app_policies`` (service -> IAM policy JSON).
+    ``app_policies`` (service -> IAM policy JSON), ``app_environment`` (service -> the environment variables its
+    process reads: tracing ratio, OTLP endpoint, log level), ``collector_policy`` (IAM policy JSON for the
+    CloudWatch agent / ADOT collector that forwards spans to X-Ray).
     """
 
     plan: StackPlan
@@ -60,6 +63,8 @@ class MonitoringStack(pulumi.ComponentResource):
     log_group_names: dict[str, pulumi.Output[str]]
     dashboard_urls: dict[str, str]
     app_policies: dict[str, pulumi.Output[str]]
+    app_environment: dict[str, dict[str, str]]
+    collector_policy: str
 
     def __init__(self, name: str, args: MonitoringStackArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("vigil:monitoring_stack:MonitoringStack", name, None, opts)
@@ -68,13 +73,20 @@ class MonitoringStack(pulumi.ComponentResource):
         tags = {"managed-by": "vigil", "stack": self.plan.context.stack}
         child = pulumi.ResourceOptions(parent=self)
         self.log_group_names, self.app_policies = {}, {}
+        namespaces: list[pulumi.Resource] = []
         for ns_plan in self.plan.namespaces:
             ns = MetricNamespace(
                 Naming.logical("namespace", ns_plan.service), MetricNamespaceArgs(ns_plan, tags), opts=child
             )
+            namespaces.append(ns)
             self.app_policies[ns_plan.service] = ns.app_policy_json
             if ns.log_group_name is not None:
                 self.log_group_names[ns_plan.namespace] = ns.log_group_name
+        self.app_environment, self.collector_policy = {}, ""
+        if self.plan.tracing is not None:
+            detectors = [ns.anomaly_detector for ns in self.plan.namespaces if ns.anomaly_detector is not None]
+            tracing = Tracing("tracing", TracingArgs(self.plan.tracing, detectors, tags, namespaces), opts=child)
+            self.app_environment, self.collector_policy = tracing.app_environment, tracing.collector_policy
         routing = AlarmRouting("routing", AlarmRoutingArgs(self.plan.routing, tags, args.config), opts=child)
         self.topic_arns = {s.value: arn for s, arn in routing.topic_arns.items()}
         alarms = Alarms("alarms", AlarmsArgs(self.plan.alarms, routing.topic_arns, tags), opts=child)
@@ -86,5 +98,6 @@ class MonitoringStack(pulumi.ComponentResource):
                 "log_group_names": self.log_group_names,
                 "dashboard_urls": self.dashboard_urls,
                 "app_policies": self.app_policies,
+                "app_environment": self.app_environment,
             }
         )

@@ -68,6 +68,14 @@ class Naming:
         """``/vigil/<env>/<service>/cloudwatch-agent``."""
         return f"/vigil/{self.environment}/{service}/cloudwatch-agent"
 
+    def trace_resource_name(self, service: str) -> str:
+        """``vigil-<env>-<service>``: X-Ray sampling rule and group (X-Ray allows 32 characters)."""
+        return f"vigil-{self.environment}-{service}"
+
+    def anomaly_detector_name(self, service: str) -> str:
+        """``vigil-<env>-<service>-logs``."""
+        return f"vigil-{self.environment}-{service}-logs"
+
     # Pulumi logical names ----------------------------------------------------------------------
     @staticmethod
     def logical(kind: str, *parts: str) -> str:

@@ -1,9 +1,12 @@
-"""``AgentService``: the example's pure ASGI app (API routes, HTTP metrics, /health/*, worker lifecycle)."""
+"""``AgentService``: the example's pure ASGI app (API routes, /health/*, worker lifecycle) behind ``VigilMiddleware``.
+
+The middleware does the request instrumentation: correlation id and trace context in and out, request
+metrics by route template (from the catalog's dimension sets), error lines with fingerprints.
+"""
 
 from __future__ import annotations
 
 import logging
-import time
 
 from examples.agent_service.health import build_registry
 from examples.agent_service.http import (
@@ -18,9 +21,14 @@ from examples.agent_service.http import (
     send_json,
 )
 from examples.agent_service.incidents import ERROR_BURST
+from examples.agent_service.names import API_NAMESPACE
 from examples.agent_service.routes import ROUTES, Route
 from examples.agent_service.state import ServiceConfig, ServiceState
+from examples.agent_service.telemetry import api_catalog
 from vigil.health import HealthApp
+from vigil.middleware import RequestMetrics, VigilMiddleware, set_route
+
+log = logging.getLogger("examples.agent_service")
 
 
 class AgentService:
@@ -35,8 +43,13 @@ class AgentService:
         cfg = self.state.config
         tokens = [cfg.health_token] if cfg.health_token else []
         self.health = HealthApp(build_registry(self.state), tokens=tokens, public_details=cfg.public_health_details)
+        metrics = RequestMetrics(self.state.telemetry.loggers[API_NAMESPACE], api_catalog())
+        self.app = VigilMiddleware(self._handle, metrics=metrics, tracing=cfg.tracing, exclude=("/health", "/admin"))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self.app(scope, receive, send)
+
+    async def _handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
             await self._lifespan(receive, send)
             return
@@ -50,7 +63,6 @@ class AgentService:
         await self._serve(scope, receive, send, path)
 
     async def _serve(self, scope: Scope, receive: Receive, send: Send, path: str) -> None:
-        t0 = time.perf_counter()
         method: str = scope["method"]
         route, params = _find(method, path)
         if route is None:
@@ -59,33 +71,21 @@ class AgentService:
                 send, 405 if known_path else 404, {"error": "method not allowed" if known_path else "not found"}
             )
             return
-        size = 0
+        set_route(scope, route.template, route.group)
         try:
             body = await read_body(receive)
-            size = len(body)
             if not route.admin and self.state.incidents.active(ERROR_BURST) and self.state.worker.rng.random() < 0.5:
                 raise HTTPError(500, "injected error (error_burst incident)")
             request = Request(method, path, params or {}, body, authorization(scope))
             response = await route.handler(self.state, request)
         except HTTPError as exc:
+            if exc.status >= 500:
+                log.error("%s %s answered %d: %s", method, route.template, exc.status, exc)
             response = Response(exc.status, {"error": str(exc)})
         except Exception:  # a bug in a handler: a 500 with metrics; the details go to the log, never to the caller
-            logging.getLogger("examples.agent_service").exception("%s %s failed", method, route.template)
+            log.exception("handler %s %s failed", method, route.template)  # error.type and fingerprint on the line
             response = Response(500, {"error": "internal error"})
         await send_json(send, response.status, response.body)
-        if not route.admin:
-            self._record(route, method, response.status, (time.perf_counter() - t0) * 1000.0, size)
-
-    def _record(self, route: Route, method: str, status: int, duration_ms: float, size: int) -> None:
-        emit = self.state.telemetry.emit
-        dims = {"Endpoint": route.template, "EndpointGroup": route.group, "StatusClass": f"{status // 100}xx"}
-        emit("http.requests", 1, Method=method, **dims)
-        emit("http.request.duration", round(duration_ms, 3), Endpoint=route.template)
-        emit("http.request.size", size, Endpoint=route.template)
-        if status >= 400:
-            emit("http.errors", 1, **dims)
-        if status >= 500:
-            emit("error.total", 1, {"endpoint": route.template, "status": status})
 
     async def _lifespan(self, receive: Receive, send: Send) -> None:
         while True:

@@ -7,6 +7,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from examples.agent_service.downstream import submit_job
 from examples.agent_service.http import HTTPError, Request, Response
 from examples.agent_service.incidents import KINDS, QUEUE_BACKLOG
 from examples.agent_service.names import JOB_TYPES, MODES
@@ -96,6 +97,10 @@ async def decide_plan(state: ServiceState, request: Request, approve: bool) -> R
         return Response(200, {"status": session.plan_status})
     state.telemetry.emit("plan.time_to_approval", round(time.time() - session.plan_created_at, 3))
     mode = session.answers.get("q3", "mechanic")
+    if state.config.downstream:  # another service runs the jobs: the trace and correlation id go with the request
+        return Response(
+            200, {"status": session.plan_status, "jobId": await submit_job(state.config.downstream, mode, "implement")}
+        )
     job = state.store.enqueue(mode, "implement", session_id=session.id)
     return Response(200, {"status": session.plan_status, "jobId": job.id})
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from examples.agent_service.incidents import Incidents
 from examples.agent_service.store import Store
@@ -10,13 +11,18 @@ from examples.agent_service.telemetry import Telemetry
 from examples.agent_service.worker import Worker, WorkerConfig
 from vigil.emf.sinks.base import Sink
 
+if TYPE_CHECKING:
+    from vigil.tracing import Tracing
+
 
 @dataclass
 class ServiceConfig:
     """Knobs of the example service.
 
     ``dependencies`` are extra TCP dependencies (name -> (host, port)) checked by readiness, e.g. a cache;
-    ``health_token`` unlocks health details; ``sink`` is an EMF sink or URL (``None``: ``$VIGIL_EMF_SINK``).
+    ``health_token`` unlocks health details; ``sink`` is an EMF sink or URL (``None``: ``$VIGIL_EMF_SINK``);
+    ``tracing`` (from ``vigil.tracing.setup_tracing``) turns on spans; ``downstream`` is the base URL of another
+    instance that runs the jobs of approved plans (two services, one trace).
     """
 
     environment: str = "dev"
@@ -30,6 +36,8 @@ class ServiceConfig:
     dependencies: dict[str, tuple[str, int]] = field(default_factory=dict)
     worker: WorkerConfig = field(default_factory=WorkerConfig)
     seed: int = 7
+    tracing: Tracing | None = None
+    downstream: str | None = None
 
 
 class ServiceState:
@@ -40,4 +48,5 @@ class ServiceState:
         self.store = Store()
         self.incidents = Incidents()
         self.telemetry = Telemetry(config.environment, config.sink)
-        self.worker = Worker(self.store, self.telemetry, self.incidents, config.worker, seed=config.seed)
+        tracer = config.tracing.tracer if config.tracing is not None else None
+        self.worker = Worker(self.store, self.telemetry, self.incidents, config.worker, seed=config.seed, tracer=tracer)

@@ -9,6 +9,8 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
+from vigil.middleware import outgoing_headers
+
 QUESTIONS: tuple[dict[str, Any], ...] = (
     {"id": "q1", "text": "What should the agent build?", "options": ["api", "cli", "library"]},
     {"id": "q2", "text": "Which language?", "options": ["python", "typescript", "go"]},
@@ -39,6 +41,9 @@ class Job:
     status: str = "queued"
     session_id: str = ""
     synthetic: bool = False
+    trace_headers: dict[str, str] = field(
+        default_factory=dict
+    )  # the enqueuing request's trace, continued by the worker
 
 
 class Store:
@@ -64,9 +69,11 @@ class Store:
             return session
 
     def enqueue(self, mode: str, job_type: str, *, session_id: str = "", synthetic: bool = False) -> Job:
-        """Append a job to the queue."""
+        """Append a job to the queue, with the trace context of the request that queued it."""
+        headers = outgoing_headers()
         with self.lock:
             job = Job(self.new_id("j"), mode, job_type, time.time(), session_id=session_id, synthetic=synthetic)
+            job.trace_headers = headers
             self.jobs[job.id] = job
             self.queue.append(job)
             return job

@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+import functools
+from pathlib import Path
 from typing import Any
+
+import yaml
 
 from examples.agent_service.names import BASE_DIMENSIONS, METRICS, SERVICES, WORKER_CHECKS, WORKER_NAMESPACE
 from vigil.emf import MetricsLogger
 from vigil.emf.sinks.base import Sink
+from vigil.spec.models.metrics import MetricNamespaceSpec
+
+CATALOG = Path(__file__).resolve().parents[2] / "metrics"
+
+
+@functools.lru_cache(maxsize=1)
+def api_catalog() -> MetricNamespaceSpec:
+    """The shipped ``metrics/api.yaml`` catalog (the middleware takes the request metrics' dimension sets from it)."""
+    return MetricNamespaceSpec.model_validate(yaml.safe_load((CATALOG / "api.yaml").read_text()))
 
 
 class Telemetry:

@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+import logging
 import random
 import threading
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from examples.agent_service.incidents import DEAD_WORKER, ERROR_BURST, QUEUE_BACKLOG, Incidents
 from examples.agent_service.llm import PROVIDER, LLMError, SimulatedLLM
 from examples.agent_service.names import MODES
 from examples.agent_service.store import Job, Store
 from examples.agent_service.telemetry import Telemetry
+from vigil.middleware import trace_properties
+from vigil.tracing import agent_loop, llm_call, process_job, record_llm_usage, tool_execution
 
+if TYPE_CHECKING:
+    from opentelemetry.trace import Tracer
+
+log = logging.getLogger("examples.agent_service.worker")
 TOOLS = (("planner", "read_file"), ("coder", "apply_patch"), ("tester", "run_tests"))
 
 
@@ -31,9 +39,16 @@ class Worker:
     """One worker with id ``worker_id`` (an EMF property, never a dimension)."""
 
     def __init__(
-        self, store: Store, telemetry: Telemetry, incidents: Incidents, config: WorkerConfig, seed: int = 7
+        self,
+        store: Store,
+        telemetry: Telemetry,
+        incidents: Incidents,
+        config: WorkerConfig,
+        seed: int = 7,
+        tracer: Tracer | None = None,
     ) -> None:
         self.store, self.telemetry, self.incidents, self.config = store, telemetry, incidents, config
+        self.tracer = tracer  # None: the global tracer (a no-op unless an SDK is installed globally)
         self.rng = random.Random(seed)
         self.llm = SimulatedLLM(incidents, self.rng, time_scale=config.time_scale)
         self.worker_id = f"worker-{seed}"
@@ -87,9 +102,14 @@ class Worker:
             self.telemetry.emit("queue.oldest_age", round(age, 3), Mode=mode)
 
     def process(self, job: Job) -> None:
-        """Run one job: LLM call, tool calls, LLM call; emit the job, LLM, tool and token metrics."""
+        """Run one job in a ``process-job`` span continuing the trace of the request that queued it."""
+        with process_job(job.id, job_type=job.job_type, mode=job.mode, tracer=self.tracer, parent=job.trace_headers):
+            self._process(job)
+
+    def _process(self, job: Job) -> None:
+        """LLM call, tool calls, LLM call; emit the job, LLM, tool and token metrics (with the trace ids)."""
         dims = {"Mode": job.mode, "JobType": job.job_type}
-        props = {"WorkerId": self.worker_id, "jobId": job.id}
+        props = {"WorkerId": self.worker_id, "jobId": job.id, **trace_properties()}
         self.telemetry.emit("job.claimed", 1, props, **dims)
         t0 = time.perf_counter()
         simulated_ms = 0.0
@@ -103,6 +123,7 @@ class Worker:
             job.status = "completed"
         except Exception as exc:
             job.status = "failed"
+            log.exception("job %s failed", job.id)  # error.type, fingerprint and trace id on the line
             self.telemetry.emit("agent.errors", 1, {**props, "error": str(exc)}, AgentType="orchestrator")
         real_ms = (time.perf_counter() - t0) * 1000.0
         self.telemetry.emit(f"job.{job.status}", 1, props, **dims)
@@ -111,13 +132,15 @@ class Worker:
         self.jobs_processed += 1
 
     def _llm_call(self, mode: str) -> float:
-        try:
-            done = self.llm.complete(mode)
-        except LLMError:
-            model = "gpt-4o" if mode == "genius" else "gpt-4o-mini"
-            self.telemetry.emit("llm.requests", 1, Provider=PROVIDER, Model=model)
-            self.telemetry.emit("llm.errors", 1, Provider=PROVIDER, Model=model)
-            raise
+        model = "gpt-4o" if mode == "genius" else "gpt-4o-mini"
+        with llm_call(PROVIDER, model, tracer=self.tracer) as span:
+            try:
+                done = self.llm.complete(mode)
+            except LLMError:
+                self.telemetry.emit("llm.requests", 1, Provider=PROVIDER, Model=model)
+                self.telemetry.emit("llm.errors", 1, Provider=PROVIDER, Model=model)
+                raise
+            record_llm_usage(span, input_tokens=done.tokens_in, output_tokens=done.tokens_out, cost_usd=done.cost_usd)
         dims = {"Provider": PROVIDER, "Model": done.model}
         self.telemetry.emit("llm.requests", 1, **dims)
         self.telemetry.emit("llm.latency", done.latency_ms, **dims)
@@ -129,7 +152,8 @@ class Worker:
 
     def _tool_call(self, agent: str, tool: str) -> float:
         duration_ms = round(self.rng.lognormvariate(5.5, 0.6), 1)  # about 250 ms median
-        time.sleep(duration_ms / 1000.0 * self.config.time_scale)
+        with agent_loop(agent, tracer=self.tracer), tool_execution(tool, tracer=self.tracer):
+            time.sleep(duration_ms / 1000.0 * self.config.time_scale)
         self.telemetry.emit("tool.calls", 1, Tool=tool, AgentType=agent)
         self.telemetry.emit("tool.duration", duration_ms, Tool=tool)
         return duration_ms

@@ -40,6 +40,7 @@ def test_components_have_vigil_type_tokens_and_children_are_parented(built: tupl
         "vigil:alarm_routing:AlarmRouting",
         "vigil:alarms:Alarms",
         "vigil:dashboards:Dashboards",
+        "vigil:tracing:Tracing",
     }
     orphans = [
         r.name

@@ -133,7 +133,13 @@ def test_bad_requests_are_answered_and_counted(token: str, start_service: Start)
     assert call("DELETE", server.url + "/sessions")[0] == 405
     assert call("POST", server.url + "/admin/incidents/meteor", token=token)[0] == 404
     errors = [e for _, n, e in metrics_of(sink) if n == "http.errors"]
-    assert sorted(e["StatusClass"] for e in errors) == ["4xx", "4xx", "4xx"]
+    assert sorted(e["StatusClass"] for e in errors) == ["4xx", "4xx", "4xx", "4xx"]  # 422, 409, 404, 405 (admin: none)
+    assert sorted(e["Endpoint"] for e in errors) == [
+        "/sessions/{id}/answers",
+        "/sessions/{id}/plan",
+        "/sessions/{id}/question",
+        "unmatched",  # DELETE /sessions: no route, so no template (never the raw path)
+    ]
 
 
 def test_probe_passes_and_fails_with_the_reason_when_a_dependency_stops(

@@ -18,7 +18,7 @@ import importlib.metadata
 import sys
 from collections.abc import Callable, Sequence
 
-COMMANDS = ("init", "check", "schema", "test", "preview", "cost", "probe", "smoke")
+COMMANDS = ("init", "check", "schema", "test", "backtest", "preview", "cost", "probe", "smoke")
 DISTRIBUTION = "vigil-monitoring"
 
 

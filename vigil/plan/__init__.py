@@ -22,6 +22,7 @@ from vigil.plan.types import (
     CompositeAlarmPlan,
     DashboardPlan,
     KmsKeyPlan,
+    LogAnomalyDetectorPlan,
     LogGroupPlan,
     MetricAlarmPlan,
     MetricFilterPlan,
@@ -31,10 +32,13 @@ from vigil.plan.types import (
     NamespacePlan,
     QueryDefinitionPlan,
     RoutingPlan,
+    SamplingRulePlan,
     StackContext,
     StackPlan,
     SubscriptionPlan,
     TopicPlan,
+    TraceGroupPlan,
+    TracingPlan,
 )
 
 __all__ = [
@@ -44,6 +48,7 @@ __all__ = [
     "CompositeAlarmPlan",
     "DashboardPlan",
     "KmsKeyPlan",
+    "LogAnomalyDetectorPlan",
     "LogGroupPlan",
     "MetricAlarmPlan",
     "MetricFilterPlan",
@@ -54,10 +59,13 @@ __all__ = [
     "PlanError",
     "QueryDefinitionPlan",
     "RoutingPlan",
+    "SamplingRulePlan",
     "StackContext",
     "StackPlan",
     "SubscriptionPlan",
     "TopicPlan",
+    "TraceGroupPlan",
+    "TracingPlan",
     "plan_project",
     "stack_context",
 ]

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from vigil.plan.policies import app_policy, dump, logs_key_policy
 from vigil.plan.types import (
     AgentConfigPlan,
     KmsKeyPlan,
+    LogAnomalyDetectorPlan,
     LogGroupPlan,
     MetricFilterPlan,
     Namer,
@@ -18,6 +21,10 @@ from vigil.spec.models.stack import StackSpec
 
 #: Retention when neither the stack nor the spec sets one: every log group has a retention.
 DEFAULT_RETENTION_DAYS = 30
+#: Log anomaly detection: how often the detector runs, and how long an unfixed anomaly stays visible before it
+#: becomes the baseline (7-90 days).
+ANOMALY_EVALUATION_FREQUENCY = "FIFTEEN_MIN"
+ANOMALY_VISIBILITY_DAYS = 21
 
 
 def log_group_arn(ctx: StackContext, name: str) -> str:
@@ -40,10 +47,23 @@ def retention_days(namespace: str, log_group: LogGroupSpec, stack: StackSpec | N
     return log_group.retention_days if log_group.retention_days is not None else DEFAULT_RETENTION_DAYS
 
 
-def agent_config(ctx: StackContext, service: str, log_group: str) -> str:
-    """CloudWatch agent config: accept EMF (TCP/UDP 25888) and ship the service's log file to its log group."""
+def _local_otlp(stack: StackSpec | None) -> str | None:
+    """``host:port`` the agent listens on for OTLP/HTTP spans, when tracing is on and sent to this host."""
+    if stack is not None and not stack.tracing.enabled:
+        return None
+    endpoint = urlsplit(stack.tracing.otlp_endpoint if stack is not None else "http://127.0.0.1:4318/v1/traces")
+    if endpoint.hostname not in ("127.0.0.1", "localhost"):
+        return None  # spans go to a collector elsewhere
+    return f"{endpoint.hostname}:{endpoint.port or 4318}"
+
+
+def agent_config(ctx: StackContext, service: str, log_group: str, otlp_http: str | None = None) -> str:
+    """CloudWatch agent config: accept EMF (TCP/UDP 25888), ship the service's log file to its log group, and
+    (``otlp_http``) receive OTLP spans on that address and forward them to X-Ray."""
+    traces = {"traces": {"traces_collected": {"otlp": {"http_endpoint": otlp_http}}}} if otlp_http else {}
     return dump(
         {
+            **traces,
             "agent": {"region": ctx.region},
             "logs": {
                 "force_flush_interval": 5,
@@ -87,6 +107,16 @@ def _log_group(
     )
 
 
+def _anomaly_detector(names: Namer, service: str, log_group_arn: str) -> LogAnomalyDetectorPlan:
+    return LogAnomalyDetectorPlan(
+        name=names.anomaly_detector_name(service),
+        log_group_arn=log_group_arn,
+        evaluation_frequency=ANOMALY_EVALUATION_FREQUENCY,
+        anomaly_visibility_days=ANOMALY_VISIBILITY_DAYS,
+        tags={"service": service},
+    )
+
+
 def plan_namespace(
     ctx: StackContext, names: Namer, spec: MetricNamespaceSpec, stack: StackSpec | None = None
 ) -> NamespacePlan:
@@ -119,8 +149,11 @@ def plan_namespace(
     )
     agent = AgentConfigPlan(
         parameter_name=names.agent_parameter_name(spec.service),
-        config=agent_config(ctx, spec.service, lg.name),
+        config=agent_config(ctx, spec.service, lg.name, _local_otlp(stack)),
         tags={"service": spec.service},
+    )
+    detector = (
+        _anomaly_detector(names, spec.service, group.arn) if stack is None or stack.log_anomaly_detection else None
     )
     return NamespacePlan(
         namespace=spec.namespace,
@@ -130,4 +163,5 @@ def plan_namespace(
         queries=queries,
         app_policy=app_policy(group.arn, spec.namespace),
         agent_config=agent,
+        anomaly_detector=detector,
     )

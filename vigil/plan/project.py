@@ -7,6 +7,7 @@ from vigil.plan.dashboards import plan_dashboards
 from vigil.plan.logs import plan_namespace
 from vigil.plan.routing import plan_routing
 from vigil.plan.types import Namer, StackContext, StackPlan
+from vigil.plan.xray import plan_tracing
 from vigil.spec.models.project import Project
 
 
@@ -40,4 +41,5 @@ def plan_project(project: Project, names: Namer, account_id: str) -> StackPlan:
     routing = plan_routing(ctx, names, project.routing)
     alarms = plan_alarms(ctx, names, project, routing)
     dashboards = plan_dashboards(ctx, names, project)
-    return StackPlan(ctx, namespaces, routing, alarms, dashboards)
+    tracing = plan_tracing(ctx, names, project)
+    return StackPlan(ctx, namespaces, routing, alarms, dashboards, tracing)

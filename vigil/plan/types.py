@@ -48,6 +48,14 @@ class Namer(Protocol):
         """SSM parameter holding the CloudWatch agent config of one service."""
         ...
 
+    def trace_resource_name(self, service: str) -> str:
+        """X-Ray sampling rule and group name of one service (at most 32 characters)."""
+        ...
+
+    def anomaly_detector_name(self, service: str) -> str:
+        """CloudWatch Logs anomaly detector of one service's log group."""
+        ...
+
 
 @dataclass(frozen=True)
 class StackContext:
@@ -115,6 +123,17 @@ class AgentConfigPlan:
 
 
 @dataclass(frozen=True)
+class LogAnomalyDetectorPlan:
+    """CloudWatch Logs anomaly detection on one log group (patterns learned, unusual lines surfaced)."""
+
+    name: str
+    log_group_arn: str
+    evaluation_frequency: str  # ONE_MIN | FIVE_MIN | TEN_MIN | FIFTEEN_MIN | THIRTY_MIN | ONE_HOUR
+    anomaly_visibility_days: int  # 7..90: an anomaly left unfixed this long becomes the baseline
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class NamespacePlan:
     """Everything one metric namespace provisions, and the policy its application needs."""
 
@@ -125,6 +144,7 @@ class NamespacePlan:
     queries: tuple[QueryDefinitionPlan, ...]
     app_policy: str  # IAM policy JSON
     agent_config: AgentConfigPlan | None
+    anomaly_detector: LogAnomalyDetectorPlan | None = None
 
 
 SubscriptionProtocol = Literal["https", "email", "sms"]
@@ -272,6 +292,43 @@ class DashboardPlan:
 
 
 @dataclass(frozen=True)
+class SamplingRulePlan:
+    """An X-Ray sampling rule for one service: ``reservoir_size`` traces per second, then ``fixed_rate``."""
+
+    name: str
+    service_name: str
+    priority: int
+    fixed_rate: float
+    reservoir_size: int
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class TraceGroupPlan:
+    """An X-Ray group: the traces of one service (its service map and X-Ray Insights)."""
+
+    name: str
+    filter_expression: str
+    insights_enabled: bool
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class TracingPlan:
+    """The X-Ray side of tracing, and what each service's process needs to send traces.
+
+    ``app_environment`` is, per service, the environment variables that
+    :meth:`vigil.tracing.TelemetrySettings.from_env` reads; ``collector_policy`` is the IAM policy the
+    CloudWatch agent or ADOT collector needs to forward spans to X-Ray.
+    """
+
+    sampling_rules: tuple[SamplingRulePlan, ...]
+    groups: tuple[TraceGroupPlan, ...]
+    app_environment: Mapping[str, Mapping[str, str]]
+    collector_policy: str  # IAM policy JSON
+
+
+@dataclass(frozen=True)
 class StackPlan:
     """The whole stack, in provisioning order."""
 
@@ -280,3 +337,4 @@ class StackPlan:
     routing: RoutingPlan
     alarms: AlarmsPlan
     dashboards: tuple[DashboardPlan, ...]
+    tracing: TracingPlan | None = None

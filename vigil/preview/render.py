@@ -30,6 +30,13 @@ KEY_INPUTS: dict[str, tuple[str, ...]] = {
     "aws:kms/key:Key": ("description", "enableKeyRotation"),
     "aws:kms/alias:Alias": ("name",),
     "aws:ssm/parameter:Parameter": ("name", "type"),
+    "aws:xray/samplingRule:SamplingRule": ("serviceName", "fixedRate", "reservoirSize", "priority"),
+    "aws:xray/group:Group": ("filterExpression",),
+    "aws:cloudwatch/logAnomalyDetector:LogAnomalyDetector": (
+        "logGroupArnLists",
+        "evaluationFrequency",
+        "anomalyVisibilityTime",
+    ),
 }
 MAX_VALUE = 60
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, ValidationInfo, field_validator
 
 from vigil.spec.models.common import Integer, Name, Namespace, Number, Severity, Spec
 from vigil.spec.models.metrics import RetentionDays
@@ -20,6 +20,8 @@ class AlarmOverride(Spec):
     """Per-stack changes to one alarm (or SLO): threshold, severity, periods, or disabling it."""
 
     threshold: Number | None = None
+    #: Heartbeat alarms: the minimum count per period (e.g. 3 x the workers a stack runs, minus slack).
+    min_count: Annotated[Number, Field(gt=0)] | None = None
     objective: Annotated[Number, Field(gt=0, lt=100)] | None = None
     severity: Severity | None = None
     period: Annotated[Integer, Field(ge=10)] | None = None
@@ -45,6 +47,24 @@ class Overrides(Spec):
     retention: dict[Namespace, RetentionDays] = Field(default_factory=dict)
 
 
+class TracingSpec(Spec):
+    """``vigil:tracing`` in a stack file: OpenTelemetry head sampling and where spans go.
+
+    Example (YAML)::
+
+        vigil:tracing: {sample_ratio: 0.1}
+    """
+
+    enabled: bool = True
+    sample_ratio: Annotated[float, Field(ge=0, le=1)] = 1.0  # share of new traces recorded (parent-based)
+    otlp_endpoint: Annotated[str, Field(pattern=r"^https?://\S+$")] = "http://127.0.0.1:4318/v1/traces"
+    reservoir_per_second: Annotated[int, Field(ge=0)] = 1  # X-Ray sampling rule: traces/s before the ratio
+
+
+#: Environments in which DEBUG logging is refused (``vigil:log_level``).
+PRODUCTION_ENVIRONMENTS = ("prod", "production")
+
+
 class StackSpec(Spec):
     """The typed view of one stack's config (``vigil:*`` keys of ``stacks/Pulumi.<env>.yaml``).
 
@@ -62,8 +82,22 @@ class StackSpec(Spec):
     dashboard_prefix: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{0,100}$")] = ""
     runbook_base_url: Annotated[str, Field(pattern=r"^https://\S+$")] | None = None
     overrides: Overrides = Overrides()
+    tracing: TracingSpec = TracingSpec()
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_anomaly_detection: bool = True
     values: dict[str, str | Secure] = Field(default_factory=dict)
     provider: dict[str, object] = Field(default_factory=dict)
+
+    @field_validator("log_level")
+    @classmethod
+    def _no_debug_in_production(cls, level: str, info: ValidationInfo) -> str:
+        environment = info.data.get("environment")
+        if level == "DEBUG" and environment in PRODUCTION_ENVIRONMENTS:
+            raise ValueError(
+                f"DEBUG is refused in environment {environment!r} (it logs request and user data at volume); "
+                "use INFO, or turn DEBUG on in a non-production stack"
+            )
+        return level
 
     def has_value(self, key: str) -> bool:
         """True when the stack file sets ``vigil:<key>`` (plain or secure)."""

@@ -1,0 +1,168 @@
+"""One JSON log schema: the formatter's real output goes through every shipped metric filter, and every
+shipped Logs Insights query reads only fields that the schema or the namespace's EMF lines have."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from vigil.emf.log_formatter import JsonFormatter, log_context
+from vigil.emf.log_schema import ERROR_PATTERN, LEVELS, PATHS, TOP_LEVEL, unknown_query_fields
+from vigil.evaluate.logfilter import compile_metric_filter, compile_pattern
+from vigil.spec import load_project
+from vigil.spec.models.metrics import MetricNamespaceSpec
+
+ROOT = Path(__file__).resolve().parents[2]
+NAMESPACES: dict[str, MetricNamespaceSpec] = load_project(ROOT).project.namespaces
+
+
+class Capture:
+    """A logger whose lines are formatted by the real JsonFormatter of one service."""
+
+    def __init__(self, service: str) -> None:
+        self.stream = io.StringIO()
+        self.handler = logging.StreamHandler(self.stream)
+        self.handler.setFormatter(JsonFormatter(service, environment="prod", release="2.0.1"))
+        self.log = logging.getLogger(f"vigil.schema.{service}.{id(self)}")
+        self.log.addHandler(self.handler)
+        self.log.setLevel(logging.DEBUG)
+        self.log.propagate = False
+
+    def lines(self) -> list[str]:
+        lines = [line for line in self.stream.getvalue().split("\n") if line]  # not splitlines: U+0085 is data
+        self.stream.seek(0)
+        self.stream.truncate()
+        return lines
+
+
+def _raise_timeout(log: logging.Logger) -> None:
+    try:
+        raise TimeoutError("provider did not answer in 30 s")
+    except TimeoutError:
+        log.exception("llm call failed")
+
+
+#: For each shipped filter: how an application produces a line it must count, and one it must not count.
+SCENARIOS: dict[str, tuple[Callable[[logging.Logger], None], Callable[[logging.Logger], None]]] = {
+    "error-total": (lambda log: log.error("job failed"), lambda log: log.warning("slow job")),
+    "errors-by-type": (_raise_timeout, lambda log: log.error("job failed without an exception")),
+    "auth-login-success": (
+        lambda log: log.info("login", extra={"event": "auth.login", "outcome": "success", "user_id": "u-1"}),
+        lambda log: log.info("login", extra={"event": "auth.login", "outcome": "failure", "user_id": "u-1"}),
+    ),
+    "auth-login-failure": (
+        lambda log: log.warning("login refused", extra={"event": "auth.login", "outcome": "failure"}),
+        lambda log: log.info("logout", extra={"event": "auth.logout", "outcome": "failure"}),
+    ),
+}
+
+FILTERS = [
+    (spec.service, name, f)
+    for spec in NAMESPACES.values()
+    if spec.log_group is not None
+    for name, f in sorted(spec.log_group.metric_filters.items())
+]
+QUERIES = [
+    (spec.namespace, name, q.query)
+    for spec in NAMESPACES.values()
+    if spec.log_group is not None
+    for name, q in sorted(spec.log_group.queries.items())
+]
+
+
+def test_every_shipped_filter_has_a_scenario() -> None:
+    assert FILTERS, "the shipped catalog has metric filters"
+    missing = sorted({name for _, name, _ in FILTERS} - SCENARIOS.keys())
+    assert not missing, f"add a scenario for the new metric filters {missing}"
+
+
+@pytest.mark.parametrize(("service", "name", "spec"), FILTERS, ids=[f"{s}/{n}" for s, n, _ in FILTERS])
+def test_formatter_output_through_each_shipped_filter(service: str, name: str, spec: Any) -> None:
+    cap = Capture(service)
+    counted, ignored = SCENARIOS[name]
+    metric_filter = compile_metric_filter(spec.pattern, spec.value, dict(spec.dimensions), spec.default_value)
+    counted(cap.log)
+    (line,) = cap.lines()
+    datum = metric_filter.extract(line)
+    assert datum is not None, f"{service}/{name}: {spec.pattern} does not count the formatter's line {line}"
+    assert datum.value == float(spec.value)
+    assert datum.dimensions["Service"] == service
+    assert datum.dimensions["Environment"] == "prod"
+    assert set(datum.dimensions) == set(spec.dimensions)
+    ignored(cap.log)
+    (other,) = cap.lines()
+    assert metric_filter.extract(other) is None, f"{service}/{name}: {spec.pattern} counts {other}"
+
+
+def test_error_filters_use_the_schema_pattern_and_count_every_error_level() -> None:
+    error_filters = [f for _, name, f in FILTERS if name == "error-total"]
+    assert len(error_filters) == len([s for s in NAMESPACES.values() if s.log_group is not None])
+    assert all(f.pattern == ERROR_PATTERN for f in error_filters)
+    pattern = compile_pattern(ERROR_PATTERN)
+    cap = Capture("worker")
+    for level in LEVELS:
+        cap.log.log(logging.getLevelName(level), "x")
+    matched = [json.loads(line)["level"] for line in cap.lines() if pattern.match(line)]
+    assert matched == ["ERROR", "CRITICAL"]
+
+
+def test_errors_by_type_dimension_is_the_exception_class() -> None:
+    spec = next(f for _, name, f in FILTERS if name == "errors-by-type")
+    cap = Capture("worker")
+    _raise_timeout(cap.log)
+    (line,) = cap.lines()
+    datum = compile_metric_filter(spec.pattern, spec.value, dict(spec.dimensions)).extract(line)
+    assert datum is not None
+    assert datum.dimensions["ErrorType"] == "TimeoutError"
+
+
+def _emf_fields(spec: MetricNamespaceSpec) -> set[str]:
+    return set(spec.metrics) | set(spec.dimensions) | set(spec.properties)
+
+
+@pytest.mark.parametrize(("namespace", "name", "query"), QUERIES, ids=[f"{ns}/{n}" for ns, n, _ in QUERIES])
+def test_each_shipped_query_reads_only_known_fields(namespace: str, name: str, query: str) -> None:
+    unknown = unknown_query_fields(query, _emf_fields(NAMESPACES[namespace]))
+    assert not unknown, f"{namespace}/{name} reads fields no log or EMF line has: {unknown}"
+
+
+def test_query_check_catches_the_fields_the_old_catalog_read() -> None:
+    assert unknown_query_fields("fields context.exception | filter level = 'error'") == ["context.exception"]
+    assert unknown_query_fields("stats count(*) by context.agentType") == ["context.agentType"]
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    extra=st.dictionaries(
+        st.text(alphabet="abcdefghijklmnopqrstuvwxyz_", min_size=1, max_size=12).filter(
+            lambda k: (
+                k not in logging.LogRecord("", 0, "", 0, "", None, None).__dict__ and k not in ("message", "asctime")
+            )
+        ),
+        st.text(max_size=30) | st.integers(),
+        max_size=5,
+    ),
+    bound=st.dictionaries(st.sampled_from(["job_id", "agent_type", "user_id", "attempt"]), st.text(max_size=8)),
+)
+def test_formatter_writes_only_schema_fields(extra: dict[str, Any], bound: dict[str, Any]) -> None:
+    cap = Capture("api")
+    try:
+        with log_context(**bound):
+            cap.log.error("failed", extra=extra)
+        (line,) = cap.lines()
+    finally:
+        cap.log.removeHandler(cap.handler)
+    doc = json.loads(line)
+    assert set(doc) <= TOP_LEVEL
+    assert doc["level"] in LEVELS
+    for key in doc.get("context", {}):
+        assert key not in TOP_LEVEL or key in ("context", "error")
+    assert all(path in PATHS for path in doc if "." not in path)

@@ -1,0 +1,81 @@
+"""Plan of the tracing side: X-Ray rules and groups from the stack's ratio, app settings, anomaly detectors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from vigil.components.naming import Naming
+from vigil.plan import PlanError, StackPlan, plan_project
+from vigil.plan.xray import COLLECTOR_ACTIONS, plan_tracing
+from vigil.spec import load_project
+from vigil.tracing import TelemetrySettings
+
+ROOT = Path(__file__).resolve().parents[2]
+ACCOUNT = "123456789012"
+
+
+def _plan(stack: str, **stack_changes: object) -> StackPlan:
+    project = load_project(ROOT, stack=stack).project
+    if stack_changes:
+        assert project.stack is not None
+        project = project.model_copy(update={"stack": project.stack.model_copy(update=stack_changes)})
+    return plan_project(project, Naming.for_project(project), ACCOUNT)
+
+
+@pytest.mark.parametrize(("stack", "ratio"), [("prod", 0.1), ("dev", 1.0)])
+def test_one_rule_and_group_per_service_at_the_stack_ratio(stack: str, ratio: float) -> None:
+    tracing = _plan(stack).tracing
+    assert tracing is not None
+    services = ["api", "dashboard", "worker"]
+    assert [r.service_name for r in tracing.sampling_rules] == services
+    assert {r.fixed_rate for r in tracing.sampling_rules} == {ratio}
+    assert all(1 <= len(r.name) <= 32 and r.name.startswith(f"vigil-{stack}-") for r in tracing.sampling_rules)
+    assert len({r.priority for r in tracing.sampling_rules}) == 3
+    assert [g.filter_expression for g in tracing.groups] == [f'service("{s}")' for s in services]
+    assert set(json.loads(tracing.collector_policy)["Statement"][0]["Action"]) == set(COLLECTOR_ACTIONS)
+
+
+def test_app_environment_gives_each_service_the_stack_settings() -> None:
+    project = load_project(ROOT, stack="prod").project
+    tracing = _plan("prod").tracing
+    assert tracing is not None
+    for service, env in tracing.app_environment.items():
+        assert TelemetrySettings.from_env(service, env) == TelemetrySettings.from_project(project, service)
+    assert tracing.app_environment["api"]["VIGIL_TRACE_SAMPLE_RATIO"] == "0.1"
+
+
+def test_agent_config_receives_spans_and_every_log_group_has_anomaly_detection() -> None:
+    plan = _plan("prod")
+    for ns in plan.namespaces:
+        assert ns.agent_config is not None
+        config = json.loads(ns.agent_config.config)
+        assert config["traces"]["traces_collected"]["otlp"]["http_endpoint"] == "127.0.0.1:4318"
+        assert ns.anomaly_detector is not None
+        assert ns.log_group is not None
+        assert ns.anomaly_detector.log_group_arn == ns.log_group.arn
+        assert 7 <= ns.anomaly_detector.anomaly_visibility_days <= 90
+    assert len({ns.anomaly_detector.name for ns in plan.namespaces if ns.anomaly_detector}) == 3
+
+
+def test_tracing_and_anomaly_detection_can_be_turned_off_per_stack() -> None:
+    project = load_project(ROOT, stack="dev").project
+    assert project.stack is not None
+    off = project.stack.tracing.model_copy(update={"enabled": False})
+    plan = _plan("dev", tracing=off, log_anomaly_detection=False)
+    assert plan.tracing is not None
+    assert plan.tracing.sampling_rules == ()
+    assert plan.tracing.groups == ()
+    assert plan.tracing.app_environment["worker"]["VIGIL_TRACING"] == "off"
+    for ns in plan.namespaces:
+        assert ns.anomaly_detector is None
+        assert ns.agent_config is not None
+        assert "traces" not in json.loads(ns.agent_config.config)
+
+
+def test_a_name_over_the_xray_limit_is_a_plan_error() -> None:
+    project = load_project(ROOT, stack="dev").project
+    with pytest.raises(PlanError, match="max 32"):
+        plan_tracing(_plan("dev").context, Naming("a-very-long-environment-name"), project)

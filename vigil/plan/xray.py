@@ -1,0 +1,96 @@
+"""Plan of the tracing side of a stack: X-Ray sampling rules and groups per service, app settings, collector policy.
+
+One sampling rule and one group per service of the catalog (``service`` of each namespace):
+
+- the sampling rule uses the stack's ratio (``vigil:tracing.sample_ratio``: prod 0.1, dev 1.0) after a
+  reservoir of ``reservoir_per_second`` traces per second; X-Ray SDKs and the ADOT collector's remote
+  sampler read it, and Vigil's own SDK set-up applies the same ratio locally (parent-based), so every
+  path agrees;
+- the group selects the service's traces (``service("api")``) for its service map and X-Ray Insights.
+
+``app_environment`` hands each service its tracing and log settings as environment variables (exported
+as ``app_environment`` by the Pulumi program), so the stack file stays the one source of truth.
+
+Example::
+
+    >>> from vigil.components.naming import Naming  # doctest: +SKIP
+    >>> plan = plan_tracing(ctx, Naming("prod"), project)  # doctest: +SKIP
+    >>> plan.sampling_rules[0].fixed_rate  # doctest: +SKIP
+    0.1
+"""
+
+from __future__ import annotations
+
+from vigil.plan.errors import PlanError
+from vigil.plan.policies import dump
+from vigil.plan.types import Namer, SamplingRulePlan, StackContext, TraceGroupPlan, TracingPlan
+from vigil.spec.models.project import Project
+from vigil.spec.models.stack import TracingSpec
+
+#: X-Ray limits: rule and group names 1-32 characters; rule priorities 1-9999 (lower wins).
+MAX_NAME = 32
+BASE_PRIORITY = 1000
+
+#: What the CloudWatch agent / ADOT collector needs to send spans to X-Ray and read sampling rules.
+COLLECTOR_ACTIONS = (
+    "xray:PutTraceSegments",
+    "xray:PutTelemetryRecords",
+    "xray:GetSamplingRules",
+    "xray:GetSamplingTargets",
+    "xray:GetSamplingStatisticSummaries",
+)
+
+
+def _check_name(name: str, service: str) -> str:
+    if not 1 <= len(name) <= MAX_NAME:
+        raise PlanError(
+            f"service {service!r}: X-Ray name {name!r} is {len(name)} characters (max {MAX_NAME}); "
+            "shorten the service or the environment name"
+        )
+    return name
+
+
+def app_environment(ctx: StackContext, tracing: TracingSpec, log_level: str) -> dict[str, str]:
+    """The variables :meth:`vigil.tracing.TelemetrySettings.from_env` reads (same for every service)."""
+    return {
+        "VIGIL_ENVIRONMENT": ctx.environment,
+        "VIGIL_TRACING": "on" if tracing.enabled else "off",
+        "VIGIL_TRACE_SAMPLE_RATIO": f"{tracing.sample_ratio:g}",
+        "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": tracing.otlp_endpoint,
+        "VIGIL_LOG_LEVEL": log_level,
+    }
+
+
+def plan_tracing(ctx: StackContext, names: Namer, project: Project) -> TracingPlan:
+    """Sampling rules, groups, app settings and the collector policy of the stack's services."""
+    stack = project.stack
+    tracing = stack.tracing if stack is not None else TracingSpec()
+    log_level = stack.log_level if stack is not None else "INFO"
+    services = sorted({spec.service for spec in project.namespaces.values()})
+    environment = app_environment(ctx, tracing, log_level)
+    rules: list[SamplingRulePlan] = []
+    groups: list[TraceGroupPlan] = []
+    if tracing.enabled:
+        for index, service in enumerate(services):
+            name = _check_name(names.trace_resource_name(service), service)
+            tags = {"service": service}
+            rules.append(
+                SamplingRulePlan(
+                    name, service, BASE_PRIORITY + index, tracing.sample_ratio, tracing.reservoir_per_second, tags
+                )
+            )
+            groups.append(TraceGroupPlan(name, f'service("{service}")', insights_enabled=True, tags=tags))
+    policy = dump(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {"Sid": "SendTracesToXRay", "Effect": "Allow", "Action": list(COLLECTOR_ACTIONS), "Resource": "*"}
+            ],
+        }
+    )
+    return TracingPlan(
+        sampling_rules=tuple(rules),
+        groups=tuple(groups),
+        app_environment={service: dict(environment) for service in services},
+        collector_policy=policy,
+    )
