@@ -56,9 +56,9 @@ class TracingSpec(Spec):
     """
 
     enabled: bool = True
-    sample_ratio: Annotated[float, Field(ge=0, le=1)] = 1.0  # share of new traces recorded (parent-based)
+    sample_ratio: Annotated[Number, Field(ge=0, le=1)] = 1.0  # share of new traces recorded (parent-based)
     otlp_endpoint: Annotated[str, Field(pattern=r"^https?://\S+$")] = "http://127.0.0.1:4318/v1/traces"
-    reservoir_per_second: Annotated[int, Field(ge=0)] = 1  # X-Ray sampling rule: traces/s before the ratio
+    reservoir_per_second: Annotated[Integer, Field(ge=0)] = 1  # X-Ray sampling rule: traces/s before the ratio
 
 
 #: Environments in which DEBUG logging is refused (``vigil:log_level``).
