@@ -1,4 +1,8 @@
-"""``Alarms``: metric, math, anomaly, heartbeat, composite and SLO burn-rate alarms with routed actions."""
+"""``Alarms``: metric, math, anomaly, heartbeat, probe, composite and SLO burn-rate alarms with routed actions.
+
+Probe alarms read the ``HealthCheckStatus`` of a Route 53 health check created here first; delivery-failure
+alarms publish to the delivery-failure topic; composites may carry an actions suppressor.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,9 @@ import pulumi_aws as aws
 from vigil.plan.types import ActionsPlan, AlarmsPlan, CompositeAlarmPlan, MetricAlarmPlan, MetricQueryPlan
 from vigil.spec.models.common import Severity
 
+from .canaries import artifact_bucket, canary
 from .naming import Naming
+from .probes import health_check
 
 
 @dataclass(frozen=True)
@@ -21,6 +27,7 @@ class AlarmsArgs:
     plan: AlarmsPlan
     topic_arns: Mapping[Severity, pulumi.Input[str]]
     tags: Mapping[str, str] = field(default_factory=dict)
+    delivery_topic_arn: pulumi.Input[str] | None = None
 
 
 def metric_query(q: MetricQueryPlan) -> aws.cloudwatch.MetricAlarmMetricQueryArgsDict:
@@ -57,23 +64,42 @@ class Alarms(pulumi.ComponentResource):
     def __init__(self, name: str, args: AlarmsArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("vigil:alarms:Alarms", name, None, opts)
         self._topics = args.topic_arns
+        self._delivery = args.delivery_topic_arn
         self._tags = dict(args.tags)
+        self._check_ids: dict[str, pulumi.Output[str]] = {
+            c.alarm_name: health_check(c, self._tags, self).id for c in args.plan.health_checks
+        }
+        if args.plan.canaries:
+            bucket = artifact_bucket(args.plan.canaries[0].bucket_name, self._tags, self)
+            for plan in args.plan.canaries:
+                canary(plan, bucket, self._tags, self)
         created: dict[str, pulumi.Resource] = {}
         self.alarm_arns = {}
         for alarm in args.plan.metric_alarms:
             resource = self._metric_alarm(alarm)
             created[alarm.name], self.alarm_arns[alarm.name] = resource, resource.arn
         for composite in args.plan.composite_alarms:
-            after = [created[c] for c in composite.children if c in created]
+            needs = [*composite.children, *([composite.suppressor.alarm] if composite.suppressor else [])]
+            after = [created[c] for c in needs if c in created]
             resource_c = self._composite(composite, after)
             created[composite.name], self.alarm_arns[composite.name] = resource_c, resource_c.arn
         # The count, not the 1,000 ARNs: registering every ARN as a component output costs more than it tells.
-        self.register_outputs({"alarm_count": len(self.alarm_arns)})
+        self.register_outputs(
+            {
+                "alarm_count": len(self.alarm_arns),
+                "health_check_count": len(self._check_ids),
+                "canary_count": len(args.plan.canaries),
+            }
+        )
 
     def _actions(self, actions: ActionsPlan) -> dict[str, list[pulumi.Input[str]]]:
-        if actions.severity is None or actions.severity not in self._topics:
+        topic: pulumi.Input[str] | None = None
+        if actions.target == "delivery":
+            topic = self._delivery
+        elif actions.severity is not None:
+            topic = self._topics.get(actions.severity)
+        if topic is None:
             return {"alarm_actions": [], "ok_actions": [], "insufficient_data_actions": []}
-        topic = self._topics[actions.severity]
         return {
             "alarm_actions": [topic] if actions.alarm else [],
             "ok_actions": [topic] if actions.ok else [],
@@ -83,6 +109,9 @@ class Alarms(pulumi.ComponentResource):
     def _metric_alarm(self, a: MetricAlarmPlan) -> aws.cloudwatch.MetricAlarm:
         actions = self._actions(a.actions)
         single = a.metric is not None and not a.metric_queries
+        dimensions: dict[str, pulumi.Input[str]] | None = dict(a.metric.dimensions) if single and a.metric else None
+        if a.name in self._check_ids and dimensions is not None:
+            dimensions["HealthCheckId"] = self._check_ids[a.name]
         return aws.cloudwatch.MetricAlarm(
             Naming.logical("alarm", a.name),
             name=a.name,
@@ -95,7 +124,7 @@ class Alarms(pulumi.ComponentResource):
             treat_missing_data=a.treat_missing_data,
             namespace=a.metric.namespace if single and a.metric else None,
             metric_name=a.metric.metric_name if single and a.metric else None,
-            dimensions=dict(a.metric.dimensions) if single and a.metric else None,
+            dimensions=dimensions,
             period=a.metric.period if single and a.metric else None,
             statistic=a.statistic if single else None,
             extended_statistic=a.extended_statistic if single else None,
@@ -119,6 +148,15 @@ class Alarms(pulumi.ComponentResource):
             alarm_actions=actions["alarm_actions"],
             ok_actions=actions["ok_actions"],
             insufficient_data_actions=actions["insufficient_data_actions"],
+            actions_suppressor=(
+                {
+                    "alarm": a.suppressor.alarm,
+                    "wait_period": a.suppressor.wait_period,
+                    "extension_period": a.suppressor.extension_period,
+                }
+                if a.suppressor
+                else None
+            ),
             tags={**self._tags, **a.tags},
             opts=pulumi.ResourceOptions(parent=self, depends_on=after),
         )

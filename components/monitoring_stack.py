@@ -89,7 +89,11 @@ class MonitoringStack(pulumi.ComponentResource):
             self.app_environment, self.collector_policy = tracing.app_environment, tracing.collector_policy
         routing = AlarmRouting("routing", AlarmRoutingArgs(self.plan.routing, tags, args.config), opts=child)
         self.topic_arns = {s.value: arn for s, arn in routing.topic_arns.items()}
-        alarms = Alarms("alarms", AlarmsArgs(self.plan.alarms, routing.topic_arns, tags), opts=child)
+        alarms = Alarms(
+            "alarms",
+            AlarmsArgs(self.plan.alarms, routing.topic_arns, tags, routing.delivery_topic_arn),
+            opts=child,
+        )
         boards = Dashboards("dashboards", DashboardsArgs(self.plan.dashboards, depends_on=[alarms]), opts=child)
         self.dashboard_urls = boards.urls
         self.register_outputs(

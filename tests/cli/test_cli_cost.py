@@ -60,7 +60,7 @@ def test_text_report_within_budget_exits_0(tmp_path: Path, capsys: pytest.Captur
     out = capsys.readouterr().out
     assert "stack dev" in out
     assert "within budget" in out
-    assert "/demo/api" in out
+    assert "/demo/dev/api" in out
 
 
 def test_json_report_is_the_estimate(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -79,7 +79,10 @@ def test_over_budget_exits_1_and_says_why(tmp_path: Path, capsys: pytest.Capture
     captured = capsys.readouterr()
     assert json.loads(captured.out)["budget_problems"]
     assert "exceeds budget_usd $1.00" in captured.err
-    assert "top cost drivers: Demo/API:http.requests $6.30, /demo/api $2.64, api-traffic $0.10" in captured.err
+    assert (
+        "top cost drivers: Demo/API:http.requests $6.30, /demo/dev/api $2.64, vigil-dev-api-traffic $0.10"
+        in captured.err
+    )
 
 
 def test_spec_errors_are_printed_with_their_location_and_exit_1(

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from vigil.cli.main import main
+from vigil.components.naming import Naming
 from vigil.spec import load_project
 from vigil.spec.slo import expand_slo
 
@@ -31,6 +32,7 @@ def prod() -> dict[str, Any]:
 
 def test_json_lists_every_alarm_topic_log_group_query_and_dashboard(prod: dict[str, Any]) -> None:
     project = load_project(ROOT, stack="prod").project
+    naming = Naming.for_project(project)
     names = {
         r["inputs"].get("name") or r["inputs"].get("alarmName") or r["inputs"].get("dashboardName")
         for r in prod["resources"]
@@ -38,13 +40,13 @@ def test_json_lists_every_alarm_topic_log_group_query_and_dashboard(prod: dict[s
     expected_alarms = set(project.enabled_alarms())
     for slo_name, slo in project.enabled_slos().items():
         expected_alarms |= {n for b in expand_slo(slo_name, slo) for n in (b.name, b.short_name, b.long_name)}
-    assert expected_alarms <= names
+    assert {naming.alarm_name(n) for n in expected_alarms} <= names
     assert {"vigil-prod-p1", "vigil-prod-p2", "vigil-prod-p3", "vigil-prod-p4"} <= names
-    assert {ns.log_group.name for ns in project.namespaces.values() if ns.log_group} <= names
+    assert {naming.log_group_name(ns.log_group.name) for ns in project.namespaces.values() if ns.log_group} <= names
     assert len([n for n in names if n and n.startswith("vigil/prod/")]) == sum(
         len(ns.log_group.queries) for ns in project.namespaces.values() if ns.log_group
     )
-    assert set(project.dashboards) <= names
+    assert {naming.dashboard_name(d) for d in project.dashboards} <= names
     assert sum(prod["counts"].values()) == len(prod["resources"])
 
 

@@ -53,7 +53,7 @@ def test_components_have_vigil_type_tokens_and_children_are_parented(built: tupl
 def test_outputs_name_topics_log_groups_dashboards_and_policies(built: tuple[Recorder, dict[str, Any]]) -> None:
     _, outputs = built
     assert sorted(outputs["topic_arns"]) == ["P1", "P2", "P3", "P4"]
-    assert outputs["log_group_names"] == {"Vigil/API": "/vigil/api", "Vigil/Worker": "/vigil/worker"}
+    assert outputs["log_group_names"] == {"Vigil/API": "/vigil/dev/api", "Vigil/Worker": "/vigil/dev/worker"}
     assert outputs["dashboard_urls"]["overview"].endswith("#dashboards:name=dev-overview")
     policy = json.loads(outputs["app_policies"]["api"])
     assert policy["Statement"][1]["Condition"]["StringEquals"]["cloudwatch:namespace"] == "Vigil/API"
@@ -61,7 +61,9 @@ def test_outputs_name_topics_log_groups_dashboards_and_policies(built: tuple[Rec
 
 def test_alarm_inputs_reach_pulumi_aws_as_planned(built: tuple[Recorder, dict[str, Any]]) -> None:
     recorder, _ = built
-    alarms = {r.inputs["name"]: r.inputs for r in recorder.of_type("metricAlarm:MetricAlarm")}
+    alarms = {
+        r.inputs["name"].removeprefix("vigil-dev-"): r.inputs for r in recorder.of_type("metricAlarm:MetricAlarm")
+    }
     p95 = alarms["api-latency-p95"]
     assert (p95["extendedStatistic"], "statistic" in p95) == ("p95", False)
     assert p95["dimensions"] == {"Environment": "dev", "Service": "api"}
@@ -76,9 +78,9 @@ def test_alarm_inputs_reach_pulumi_aws_as_planned(built: tuple[Recorder, dict[st
 def test_existing_kms_alias_is_looked_up_for_the_log_group(built: tuple[Recorder, dict[str, Any]]) -> None:
     recorder, _ = built
     groups = {r.inputs["name"]: r.inputs for r in recorder.of_type("logGroup:LogGroup")}
-    assert groups["/vigil/worker"]["kmsKeyId"] == "arn:aws:kms:eu-west-1:123456789012:key/for-alias/shared-logs"
-    assert groups["/vigil/api"]["kmsKeyId"].startswith("arn:aws:kms:")
-    assert groups["/vigil/api"]["retentionInDays"] == 90
+    assert groups["/vigil/dev/worker"]["kmsKeyId"] == "arn:aws:kms:eu-west-1:123456789012:key/for-alias/shared-logs"
+    assert groups["/vigil/dev/api"]["kmsKeyId"].startswith("arn:aws:kms:")
+    assert groups["/vigil/dev/api"]["retentionInDays"] == 90
 
 
 def test_secrets_stay_secret(built: tuple[Recorder, dict[str, Any]]) -> None:

@@ -19,7 +19,8 @@ REF = {"namespace": "Vigil/API", "metric": "http.requests"}
 
 
 def _alarm_usd(project: Project) -> dict[str, float]:
-    return {k: round(v, 6) for k, v in estimate(project).by_resource().items()}
+    """USD per alarm spec name (provisioned names carry the ``vigil-<env>-`` prefix of the naming module)."""
+    return {k.removeprefix("vigil-dev-"): round(v, 6) for k, v in estimate(project).by_resource().items()}
 
 
 def test_each_alarm_kind_has_its_price(make_project: ProjectFactory, make_static: AlarmFactory) -> None:

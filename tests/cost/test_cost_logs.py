@@ -26,7 +26,7 @@ def test_declared_ingestion_and_storage_at_steady_state(
     ns = make_namespace(log_group={"name": "/vigil/api", "retention_days": 30, "ingestion_gb_per_month": 100})
     report = estimate(make_project(namespaces={"Vigil/API": ns}))
     assert _logs(report.line_items) == pytest.approx({"ingestion": 100.0, "storage": 15.0})
-    assert report.by_resource()["/vigil/api"] == pytest.approx(100 * 0.50 + 15 * 0.03)
+    assert report.by_resource()["/vigil/dev/api"] == pytest.approx(100 * 0.50 + 15 * 0.03)
 
 
 def test_emf_lines_count_as_ingestion(make_namespace: NamespaceFactory, make_project: ProjectFactory) -> None:

@@ -32,12 +32,13 @@ def test_report_order_does_not_depend_on_declaration_order(
     assert forward == backward
     kinds = [i.kind for i in forward.line_items]
     assert kinds == sorted(kinds, key=KINDS.index)
-    assert [i.name for i in forward.line_items if i.kind == "alarm"] == sorted(names)
+    assert [i.name for i in forward.line_items if i.kind == "alarm"] == sorted(f"vigil-dev-{n}" for n in names)
 
 
 def test_first_three_dashboards_by_name_are_free(make_project: ProjectFactory) -> None:
     report = estimate(make_project(dashboards={f"d{i}": {"widgets": WIDGETS} for i in range(5)}))
-    assert report.by_resource() == {"d0": 0.0, "d1": 0.0, "d2": 0.0, "d3": 3.0, "d4": 3.0}
+    free, paid = ("vigil-dev-d0", "vigil-dev-d1", "vigil-dev-d2"), ("vigil-dev-d3", "vigil-dev-d4")
+    assert report.by_resource() == {**dict.fromkeys(free, 0.0), **dict.fromkeys(paid, 3.0)}
     assert report.totals == {"metrics": 0.0, "alarm": 0.0, "dashboard": 6.0, "logs": 0.0}
 
 
@@ -52,7 +53,7 @@ def test_totals_by_resource_and_grand_total_agree(
     report = estimate(make_project(**_fields(make_namespace, make_static, [f"a{i}" for i in range(6)])))
     assert math.isclose(sum(report.totals.values()), report.total_usd)
     assert math.isclose(sum(report.by_resource().values()), report.total_usd)
-    assert report.top_drivers(1) == [("/vigil/api", report.by_resource()["/vigil/api"])]
+    assert report.top_drivers(1) == [("/vigil/dev/api", report.by_resource()["/vigil/dev/api"])]
 
 
 def test_json_form_is_deterministic_and_complete(
@@ -68,7 +69,12 @@ def test_json_form_is_deterministic_and_complete(
         "https://aws.amazon.com/cloudwatch/pricing/",
     )
     assert set(data["totals"]) == set(KINDS)
-    assert {i["name"] for i in data["line_items"]} >= {"a", "b", "/vigil/api", "Vigil/API:http.requests"}
+    assert {i["name"] for i in data["line_items"]} >= {
+        "vigil-dev-a",
+        "vigil-dev-b",
+        "/vigil/dev/api",
+        "Vigil/API:http.requests",
+    }
     assert any("Logs Insights" in a for a in data["assumptions"])
 
 
@@ -78,7 +84,7 @@ def test_text_shows_kinds_total_budget_and_drivers(
     project = make_project(stack={"budget_usd": 1}, **_fields(make_namespace, make_static, ["a"]))
     text = render_text(estimate(project))
     assert "stack dev" in text
-    for word in (*KINDS, "total", "OVER BUDGET", "top cost drivers", "/vigil/api", "Logs Insights"):
+    for word in (*KINDS, "total", "OVER BUDGET", "top cost drivers", "/vigil/dev/api", "Logs Insights"):
         assert word in text
 
 
@@ -96,7 +102,7 @@ def test_budget_exceeded_names_the_excess_and_top_three_drivers(
     assert f"by ${over:,.2f}" in message
     drivers = message.split("top cost drivers: ")[1].split(", ")
     # the log group ($5.05) first, then dashboards tied at $3.00 in name order
-    assert [d.split(" $")[0] for d in drivers] == ["/vigil/api", "d3", "d4"]
+    assert [d.split(" $")[0] for d in drivers] == ["/vigil/prod/api", "vigil-prod-d3", "vigil-prod-d4"]
 
 
 def test_budget_is_silent_when_within_or_unset(

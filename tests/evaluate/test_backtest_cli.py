@@ -131,6 +131,8 @@ def test_bad_incidents_files_are_located_errors(tmp_path: Path, text: str, messa
 
 
 def test_usage_errors_exit_2(tmp_path: Path) -> None:
+    code, _, err = run("--stack", "prod")
+    assert (code, "say what to replay: --logs PATH... or --from-cloudwatch" in err) == (2, True)
     code, _, err = run("--logs", str(tmp_path / "nope.log"))
     assert (code, "nope.log: cannot read the log file" in err) == (2, True)
     log = tmp_path / "a.log"

@@ -22,15 +22,23 @@ from plan_fixture import ACCOUNT, fixture_project
 
 from vigil.components.naming import Naming
 from vigil.plan import StackPlan, plan_project
+from vigil.plan.types import CanaryPlan
 
 GOLDEN = Path(__file__).resolve().parent / "plan"
 UPDATE = os.environ.get("VIGIL_UPDATE_GOLDEN") == "1"
 
 
 def plain(value: Any) -> Any:
-    """The plan as JSON-able data; policies and bodies parsed so diffs are readable."""
+    """The plan as JSON-able data; policies and bodies parsed so diffs are readable.
+
+    A canary's code files are listed by path only: their content is ``vigil/cli/smoke.py`` (tested by running
+    it, tests/plan/test_plan_canary_script.py), which must stay free to change without touching this golden.
+    """
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        out = {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        if isinstance(value, CanaryPlan):
+            out["files"] = sorted(value.files)
+        return out
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, dict):

@@ -1,8 +1,10 @@
 """A small but complete project for plan, golden and component tests (built in Python, no YAML).
 
-It has every alarm kind (static with a percentile, math, anomaly, heartbeat, composite over an alarm and
-an SLO), one SLO, routing P1-P4 (P4 without subscriptions and without a digest), a dashboard with every
-widget type, and a stack with overrides (one alarm disabled, retention per namespace).
+It has every alarm kind (static with a percentile, math, anomaly, heartbeat, probe, canary, composite over an alarm
+and an SLO with an actions suppressor), one SLO, routing P1-P4 (P4 without subscriptions, P2/P3 to a Slack
+channel through AWS Chatbot), a delivery-failure route, a dashboard with every widget type, an alarm on an
+AWS namespace, a child that does not notify on its own, a traffic-absence alarm, and a stack that pages people
+with overrides (one alarm disabled, retention per namespace).
 """
 
 from __future__ import annotations
@@ -14,6 +16,11 @@ from vigil.spec.models import Project
 ACCOUNT = "123456789012"
 API = {"Service": "api", "Environment": "${environment}"}
 WORKER = {"Service": "worker", "Environment": "${environment}"}
+SLACK = {
+    "kind": "slack",
+    "workspace": {"config": "slack_workspace_id"},
+    "channel": {"config": "slack_alerts_channel_id"},
+}
 
 
 def _namespaces() -> dict[str, Any]:
@@ -112,6 +119,54 @@ def _alarms() -> dict[str, Any]:
             "severity": "P1",
             "runbook": "https://runbooks.example.com/platform-down",
             "rule": {"any": [{"all": ["worker-down", "job-failure-rate"]}, "api-availability"]},
+            "suppressor": {"alarm": "maintenance", "wait_period": 120, "extension_period": 300},
+        },
+        "maintenance": {
+            "kind": "static",
+            "severity": "P4",
+            "description": "A maintenance window is open (a deploy sets this metric).",
+            "metric": {**req, "statistic": "Maximum"},
+            "threshold": 1e9,
+            "notify": False,
+        },
+        "api-unreachable": {
+            "kind": "probe",
+            "severity": "P1",
+            "description": "The API health endpoint fails from outside AWS.",
+            "runbook": "https://runbooks.example.com/api-unreachable",
+            "url": {"config": "api_health_url"},
+            "search_string": '"status":"pass"',
+        },
+        "smoke-flow": {
+            "kind": "canary",
+            "severity": "P2",
+            "description": "The seed smoke flow fails from outside.",
+            "runbook": "https://runbooks.example.com/smoke-flow",
+            "url": {"config": "smoke_base_url"},
+            "every_minutes": 10,
+        },
+        "api-no-traffic": {
+            "kind": "static",
+            "severity": "P2",
+            "description": "No API requests for 5 minutes.",
+            "runbook": "https://runbooks.example.com/api-no-traffic",
+            "metric": {**req, "statistic": "Sum"},
+            "comparison": "<",
+            "threshold": 1,
+            "evaluation_periods": 5,
+            "traffic": "expected",
+            "dashboard": "overview",
+        },
+        "alb-target-5xx": {
+            "kind": "static",
+            "severity": "P2",
+            "runbook": "https://runbooks.example.com/alb",
+            "metric": {
+                "namespace": "AWS/ApplicationELB",
+                "metric": "HTTPCode_Target_5XX_Count",
+                "dimensions": {"LoadBalancer": "app/vigil-${environment}/abc"},
+            },
+            "threshold": 10,
         },
     }
 
@@ -197,13 +252,14 @@ def fixture_project_data() -> dict[str, Any]:
                     {"kind": "webhook", "endpoint": {"secret": "chat_webhook_url"}},
                 ],
             },
-            "P2": {"subscriptions": [{"kind": "email", "endpoint": {"config": "oncall_email"}}]},
+            "P2": {"subscriptions": [{"kind": "email", "endpoint": {"config": "oncall_email"}}, SLACK]},
             "P3": {
                 "ok_actions": False,
-                "subscriptions": [{"kind": "webhook", "endpoint": {"secret": "chat_webhook_url"}}],
+                "subscriptions": [{"kind": "webhook", "endpoint": {"secret": "chat_webhook_url"}}, SLACK],
             },
             "P4": {"ok_actions": False, "subscriptions": []},
         },
+        "delivery_failures": {"subscriptions": [{"kind": "email", "endpoint": {"config": "team_email"}}]},
         "dashboards": {"overview": _dashboard()},
         "stack": {
             "name": "dev",
@@ -211,6 +267,12 @@ def fixture_project_data() -> dict[str, Any]:
             "region": "eu-west-1",
             "runbook_base_url": "https://github.com/acme/vigil/blob/main",
             "dashboard_prefix": "dev-",
+            "page_people": True,
+            "expects_traffic": True,
+            "values": {
+                "api_health_url": "https://api.example.com/health/ready",
+                "smoke_base_url": "https://api.example.com",
+            },
             "overrides": {"retention": {"Vigil/API": 90}},
         },
     }
@@ -231,5 +293,10 @@ FIXTURE_CONFIG = {
     "vigil:chat_webhook_url": FAKE_WEBHOOK,
     "vigil:oncall_phone": "+15555550100",
     "vigil:oncall_email": "oncall@example.com",
+    "vigil:team_email": "team@example.com",
+    "vigil:slack_workspace_id": "T0FIXTURE",
+    "vigil:slack_alerts_channel_id": "C0FIXTURE",
+    "vigil:api_health_url": "https://api.example.com/health/ready",
+    "vigil:smoke_base_url": "https://api.example.com",
 }
 FIXTURE_SECRET_KEYS = ["vigil:pagerduty_p1_key", "vigil:chat_webhook_url"]

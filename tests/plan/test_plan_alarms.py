@@ -12,7 +12,8 @@ from vigil.spec.models import Project, Severity
 
 
 def alarm(plan: StackPlan, name: str) -> MetricAlarmPlan:
-    return next(a for a in plan.alarms.metric_alarms if a.name == name)
+    """The planned metric alarm of a spec name (physical names carry ``vigil-<env>-``)."""
+    return next(a for a in plan.alarms.metric_alarms if a.name == f"vigil-dev-{name}")
 
 
 def test_percentile_static_alarm_uses_extended_statistic(plan: StackPlan) -> None:
@@ -56,8 +57,10 @@ def test_slo_expands_to_three_alarms_per_window_pair(plan: StackPlan) -> None:
     children = [a for a in plan.alarms.metric_alarms if a.kind == "slo-window"]
     parents = [c for c in plan.alarms.composite_alarms if c.kind == "slo"]
     assert (len(children), len(parents)) == (8, 4)
-    page = next(c for c in parents if c.name == "api-availability-burn-5m-1h")
-    assert page.alarm_rule == 'ALARM("api-availability-burn-5m-1h-short") AND ALARM("api-availability-burn-5m-1h-long")'
+    page = next(c for c in parents if c.name == "vigil-dev-api-availability-burn-5m-1h")
+    assert page.alarm_rule == (
+        'ALARM("vigil-dev-api-availability-burn-5m-1h-short") AND ALARM("vigil-dev-api-availability-burn-5m-1h-long")'
+    )
     assert page.actions.severity == Severity.P1
     short = alarm(plan, "api-availability-burn-5m-1h-short")
     assert not short.actions.any
@@ -69,12 +72,12 @@ def test_slo_expands_to_three_alarms_per_window_pair(plan: StackPlan) -> None:
 
 
 def test_composite_rule_expands_slo_to_its_page_alarms(plan: StackPlan) -> None:
-    c = next(c for c in plan.alarms.composite_alarms if c.name == "platform-down")
+    c = next(c for c in plan.alarms.composite_alarms if c.name == "vigil-dev-platform-down")
     assert c.alarm_rule == (
-        '((ALARM("worker-down") AND ALARM("job-failure-rate")) OR '
-        '(ALARM("api-availability-burn-5m-1h") OR ALARM("api-availability-burn-30m-6h")))'
+        '((ALARM("vigil-dev-worker-down") AND ALARM("vigil-dev-job-failure-rate")) OR '
+        '(ALARM("vigil-dev-api-availability-burn-5m-1h") OR ALARM("vigil-dev-api-availability-burn-30m-6h")))'
     )
-    assert plan.alarms.composite_alarms[-1].name == "platform-down"  # after the alarms it references
+    assert plan.alarms.composite_alarms[-1].name == "vigil-dev-platform-down"  # after the alarms it references
 
 
 def test_actions_follow_routing_and_p4_without_listeners_has_none(plan: StackPlan) -> None:
@@ -86,7 +89,7 @@ def test_actions_follow_routing_and_p4_without_listeners_has_none(plan: StackPla
 
 
 def test_disabled_alarm_is_not_planned(plan: StackPlan) -> None:
-    assert "disabled-in-stack" not in plan.alarms.names()
+    assert "vigil-dev-disabled-in-stack" not in plan.alarms.names()
 
 
 def test_description_has_severity_and_published_runbook(plan: StackPlan) -> None:

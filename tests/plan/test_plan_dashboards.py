@@ -63,7 +63,7 @@ def test_single_value_and_gauge_views(plan: StackPlan) -> None:
 
 def test_alarm_widget_lists_arns_with_slo_expanded_and_disabled_left_out(plan: StackPlan) -> None:
     alarms = body(plan)["widgets"][5]
-    prefix = "arn:aws:cloudwatch:eu-west-1:123456789012:alarm:"
+    prefix = "arn:aws:cloudwatch:eu-west-1:123456789012:alarm:vigil-dev-"
     assert alarms["type"] == "alarm"
     assert alarms["properties"]["alarms"] == [
         prefix + "platform-down",
@@ -75,7 +75,10 @@ def test_alarm_widget_lists_arns_with_slo_expanded_and_disabled_left_out(plan: S
 def test_log_widget_queries_every_namespace_log_group(plan: StackPlan) -> None:
     log = body(plan)["widgets"][6]
     assert log["type"] == "log"
-    assert log["properties"]["query"] == "SOURCE '/vigil/api' | SOURCE '/vigil/worker' | fields @message | limit 20"
+    assert (
+        log["properties"]["query"]
+        == "SOURCE '/vigil/dev/api' | SOURCE '/vigil/dev/worker' | fields @message | limit 20"
+    )
 
 
 def test_body_is_deterministic(plan: StackPlan, project: Project) -> None:

@@ -48,7 +48,7 @@ def test_existing_key_alias_is_reused_not_created(plan: StackPlan) -> None:
 def test_app_policy_grants_exactly_its_log_group_and_namespace(plan: StackPlan) -> None:
     doc = json.loads(ns(plan, "Vigil/API").app_policy)
     logs, metrics = doc["Statement"]
-    arn = "arn:aws:logs:eu-west-1:123456789012:log-group:/vigil/api"
+    arn = "arn:aws:logs:eu-west-1:123456789012:log-group:/vigil/dev/api"
     assert logs["Resource"] == [arn, f"{arn}:*"]
     assert sorted(logs["Action"]) == ["logs:CreateLogStream", "logs:PutLogEvents"]
     assert metrics["Action"] == "cloudwatch:PutMetricData"
@@ -61,17 +61,17 @@ def test_agent_config_collects_emf_and_ships_to_the_log_group(plan: StackPlan) -
     assert agent.parameter_name == "/vigil/dev/api/cloudwatch-agent"
     config = json.loads(agent.config)
     assert "emf" in config["logs"]["metrics_collected"]
-    assert config["logs"]["logs_collected"]["files"]["collect_list"][0]["log_group_name"] == "/vigil/api"
+    assert config["logs"]["logs_collected"]["files"]["collect_list"][0]["log_group_name"] == "/vigil/dev/api"
 
 
 def test_filters_and_queries_are_named_per_stack_and_service(plan: StackPlan) -> None:
     api = ns(plan, "Vigil/API")
     assert [q.name for q in api.queries] == ["vigil/dev/api/errors", "vigil/dev/api/slow-endpoints"]
-    assert all(q.log_group_names == ("/vigil/api",) for q in api.queries)
+    assert all(q.log_group_names == ("/vigil/dev/api",) for q in api.queries)
     (f,) = api.metric_filters
     assert (f.name, f.metric_name, f.namespace, f.log_group_name) == (
-        "api-error-total",
+        "vigil-dev-api-error-total",
         "error.total",
         "Vigil/API",
-        "/vigil/api",
+        "/vigil/dev/api",
     )

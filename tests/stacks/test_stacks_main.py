@@ -19,7 +19,7 @@ import yaml
 from pulumi_mocks import ACCOUNT, Recorder, install, is_secret, plain_strings
 
 from vigil.spec import load_project
-from vigil.spec.models import CompositeAlarm, Project
+from vigil.spec.models import CanaryAlarm, CompositeAlarm, ProbeAlarm, Project
 from vigil.spec.slo import expand_slo
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -66,9 +66,24 @@ def test_resource_counts_match_the_spec(run: tuple[str, Project, Recorder]) -> N
     pairs = sum(len(expand_slo(n, s)) for n, s in project.enabled_slos().items())
     composites = sum(isinstance(a, CompositeAlarm) for a in alarms.values())
     with_logs = [ns.log_group for ns in project.namespaces.values() if ns.log_group is not None]
-    assert counts["MetricAlarm"] == len(alarms) - composites + 2 * pairs
+    assert project.stack is not None
+    assert project.delivery_failures is not None
+    people = project.stack.page_people
+    kept = [[s for s in r.subscriptions if people or s.kind in ("slack", "teams")] for r in project.routing.values()]
+    https = any(s.kind in ("pagerduty", "webhook") for subs in kept for s in subs)
+    delivery_alarms = sum(1 for subs in kept if subs) + (1 if https else 0)
+    assert counts["MetricAlarm"] == len(alarms) - composites + 2 * pairs + delivery_alarms
     assert counts["CompositeAlarm"] == composites + pairs
-    assert counts["Topic"] == counts["TopicPolicy"] == len(project.routing)
+    assert counts["Topic"] == counts["TopicPolicy"] == len(project.routing) + 1  # + the delivery-failure topic
+    assert counts["HealthCheck"] == sum(isinstance(a, ProbeAlarm) for a in alarms.values()) > 0
+    channels = {
+        (s.workspace.key, s.channel.key) for r in project.routing.values() for s in r.subscriptions if s.kind == "slack"
+    }  # type: ignore[union-attr]
+    canaries = sum(isinstance(a, CanaryAlarm) for a in alarms.values())
+    assert counts["SlackChannelConfiguration"] == len(channels) > 0
+    assert counts["Canary"] == canaries > 0
+    assert counts["Role"] == len(channels) + canaries  # one per Chatbot channel, one per canary
+    assert counts["Queue"] == (1 if https else 0)  # the dead-letter queue exists only for https subscriptions
     assert counts["LogGroup"] == len(with_logs)
     assert counts["QueryDefinition"] == sum(len(lg.queries) for lg in with_logs)
     assert counts["Dashboard"] == len(project.dashboards)
@@ -85,7 +100,20 @@ def test_every_alarm_has_an_action_unless_p4(run: tuple[str, Project, Recorder])
         for r in alarms
         if not r.inputs.get("alarmActions") and r.inputs["tags"]["severity"] != "P4"
     ]
-    assert set(silent) == slo_children  # SLO window children notify through their composite only
+    from vigil.components.naming import Naming
+
+    _, project, _ = run
+    naming = Naming.for_project(project)
+    quiet_children = {naming.alarm_name(n) for n, a in project.enabled_alarms().items() if not a.notify}
+    quiet_pages = {
+        naming.alarm_name(b.name)
+        for n, slo in project.enabled_slos().items()
+        if not slo.notify_pages
+        for b in expand_slo(n, slo)
+        if b.tier == "page"
+    }
+    # SLO window children notify through their composite only; `notify: false` children through theirs.
+    assert set(silent) == slo_children | quiet_children | quiet_pages
     assert all(len(r.inputs["alarmActions"]) == 1 for r in alarms if r.inputs.get("alarmActions"))
 
 
@@ -123,13 +151,14 @@ def test_dashboard_bodies_are_valid_json_within_limits(run: tuple[str, Project, 
 
 
 def test_no_secret_value_in_plain_inputs(run: tuple[str, Project, Recorder]) -> None:
-    _, _, recorder = run
+    _, project, recorder = run
     for r in recorder.resources:
         assert not [s for s in plain_strings(r.inputs) if FAKE_SECRET in s], f"{r.type} {r.name} leaks a secret"
     secret_endpoints = [
         r for r in recorder.of_type("topicSubscription:TopicSubscription") if is_secret(r.inputs["endpoint"])
     ]
-    assert secret_endpoints  # PagerDuty keys and webhook URLs arrive as secrets
+    assert project.stack is not None
+    assert bool(secret_endpoints) == project.stack.page_people  # PagerDuty keys arrive as secrets; dev pages nobody
     pagerduty = [
         r.inputs["endpoint"]["value"] for r in secret_endpoints if "pagerduty" in r.inputs["endpoint"]["value"]
     ]

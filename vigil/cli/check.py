@@ -28,13 +28,48 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def collect(project: Path, stacks: list[str | None]) -> list[SpecError]:
-    """Errors of every requested stack, each reported once even when several stacks share it."""
+    """Errors of every requested stack, each reported once even when several stacks share it.
+
+    Each requested stack is also compared with every other stack of the project: two stacks that would
+    create the same names in one account and region are an error (``vigil.plan.collisions``).
+    """
     seen: dict[tuple[str, int, str, str, str], SpecError] = {}
     cache = ParseCache()  # every file is parsed and validated once, whatever the number of stacks
     for stack in stacks:
         for error in load_project(project, stack=stack, cache=cache).errors:
             seen.setdefault((error.file, error.line, error.field, error.message, error.severity), error)
+    if not any(e.severity == "error" for e in seen.values()):
+        for error in _collisions(project, [s for s in stacks if s]):
+            seen.setdefault((error.file, error.line, error.field, error.message, error.severity), error)
     return sorted(seen.values(), key=lambda e: (e.file, e.line, e.field, e.message))
+
+
+def _collisions(project: Path, requested: list[str]) -> list[SpecError]:
+    """Stacks whose planned names collide with another stack's, located at ``vigil:environment``."""
+    try:
+        from vigil.components.naming import Naming
+    except ImportError:  # pragma: no cover - an install without components/ cannot plan names
+        return []
+    from vigil.plan import plan_project
+    from vigil.plan.collisions import find_collisions
+
+    loaded = {name: load_project(project, stack=name) for name in available_stacks(project)}
+    plans = [
+        (
+            name,
+            r.project.stack.account_id if r.project.stack else None,
+            plan_project(r.project, Naming.for_project(r.project), "000000000000"),
+        )
+        for name, r in loaded.items()
+        if r.ok
+    ]
+    errors: list[SpecError] = []
+    for collision in find_collisions(plans):
+        if collision.first not in requested and collision.second not in requested:
+            continue
+        result = loaded[collision.second]
+        errors.append(result.sources.error("stack", collision.second, ("environment",), collision.message()))
+    return errors
 
 
 def run(args: argparse.Namespace) -> int:

@@ -18,10 +18,12 @@ from vigil.cost.report import LineItem
 from vigil.spec.models import (
     Alarm,
     AnomalyAlarm,
+    CanaryAlarm,
     CompositeAlarm,
     HeartbeatAlarm,
     MathAlarm,
     MetricRef,
+    ProbeAlarm,
     Project,
     SloSpec,
     StaticAlarm,
@@ -64,6 +66,14 @@ def alarm_items(name: str, alarm: Alarm, prices: PriceTable) -> list[LineItem]:
     ...                                      metric=ref), load_prices())]
     [0.1]
     """
+    if isinstance(alarm, ProbeAlarm):  # without the stack's URL: priced as an https probe
+        from vigil.cost.alerting import probe_items
+
+        return probe_items(name, alarm, Project(), prices)
+    if isinstance(alarm, CanaryAlarm):
+        from vigil.cost.alerting import canary_items
+
+        return canary_items(name, alarm, prices)
     if isinstance(alarm, CompositeAlarm):
         usd = prices.composite_alarm_usd
         return [LineItem("alarm", name, "composite alarm", 1, "alarm", usd, usd)]
@@ -89,10 +99,18 @@ def slo_items(name: str, slo: SloSpec, prices: PriceTable) -> list[LineItem]:
 
 
 def project_alarm_items(project: Project, prices: PriceTable) -> list[LineItem]:
-    """Line items of every enabled alarm and SLO of the project."""
+    """Line items of every enabled alarm and SLO of the project, probes and delivery-failure alarms included."""
+    from vigil.cost.alerting import canary_items, delivery_items, probe_items
+
     items: list[LineItem] = []
     for name, alarm in project.enabled_alarms().items():
-        items.extend(alarm_items(name, alarm, prices))
+        if isinstance(alarm, ProbeAlarm):
+            items.extend(probe_items(name, alarm, project, prices))
+        elif isinstance(alarm, CanaryAlarm):
+            items.extend(canary_items(name, alarm, prices))
+        else:
+            items.extend(alarm_items(name, alarm, prices))
+    items.extend(delivery_items(project, prices))
     for name, slo in project.enabled_slos().items():
         items.extend(slo_items(name, slo, prices))
     return items

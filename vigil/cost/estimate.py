@@ -5,6 +5,7 @@ from __future__ import annotations
 from vigil.cost.alarms import project_alarm_items
 from vigil.cost.logs import log_items
 from vigil.cost.metrics import metric_items
+from vigil.cost.names import physical
 from vigil.cost.prices import PriceTable, load_prices
 from vigil.cost.report import CostReport, LineItem, sort_key
 from vigil.spec.models import Project
@@ -13,11 +14,10 @@ from vigil.spec.models import Project
 def dashboard_items(project: Project, prices: PriceTable) -> list[LineItem]:
     """One line item per dashboard; the first ``dashboards_free`` by name are free.
 
-    Dashboards are named as CloudWatch names them (``<dashboard_prefix><spec name>``, like ``components/naming.py``).
+    Items carry spec names; :func:`estimate` maps them to provisioned names (``vigil.cost.names``).
     """
-    prefix = project.stack.dashboard_prefix if project.stack else ""
     items: list[LineItem] = []
-    for index, name in enumerate(sorted(f"{prefix}{spec}" for spec in project.dashboards)):
+    for index, name in enumerate(sorted(project.dashboards)):
         if index < prices.dashboards_free:
             items.append(LineItem("dashboard", name, "dashboard (free allowance)", 1, "dashboard", 0.0, 0.0))
         else:
@@ -59,12 +59,15 @@ def estimate(project: Project, prices: PriceTable | None = None) -> CostReport:
         (26, 7.8)
     """
     prices = prices or load_prices()
-    items = [
-        *metric_items(project, prices),
-        *project_alarm_items(project, prices),
-        *dashboard_items(project, prices),
-        *log_items(project, prices),
-    ]
+    items = physical(
+        [
+            *metric_items(project, prices),
+            *project_alarm_items(project, prices),
+            *dashboard_items(project, prices),
+            *log_items(project, prices),
+        ],
+        project,
+    )
     stack = project.stack
     return CostReport(
         line_items=tuple(sorted(items, key=sort_key)),

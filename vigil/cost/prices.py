@@ -60,6 +60,11 @@ class PriceTable:
     dashboard_usd: float
     dashboards_free: int
     logs: LogPrices
+    #: Route 53 health check: basic price and price per optional feature (HTTPS, string match, 10 s, latency).
+    health_check_usd: float = 0.0
+    health_check_feature_usd: float = 0.0
+    #: CloudWatch Synthetics: price of one canary run.
+    canary_run_usd: float = 0.0
 
     def metric_cost(self, count: int) -> float:
         """Monthly USD of ``count`` custom metrics, walking the volume tiers."""
@@ -143,7 +148,21 @@ def parse_prices(data: dict[str, Any], where: str = "prices.json") -> PriceTable
             minutes_per_month=int(_number(logs, "minutes_per_month", log_where)),
             bytes_per_gb=int(_number(logs, "bytes_per_gb", log_where)) or 1,
         ),
+        **_health_checks(data, where),
     )
+
+
+def _health_checks(data: dict[str, Any], where: str) -> dict[str, float]:
+    """Route 53 health check and Synthetics prices (optional sections: without them probes and canaries cost 0)."""
+    out: dict[str, float] = {}
+    if "route53_health_checks" in data:
+        section = _section(data, "route53_health_checks", where)
+        at = f"{where}: route53_health_checks"
+        out["health_check_usd"] = _number(section, "basic_usd", at)
+        out["health_check_feature_usd"] = _number(section, "optional_feature_usd", at)
+    if "synthetics" in data:
+        out["canary_run_usd"] = _number(_section(data, "synthetics", where), "canary_run_usd", f"{where}: synthetics")
+    return out
 
 
 def load_prices(path: str | Path | None = None) -> PriceTable:

@@ -28,7 +28,7 @@ Example::
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -48,14 +48,37 @@ _BAND = re.compile(r"ANOMALY_DETECTION_BAND\(\s*(\w+)\s*(?:,\s*([0-9.]+)\s*)?\)"
 
 
 def evaluate_alarms(
-    alarms: AlarmsPlan, store: MetricStore, start: int, end: int, *, progress: Progress | None = None
+    alarms: AlarmsPlan,
+    store: MetricStore,
+    start: int,
+    end: int,
+    *,
+    progress: Progress | None = None,
+    skip: Mapping[str, str] | None = None,
 ) -> Evaluation:
-    """Evaluate every metric alarm, then every composite alarm (in the plan's dependency order)."""
+    """Evaluate every metric alarm, then every composite alarm (in the plan's dependency order).
+
+    ``skip`` maps metric alarm names to why they are not evaluated (e.g. their data is not in the source): they
+    stay INSUFFICIENT_DATA throughout, with that note.
+    """
     result = Evaluation(start=start, end=end)
     total = len(alarms.metric_alarms) + len(alarms.composite_alarms)
     for index, alarm in enumerate(alarms.metric_alarms, 1):
         if progress:
             progress(f"[{index}/{total}] {alarm.name}")
+        if skip and alarm.name in skip:
+            times = list(range(-(-start // 60) * 60, end + 1, 60))
+            result.timelines[alarm.name] = AlarmTimeline(
+                alarm.name,
+                alarm.kind,
+                alarm.severity.value,
+                times=times,
+                states=["INSUFFICIENT_DATA"] * len(times),
+                values=[None] * len(times),
+                thresholds=[alarm.threshold] * len(times),
+                note=skip[alarm.name],
+            )
+            continue
         result.timelines[alarm.name] = evaluate_metric_alarm(alarm, store, start, end)
     for index, composite in enumerate(alarms.composite_alarms, len(alarms.metric_alarms) + 1):
         if progress:

@@ -5,36 +5,47 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from vigil.plan.canary import plan_canary
+from vigil.plan.dashboards import dashboard_url
 from vigil.plan.errors import PlanError
+from vigil.plan.probes import plan_delivery_alarms, plan_probe
 from vigil.plan.rules import render_rule
 from vigil.plan.slo import plan_slo
 from vigil.plan.types import (
     NO_ACTIONS,
     ActionsPlan,
     AlarmsPlan,
+    CanaryPlan,
     CompositeAlarmPlan,
+    HealthCheckPlan,
     MetricAlarmPlan,
     MetricQueryPlan,
     MetricStatPlan,
     Namer,
     RoutingPlan,
     StackContext,
+    SuppressorPlan,
 )
 from vigil.spec.models.alarms import (
     AlarmBase,
     AnomalyAlarm,
+    CanaryAlarm,
     CompositeAlarm,
     HeartbeatAlarm,
     MathAlarm,
     MetricRef,
+    ProbeAlarm,
     StaticAlarm,
 )
 from vigil.spec.models.common import Severity, render_template
+from vigil.spec.models.dashboards import AlarmStatusWidget
 from vigil.spec.models.project import Project
 from vigil.spec.slo import page_alarm_names
 
 #: CloudWatch's limit on AlarmDescription.
 MAX_DESCRIPTION = 1024
+#: In a description, replaced by the alarm's threshold in this stack (after ``vigil:overrides``).
+THRESHOLD = "${threshold}"
 STANDARD_STATISTICS = frozenset({"SampleCount", "Average", "Sum", "Minimum", "Maximum"})
 _PERCENTILE = re.compile(r"^(p|tm|wm|tc|ts|pr|iqm)", re.IGNORECASE)
 
@@ -57,17 +68,38 @@ class AlarmContext:
         """A catalog metric with its dimension templates rendered for this stack."""
         service = self.service(ref.namespace)
         dims = {
-            k: render_template(v, environment=self.ctx.environment, service=service, stack=self.ctx.stack)
+            k: render_template(
+                v,
+                environment=self.ctx.environment,
+                service=service,
+                stack=self.ctx.stack,
+                ecs_cluster=self.ctx.ecs_cluster,
+            )
             for k, v in sorted(ref.dimensions.items())
         }
         return MetricStatPlan(ref.namespace, ref.metric, dims, ref.period or period, ref.statistic)
 
-    def actions(self, severity: Severity) -> ActionsPlan:
-        """The actions of a severity's topic (none when the severity is not routed or nobody listens)."""
+    def actions(self, severity: Severity, notify: bool = True) -> ActionsPlan:
+        """The actions of a severity's topic (none when the alarm does not notify on its own, the severity is
+        not routed, or nobody listens)."""
         topic = self.routing.topic(severity)
-        if topic is None or not topic.alarm_actions:
+        if not notify or topic is None or not topic.alarm_actions:
             return NO_ACTIONS
         return ActionsPlan(severity, True, topic.ok_actions, topic.insufficient_data_actions)
+
+    def dashboard_url(self, spec_name: str, dashboard: str | None) -> str | None:
+        """The console URL of ``dashboard``, or else of the first dashboard whose alarm widget shows the alarm."""
+        if dashboard is None:
+            shows = (
+                d
+                for d, spec in sorted(self.project.dashboards.items())
+                for w in spec.widgets
+                if isinstance(w, AlarmStatusWidget) and spec_name in w.alarms
+            )
+            dashboard = next(shows, None)
+        if dashboard is None or dashboard not in self.project.dashboards:
+            return None
+        return dashboard_url(self.ctx.region, self.names.dashboard_name(dashboard))
 
     def runbook_url(self, runbook: str | None) -> str | None:
         """An https runbook as is; a project path published under the stack's runbook base URL."""
@@ -76,10 +108,16 @@ class AlarmContext:
         base = self.ctx.runbook_base_url
         return f"{base.rstrip('/')}/{runbook.lstrip('./')}" if base else runbook
 
-    def description(self, severity: Severity, text: str, runbook: str | None) -> str:
-        """``[P1] text Runbook: <url>``, cut to CloudWatch's 1024 characters (the runbook kept whole)."""
+    def description(
+        self, severity: Severity, text: str, runbook: str | None, *, spec_name: str = "", dashboard: str | None = None
+    ) -> str:
+        """``[P1] text Runbook: <url> Dashboard: <url>``, cut to CloudWatch's 1024 characters (links kept whole).
+
+        The text says what broke, the impact and the first step; the links are where on-call goes next.
+        """
         url = self.runbook_url(runbook)
-        tail = f" Runbook: {url}" if url else ""
+        board = self.dashboard_url(spec_name, dashboard) if spec_name or dashboard else None
+        tail = (f" Runbook: {url}" if url else "") + (f" Dashboard: {board}" if board else "")
         head = f"[{severity.value}] {text.strip()}".rstrip()
         room = MAX_DESCRIPTION - len(tail)
         if len(head) > room:
@@ -123,12 +161,18 @@ def metric_alarm(
         name=ac.names.alarm_name(name),
         kind=kind,
         severity=alarm.severity,
-        description=ac.description(alarm.severity, alarm.description, alarm.runbook),
+        description=ac.description(
+            alarm.severity,
+            alarm.description.replace(THRESHOLD, f"{threshold:g}") if threshold is not None else alarm.description,
+            alarm.runbook,
+            spec_name=name,
+            dashboard=alarm.dashboard,
+        ),
         comparison_operator=comparison_operator,
         evaluation_periods=alarm.evaluation_periods,
         datapoints_to_alarm=alarm.datapoints_to_alarm,
-        treat_missing_data=alarm.treat_missing_data,
-        actions=ac.actions(alarm.severity),
+        treat_missing_data="breaching" if alarm.traffic == "expected" else alarm.treat_missing_data,
+        actions=ac.actions(alarm.severity, alarm.notify),
         threshold=threshold,
         threshold_metric_id=threshold_metric_id,
         metric=metric,
@@ -223,16 +267,23 @@ def plan_composite(ac: AlarmContext, name: str, alarm: CompositeAlarm) -> Compos
         n: tuple(ac.names.alarm_name(a) for a in page_alarm_names(n, slo))
         for n, slo in ac.project.enabled_slos().items()
     }
-    rule, children = render_rule(alarm.rule, alarm_names=alarm_names, slo_alarms=slo_alarms, owner=name)
+    enabled = ac.project.enabled_alarms()
+    absent = frozenset(n for n in ac.project.alarms if n not in enabled)  # disabled here, or traffic-only
+    rule, children = render_rule(alarm.rule, alarm_names=alarm_names, slo_alarms=slo_alarms, owner=name, absent=absent)
+    sup = alarm.suppressor
+    suppressor = SuppressorPlan(ac.names.alarm_name(sup.alarm), sup.wait_period, sup.extension_period) if sup else None
     return CompositeAlarmPlan(
         name=ac.names.alarm_name(name),
         kind="composite",
         severity=alarm.severity,
-        description=ac.description(alarm.severity, alarm.description, alarm.runbook),
+        description=ac.description(
+            alarm.severity, alarm.description, alarm.runbook, spec_name=name, dashboard=alarm.dashboard
+        ),
         alarm_rule=rule,
         children=children,
-        actions=ac.actions(alarm.severity),
+        actions=ac.actions(alarm.severity, alarm.notify),
         tags=ac.tags(alarm.severity, alarm.tags.get("service", "platform"), dict(alarm.tags)),
+        suppressor=suppressor,
     )
 
 
@@ -246,8 +297,18 @@ def plan_alarms(ctx: StackContext, names: Namer, project: Project, routing: Rout
     metric: list[MetricAlarmPlan] = []
     slo_composites: list[CompositeAlarmPlan] = []
     composites: list[CompositeAlarmPlan] = []
+    checks: list[HealthCheckPlan] = []
+    canaries: list[CanaryPlan] = []
     for name, alarm in sorted(project.enabled_alarms().items()):
-        if isinstance(alarm, StaticAlarm | HeartbeatAlarm):
+        if isinstance(alarm, CanaryAlarm):
+            canary, canary_alarm = plan_canary(ac, name, alarm)
+            canaries.append(canary)
+            metric.append(canary_alarm)
+        elif isinstance(alarm, ProbeAlarm):
+            check, probe_alarm = plan_probe(ac, name, alarm)
+            checks.append(check)
+            metric.append(probe_alarm)
+        elif isinstance(alarm, StaticAlarm | HeartbeatAlarm):
             metric.append(plan_static(ac, name, alarm))
         elif isinstance(alarm, MathAlarm):
             metric.append(plan_math(ac, name, alarm))
@@ -259,7 +320,10 @@ def plan_alarms(ctx: StackContext, names: Namer, project: Project, routing: Rout
         children, parents = plan_slo(ac, name, slo)
         metric.extend(children)
         slo_composites.extend(parents)
-    return AlarmsPlan(tuple(metric), tuple(slo_composites) + _composite_order(composites))
+    metric.extend(plan_delivery_alarms(ac))
+    return AlarmsPlan(
+        tuple(metric), tuple(slo_composites) + _composite_order(composites), tuple(checks), tuple(canaries)
+    )
 
 
 def _composite_order(composites: list[CompositeAlarmPlan]) -> tuple[CompositeAlarmPlan, ...]:

@@ -59,7 +59,9 @@ class _Renderer:
         if not m.visible:
             options["visible"] = False
         if m.expression is not None:  # SEARCH() filters may name ${environment}
-            expression = render_template(m.expression, environment=self.ctx.environment, stack=self.ctx.stack)
+            expression = render_template(
+                m.expression, environment=self.ctx.environment, stack=self.ctx.stack, ecs_cluster=self.ctx.ecs_cluster
+            )
             return [{"expression": expression, **options}]
         options["stat"] = m.statistic
         if m.period:
@@ -71,7 +73,13 @@ class _Renderer:
         for key, value in sorted(m.dimensions.items()):
             line += [
                 key,
-                render_template(value, environment=self.ctx.environment, service=service, stack=self.ctx.stack),
+                render_template(
+                    value,
+                    environment=self.ctx.environment,
+                    service=service,
+                    stack=self.ctx.stack,
+                    ecs_cluster=self.ctx.ecs_cluster,
+                ),
             ]
         return [*line, options]
 
@@ -119,7 +127,7 @@ class _Renderer:
                 raise PlanError(
                     f"dashboard {self.owner!r}: widget {w.title!r}: namespace {namespace!r} has no log group"
                 )
-            sources.append(f"SOURCE '{ns.log_group.name}'")
+            sources.append(f"SOURCE '{self.names.log_group_name(ns.log_group.name)}'")
         query = " | ".join([*sources, w.query.strip()])
         return {
             "type": "log",

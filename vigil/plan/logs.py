@@ -87,18 +87,19 @@ def agent_config(ctx: StackContext, service: str, log_group: str, otlp_http: str
 def _log_group(
     ctx: StackContext, names: Namer, spec: MetricNamespaceSpec, lg: LogGroupSpec, stack: StackSpec | None
 ) -> LogGroupPlan:
-    arn = log_group_arn(ctx, lg.name)
+    name = names.log_group_name(lg.name)
+    arn = log_group_arn(ctx, name)
     tags = {"service": spec.service}
     key = None
     if lg.kms.enabled and lg.kms.key_alias is None:
         key = KmsKeyPlan(
             alias=names.kms_alias(f"logs-{spec.service}"),
-            description=f"Vigil {ctx.stack}: encrypts log group {lg.name}",
+            description=f"Vigil {ctx.stack}: encrypts log group {name}",
             policy=logs_key_policy(account_id=ctx.account_id, region=ctx.region, log_group_arn=arn),
             tags=tags,
         )
     return LogGroupPlan(
-        name=lg.name,
+        name=name,
         arn=arn,
         retention_days=retention_days(spec.namespace, lg, stack),
         kms_key=key,
@@ -133,7 +134,7 @@ def plan_namespace(
     filters = tuple(
         MetricFilterPlan(
             name=names.metric_filter_name(spec.service, name),
-            log_group_name=lg.name,
+            log_group_name=group.name,
             pattern=f.pattern,
             metric_name=f.metric,
             namespace=spec.namespace,
@@ -144,12 +145,12 @@ def plan_namespace(
         for name, f in sorted(lg.metric_filters.items())
     )
     queries = tuple(
-        QueryDefinitionPlan(names.query_definition_name(spec.service, name), (lg.name,), q.query)
+        QueryDefinitionPlan(names.query_definition_name(spec.service, name), (group.name,), q.query)
         for name, q in sorted(lg.queries.items())
     )
     agent = AgentConfigPlan(
         parameter_name=names.agent_parameter_name(spec.service),
-        config=agent_config(ctx, spec.service, lg.name, _local_otlp(stack)),
+        config=agent_config(ctx, spec.service, group.name, _local_otlp(stack)),
         tags={"service": spec.service},
     )
     detector = (

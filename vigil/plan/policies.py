@@ -56,7 +56,11 @@ def logs_key_policy(*, account_id: str, region: str, log_group_arn: str) -> str:
 
 
 def alarms_key_policy(*, account_id: str) -> str:
-    """Key policy for the alarm topics: CloudWatch may decrypt and generate data keys to publish."""
+    """Key policy for the alarm topics and the dead-letter queue.
+
+    CloudWatch may decrypt and generate data keys to publish to the topics; SNS may do the same to move an
+    undeliverable message into the encrypted dead-letter queue.
+    """
     return dump(
         {
             "Version": VERSION,
@@ -70,6 +74,67 @@ def alarms_key_policy(*, account_id: str) -> str:
                     "Resource": "*",
                     "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
                 },
+                {
+                    "Sid": "SnsDeadLetterQueue",
+                    "Effect": "Allow",
+                    "Principal": {"Service": "sns.amazonaws.com"},
+                    "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
+                    "Resource": "*",
+                    "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
+                },
+            ],
+        }
+    )
+
+
+def dead_letter_queue_policy(*, queue_arn: str, topic_arns: list[str]) -> str:
+    """Only this stack's alarm topics may send undeliverable notifications to the dead-letter queue."""
+    return dump(
+        {
+            "Version": VERSION,
+            "Statement": [
+                {
+                    "Sid": "AlarmTopicsDeadLetters",
+                    "Effect": "Allow",
+                    "Principal": {"Service": "sns.amazonaws.com"},
+                    "Action": "sqs:SendMessage",
+                    "Resource": queue_arn,
+                    "Condition": {"ArnEquals": {"aws:SourceArn": sorted(topic_arns)}},
+                }
+            ],
+        }
+    )
+
+
+def chatbot_trust_policy(*, account_id: str) -> str:
+    """AWS Chatbot may assume the channel role, for this account only."""
+    return dump(
+        {
+            "Version": VERSION,
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": {"Service": "chatbot.amazonaws.com"},
+                    "Action": "sts:AssumeRole",
+                    "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
+                }
+            ],
+        }
+    )
+
+
+def chatbot_notifications_policy() -> str:
+    """What Chatbot reads to render an alarm notification (the alarm and its metric graph), nothing more."""
+    return dump(
+        {
+            "Version": VERSION,
+            "Statement": [
+                {
+                    "Sid": "RenderAlarmNotifications",
+                    "Effect": "Allow",
+                    "Action": ["cloudwatch:Describe*", "cloudwatch:Get*", "cloudwatch:List*"],
+                    "Resource": "*",
+                }
             ],
         }
     )

@@ -20,6 +20,8 @@ def stack_context(project: Project, account_id: str, stack: str | None = None) -
         region=spec.region if spec else "us-east-1",
         account_id=account_id,
         runbook_base_url=spec.runbook_base_url if spec else None,
+        page_people=spec.page_people if spec else True,
+        ecs_cluster=(spec.ecs_cluster or "") if spec else "",
     )
 
 
@@ -38,7 +40,7 @@ def plan_project(project: Project, names: Namer, account_id: str) -> StackPlan:
     namespaces = tuple(
         plan_namespace(ctx, names, spec, project.stack) for _, spec in sorted(project.namespaces.items())
     )
-    routing = plan_routing(ctx, names, project.routing)
+    routing = plan_routing(ctx, names, project.routing, project.delivery_failures)
     alarms = plan_alarms(ctx, names, project, routing)
     dashboards = plan_dashboards(ctx, names, project)
     tracing = plan_tracing(ctx, names, project)

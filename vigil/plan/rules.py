@@ -20,11 +20,14 @@ def render_rule(
     alarm_names: Mapping[str, str],
     slo_alarms: Mapping[str, tuple[str, ...]],
     owner: str,
+    absent: frozenset[str] = frozenset(),
 ) -> tuple[str, tuple[str, ...]]:
     """The rule string and the (physical) alarm names it references, in first-use order.
 
     ``alarm_names`` maps enabled spec names to physical names; ``slo_alarms`` maps SLO names to the
-    physical names of their page alarms. ``owner`` names the composite alarm in error messages.
+    physical names of their page alarms. ``owner`` names the composite alarm in error messages. ``absent`` names
+    alarms that do not exist in this stack (disabled by its overrides, or ``traffic: expected``): a reference to
+    one is ``FALSE`` here (it can never be in any state in this stack).
 
     >>> from vigil.spec.models.alarms import AnyOf
     >>> rule = AnyOf(any=("worker-down", "api-availability"))
@@ -39,6 +42,8 @@ def render_rule(
             refs = slo_alarms[name]
             children.extend(refs)
             return "(" + " OR ".join(f'{value}("{ref}")' for ref in refs) + ")"
+        if name in absent and name not in alarm_names:
+            return "FALSE"
         if name not in alarm_names:
             raise PlanError(
                 f"composite alarm {owner!r}: rule references {name!r}, which is not an enabled alarm or SLO"

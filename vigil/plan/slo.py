@@ -37,7 +37,7 @@ def _child(ac: AlarmContext, slo_name: str, slo: SloSpec, burn: BurnRateAlarm, w
         name=ac.names.alarm_name(name),
         kind="slo-window",
         severity=burn.severity,
-        description=ac.description(burn.severity, text, slo.runbook),
+        description=ac.description(burn.severity, text, slo.runbook, spec_name=slo_name),
         comparison_operator="GreaterThanThreshold",
         evaluation_periods=1,
         datapoints_to_alarm=None,
@@ -67,10 +67,10 @@ def plan_slo(ac: AlarmContext, name: str, slo: SloSpec) -> tuple[list[MetricAlar
                 name=ac.names.alarm_name(burn.name),
                 kind="slo",
                 severity=burn.severity,
-                description=ac.description(burn.severity, text, slo.runbook),
+                description=ac.description(burn.severity, text, slo.runbook, spec_name=name),
                 alarm_rule=f'ALARM("{short.name}") AND ALARM("{long.name}")',
                 children=(short.name, long.name),
-                actions=ac.actions(burn.severity),
+                actions=ac.actions(burn.severity, slo.notify_pages or burn.tier != "page"),
                 tags={**ac.tags(burn.severity, service, dict(slo.tags)), "slo": name},
             )
         )

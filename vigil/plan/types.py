@@ -7,6 +7,7 @@ Policy documents and dashboard bodies are already rendered to deterministic JSON
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
@@ -26,6 +27,38 @@ class Namer(Protocol):
 
     def alarm_name(self, spec_name: str) -> str:
         """CloudWatch alarm name of an alarm (or SLO burn-rate alarm) spec name."""
+        ...
+
+    def log_group_name(self, spec_name: str) -> str:
+        """CloudWatch Logs log group name of a spec's log group name (``/vigil/api``)."""
+        ...
+
+    def delivery_topic_name(self) -> str:
+        """SNS topic that reports failed notification deliveries."""
+        ...
+
+    def dead_letter_queue_name(self) -> str:
+        """SQS queue that keeps notifications an https endpoint did not accept."""
+        ...
+
+    def chat_configuration_name(self, channel: str) -> str:
+        """AWS Chatbot channel configuration of one chat channel."""
+        ...
+
+    def role_name(self, owner: str, purpose: str) -> str:
+        """IAM role of a resource (a Chatbot channel, a canary) for one purpose."""
+        ...
+
+    def health_check_name(self, probe: str) -> str:
+        """Name tag of the Route 53 health check of one probe."""
+        ...
+
+    def canary_name(self, spec_name: str) -> str:
+        """Synthetics canary of a ``kind: canary`` alarm."""
+        ...
+
+    def artifact_bucket_name(self, account_id: str, region: str) -> str:
+        """S3 bucket for the canaries' run artifacts."""
         ...
 
     def dashboard_name(self, spec_name: str) -> str:
@@ -66,6 +99,10 @@ class StackContext:
     region: str
     account_id: str
     runbook_base_url: str | None = None
+    #: False: subscriptions that reach a person (PagerDuty, SMS, email, webhooks) are left out; chat stays.
+    page_people: bool = True
+    #: ``${ecs_cluster}`` in dimension values (``""``: the default ``vigil-<env>``).
+    ecs_cluster: str = ""
 
 
 @dataclass(frozen=True)
@@ -163,6 +200,53 @@ class SubscriptionPlan:
     secret: bool
     endpoint_template: str = "{}"
     raw_message_delivery: bool = False
+    #: Alarm states delivered (SNS filter policy on the message's ``NewStateValue``); empty: every state.
+    states: tuple[str, ...] = ()
+    #: https deliveries that fail after SNS's retries go to the dead-letter queue.
+    dead_letter: bool = False
+
+    @property
+    def filter_policy(self) -> str | None:
+        """The subscription's filter policy JSON (scope ``MessageBody``), or None for every state."""
+        if not self.states:
+            return None
+        return json.dumps({"NewStateValue": list(self.states)}, separators=(",", ":"))
+
+
+@dataclass(frozen=True)
+class ChatChannelPlan:
+    """An AWS Chatbot channel configuration subscribed to the topics of ``severities``.
+
+    ``config_keys`` maps the Chatbot field (``slack_team_id``, ``slack_channel_id``, or ``tenant_id``,
+    ``team_id``, ``channel_id``) to the ``vigil:<key>`` stack config holding it.
+    """
+
+    kind: Literal["slack", "teams"]
+    name: str
+    config_keys: Mapping[str, str]
+    severities: tuple[Severity, ...]
+    role_name: str
+    role_trust_policy: str  # JSON
+    role_policy: str  # JSON: what Chatbot may read to render notifications
+    guardrail_policy_arns: tuple[str, ...]
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DeliveryPlan:
+    """Where failed notification deliveries are reported, and the dead-letter queue of https subscriptions."""
+
+    severity: Severity
+    topic_name: str
+    topic_arn: str
+    topic_policy: str  # JSON
+    subscriptions: tuple[SubscriptionPlan, ...]
+    queue_name: str
+    queue_arn: str
+    queue_policy: str  # JSON: only this stack's alarm topics may send
+    tags: Mapping[str, str] = field(default_factory=dict)
+    #: False when no subscription delivers over https (a stack that pages nobody): no queue is created.
+    has_queue: bool = True
 
 
 @dataclass(frozen=True)
@@ -186,6 +270,8 @@ class RoutingPlan:
 
     kms_key: KmsKeyPlan
     topics: tuple[TopicPlan, ...]
+    chat_channels: tuple[ChatChannelPlan, ...] = ()
+    delivery: DeliveryPlan | None = None
 
     def topic(self, severity: Severity) -> TopicPlan | None:
         """The topic of a severity, or None when the severity is not routed."""
@@ -216,12 +302,16 @@ class MetricQueryPlan:
 
 @dataclass(frozen=True)
 class ActionsPlan:
-    """Which of a severity topic's actions an alarm carries (``severity`` None: no actions)."""
+    """Which of a severity topic's actions an alarm carries (``severity`` None: no actions).
+
+    ``target`` ``delivery``: the actions go to the delivery-failure topic instead of the severity's.
+    """
 
     severity: Severity | None
     alarm: bool = False
     ok: bool = False
     insufficient_data: bool = False
+    target: Literal["severity", "delivery"] = "severity"
 
     @property
     def any(self) -> bool:
@@ -230,6 +320,25 @@ class ActionsPlan:
 
 
 NO_ACTIONS = ActionsPlan(severity=None)
+
+
+@dataclass(frozen=True)
+class CanaryPlan:
+    """A Synthetics canary: its code (files of the zip), schedule, role and artifact bucket."""
+
+    name: str
+    alarm_name: str
+    runtime_version: str
+    handler: str
+    schedule: str  # rate(5 minutes)
+    timeout_seconds: int
+    environment: Mapping[str, str]
+    files: Mapping[str, str]  # path in the zip -> content
+    bucket_name: str
+    role_name: str
+    role_trust_policy: str  # JSON
+    role_policy: str  # JSON
+    tags: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -255,6 +364,15 @@ class MetricAlarmPlan:
 
 
 @dataclass(frozen=True)
+class SuppressorPlan:
+    """Actions suppression of a composite: ``alarm`` (a name) and its wait and extension periods in seconds."""
+
+    alarm: str
+    wait_period: int
+    extension_period: int
+
+
+@dataclass(frozen=True)
 class CompositeAlarmPlan:
     """A composite alarm over the states of ``children`` (alarm names)."""
 
@@ -266,6 +384,27 @@ class CompositeAlarmPlan:
     children: tuple[str, ...]
     actions: ActionsPlan
     tags: Mapping[str, str] = field(default_factory=dict)
+    suppressor: SuppressorPlan | None = None
+
+
+@dataclass(frozen=True)
+class HealthCheckPlan:
+    """A Route 53 health check of one probe; ``alarm_name`` reads its ``HealthCheckStatus``.
+
+    The alarm's ``HealthCheckId`` dimension holds ``name`` in the plan; the component puts the id there.
+    """
+
+    name: str
+    alarm_name: str
+    type: str  # HTTPS, HTTP, HTTPS_STR_MATCH, HTTP_STR_MATCH
+    fqdn: str
+    port: int
+    resource_path: str
+    search_string: str | None
+    request_interval: int
+    failure_threshold: int
+    regions: tuple[str, ...]
+    tags: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -274,6 +413,8 @@ class AlarmsPlan:
 
     metric_alarms: tuple[MetricAlarmPlan, ...]
     composite_alarms: tuple[CompositeAlarmPlan, ...]
+    health_checks: tuple[HealthCheckPlan, ...] = ()
+    canaries: tuple[CanaryPlan, ...] = ()
 
     def names(self) -> tuple[str, ...]:
         """Every alarm name, metric alarms first."""

@@ -62,19 +62,30 @@ def ensure_event_loop() -> None:
         asyncio.set_event_loop(asyncio.new_event_loop())
 
 
+#: How a value that only exists after the resource is created shows in a preview (like ``pulumi preview``).
+COMPUTED_MARK = "[computed]"
+#: How an uploaded archive or asset (a canary's code) shows in a preview.
+ARCHIVE_MARK = "[archive]"
+
+
 def is_secret_value(value: object) -> bool:
     """True for a secret as the mock engine passes it (``{SECRET_SIG: ..., "value": ...}``)."""
     return isinstance(value, dict) and SECRET_SIG in value
 
 
 def redact(value: object) -> object:
-    """The value with every secret replaced by ``"[secret]"`` (recursively).
+    """The value with every secret replaced by ``"[secret]"`` and every value only known after create (an id,
+    a queue URL: Pulumi's ``Unknown`` in a preview) by ``"[computed]"``, recursively.
 
     >>> redact({"endpoint": {SECRET_SIG: "1b47061264138c4ac30d75fd1eb44270", "value": "k"}, "n": [1]})
     {'endpoint': '[secret]', 'n': [1]}
     """
     if is_secret_value(value):
         return SECRET_MARK
+    if type(value).__name__ == "Unknown":
+        return COMPUTED_MARK
+    if type(value).__name__ in ("AssetArchive", "FileArchive", "RemoteArchive", "StringAsset", "FileAsset"):
+        return ARCHIVE_MARK
     if isinstance(value, dict):
         return {k: redact(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

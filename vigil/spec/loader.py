@@ -206,6 +206,9 @@ def _load_routing(run: _Run, path: Path, routing: dict[Any, Any]) -> None:
     run.merge.sources.broken_names.update(("route", name) for _, name in result.dropped)
     for severity, route in result.spec.routing.items():
         run.merge.add("route", routing, severity.value, route, doc, ("routing", severity.value))
+    if result.spec.delivery_failures is not None:
+        failures = result.spec.delivery_failures
+        run.merge.add("route", routing, "delivery_failures", failures, doc, ("delivery_failures",))
 
 
 def _load_alarms(run: _Run, alarms: dict[str, Any], slos: dict[str, Any], routing: dict[Any, Any]) -> None:
@@ -228,6 +231,8 @@ def _load_alarms(run: _Run, alarms: dict[str, Any], slos: dict[str, Any], routin
 def _load_dashboards(run: _Run, out: dict[str, Any]) -> None:
     for path in _spec_files(run.root, "dashboards"):
         doc, result = run.load(DashboardFile, path)
+        if result.spec is None:
+            run.merge.sources.broken.add("dashboard")  # its names are unknown: no "unknown dashboard" elsewhere
         run.merge.sources.broken_names.update(("dashboard", name) for _, name in result.dropped)
         for name, dashboard in (result.spec.dashboards if result.spec else {}).items():
             run.merge.add("dashboard", out, name, dashboard, doc, ("dashboards", name))
@@ -294,8 +299,15 @@ def _load(root: Path, stack: str | None, validate: bool, cache: ParseCache | Non
     _load_alarms(run, alarms, slos, routing)
     _load_dashboards(run, dashboards)
     stack_spec = _load_stack(run, stack) if stack else None
+    delivery = routing.pop("delivery_failures", None)
     project = Project(
-        namespaces=namespaces, alarms=alarms, slos=slos, routing=routing, dashboards=dashboards, stack=stack_spec
+        namespaces=namespaces,
+        alarms=alarms,
+        slos=slos,
+        routing=routing,
+        delivery_failures=delivery,
+        dashboards=dashboards,
+        stack=stack_spec,
     )
     if stack_spec is not None:
         project = apply_overrides(project, sources, errors)

@@ -7,6 +7,7 @@ from pathlib import Path
 from vigil.spec.errors import SpecError
 from vigil.spec.models import Project
 from vigil.spec.rules.alarms import check_alarms
+from vigil.spec.rules.alerting import check_alerting
 from vigil.spec.rules.context import Context
 from vigil.spec.rules.coverage import check_coverage
 from vigil.spec.rules.dashboards import check_dashboards
@@ -24,6 +25,7 @@ RULES = (
     check_endpoints,
     check_policy,
     check_coverage,
+    check_alerting,
 )
 
 

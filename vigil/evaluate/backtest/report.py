@@ -16,14 +16,23 @@ Example::
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from vigil.evaluate.backtest.incidents import Incident
 from vigil.evaluate.backtest.ingest import IngestStats
+from vigil.evaluate.suppression import action_time
 from vigil.evaluate.timeline import Evaluation
-from vigil.plan.types import AlarmsPlan, CompositeAlarmPlan, MetricAlarmPlan, RoutingPlan, SubscriptionPlan
+from vigil.plan.types import (
+    AlarmsPlan,
+    CompositeAlarmPlan,
+    MetricAlarmPlan,
+    RoutingPlan,
+    SubscriptionPlan,
+    SuppressorPlan,
+)
 from vigil.spec.models.common import Severity
 
 #: Subscription kinds that wake a person up.
@@ -158,10 +167,12 @@ def build_result(
     paging: set[str],
     source: str = "logs",
     notifying: set[str] | None = None,
+    suppressors: Mapping[str, SuppressorPlan] | None = None,
 ) -> BacktestResult:
     """Pages and incident detection from an evaluation (see the module docstring for the definitions).
 
-    ``notifying``: the alarms that can detect an incident (default: every alarm).
+    ``notifying``: the alarms that can detect an incident (default: every alarm). ``suppressors``: composite
+    alarms with an actions suppressor page when :func:`~vigil.evaluate.suppression.action_time` says, or not at all.
     """
     ordered = evaluation.transitions()
     to_alarm = [(name, tr.time) for name, tr in ordered if tr.new == "ALARM"]
@@ -175,10 +186,24 @@ def build_result(
         names = list(dict.fromkeys(name for name, _ in hits))
         results.append(IncidentResult(incident, hits[0][1] if hits else None, names))
     pages = []
-    for name, time in to_alarm:
-        if name in paging:
-            owner = next((i.name for i in incidents if i.start <= time <= i.end), None)
-            pages.append(Page(name, evaluation.timelines[name].severity, time, owner))
+    for name, went in to_alarm:
+        if name not in paging:
+            continue
+        time: int | None = went
+        rule = (suppressors or {}).get(name)
+        if rule is not None and rule.alarm in evaluation.timelines:
+            time = action_time(
+                went,
+                evaluation.timelines[name],
+                evaluation.timelines[rule.alarm],
+                wait=rule.wait_period,
+                extension=rule.extension_period,
+            )
+        if time is None:
+            continue
+        owner = next((i.name for i in incidents if i.start <= time <= i.end), None)
+        pages.append(Page(name, evaluation.timelines[name].severity, time, owner))
+    pages.sort(key=lambda p: (p.time, p.alarm))
     return BacktestResult(stats, evaluation, results, pages, source)
 
 

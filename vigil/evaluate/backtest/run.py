@@ -81,9 +81,30 @@ def evaluate_store(
 ) -> BacktestResult:
     """Evaluate every alarm of ``plan`` on ``store`` over the range and build the report."""
     low, high = evaluation_range(store, start, end)
-    evaluation = evaluate_alarms(plan.alarms, store, low, high, progress=progress)
+    skip = not_in_logs(plan) if source == "logs" else {}
+    evaluation = evaluate_alarms(plan.alarms, store, low, high, progress=progress, skip=skip)
     paging = paging_alarms(plan.alarms, plan.routing)
-    return build_result(evaluation, stats, list(incidents), paging, source, notifying_alarms(plan.alarms))
+    suppressors = {c.name: c.suppressor for c in plan.alarms.composite_alarms if c.suppressor is not None}
+    return build_result(
+        evaluation, stats, list(incidents), paging, source, notifying_alarms(plan.alarms) - set(skip), suppressors
+    )
+
+
+def not_in_logs(plan: StackPlan) -> dict[str, str]:
+    """Metric alarms that read metrics no log line carries: AWS service metrics (``AWS/*``, Synthetics), i.e.
+    any namespace the project does not declare for its own EMF or metric filters.
+
+    They are reported as not evaluated (INSUFFICIENT_DATA throughout) rather than evaluated on no data, which
+    would put every missing-is-breaching probe into ALARM. ``--from-cloudwatch`` evaluates them.
+    """
+    own = {ns.namespace for ns in plan.namespaces}
+    out: dict[str, str] = {}
+    for alarm in plan.alarms.metric_alarms:
+        stats = [alarm.metric] if alarm.metric is not None else [q.metric for q in alarm.metric_queries]
+        spaces = sorted({m.namespace for m in stats if m is not None and m.namespace not in own})
+        if spaces:
+            out[alarm.name] = f"not evaluated: it reads {', '.join(spaces)} metrics, which logs do not contain"
+    return out
 
 
 def backtest_logs(

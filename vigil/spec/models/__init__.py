@@ -8,14 +8,17 @@ from vigil.spec.models.alarms import (
     AnomalyAlarm,
     AnyOf,
     BurnWindow,
+    CanaryAlarm,
     CompositeAlarm,
     HeartbeatAlarm,
     MathAlarm,
     MetricRef,
     NotRule,
+    ProbeAlarm,
     Rule,
     SloSpec,
     StaticAlarm,
+    Suppressor,
 )
 from vigil.spec.models.common import SPEC_VERSION, Severity, Spec, render_template
 from vigil.spec.models.dashboards import (
@@ -39,7 +42,7 @@ from vigil.spec.models.metrics import (
     QuerySpec,
 )
 from vigil.spec.models.project import Project
-from vigil.spec.models.routing import ConfigRef, RoutingFile, SeverityRoute, Subscription
+from vigil.spec.models.routing import ConfigRef, DeliveryFailureRoute, RoutingFile, SeverityRoute, Subscription
 from vigil.spec.models.stack import AlarmOverride, Overrides, Secure, StackSpec
 
 __all__ = [
@@ -53,10 +56,12 @@ __all__ = [
     "AnomalyAlarm",
     "AnyOf",
     "BurnWindow",
+    "CanaryAlarm",
     "CompositeAlarm",
     "ConfigRef",
     "DashboardFile",
     "DashboardSpec",
+    "DeliveryFailureRoute",
     "DimensionSpec",
     "GaugeWidget",
     "HeartbeatAlarm",
@@ -70,6 +75,7 @@ __all__ = [
     "MetricSpec",
     "NotRule",
     "Overrides",
+    "ProbeAlarm",
     "Project",
     "QuerySpec",
     "RoutingFile",
@@ -83,6 +89,7 @@ __all__ = [
     "StackSpec",
     "StaticAlarm",
     "Subscription",
+    "Suppressor",
     "TextWidget",
     "Widget",
     "WidgetMetric",

@@ -19,6 +19,7 @@ from vigil.spec.models.common import (
     Tags,
     Version,
 )
+from vigil.spec.models.routing import ConfigRef
 
 TreatMissingData = Literal["missing", "notBreaching", "breaching", "ignore"]
 
@@ -58,6 +59,13 @@ class AlarmBase(Spec):
     treat_missing_data: TreatMissingData = "missing"
     enabled: bool = True
     tags: Tags = Field(default_factory=dict)
+    #: False: the alarm notifies nobody on its own (a composite's child); it still shows on dashboards.
+    notify: bool = True
+    #: The dashboard (spec name) on-call opens first; its URL ends the alarm description.
+    dashboard: Name | None = None
+    #: ``expected``: the alarm exists only in stacks with ``vigil:expects_traffic: true``, and there missing data
+    #: is breaching (no requests at all is an outage, not a quiet night).
+    traffic: Literal["any", "expected"] = "any"
 
 
 class _Comparing(AlarmBase):
@@ -126,6 +134,84 @@ class HeartbeatAlarm(AlarmBase):
     treat_missing_data: Literal["breaching"] = "breaching"
 
 
+# External probes: detection that does not depend on the app. An app that is down emits nothing, so alarms
+# on its own metrics stay quiet during a total outage. A probe is a Route 53 health check that requests a
+# public URL from several AWS regions, and an alarm on its AWS/Route53 HealthCheckStatus metric (1 healthy,
+# 0 unhealthy). Route 53 publishes that metric in us-east-1 only (`vigil check` refuses probes elsewhere).
+#: Route 53 checker regions (``HealthCheckRegion`` in the Route 53 API); a probe uses at least 3.
+CheckerRegion = Literal[
+    "us-east-1",
+    "us-west-1",
+    "us-west-2",
+    "eu-west-1",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "ap-northeast-1",
+    "sa-east-1",
+]
+
+
+class ProbeAlarm(AlarmBase):
+    """A Route 53 health check on a public URL from the stack config, and an alarm when it fails.
+
+    The alarm reads ``HealthCheckStatus`` with ``Minimum < 1``: any failing period is unhealthy. Missing
+    data is breaching (a deleted or broken health check is no protection).
+
+    Example (YAML)::
+
+        api-unreachable:
+          kind: probe
+          severity: P1
+          runbook: alarms/runbooks/api-unreachable.md
+          url: {config: api_health_url}     # vigil:api_health_url: https://api.example.com/health/ready
+          search_string: '"status":"pass"'
+          period: 60
+          evaluation_periods: 2
+    """
+
+    kind: Literal["probe"]
+    url: ConfigRef
+    search_string: Annotated[str, Field(min_length=1, max_length=255)] | None = None
+    request_interval: Literal[10, 30] = 30
+    failure_threshold: Annotated[int, Field(ge=1, le=10)] = 3
+    regions: tuple[CheckerRegion, ...] = ()
+    treat_missing_data: TreatMissingData = "breaching"
+    evaluation_periods: Annotated[int, Field(ge=1)] = 2
+
+
+#: The Synthetics runtime the smoke-flow canary runs on (Python 3.12, no browser needed by the script).
+DEFAULT_CANARY_RUNTIME = "syn-python-selenium-14.0"
+
+
+class CanaryAlarm(AlarmBase):
+    """A CloudWatch Synthetics canary running the seed smoke flow (``vigil smoke``) and an alarm on its runs.
+
+    Every ``every_minutes`` the canary creates a session, fetches a question, answers it and fetches the plan
+    summary against the base URL from the stack config; the alarm fires when ``SuccessPercent`` stays below
+    ``min_success_percent``. Missing data is breaching (a stopped canary protects nobody). Each run creates a
+    real session in the target service.
+
+    Example (YAML)::
+
+        smoke-flow:
+          kind: canary
+          severity: P2
+          runbook: alarms/runbooks/smoke-flow.md
+          url: {config: smoke_base_url}     # vigil:smoke_base_url: https://api.example.com
+          every_minutes: 5
+    """
+
+    kind: Literal["canary"]
+    url: ConfigRef
+    every_minutes: Annotated[int, Field(ge=1, le=60)] = 5
+    timeout_seconds: Annotated[int, Field(ge=10, le=840)] = 60
+    runtime: Annotated[str, Field(pattern=r"^syn-python-selenium-[0-9]+\.[0-9]+$")] = DEFAULT_CANARY_RUNTIME
+    min_success_percent: Annotated[float, Field(gt=0, le=100)] = 100.0
+    treat_missing_data: TreatMissingData = "breaching"
+    period: Annotated[int, Field(ge=60)] = 300
+    evaluation_periods: Annotated[int, Field(ge=1)] = 2
+
+
 class AlarmState(Spec):
     """``ALARM(name)``, ``OK(name)`` or ``INSUFFICIENT_DATA(name)`` in a composite rule."""
 
@@ -181,6 +267,18 @@ Rule = Annotated[
 ]
 
 
+class Suppressor(Spec):
+    """Actions suppression: while ``alarm`` is in ALARM the composite notifies nobody (e.g. a maintenance alarm).
+
+    ``wait_period``: seconds the composite waits for the suppressor to go into ALARM after it fires itself;
+    ``extension_period``: seconds it stays suppressed after the suppressor leaves ALARM.
+    """
+
+    alarm: Name
+    wait_period: Annotated[int, Field(ge=0)] = 120
+    extension_period: Annotated[int, Field(ge=0)] = 60
+
+
 class CompositeAlarm(Spec):
     """An alarm over other alarms' states; an SLO name in the rule stands for any of its page alarms.
 
@@ -202,10 +300,15 @@ class CompositeAlarm(Spec):
     rule: Rule
     enabled: bool = True
     tags: Tags = Field(default_factory=dict)
+    notify: bool = True
+    dashboard: Name | None = None
+    suppressor: Suppressor | None = None
 
 
 Alarm = Annotated[
-    Union[StaticAlarm, MathAlarm, AnomalyAlarm, HeartbeatAlarm, CompositeAlarm],  # noqa: UP007
+    Union[  # noqa: UP007
+        StaticAlarm, MathAlarm, AnomalyAlarm, HeartbeatAlarm, ProbeAlarm, CanaryAlarm, CompositeAlarm
+    ],
     Field(discriminator="kind"),
 ]
 
@@ -262,6 +365,9 @@ class SloSpec(Spec):
     runbook: Runbook | None = None
     enabled: bool = True
     tags: Tags = Field(default_factory=dict)
+    #: False: the page-tier burn alarms notify nobody on their own (a composite pages for them); ticket-tier
+    #: alarms always notify their severity.
+    notify_pages: bool = True
 
 
 class AlarmFile(Spec):

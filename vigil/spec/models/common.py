@@ -34,9 +34,9 @@ DimensionName = Annotated[str, StringConstraints(pattern=DIMENSION_NAME_PATTERN)
 #: published under the stack's ``vigil:runbook_base_url``.
 Runbook = Annotated[str, StringConstraints(pattern=r"^(https://\S+|[A-Za-z0-9_./-]+\.md)$")]
 
-_TEMPLATE = re.compile(r"\$\{(environment|service|stack)\}")
+_TEMPLATE = re.compile(r"\$\{(environment|service|stack|ecs_cluster)\}")
 _ANY_PLACEHOLDER = re.compile(r"\$\{([^}]*)\}?")
-PLACEHOLDERS = ("environment", "service", "stack")
+PLACEHOLDERS = ("environment", "service", "stack", "ecs_cluster")
 
 
 class Severity(StrEnum):
@@ -105,13 +105,21 @@ class Spec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, use_enum_values=False)
 
 
-def render_template(value: str, *, environment: str, service: str = "", stack: str = "") -> str:
-    """Substitute ``${environment}``, ``${service}`` and ``${stack}`` in a dimension value.
+def render_template(value: str, *, environment: str, service: str = "", stack: str = "", ecs_cluster: str = "") -> str:
+    """Substitute ``${environment}``, ``${service}``, ``${stack}`` and ``${ecs_cluster}`` in a dimension value.
 
-    >>> render_template("${environment}", environment="prod")
-    'prod'
+    ``${ecs_cluster}`` is the stack's ``vigil:ecs_cluster`` (default ``vigil-<environment>``), for the
+    ``AWS/ECS`` and ``ECS/ContainerInsights`` metrics of the services.
+
+    >>> render_template("${environment}", environment="prod"), render_template("${ecs_cluster}", environment="prod")
+    ('prod', 'vigil-prod')
     """
-    names = {"environment": environment, "service": service, "stack": stack or environment}
+    names = {
+        "environment": environment,
+        "service": service,
+        "stack": stack or environment,
+        "ecs_cluster": ecs_cluster or f"vigil-{environment}",
+    }
     return _TEMPLATE.sub(lambda m: names[m.group(1)], value)
 
 

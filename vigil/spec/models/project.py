@@ -8,7 +8,7 @@ from vigil.spec.models.alarms import Alarm, SloSpec
 from vigil.spec.models.common import Severity, Spec
 from vigil.spec.models.dashboards import DashboardSpec
 from vigil.spec.models.metrics import MetricNamespaceSpec
-from vigil.spec.models.routing import SeverityRoute
+from vigil.spec.models.routing import DeliveryFailureRoute, SeverityRoute
 from vigil.spec.models.stack import StackSpec
 
 
@@ -31,6 +31,7 @@ class Project(Spec):
     alarms: dict[str, Alarm] = Field(default_factory=dict)
     slos: dict[str, SloSpec] = Field(default_factory=dict)
     routing: dict[Severity, SeverityRoute] = Field(default_factory=dict)
+    delivery_failures: DeliveryFailureRoute | None = None
     dashboards: dict[str, DashboardSpec] = Field(default_factory=dict)
     stack: StackSpec | None = None
 
@@ -40,8 +41,13 @@ class Project(Spec):
         return self.stack.environment if self.stack else "dev"
 
     def enabled_alarms(self) -> dict[str, Alarm]:
-        """Alarms whose ``enabled`` is true after stack overrides."""
-        return {name: alarm for name, alarm in self.alarms.items() if alarm.enabled}
+        """Alarms whose ``enabled`` is true after stack overrides (``traffic: expected`` ones only where expected)."""
+        traffic = self.stack is not None and self.stack.expects_traffic
+        return {
+            name: alarm
+            for name, alarm in self.alarms.items()
+            if alarm.enabled and (traffic or getattr(alarm, "traffic", "any") == "any")
+        }
 
     def enabled_slos(self) -> dict[str, SloSpec]:
         """SLOs whose ``enabled`` is true after stack overrides."""

@@ -81,6 +81,14 @@ class StackSpec(Spec):
     #: Prepended to every dashboard name; CloudWatch dashboard names use only letters, digits, '-' and '_'.
     dashboard_prefix: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{0,100}$")] = ""
     runbook_base_url: Annotated[str, Field(pattern=r"^https://\S+$")] | None = None
+    #: True: PagerDuty, SMS, email and webhook subscriptions are created. False (the default): only chat
+    #: channels (AWS Chatbot) are, so a dev stack never pages a person unless its stack file says so.
+    page_people: bool = False
+    #: True: traffic never stops in this stack, so alarms with ``traffic: expected`` exist and treat no data
+    #: as breaching (a silent API is down, not idle).
+    expects_traffic: bool = False
+    #: The ECS cluster the services run in (``${ecs_cluster}`` in dimension values); default ``vigil-<env>``.
+    ecs_cluster: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,255}$")] | None = None
     overrides: Overrides = Overrides()
     tracing: TracingSpec = TracingSpec()
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"

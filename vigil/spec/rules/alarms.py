@@ -12,11 +12,13 @@ from vigil.spec.models import (
     AllOf,
     AnomalyAlarm,
     AnyOf,
+    CanaryAlarm,
     CompositeAlarm,
     HeartbeatAlarm,
     MathAlarm,
     MetricRef,
     NotRule,
+    ProbeAlarm,
     Rule,
     StaticAlarm,
 )
@@ -176,7 +178,11 @@ def _composites(ctx: Context) -> None:
                     ("alarm", name, ("rule",)), f"rule references unknown alarm '{ref}'{did_you_mean(ref, known)}"
                 )
             elif target is not None and not target.enabled and alarm.enabled:
-                ctx.report(("alarm", name, ("rule",)), f"rule references '{ref}', which is disabled in this stack")
+                ctx.report(
+                    ("alarm", name, ("rule",)),
+                    f"rule references '{ref}', which is disabled in this stack: it counts as never in ALARM here",
+                    "warning",
+                )
     for cycle in find_cycles(graph):
         ctx.report(("alarm", cycle[0], ("rule",)), f"composite rules form a cycle: {' -> '.join(cycle)}")
 
@@ -248,7 +254,7 @@ def _slos(ctx: Context) -> None:
 def check_alarms(ctx: Context) -> None:
     """Every alarm and SLO of the project."""
     for name, alarm in ctx.project.alarms.items():
-        if not isinstance(alarm, CompositeAlarm):
+        if not isinstance(alarm, CompositeAlarm | ProbeAlarm | CanaryAlarm):  # see vigil.spec.rules.alerting
             _metric_alarm(ctx, name, alarm)
     _composites(ctx)
     check_composite_limits(ctx)

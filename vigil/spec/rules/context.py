@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from vigil.spec import enums, metric_math
+from vigil.spec.aws_metrics import aws_namespace, aws_namespaces
 from vigil.spec.errors import Level, SpecError, did_you_mean
 from vigil.spec.math_parser import MathSyntaxError, parse_syntax
 from vigil.spec.models import MetricRef, MetricSpec, Project
@@ -102,14 +103,15 @@ class Context:
     def metric_ref(self, where: Where, ref: MetricRef) -> MetricSpec | None:
         """Check a metric reference against the catalog; the metric's spec when it resolves."""
         kind, name, fields = where
-        ns = self.project.namespaces.get(ref.namespace)
+        ns = self.project.namespaces.get(ref.namespace) or aws_namespace(ref.namespace)
         if ns is None and self.sources.is_broken("namespace", ref.namespace):
             return None  # its file failed to load and was reported already
         if ns is None:
-            hint = did_you_mean(ref.namespace, self.project.namespaces)
+            hint = did_you_mean(ref.namespace, [*self.project.namespaces, *aws_namespaces()])
             self.report(
                 (kind, name, (*fields, "namespace")),
-                f"unknown namespace '{ref.namespace}'{hint}; declare it in metrics/",
+                f"unknown namespace '{ref.namespace}'{hint}; declare it in metrics/, or for an AWS service metric "
+                "add it with its AWS documentation page to vigil/spec/data/aws_metrics.json",
             )
             return None
         metric = ns.metrics.get(ref.metric)

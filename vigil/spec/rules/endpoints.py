@@ -13,8 +13,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from vigil.spec.models import ConfigRef
-from vigil.spec.models.routing import PagerDutySubscription
+from vigil.spec.models import ConfigRef, Spec
 from vigil.spec.rules.context import Context
 
 _EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
@@ -49,21 +48,28 @@ def check_endpoints(ctx: Context) -> None:
     reported: set[str] = set()
     for severity, route in sorted(ctx.project.routing.items()):
         for sub in route.subscriptions:
-            ref: ConfigRef = sub.integration_key if isinstance(sub, PagerDutySubscription) else sub.endpoint
-            value = stack.values.get(ref.key)
-            if not isinstance(value, str) or ref.key in reported:
-                continue  # unset (routing reports it) or encrypted (cannot be read here)
-            where = ("stack", stack.name, (ref.key,))
-            if ref.is_secret:
-                reported.add(ref.key)
-                ctx.report(
-                    where,
-                    f"'vigil:{ref.key}' is read as a secret ({severity.value} {sub.kind}) but is written here in plain "
-                    f"text: remove it, run `pulumi config set --secret vigil:{ref.key} <value>`, and rotate the "
-                    "value (it is in the repository's history)",
-                )
-                continue
-            problem = endpoint_problem(sub.kind, value)
-            if problem:
-                reported.add(ref.key)
-                ctx.report(where, f"{problem} (the {severity.value} {sub.kind} subscription uses 'vigil:{ref.key}')")
+            for field, ref in _refs(sub):
+                value = stack.values.get(ref.key)
+                if not isinstance(value, str) or ref.key in reported:
+                    continue  # unset (routing reports it) or encrypted (cannot be read here)
+                where = ("stack", stack.name, (ref.key,))
+                if ref.is_secret:
+                    reported.add(ref.key)
+                    ctx.report(
+                        where,
+                        f"'vigil:{ref.key}' is read as a secret ({severity.value} {sub.kind}) but is written here in "
+                        f"plain text: remove it, run `pulumi config set --secret vigil:{ref.key} <value>`, and rotate "
+                        "the value (it is in the repository's history)",
+                    )
+                    continue
+                problem = endpoint_problem(sub.kind, value) if field == "endpoint" else None
+                if problem:
+                    reported.add(ref.key)
+                    ctx.report(
+                        where, f"{problem} (the {severity.value} {sub.kind} subscription uses 'vigil:{ref.key}')"
+                    )
+
+
+def _refs(sub: Spec) -> list[tuple[str, ConfigRef]]:
+    """The stack-config references of a subscription (endpoint, integration key, Chatbot ids), by field."""
+    return [(name, value) for name in type(sub).model_fields if isinstance(value := getattr(sub, name), ConfigRef)]

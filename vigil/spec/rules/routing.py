@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from vigil.spec.models import ConfigRef, Severity
-from vigil.spec.models.routing import PagerDutySubscription
-from vigil.spec.rules.context import Context
+from vigil.spec.models.routing import CHAT_KINDS, config_refs
+from vigil.spec.rules.context import Context, Where
 
 
 def used_severities(ctx: Context) -> dict[Severity, tuple[str, str]]:
@@ -31,20 +31,27 @@ def check_routing(ctx: Context) -> None:
     warned: set[str] = set()  # one warning per missing secret, at its first reference
     for severity, route in ctx.project.routing.items():
         for index, sub in enumerate(route.subscriptions):
-            ref: ConfigRef = sub.integration_key if isinstance(sub, PagerDutySubscription) else sub.endpoint
-            field = "integration_key" if sub.kind == "pagerduty" else "endpoint"
-            where = ("route", severity.value, ("subscriptions", index, field))
-            if stack is None or stack.has_value(ref.key):
-                continue
-            if ref.is_secret:
-                if ref.key not in warned:
-                    warned.add(ref.key)
-                    ctx.report(where, _missing_secret(ref.key, stack.name), "warning")
-            else:
-                ctx.report(
-                    where,
-                    f"config 'vigil:{ref.key}' is not set in stacks/Pulumi.{stack.name}.yaml; add it under 'config:'",
-                )
+            if stack is not None and not stack.page_people and sub.kind not in CHAT_KINDS:
+                continue  # not created in a stack that pages nobody: its config is not needed
+            for field, ref in config_refs(sub).items():
+                check_config_ref(ctx, ("route", severity.value, ("subscriptions", index, field)), ref, warned)
+
+
+def check_config_ref(ctx: Context, where: Where, ref: ConfigRef, warned: set[str] | None = None) -> None:
+    """A ``{config: key}`` must be set in the stack file; a missing ``{secret: key}`` is a warning (once per key
+    when ``warned`` collects the keys already reported)."""
+    stack = ctx.project.stack
+    if stack is None or stack.has_value(ref.key):
+        return
+    if ref.is_secret:
+        if warned is None or ref.key not in warned:
+            if warned is not None:
+                warned.add(ref.key)
+            ctx.report(where, _missing_secret(ref.key, stack.name), "warning")
+    else:
+        ctx.report(
+            where, f"config 'vigil:{ref.key}' is not set in stacks/Pulumi.{stack.name}.yaml; add it under 'config:'"
+        )
 
 
 def _missing_secret(key: str, stack: str) -> str:
