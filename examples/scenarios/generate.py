@@ -57,8 +57,7 @@ class Writer:
             for service, ns in (("api", "Vigil/API"), ("worker", "Vigil/Worker"), ("dashboard", "Vigil/Dashboard"))
         }
         self.formatters = {
-            service: JsonFormatter(service, static_fields={"environment": environment}, use_otel=False)
-            for service in self.loggers
+            service: JsonFormatter(service, environment=environment, use_otel=False) for service in self.loggers
         }
 
     def drops(self) -> dict[str, int]:

@@ -71,16 +71,20 @@ def _first(names: list[str], shown: int = 3) -> str:
 def markdown(rows: list[Measured]) -> str:
     """The README table: incidents first, then the normal week's pages."""
     lines = [
-        "| scenario | expected | time to detect | caught by (earliest first) | pages during the incident | pages outside it |",
-        "|---|---|---|---|---|---|",
+        "| scenario | expected | time to detect | first page after | caught by (earliest first) | pages during the incident "
+        "| pages outside it |",
+        "|---|---|---|---|---|---|---|",
     ]
     for row in rows:
         if row.scenario.incident is None:
             continue
         inside = [f"{p.alarm} ({p.severity})" for p in row.result.pages if p.incident is not None]
+        window = row.scenario.incident
+        first_page = next((p.time - window[0] for p in row.result.pages if p.incident is not None), None)
+        paged = "-" if first_page is None else _minutes(first_page)
         lines.append(
             f"| {row.scenario.name}: {row.scenario.title} | {row.scenario.expected_severity} | {_minutes(row.mttd_s)} "
-            f"| {_first(row.caught_by()) or '-'} | {len(inside)}{': ' + _first(inside) if inside else ''} "
+            f"| {paged} | {_first(row.caught_by()) or '-'} | {len(inside)}{': ' + _first(inside) if inside else ''} "
             f"| {row.result.false_pages} |"
         )
     for row in rows:

@@ -113,7 +113,7 @@ CATALOG_ALARMS: dict[str, tuple[str, str, Severity]] = {
     "API latency p95 > 1 s warning": ("api-latency-p95-warning", "static", Severity.P3),
     "latency anomaly": ("api-latency-anomaly", "anomaly", Severity.P2),
     "job failure rate": ("job-failure-rate", "math", Severity.P1),
-    "queue backlog": ("queue-backlog", "static", Severity.P2),
+    "queue backlog": ("queue-backlog", "math", Severity.P2),  # summed over modes (issue 10)
     "worker down": ("worker-down", "heartbeat", Severity.P1),
     "token spike": ("token-spike", "anomaly", Severity.P3),
     "AI cost": ("ai-cost", "static", Severity.P2),
@@ -139,7 +139,7 @@ CATALOG_THRESHOLDS: dict[str, float] = {
     "api-latency-p95-warning": 1000,
     "job-failure-rate": 20,
     "queue-backlog": 100,
-    "ai-cost": 10,
+    "ai-cost": 2.5,  # $10 an hour, measured over 15 minutes so a runaway pages within minutes (issue 10)
     "budget-exceeded": 0,
     "escalations": 10,
     "error-burst": 5,
@@ -262,10 +262,26 @@ def test_worker_down_is_a_one_minute_heartbeat(base: Project) -> None:
 
 
 def test_platform_down_rule(base: Project) -> None:
+    # Issue 10 redesign: platform-down pages for every way users lose the API or the dashboard (its children
+    # notify nobody on their own); dead workers page through worker-down, which counts heartbeats against the
+    # stack's worker count, so "no live worker while jobs wait" no longer needs a queue depth the dead workers
+    # would have had to emit.
     alarm = base.alarms["platform-down"]
     assert isinstance(alarm, CompositeAlarm)
     dumped = alarm.model_dump(mode="json", by_alias=True)["rule"]
-    assert dumped == {"any": [{"all": ["worker-down", "queue-backlog"]}, "api-availability"]}
+    children = [
+        "api-error-rate-5m",
+        "api-error-rate-10m",
+        "api-availability",
+        "api-no-traffic",
+        "api-unreachable",
+        "dashboard-unreachable",
+    ]
+    assert dumped == {"any": children}
+    for child in children:
+        if child in base.alarms:
+            assert base.alarms[child].notify is False, child
+    assert base.slos["api-availability"].notify_pages is False
 
 
 def test_paging_alarms_have_runbook_files(base: Project) -> None:

@@ -46,7 +46,7 @@ def test_anomaly_detector_per_log_group(built: tuple[Recorder, dict[str, Any]]) 
     detectors = {r.inputs["detectorName"]: r.inputs for r in recorder.of_type("logAnomalyDetector:LogAnomalyDetector")}
     assert set(detectors) == {"vigil-dev-api-logs", "vigil-dev-worker-logs"}
     api = detectors["vigil-dev-api-logs"]
-    assert api["logGroupArnLists"] == ["arn:aws:logs:eu-west-1:123456789012:log-group:/vigil/api"]
+    assert api["logGroupArnLists"] == ["arn:aws:logs:eu-west-1:123456789012:log-group:/vigil/dev/api"]
     assert (api["evaluationFrequency"], api["enabled"]) == ("FIFTEEN_MIN", True)
     assert outputs["app_environment"]["api"]["VIGIL_ENVIRONMENT"] == "dev"
     assert "xray:PutTraceSegments" in outputs["collector_policy"]

@@ -49,11 +49,11 @@ def test_text_report_states_the_facts(storm: Path) -> None:
     assert "Backtest 2026-01-06T11:00:00Z .. " in out
     assert "refused by CloudWatch rules: 0" in out
     assert (
-        "websocket-storm (2026-01-06T14:00:00Z .. 2026-01-06T14:10:00Z): detected after 2 min by ws-connection-spike"
+        "websocket-storm (2026-01-06T14:00:00Z .. 2026-01-06T14:10:00Z): detected after 2 min by vigil-prod-ws-connection-spike"
         in out
     )
     assert "Pages: 0 (0 outside any incident, 0.0 per day)" in out
-    assert "P3 ws-connection-spike: 1 time(s), first at 2026-01-06T14:02:00Z" in out
+    assert "P3 vigil-prod-ws-connection-spike: 1 time(s), first at 2026-01-06T14:02:00Z" in out
     assert "vigil backtest: read " in err  # progress on stderr, not in the report
 
 
@@ -73,7 +73,7 @@ def test_from_and_to_limit_the_evaluation(storm: Path) -> None:
     )
     data = json.loads(out)
     assert data["range"] == {"start": "2026-01-06T13:00:00Z", "end": "2026-01-06T14:01:00Z"}
-    storm_alarm = next(a for a in data["alarms"] if a["name"] == "ws-connection-spike")
+    storm_alarm = next(a for a in data["alarms"] if a["name"] == "vigil-prod-ws-connection-spike")
     assert all(t["to"] != "ALARM" for t in storm_alarm["transitions"])  # the storm is only 1 minute old at 14:01
     assert code == 0
 
@@ -92,13 +92,13 @@ def test_plots_are_written(storm: Path, tmp_path: Path) -> None:
     )
     assert code == 0, err
     pictures = sorted(p.name for p in (tmp_path / "plots").glob("*.png"))
-    assert "ws-connection-spike.png" in pictures
-    assert "platform-down.png" in pictures  # composites too
+    assert "vigil-prod-ws-connection-spike.png" in pictures
+    assert "vigil-prod-platform-down.png" in pictures  # composites too
     assert len(pictures) >= 30
     page = (tmp_path / "plots" / "index.html").read_text()
-    assert "<img src='ws-connection-spike.png'" in page
+    assert "<img src='vigil-prod-ws-connection-spike.png'" in page
     assert "websocket-storm" in page
-    header = (tmp_path / "plots" / "ws-connection-spike.png").read_bytes()[:8]
+    header = (tmp_path / "plots" / "vigil-prod-ws-connection-spike.png").read_bytes()[:8]
     assert header == b"\x89PNG\r\n\x1a\n"
 
 
@@ -131,6 +131,8 @@ def test_bad_incidents_files_are_located_errors(tmp_path: Path, text: str, messa
 
 
 def test_usage_errors_exit_2(tmp_path: Path) -> None:
+    code, _, err = run("--stack", "prod")
+    assert (code, "say what to replay: --logs PATH... or --from-cloudwatch" in err) == (2, True)
     code, _, err = run("--logs", str(tmp_path / "nope.log"))
     assert (code, "nope.log: cannot read the log file" in err) == (2, True)
     log = tmp_path / "a.log"

@@ -51,13 +51,13 @@ def client(endpoint: str) -> Any:
 
 
 def seed_heartbeats(endpoint: str, start: int, minutes: int, dead: range) -> None:
-    """Two workers beating every minute, except during ``dead`` (minute indexes)."""
+    """Four workers (prod's count) beating every minute, except during ``dead`` (minute indexes)."""
     cw = client(endpoint)
     data = []
     for minute in range(minutes):
         if minute in dead:
             continue
-        for _ in range(2):
+        for _ in range(4):
             data.append(
                 {
                     "MetricName": KEY.metric,
@@ -77,8 +77,8 @@ def test_history_from_moto_fills_statistic_sets(aws_env: str) -> None:
     plan = plan_for_stack(".", "prod")
     store, stats = fetch_history(plan, start, start + 180 * 60, endpoint_url=aws_env, region="us-east-1")
     assert stats.datapoints >= 4 * 180  # SampleCount, Sum, Minimum, Maximum per minute
-    assert store.datapoints(KEY, "Sum", 60, [start + 60 * m for m in (1, 90, 180)]) == [2.0, 2.0, 2.0]
-    assert store.datapoints(KEY, "SampleCount", 300, [start + 300]) == [10.0]
+    assert store.datapoints(KEY, "Sum", 60, [start + 60 * m for m in (1, 90, 180)]) == [4.0, 4.0, 4.0]
+    assert store.datapoints(KEY, "SampleCount", 300, [start + 300]) == [20.0]
 
 
 def test_cli_from_cloudwatch_detects_dead_workers(aws_env: str) -> None:

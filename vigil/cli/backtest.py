@@ -45,7 +45,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         description="Replay EMF/JSON logs (or the history CloudWatch stores) through every alarm of a stack, "
         "with CloudWatch's evaluation semantics: which incidents were caught and how fast, and every page.",
     )
-    source = parser.add_mutually_exclusive_group(required=True)
+    source = parser.add_mutually_exclusive_group()
     source.add_argument(
         "--logs", nargs="+", metavar="PATH", help="log files: EMF/JSON lines or CloudWatch Logs exports, gzipped or not"
     )
@@ -98,6 +98,9 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
 
     root = project_root(args, "backtest")
     if root is None:
+        return 2
+    if not args.logs and not args.from_cloudwatch:
+        print("vigil backtest: say what to replay: --logs PATH... or --from-cloudwatch", file=err)
         return 2
     progress = _Progress(err)
     try:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from vigil.cli.project import add_project_argument, project_root
-from vigil.spec import SpecError, available_stacks, load_project
+from vigil.spec import ParseCache, SpecError, available_stacks, load_project
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -34,8 +34,9 @@ def collect(project: Path, stacks: list[str | None]) -> list[SpecError]:
     create the same names in one account and region are an error (``vigil.plan.collisions``).
     """
     seen: dict[tuple[str, int, str, str, str], SpecError] = {}
+    cache = ParseCache()  # every file is parsed and validated once, whatever the number of stacks
     for stack in stacks:
-        for error in load_project(project, stack=stack).errors:
+        for error in load_project(project, stack=stack, cache=cache).errors:
             seen.setdefault((error.file, error.line, error.field, error.message, error.severity), error)
     if not any(e.severity == "error" for e in seen.values()):
         for error in _collisions(project, [s for s in stacks if s]):

@@ -268,7 +268,7 @@ def plan_composite(ac: AlarmContext, name: str, alarm: CompositeAlarm) -> Compos
         for n, slo in ac.project.enabled_slos().items()
     }
     enabled = ac.project.enabled_alarms()
-    absent = frozenset(n for n, a in ac.project.alarms.items() if a.enabled and n not in enabled)
+    absent = frozenset(n for n in ac.project.alarms if n not in enabled)  # disabled here, or traffic-only
     rule, children = render_rule(alarm.rule, alarm_names=alarm_names, slo_alarms=slo_alarms, owner=name, absent=absent)
     sup = alarm.suppressor
     suppressor = SuppressorPlan(ac.names.alarm_name(sup.alarm), sup.wait_period, sup.extension_period) if sup else None

@@ -26,8 +26,8 @@ def render_rule(
 
     ``alarm_names`` maps enabled spec names to physical names; ``slo_alarms`` maps SLO names to the
     physical names of their page alarms. ``owner`` names the composite alarm in error messages. ``absent`` names
-    alarms that exist only in other stacks (``traffic: expected``): a reference to one is ``FALSE`` here (it can
-    never be in any state in this stack).
+    alarms that do not exist in this stack (disabled by its overrides, or ``traffic: expected``): a reference to
+    one is ``FALSE`` here (it can never be in any state in this stack).
 
     >>> from vigil.spec.models.alarms import AnyOf
     >>> rule = AnyOf(any=("worker-down", "api-availability"))

@@ -7,7 +7,7 @@
 """
 
 from vigil.spec.errors import SpecError, SpecLoadError
-from vigil.spec.loader import LoadResult, available_stacks, load_project
+from vigil.spec.loader import LoadResult, ParseCache, available_stacks, load_project
 from vigil.spec.models import Project
 
-__all__ = ["LoadResult", "Project", "SpecError", "SpecLoadError", "available_stacks", "load_project"]
+__all__ = ["LoadResult", "ParseCache", "Project", "SpecError", "SpecLoadError", "available_stacks", "load_project"]

@@ -27,6 +27,7 @@ _PATTERN_HINTS = {
     "^[a-z][a-z0-9-]{0,62}$": "use lower-case letters, digits and '-'",
     "^[a-z][a-zA-Z0-9_]{0,254}$": "a metric math id starts with a lower-case letter",
     "^[0-9]{12}$": "an AWS account id is 12 digits",
+    "^[A-Za-z0-9_-]{0,100}$": "CloudWatch dashboard names use only letters, digits, '-' and '_' (at most 100 here)",
 }
 
 
@@ -84,14 +85,20 @@ def _has(container: Any, element: str | int) -> bool:
     return isinstance(container, list) and isinstance(element, int) and 0 <= element < len(container)
 
 
-def _data_path(data: Any, loc: tuple[str | int, ...], missing: bool) -> tuple[PathKey, bool]:
-    """The path in the YAML data that a pydantic location points to; True if it ends on a dict key."""
+def data_path(data: Any, loc: tuple[str | int, ...], missing: bool) -> tuple[PathKey, bool]:
+    """The path in the YAML data that a pydantic location points to; True if it ends on a dict key.
+
+    Union tags in the location (``alarm`` in ``rule.alarm.state`` for ``{alarm: x, state: BAD}``) are skipped
+    when the next element is also a key of the same mapping, so the error lands on the right line.
+    """
     path: list[str | int] = []
     current = data
     for index, element in enumerate(loc):
         last = index == len(loc) - 1
         if element == "[key]":
             return tuple(path), True
+        if not last and isinstance(current, dict) and element in current and loc[index + 1] in current:
+            continue  # a discriminator tag that happens to equal a key: the next element is the real field
         if _has(current, element):
             path.append(element)
             current = current[element]
@@ -127,6 +134,10 @@ def _message(err: ErrorDetails, root: type[BaseModel], path: PathKey, is_key: bo
         expected = str(ctx.get("expected", ""))
         options = [o.strip(" '") for o in expected.replace(" or ", ",").split(",")]
         return f"invalid value {value!r}{did_you_mean(str(value), options)}; expected {expected}"
+    if kind in ("int_type", "float_type") and isinstance(value, bool):
+        return f"expected a number, got the boolean {str(value).lower()}: write the number"
+    if kind == "finite_number":
+        return f"{value} is not a usable number (CloudWatch rejects it): write a finite number"
     message = err["msg"]
     if message.startswith("Value error, "):
         message = message[len("Value error, ") :]
@@ -146,7 +157,7 @@ def translate(exc: ValidationError, root: type[BaseModel], doc: YamlDocument, pr
         loc = tuple(err["loc"])
         if err["type"] == "too_short" and any(len(o) > len(loc) and o[: len(loc)] == loc for o in deeper):
             continue  # a container reported empty only because its invalid items were dropped
-        sub_path, is_key = _data_path(data, loc, missing=err["type"] == "missing")
+        sub_path, is_key = data_path(data, loc, missing=err["type"] == "missing")
         path = (*prefix, *sub_path)
         message = _message(err, root, path, is_key)
         line = doc.line_of(path)

@@ -37,7 +37,11 @@ def _override_alarm(name: str, target: Any, override: AlarmOverride, error: Any)
     try:
         return _updated(target, changes)
     except ValidationError as exc:
-        error(("overrides", "alarms", name), f"override makes alarm '{name}' invalid: {exc.errors()[0]['msg']}")
+        first = exc.errors()[0]
+        field = str(first["loc"][0]) if first["loc"] and str(first["loc"][0]) in changes else None
+        where = ("overrides", "alarms", name, field) if field else ("overrides", "alarms", name)
+        message = first["msg"].removeprefix("Value error, ")
+        error(where, f"override makes alarm '{name}' invalid: {message}")
         return target
 
 
@@ -65,9 +69,11 @@ def apply_overrides(project: Project, sources: Any, errors: list[SpecError]) -> 
     for name, override in stack.overrides.alarms.items():
         if name in alarms:
             alarms[name] = _override_alarm(name, alarms[name], override, error)
+            sources.overridden[("alarm", name)] = set(override.model_dump(exclude_none=True))
         elif name in slos:
             slos[name] = _override_alarm(name, slos[name], override, error)
-        else:
+            sources.overridden[("slo", name)] = set(override.model_dump(exclude_none=True))
+        elif not sources.is_broken("alarm", name):
             hint = did_you_mean(name, [*alarms, *slos])
             error(("overrides", "alarms", name), f"override for unknown alarm or SLO '{name}'{hint}")
     namespaces = dict(project.namespaces)
@@ -75,6 +81,8 @@ def apply_overrides(project: Project, sources: Any, errors: list[SpecError]) -> 
         namespaces = {k: _retention(ns, stack.retention_days) for k, ns in namespaces.items()}
     for namespace, days in stack.overrides.retention.items():
         if namespace not in namespaces:
+            if sources.is_broken("namespace", namespace):
+                continue
             error(
                 ("overrides", "retention", namespace),
                 f"retention override for unknown namespace '{namespace}'{did_you_mean(namespace, namespaces)}",

@@ -12,10 +12,11 @@ from typing import Any
 from pydantic import ValidationError
 
 from vigil.spec.errors import SpecError
+from vigil.spec.file_model import validate_as_written
 from vigil.spec.model_errors import translate
 from vigil.spec.models import StackSpec
 from vigil.spec.sources import Sources
-from vigil.spec.yaml_source import PathKey, YamlDocument
+from vigil.spec.yaml_source import PathKey, YamlDocument, field_name
 
 #: Top-level keys Pulumi itself writes into stack files.
 PULUMI_TOP_LEVEL = ("config", "secretsprovider", "encryptedkey", "encryptionsalt", "environment")
@@ -46,6 +47,9 @@ def _split_config(config: dict[str, Any], doc: YamlDocument) -> tuple[dict[str, 
         for sub, line in doc.lines.items():
             if sub[:2] == file_path:
                 view.lines[(*model_path, *sub[2:])] = line
+        for sub, text in doc.raw.items():
+            if sub[:2] == file_path:
+                view.raw[(*model_path, *sub[2:])] = text
     return data, view, paths
 
 
@@ -62,7 +66,7 @@ def read_stack(doc: YamlDocument, name: str, sources: Sources, errors: list[Spec
                 SpecError(
                     doc.file,
                     doc.line_of((key,)),
-                    str(key),
+                    field_name((key,)),
                     f"unknown top-level key '{key}'; Vigil settings go under 'config:' as 'vigil:<key>'",
                 )
             )
@@ -77,13 +81,13 @@ def read_stack(doc: YamlDocument, name: str, sources: Sources, errors: list[Spec
     data, view, paths = _split_config(config, doc)
     sources.add("stack", name, doc, ("config",))
     sources.stack_paths.update(paths)
-    try:
-        return StackSpec.model_validate({"name": name, **data})
-    except ValidationError as exc:
-        config_line = doc.line_of(("config",))
-        for err in translate(exc, StackSpec, view):
-            errors.append(_to_file_field(err, paths, config_line))
-        return None
+    view.data, result = validate_as_written(StackSpec, {"name": name, **data}, view)
+    if not isinstance(result, ValidationError):
+        return result
+    config_line = doc.line_of(("config",))
+    for err in translate(result, StackSpec, view):
+        errors.append(_to_file_field(err, paths, config_line))
+    return None
 
 
 def _to_file_field(err: SpecError, paths: dict[str, PathKey], config_line: int) -> SpecError:

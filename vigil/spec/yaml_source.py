@@ -1,8 +1,8 @@
 """YAML with line numbers: every mapping key and list item remembers where it was written.
 
-PyYAML's composer keeps a source mark on every node; this module builds plain Python data from the
-node tree and a map from each data path to its 1-based line, and reports duplicate keys (which
-``yaml.safe_load`` would silently overwrite) and syntax errors as :class:`~vigil.spec.errors.SpecError`.
+libyaml (when PyYAML has it) produces the event stream; :mod:`vigil.spec.yaml_builder` turns it into plain
+Python data and a map from each data path to its 1-based line, with hard bounds on depth and aliases.
+Duplicate keys, unsafe tags and syntax errors come back as located :class:`~vigil.spec.errors.SpecError`.
 """
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ from typing import Any
 import yaml
 
 from vigil.spec.errors import SpecError
-
-PathKey = tuple[str | int, ...]
+from vigil.spec.yaml_builder import Builder
+from vigil.spec.yaml_builder import PathKey as PathKey
+from vigil.spec.yaml_builder import field_name as field_name
 
 
 @dataclass
@@ -26,6 +27,8 @@ class YamlDocument:
     data: Any
     lines: dict[PathKey, int] = field(default_factory=dict)
     errors: list[SpecError] = field(default_factory=list)
+    #: Text of plain scalars YAML read as numbers, booleans or dates, by path (``Version: 1.10`` -> ``"1.10"``).
+    raw: dict[PathKey, str] = field(default_factory=dict)
 
     def line_of(self, path: PathKey) -> int:
         """The line of ``path``, or of its deepest ancestor that exists in the file (1 at worst)."""
@@ -36,71 +39,116 @@ class YamlDocument:
         return 1
 
 
-def field_name(path: PathKey) -> str:
-    """Dotted field name of a path: ``("widgets", 2, "metrics") -> 'widgets[2].metrics'``.
+#: libyaml when PyYAML was built with it (about 10x faster); the pure-Python parser otherwise.
+FAST_LOADER: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+MAX_FILE_BYTES = 64 * 1024 * 1024
 
-    >>> field_name(("alarms", "api-latency", "metric", "dimensions"))
-    'alarms.api-latency.metric.dimensions'
-    """
-    out = ""
-    for part in path:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += ("." if out else "") + str(part)
-    return out or "(file)"
-
-
-class _Builder:
-    def __init__(self, doc: YamlDocument) -> None:
-        self.doc = doc
-        self.constructor = yaml.SafeLoader("")
-
-    def build(self, node: yaml.Node, path: PathKey) -> Any:
-        if isinstance(node, yaml.MappingNode):
-            return self._mapping(node, path)
-        if isinstance(node, yaml.SequenceNode):
-            items = []
-            for index, child in enumerate(node.value):
-                self.doc.lines[(*path, index)] = child.start_mark.line + 1
-                items.append(self.build(child, (*path, index)))
-            return items
-        return self.constructor.construct_object(node, deep=True)
-
-    def _mapping(self, node: yaml.MappingNode, path: PathKey) -> dict[Any, Any]:
-        explicit = {id(k) for k, _ in node.value if k.tag != "tag:yaml.org,2002:merge"}
-        self.constructor.flatten_mapping(node)  # resolves YAML merge keys (<<); merged pairs come first
-        out: dict[Any, Any] = {}
-        from_merge: set[Any] = set()
-        for key_node, value_node in node.value:
-            key = self.constructor.construct_object(key_node, deep=True)
-            if isinstance(key, int | float | bool) or key is None:
-                key = str(key_node.value)  # `P1: ...` stays a string; so do numeric-looking keys
-            line = key_node.start_mark.line + 1
-            if key in from_merge and id(key_node) in explicit:
-                from_merge.discard(key)  # an explicit key overrides the merged one, as YAML intends
-                del out[key]
-            if id(key_node) not in explicit:
-                from_merge.add(key)
-            if key in out:
-                first = self.doc.lines.get((*path, key), line)
-                self.doc.errors.append(
-                    SpecError(
-                        self.doc.file,
-                        line,
-                        field_name((*path, key)),
-                        f"duplicate key '{key}' (first defined on line {first}); YAML would silently keep "
-                        "only the last one: remove or rename one of them",
-                    )
-                )
-                continue
-            self.doc.lines[(*path, key)] = line
-            out[key] = self.build(value_node, (*path, key))
-        return out
+_TOKENS = {
+    "<block end>": "the end of an indented block",
+    "<block mapping start>": "the start of a mapping",
+    "<block sequence start>": "the start of a list",
+    "<block collection>": "an indented block",
+    "<scalar>": "a value",
+    "<stream end>": "the end of the file",
+    "<document start>": "'---'",
+}
+_HINTS = (
+    (
+        "mapping values are not allowed",
+        "a value contains ': ' or a key is indented wrongly; quote the value or fix the indentation",
+    ),
+    (
+        "cannot start any token",
+        "YAML does not allow this character here (tabs cannot indent); use spaces, or quote the value",
+    ),
+    ("expected ',' or ']'", "a '[' list is not closed with ']', or an item lacks its comma"),
+    ("expected ',' or '}'", "a '{' mapping is not closed with '}', or an entry lacks its comma"),
+    ("did not find expected key", "this line is indented differently from the keys around it"),
+    ("did not find expected '-' indicator", "this line is indented differently from the list items around it"),
+    ("expected <block end>", "this line is indented differently from the keys around it"),
+    ("unexpected end of stream", "a quote or bracket opened here is never closed"),
+    ("found undefined alias", "define the anchor ('&name') before its alias ('*name')"),
+    ("found duplicate anchor", "rename one of the anchors"),
+)
 
 
-def load_yaml(path: Path, display: str | None = None) -> YamlDocument:
-    """Parse one YAML file; syntax errors and duplicate keys come back in ``errors``, never raised.
+def _plain(text: str) -> str:
+    for token, words in _TOKENS.items():
+        text = text.replace(token, words)
+    return text
+
+
+def syntax_error(file: str, text: str, exc: yaml.YAMLError) -> SpecError:
+    """A located, readable error for a YAML syntax error (no character offsets, no parser internals)."""
+    if isinstance(exc, yaml.reader.ReaderError):
+        line = text.count("\n", 0, max(exc.position, 0)) + 1
+        char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        return SpecError(
+            file, line, "(yaml)", f"YAML syntax error: character {char!r} is not allowed in YAML: remove it"
+        )
+    if not isinstance(exc, yaml.MarkedYAMLError):
+        return SpecError(file, 1, "(yaml)", f"YAML syntax error: {exc}")
+    problem = exc.problem or "invalid YAML"
+    mark = exc.problem_mark or exc.context_mark
+    context = exc.context_mark
+    at_end = mark is not None and (mark.index >= len(text.rstrip()) or "end of stream" in problem)
+    if context is not None and (at_end or (exc.context or "").startswith("while parsing a flow")):
+        mark = context  # an unclosed quote or bracket: where it was opened, not the end of the file
+    line = mark.line + 1 if mark else 1
+    hint = next((h for key, h in _HINTS if key in problem), "")
+    where = ""
+    if exc.context and context is not None and context.line + 1 != line:
+        where = f" ({_plain(exc.context)} started on line {context.line + 1})"
+    message = f"YAML syntax error: {_plain(problem)}{where}" + (f": {hint}" if hint else "")
+    return SpecError(file, line, "(yaml)", message)
+
+
+def _read(path: Path, doc: YamlDocument) -> str | None:
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            doc.errors.append(
+                SpecError(doc.file, 1, "(file)", f"file is larger than {MAX_FILE_BYTES // 2**20} MiB: split it")
+            )
+            return None
+        data = path.read_bytes()
+    except OSError as exc:
+        doc.errors.append(SpecError(doc.file, 1, "(file)", f"cannot read the file: {exc.strerror or exc}"))
+        return None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        doc.errors.append(
+            SpecError(doc.file, line, "(file)", f"byte {data[exc.start]:#04x} is not UTF-8: save the file as UTF-8")
+        )
+        return None
+
+
+def parse_text(text: str, display: str, loader: type[Any] | None = None) -> YamlDocument:
+    """Parse YAML text (see :func:`load_yaml`); ``loader`` defaults to :data:`FAST_LOADER`."""
+    doc = YamlDocument(file=display, data=None)
+    builder = Builder(display)
+    parser: Any = None
+    try:
+        parser = (loader or FAST_LOADER)(text)  # the pure-Python reader checks characters here already
+        built = builder.run(parser)
+    except yaml.YAMLError as exc:
+        doc.errors.extend(builder.out.errors)
+        doc.errors.append(syntax_error(display, text, exc))
+        return doc
+    finally:
+        if parser is not None:
+            parser.dispose()
+    doc.errors.extend(built.errors)
+    doc.lines, doc.raw = built.lines, built.raw
+    doc.data = {} if built.data is None and not built.errors and builder.documents <= 1 else built.data
+    return doc
+
+
+def load_yaml(path: Path, display: str | None = None, loader: type[Any] | None = None) -> YamlDocument:
+    """Parse one YAML file; syntax errors, duplicate keys and unsafe input come back in ``errors``, never raised.
+
+    Bounded in time and memory for any input (see :mod:`vigil.spec.yaml_builder`).
 
     >>> import tempfile, pathlib
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "x.yaml"
@@ -109,29 +157,7 @@ def load_yaml(path: Path, display: str | None = None) -> YamlDocument:
     2
     """
     doc = YamlDocument(file=display or str(path), data=None)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        doc.errors.append(SpecError(doc.file, 1, "(file)", f"cannot read the file: {exc}"))
+    text = _read(path, doc)
+    if text is None:
         return doc
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1
-        problem = exc.problem or "invalid YAML"
-        context = f" {exc.context}" if exc.context else ""
-        doc.errors.append(SpecError(doc.file, line, "(yaml)", f"YAML syntax error: {problem}{context}"))
-        return doc
-    except yaml.YAMLError as exc:
-        doc.errors.append(SpecError(doc.file, 1, "(yaml)", f"YAML error: {exc}"))
-        return doc
-    if node is None:
-        doc.data = {}
-        return doc
-    try:
-        doc.data = _Builder(doc).build(node, ())
-    except yaml.constructor.ConstructorError as exc:
-        mark = exc.problem_mark
-        doc.errors.append(SpecError(doc.file, mark.line + 1 if mark else 1, "(yaml)", f"YAML error: {exc.problem}"))
-    return doc
+    return parse_text(text, doc.file, loader)

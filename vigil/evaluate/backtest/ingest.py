@@ -64,6 +64,9 @@ def ingest(
 ) -> IngestStats:
     """Read every file of ``paths`` into ``store`` (raises :class:`~.errors.LogReadError` on unreadable files)."""
     stats = IngestStats()
+    add, parse, scan = store.add, emf.parse, emf.scan
+    # EMF events need the filters only when they carry a `service` field or a filter takes events without one
+    filter_emf = bool(filters and filters.without_dimensions)
     for path in paths:
         for event in read_events(path):
             stats.read += 1
@@ -71,29 +74,28 @@ def ingest(
                 progress(f"read {stats.read:,} log events ({stats.datapoints:,} datapoints)")
             message = event.message
             try:
-                doc = emf.parse(message)
-                reference = event.ingestion_ms if event.ingestion_ms is not None else event.timestamp_ms
-                count, points = emf.scan(doc, reference, wanted) if doc is not None else (0, None)
+                doc = parse(message)
+                if doc is not None:
+                    reference = event.ingestion_ms if event.ingestion_ms is not None else event.timestamp_ms
+                    count, points = scan(doc, reference, wanted)
             except emf.Rejected as rejected:
                 stats.invalid += 1
                 stats.invalid_by_reason[rejected.reason] += 1
                 continue
-            if points is not None:
+            if doc is not None:
                 stats.emf_events += 1
                 stats.datapoints += count
-                _store_points(points, store, wanted, stats)
+                for point in points:
+                    add(
+                        point.key, point.timestamp, point.values, high_resolution=point.high_resolution, unit=point.unit
+                    )
+                if points:
+                    stats.seen(points[0].timestamp)
+                if not (filter_emf or "service" in doc):
+                    continue
             if filters:
                 _apply_filters(message, doc, event.timestamp_ms, filters, store, wanted, stats)
     return stats
-
-
-def _store_points(
-    points: list[emf.Datapoint], store: MetricStore, wanted: set[MetricKey] | None, stats: IngestStats
-) -> None:
-    for point in points:
-        store.add(point.key, point.timestamp, point.values, high_resolution=point.high_resolution, unit=point.unit)
-    if points:
-        stats.seen(points[0].timestamp)
 
 
 def _apply_filters(

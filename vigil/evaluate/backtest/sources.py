@@ -100,8 +100,12 @@ def _lines(first: str, handle: IO[str], source: str, number: int) -> Iterator[Lo
     for text in handle:
         number += 1
         stripped = text.rstrip("\r\n")
-        if stripped.strip():
+        if not stripped or stripped.isspace():
+            continue
+        if '"message"' in stripped:  # maybe an exported event (JSON lines of an export)
             yield _line_event(stripped, source, number)
+        else:
+            yield LogEvent(stripped, source, number)
 
 
 def _line_event(text: str, source: str, number: int) -> LogEvent:

@@ -6,7 +6,19 @@ from typing import Annotated, Literal, Union
 
 from pydantic import Discriminator, Field, Tag, model_validator
 
-from vigil.spec.models.common import DimensionName, MetricName, Name, Namespace, Runbook, Severity, Spec, Version
+from vigil.spec.models.common import (
+    DimensionName,
+    Integer,
+    MetricName,
+    Name,
+    Namespace,
+    Number,
+    Runbook,
+    Severity,
+    Spec,
+    Tags,
+    Version,
+)
 from vigil.spec.models.routing import ConfigRef
 
 TreatMissingData = Literal["missing", "notBreaching", "breaching", "ignore"]
@@ -32,7 +44,7 @@ class MetricRef(Spec):
     metric: MetricName
     dimensions: dict[DimensionName, str] = Field(default_factory=dict)
     statistic: str = "Sum"
-    period: int | None = None  # defaults to the alarm's period
+    period: Annotated[Integer, Field(ge=1)] | None = None  # defaults to the alarm's period
 
 
 class AlarmBase(Spec):
@@ -41,12 +53,12 @@ class AlarmBase(Spec):
     description: str = ""
     severity: Severity
     runbook: Runbook | None = None
-    period: Annotated[int, Field(ge=10)] = 60
-    evaluation_periods: Annotated[int, Field(ge=1)] = 1
-    datapoints_to_alarm: Annotated[int, Field(ge=1)] | None = None
+    period: Annotated[Integer, Field(ge=10)] = 60
+    evaluation_periods: Annotated[Integer, Field(ge=1)] = 1
+    datapoints_to_alarm: Annotated[Integer, Field(ge=1)] | None = None
     treat_missing_data: TreatMissingData = "missing"
     enabled: bool = True
-    tags: dict[str, str] = Field(default_factory=dict)
+    tags: Tags = Field(default_factory=dict)
     #: False: the alarm notifies nobody on its own (a composite's child); it still shows on dashboards.
     notify: bool = True
     #: The dashboard (spec name) on-call opens first; its URL ends the alarm description.
@@ -58,7 +70,7 @@ class AlarmBase(Spec):
 
 class _Comparing(AlarmBase):
     comparison: str = "GreaterThanThreshold"
-    threshold: float
+    threshold: Number
 
     @model_validator(mode="before")
     @classmethod
@@ -105,7 +117,7 @@ class AnomalyAlarm(AlarmBase):
 
     kind: Literal["anomaly"]
     metric: MetricRef
-    band: Annotated[float, Field(gt=0, le=100)] = 2.0
+    band: Annotated[Number, Field(gt=0, le=100)] = 2.0
     comparison: Literal[
         "GreaterThanUpperThreshold",
         "LessThanLowerThreshold",
@@ -118,7 +130,7 @@ class HeartbeatAlarm(AlarmBase):
 
     kind: Literal["heartbeat"]
     metric: MetricRef
-    min_count: Annotated[float, Field(gt=0)] = 1.0
+    min_count: Annotated[Number, Field(gt=0)] = 1.0
     treat_missing_data: Literal["breaching"] = "breaching"
 
 
@@ -287,7 +299,7 @@ class CompositeAlarm(Spec):
     runbook: Runbook | None = None
     rule: Rule
     enabled: bool = True
-    tags: dict[str, str] = Field(default_factory=dict)
+    tags: Tags = Field(default_factory=dict)
     notify: bool = True
     dashboard: Name | None = None
     suppressor: Suppressor | None = None
@@ -304,9 +316,9 @@ Alarm = Annotated[
 class BurnWindow(Spec):
     """One multi-window burn-rate pair: alarm when both windows burn faster than ``factor``."""
 
-    short: Annotated[int, Field(ge=60)]
-    long: Annotated[int, Field(ge=60)]
-    factor: Annotated[float, Field(gt=0)]
+    short: Annotated[Integer, Field(ge=60)]
+    long: Annotated[Integer, Field(ge=60)]
+    factor: Annotated[Number, Field(gt=0)]
 
     @model_validator(mode="after")
     def _short_before_long(self) -> BurnWindow:
@@ -343,7 +355,7 @@ class SloSpec(Spec):
     """
 
     description: str = ""
-    objective: Annotated[float, Field(gt=0, lt=100)]
+    objective: Annotated[Number, Field(gt=0, lt=100)]
     bad: MetricRef
     total: MetricRef
     page_severity: Severity = Severity.P1
@@ -352,7 +364,7 @@ class SloSpec(Spec):
     ticket_windows: tuple[BurnWindow, ...] = DEFAULT_TICKET_WINDOWS
     runbook: Runbook | None = None
     enabled: bool = True
-    tags: dict[str, str] = Field(default_factory=dict)
+    tags: Tags = Field(default_factory=dict)
     #: False: the page-tier burn alarms notify nobody on their own (a composite pages for them); ticket-tier
     #: alarms always notify their severity.
     notify_pages: bool = True

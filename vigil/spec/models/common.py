@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import math
 import re
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 SPEC_VERSION = "vigil/v1"
 
@@ -50,6 +51,52 @@ class Severity(StrEnum):
     def pages(self) -> bool:
         """True for severities that wake someone up (P1, P2)."""
         return self in (Severity.P1, Severity.P2)
+
+
+def strict_number(value: object) -> object:
+    """Numbers are strict where YAML is loose: ``true`` is not 1, and ``.nan``/``.inf`` are not numbers."""
+    if type(value) is bool:
+        raise ValueError(f"expected a number, got the boolean {str(value).lower()}: write the number")
+    if type(value) is float and not math.isfinite(value):
+        raise ValueError(f"{value} is not a usable number (CloudWatch rejects it): write a finite number")
+    return value
+
+
+#: A finite number that is not a boolean (thresholds, bands, budgets, objectives): YAML's ``true`` is not 1,
+#: and ``.nan``/``.inf`` are not thresholds CloudWatch accepts.
+Number = Annotated[float, Field(strict=True, allow_inf_nan=False)]
+#: An integer that is not a boolean (periods, counts, sizes).
+Integer = Annotated[int, Field(strict=True)]
+
+
+#: Tags on alarms (AWS: at most 50 per resource, keys 1-128 and values 0-256 characters of letters, digits,
+#: spaces and ``_ . : / = + - @``; keys starting with ``aws:`` are reserved). Vigil adds its own 5 tags
+#: (severity, service, managed-by, stack, slo), so a spec may set at most 45.
+MAX_USER_TAGS = 45
+_TAG_TEXT = re.compile(r"^[\w .:/=+\-@]*$")
+
+
+def _tags(value: object) -> object:
+    if not isinstance(value, dict):
+        return value
+    if len(value) > MAX_USER_TAGS:
+        raise ValueError(
+            f"{len(value)} tags; AWS allows 50 per alarm and Vigil sets 5 of them, so at most {MAX_USER_TAGS}"
+        )
+    for key, text in value.items():
+        key = str(key)
+        if key.lower().startswith("aws:"):
+            raise ValueError(f"tag key '{key}' starts with 'aws:', which AWS reserves for its own tags: rename it")
+        if not 1 <= len(key) <= 128 or not _TAG_TEXT.match(key):
+            raise ValueError(f"tag key '{key}' must be 1-128 letters, digits, spaces or _ . : / = + - @: rename it")
+        if isinstance(text, str) and (len(text) > 256 or not _TAG_TEXT.match(text)):
+            raise ValueError(
+                f"tag '{key}' has a value that is not 0-256 letters, digits, spaces or _ . : / = + - @: change it"
+            )
+    return value
+
+
+Tags = Annotated[dict[str, str], BeforeValidator(_tags)]
 
 
 class Spec(BaseModel):

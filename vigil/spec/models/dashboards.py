@@ -2,14 +2,35 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Literal, Union
 
-from pydantic import Field, model_validator
+from pydantic import AfterValidator, Field, model_validator
 
 from vigil.spec.models.alarms import MathId
-from vigil.spec.models.common import DimensionName, MetricName, Name, Namespace, Spec, Version
+from vigil.spec.models.common import DimensionName, Integer, MetricName, Name, Namespace, Number, Spec, Version
 
 GRID_WIDTH = 24
+#: A relative time range as CloudWatch dashboards take it: ``-P`` then an ISO 8601 duration (``-PT3H``, ``-P7D``).
+_RELATIVE = re.compile(r"^-P(?=\d|T\d)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?$")
+
+
+def _widget_period(seconds: int | None) -> int | None:
+    if seconds is not None and seconds not in (1, 5, 10, 30) and (seconds < 60 or seconds % 60):
+        raise ValueError(f"period {seconds} s is invalid for a graph: use 1, 5, 10, 30 or a multiple of 60")
+    return seconds
+
+
+def _start(value: str) -> str:
+    if not _RELATIVE.match(value):
+        raise ValueError(
+            f"start {value!r} is not a relative time range: write '-P' and an ISO 8601 duration, "
+            "e.g. -PT3H (3 hours), -P7D (7 days), -P1W, -PT15M"
+        )
+    return value
+
+
+WidgetPeriod = Annotated[Integer, AfterValidator(_widget_period)]
 
 
 class WidgetMetric(Spec):
@@ -23,7 +44,7 @@ class WidgetMetric(Spec):
     id: MathId | None = None
     label: str = ""
     visible: bool = True
-    period: int | None = None
+    period: WidgetPeriod | None = None
 
     @model_validator(mode="after")
     def _metric_or_expression(self) -> WidgetMetric:
@@ -36,15 +57,15 @@ class WidgetMetric(Spec):
 
 class _Widget(Spec):
     title: str = ""
-    x: Annotated[int, Field(ge=0, lt=GRID_WIDTH)] | None = None
-    y: Annotated[int, Field(ge=0)] | None = None
-    width: Annotated[int, Field(ge=1, le=GRID_WIDTH)] = 12
-    height: Annotated[int, Field(ge=1, le=1000)] = 6
+    x: Annotated[Integer, Field(ge=0, lt=GRID_WIDTH)] | None = None
+    y: Annotated[Integer, Field(ge=0)] | None = None
+    width: Annotated[Integer, Field(ge=1, le=GRID_WIDTH)] = 12
+    height: Annotated[Integer, Field(ge=1, le=1000)] = 6
 
 
 class _MetricWidget(_Widget):
     metrics: Annotated[tuple[WidgetMetric, ...], Field(min_length=1)]
-    period: int = 60
+    period: WidgetPeriod = 60
 
 
 class MetricGraphWidget(_MetricWidget):
@@ -53,7 +74,7 @@ class MetricGraphWidget(_MetricWidget):
     type: Literal["graph"]
     stacked: bool = False
     view: Literal["timeSeries", "bar", "pie"] = "timeSeries"
-    y_min: float | None = None
+    y_min: Number | None = None
 
 
 class SingleValueWidget(_MetricWidget):
@@ -67,8 +88,8 @@ class GaugeWidget(_MetricWidget):
     """A gauge between ``min`` and ``max``."""
 
     type: Literal["gauge"]
-    min: float = 0
-    max: float = 100
+    min: Number = 0
+    max: Number = 100
 
 
 class AlarmStatusWidget(_Widget):
@@ -105,7 +126,7 @@ class DashboardSpec(Spec):
 
     title: str = ""
     description: str = ""
-    start: str = "-PT3H"
+    start: Annotated[str, AfterValidator(_start)] = "-PT3H"
     period_override: Literal["auto", "inherit"] = "auto"
     widgets: Annotated[tuple[Widget, ...], Field(min_length=1)]
 

@@ -4,18 +4,56 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import AfterValidator, BeforeValidator, Field
 
+from vigil.spec import enums
 from vigil.spec.models.common import (
     DimensionName,
+    Integer,
     MetricName,
     Name,
     Namespace,
+    Number,
     Spec,
     Version,
+    strict_number,
 )
 
-StorageResolution = Literal[1, 60]
+StorageResolution = Annotated[Literal[1, 60], BeforeValidator(strict_number)]
+
+
+def dimension_value_problem(value: str) -> str | None:
+    """Why CloudWatch refuses a dimension value (1-1024 ASCII characters, not only whitespace), or None.
+
+    >>> dimension_value_problem("eu-west-1"), dimension_value_problem("München")
+    (None, "'München' has non-ASCII characters; CloudWatch dimension values are ASCII only")
+    """
+    if not value.strip():
+        return f"dimension value {value!r} is empty or only whitespace; CloudWatch needs a visible character"
+    if len(value) > 1024:
+        return f"dimension value is {len(value)} characters; CloudWatch allows 1024"
+    if not value.isascii():
+        return f"{value!r} has non-ASCII characters; CloudWatch dimension values are ASCII only"
+    return None
+
+
+def _dimension_values(values: tuple[str, ...]) -> tuple[str, ...]:
+    for value in values:
+        problem = dimension_value_problem(value)
+        if problem:
+            raise ValueError(f"{problem}: change the value")
+    return values
+
+
+def _retention(days: int | None) -> int | None:
+    if days is not None and days not in enums.retention_days():
+        allowed = ", ".join(str(d) for d in enums.retention_days())
+        raise ValueError(f"{days} is not a CloudWatch Logs retention; allowed days: {allowed}")
+    return days
+
+
+#: Days CloudWatch Logs keeps events (only the values of its API; None means forever, which policy refuses).
+RetentionDays = Annotated[Integer, AfterValidator(_retention)]
 
 
 class DimensionSpec(Spec):
@@ -24,9 +62,11 @@ class DimensionSpec(Spec):
     The cardinality drives the cost model: every combination of dimension values is a billed custom metric.
     """
 
-    cardinality: Annotated[int, Field(ge=1, le=1_000_000)] = 1
+    cardinality: Annotated[Integer, Field(ge=1, le=1_000_000)] = 1
     description: str = ""
-    values: tuple[str, ...] = ()  # known values, when the set is closed (e.g. StatusClass: 2xx..5xx)
+    values: Annotated[
+        tuple[str, ...], AfterValidator(_dimension_values)
+    ] = ()  # known values, when the set is closed (e.g. StatusClass: 2xx..5xx)
 
 
 class MetricSpec(Spec):
@@ -46,7 +86,7 @@ class MetricSpec(Spec):
     resolution: StorageResolution = 60
     dimension_sets: Annotated[tuple[Name, ...], Field(min_length=1)] = ("service",)
     statistics: tuple[str, ...] = ()  # statistics dashboards and alarms are expected to use (documentation)
-    events_per_minute: Annotated[float, Field(ge=0)] = 0.0  # expected emit rate, for the log ingestion estimate
+    events_per_minute: Annotated[Number, Field(ge=0)] = 0.0  # expected emit rate, for the log ingestion estimate
 
 
 class MetricFilterSpec(Spec):
@@ -55,7 +95,7 @@ class MetricFilterSpec(Spec):
     pattern: Annotated[str, Field(min_length=1, max_length=1024)]
     metric: MetricName
     value: str = "1"
-    default_value: float | None = None
+    default_value: Number | None = None
     dimensions: dict[DimensionName, str] = Field(default_factory=dict)  # dimension -> "$.json.field"
     description: str = ""
 
@@ -78,9 +118,9 @@ class LogGroupSpec(Spec):
     """The log group the namespace's service writes its JSON logs and EMF lines to."""
 
     name: Annotated[str, Field(pattern=r"^[\.\-_/#A-Za-z0-9]{1,512}$")]
-    retention_days: int | None = 30
+    retention_days: RetentionDays | None = 30
     kms: KmsSpec = KmsSpec()
-    ingestion_gb_per_month: Annotated[float, Field(ge=0)] = 1.0
+    ingestion_gb_per_month: Annotated[Number, Field(ge=0)] = 1.0
     metric_filters: dict[Name, MetricFilterSpec] = Field(default_factory=dict)
     queries: dict[Name, QuerySpec] = Field(default_factory=dict)
 

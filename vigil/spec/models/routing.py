@@ -11,7 +11,7 @@ from typing import Annotated, Literal, Union
 
 from pydantic import Field, model_validator
 
-from vigil.spec.models.common import Severity, Spec, Version
+from vigil.spec.models.common import Integer, Severity, Spec, Version
 
 ConfigKey = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_]{0,127}$")]
 
@@ -143,7 +143,7 @@ class SeverityRoute(Spec):
     """Where alarms of one severity go."""
 
     description: str = ""
-    response_minutes: Annotated[int, Field(ge=1)] | None = None
+    response_minutes: Annotated[Integer, Field(ge=1)] | None = None
     ok_actions: bool = True
     insufficient_data_actions: bool = False
     subscriptions: tuple[Subscription, ...] = ()

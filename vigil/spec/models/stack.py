@@ -6,7 +6,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field, ValidationInfo, field_validator
 
-from vigil.spec.models.common import Name, Namespace, Severity, Spec
+from vigil.spec.models.common import Integer, Name, Namespace, Number, Severity, Spec
+from vigil.spec.models.metrics import RetentionDays
 
 
 class Secure(Spec):
@@ -18,14 +19,14 @@ class Secure(Spec):
 class AlarmOverride(Spec):
     """Per-stack changes to one alarm (or SLO): threshold, severity, periods, or disabling it."""
 
-    threshold: float | None = None
+    threshold: Number | None = None
     #: Heartbeat alarms: the minimum count per period (e.g. 3 x the workers a stack runs, minus slack).
-    min_count: Annotated[float, Field(gt=0)] | None = None
-    objective: Annotated[float, Field(gt=0, lt=100)] | None = None
+    min_count: Annotated[Number, Field(gt=0)] | None = None
+    objective: Annotated[Number, Field(gt=0, lt=100)] | None = None
     severity: Severity | None = None
-    period: Annotated[int, Field(ge=10)] | None = None
-    evaluation_periods: Annotated[int, Field(ge=1)] | None = None
-    datapoints_to_alarm: Annotated[int, Field(ge=1)] | None = None
+    period: Annotated[Integer, Field(ge=10)] | None = None
+    evaluation_periods: Annotated[Integer, Field(ge=1)] | None = None
+    datapoints_to_alarm: Annotated[Integer, Field(ge=1)] | None = None
     enabled: bool | None = None
 
 
@@ -43,7 +44,7 @@ class Overrides(Spec):
     """
 
     alarms: dict[Name, AlarmOverride] = Field(default_factory=dict)
-    retention: dict[Namespace, int] = Field(default_factory=dict)
+    retention: dict[Namespace, RetentionDays] = Field(default_factory=dict)
 
 
 class TracingSpec(Spec):
@@ -55,9 +56,9 @@ class TracingSpec(Spec):
     """
 
     enabled: bool = True
-    sample_ratio: Annotated[float, Field(ge=0, le=1)] = 1.0  # share of new traces recorded (parent-based)
+    sample_ratio: Annotated[Number, Field(ge=0, le=1)] = 1.0  # share of new traces recorded (parent-based)
     otlp_endpoint: Annotated[str, Field(pattern=r"^https?://\S+$")] = "http://127.0.0.1:4318/v1/traces"
-    reservoir_per_second: Annotated[int, Field(ge=0)] = 1  # X-Ray sampling rule: traces/s before the ratio
+    reservoir_per_second: Annotated[Integer, Field(ge=0)] = 1  # X-Ray sampling rule: traces/s before the ratio
 
 
 #: Environments in which DEBUG logging is refused (``vigil:log_level``).
@@ -75,9 +76,10 @@ class StackSpec(Spec):
     environment: Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{0,31}$")]
     region: str = "us-east-1"
     account_id: Annotated[str, Field(pattern=r"^[0-9]{12}$")] | None = None
-    budget_usd: Annotated[float, Field(ge=0)] | None = None
-    retention_days: int | None = None
-    dashboard_prefix: str = ""
+    budget_usd: Annotated[Number, Field(ge=0)] | None = None
+    retention_days: RetentionDays | None = None
+    #: Prepended to every dashboard name; CloudWatch dashboard names use only letters, digits, '-' and '_'.
+    dashboard_prefix: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{0,100}$")] = ""
     runbook_base_url: Annotated[str, Field(pattern=r"^https://\S+$")] | None = None
     #: True: PagerDuty, SMS, email and webhook subscriptions are created. False (the default): only chat
     #: channels (AWS Chatbot) are, so a dev stack never pages a person unless its stack file says so.

@@ -22,6 +22,7 @@ from vigil.spec.models import (
     Rule,
     StaticAlarm,
 )
+from vigil.spec.rules.alarm_limits import check_composite_limits, check_generated_names, check_metric_periods
 from vigil.spec.rules.context import Context, Where
 from vigil.spec.slo import page_alarm_names
 
@@ -62,7 +63,12 @@ def _static(ctx: Context, name: str, alarm: StaticAlarm) -> None:
     if metric is None:
         return
     unit = alarm.unit or metric.unit
-    if alarm.unit is not None and enums.unit_family(alarm.unit) != enums.unit_family(metric.unit):
+    known_units = enums.units()
+    if (
+        alarm.unit is not None
+        and metric.unit in known_units  # an unknown metric unit is reported once, in its metrics/ file
+        and enums.unit_family(alarm.unit) != enums.unit_family(metric.unit)
+    ):
         ctx.report(
             ("alarm", name, ("unit",)),
             f"threshold unit {alarm.unit} is not compatible with the metric's unit {metric.unit}",
@@ -130,6 +136,7 @@ def _metric_alarm(ctx: Context, name: str, alarm: Any) -> None:
         alarm.datapoints_to_alarm,
         _high_res(ctx, alarm),
     )
+    check_metric_periods(ctx, name, alarm)
 
 
 def _high_res(ctx: Context, alarm: Any) -> bool:
@@ -137,8 +144,8 @@ def _high_res(ctx: Context, alarm: Any) -> bool:
     for ref in refs:
         ns = ctx.project.namespaces.get(ref.namespace)
         metric = ns.metrics.get(ref.metric) if ns else None
-        if metric is None or metric.resolution != 1:
-            return False
+        if metric is not None and metric.resolution != 1:
+            return False  # an unknown or invalid metric is reported where it is referenced or declared
     return True
 
 
@@ -166,30 +173,49 @@ def _composites(ctx: Context) -> None:
         graph[name] = set(refs)
         for ref in refs:
             target = ctx.project.alarms.get(ref) or ctx.project.slos.get(ref)
-            if ref not in known and "alarm" not in ctx.sources.broken:
+            if ref not in known and not ctx.sources.is_broken("alarm", ref):
                 ctx.report(
                     ("alarm", name, ("rule",)), f"rule references unknown alarm '{ref}'{did_you_mean(ref, known)}"
                 )
             elif target is not None and not target.enabled and alarm.enabled:
-                ctx.report(("alarm", name, ("rule",)), f"rule references '{ref}', which is disabled in this stack")
-    reported: set[frozenset[str]] = set()
-    for start in graph:
-        cycle = _find_cycle(graph, start)
-        if cycle and frozenset(cycle) not in reported:
-            reported.add(frozenset(cycle))
-            ctx.report(("alarm", start, ("rule",)), f"composite rules form a cycle: {' -> '.join(cycle)}")
+                ctx.report(
+                    ("alarm", name, ("rule",)),
+                    f"rule references '{ref}', which is disabled in this stack: it counts as never in ALARM here",
+                    "warning",
+                )
+    for cycle in find_cycles(graph):
+        ctx.report(("alarm", cycle[0], ("rule",)), f"composite rules form a cycle: {' -> '.join(cycle)}")
 
 
-def _find_cycle(graph: dict[str, set[str]], start: str) -> list[str] | None:
-    stack: list[tuple[str, list[str]]] = [(start, [start])]
-    while stack:
-        node, path = stack.pop()
-        for nxt in sorted(graph.get(node, ())):
-            if nxt == start:
-                return [*path, nxt]
-            if nxt in graph and nxt not in path:
-                stack.append((nxt, [*path, nxt]))
-    return None
+def find_cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Cycles closed by the back edges of one depth-first search, in O(nodes + edges).
+
+    Every graph with a cycle yields at least one (enumerating every path instead took minutes for 60
+    layered composites).
+
+    >>> find_cycles({"x": {"y", "cpu"}, "y": {"x"}, "z": {"y"}})
+    [['x', 'y', 'x']]
+    """
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    cycles: list[list[str]] = []
+    for root in sorted(graph):
+        if root in state:
+            continue
+        state[root] = 1
+        path = [root]
+        stack = [iter(sorted(graph[root]))]
+        while stack:
+            nxt = next(stack[-1], None)
+            if nxt is None:
+                state[path.pop()] = 2
+                stack.pop()
+            elif nxt in graph and state.get(nxt) == 1:
+                cycles.append([*path[path.index(nxt) :], nxt])
+            elif nxt in graph and nxt not in state:
+                state[nxt] = 1
+                path.append(nxt)
+                stack.append(iter(sorted(graph[nxt])))
+    return cycles
 
 
 def _slos(ctx: Context) -> None:
@@ -231,4 +257,6 @@ def check_alarms(ctx: Context) -> None:
         if not isinstance(alarm, CompositeAlarm | ProbeAlarm | CanaryAlarm):  # see vigil.spec.rules.alerting
             _metric_alarm(ctx, name, alarm)
     _composites(ctx)
+    check_composite_limits(ctx)
+    check_generated_names(ctx)
     _slos(ctx)

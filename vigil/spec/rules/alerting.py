@@ -87,14 +87,18 @@ def _probes(ctx: Context) -> None:
 def _links(ctx: Context) -> None:
     known = ctx.alarm_names()
     for name, alarm in ctx.project.alarms.items():
-        if alarm.dashboard is not None and alarm.dashboard not in ctx.project.dashboards:
+        if (
+            alarm.dashboard is not None
+            and alarm.dashboard not in ctx.project.dashboards
+            and not ctx.sources.is_broken("dashboard", alarm.dashboard)  # reported in its own file
+        ):
             hint = did_you_mean(alarm.dashboard, ctx.project.dashboards)
             ctx.report(("alarm", name, ("dashboard",)), f"unknown dashboard '{alarm.dashboard}'{hint}")
         if isinstance(alarm, CompositeAlarm) and alarm.suppressor is not None:
             target = alarm.suppressor.alarm
             if target == name:
                 ctx.report(("alarm", name, ("suppressor", "alarm")), "a composite cannot suppress itself")
-            elif target not in known:
+            elif target not in known and not ctx.sources.is_broken("alarm", target):
                 hint = did_you_mean(target, known)
                 ctx.report(("alarm", name, ("suppressor", "alarm")), f"unknown suppressor alarm '{target}'{hint}")
 

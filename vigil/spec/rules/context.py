@@ -13,6 +13,7 @@ from vigil.spec.errors import Level, SpecError, did_you_mean
 from vigil.spec.math_parser import MathSyntaxError, parse_syntax
 from vigil.spec.models import MetricRef, MetricSpec, Project
 from vigil.spec.models.common import PLACEHOLDERS, render_template, unknown_placeholders
+from vigil.spec.models.metrics import dimension_value_problem
 from vigil.spec.slo import expand_slo
 from vigil.spec.sources import Sources
 from vigil.spec.statistic import Statistic, StatisticError, parse_statistic
@@ -103,7 +104,7 @@ class Context:
         """Check a metric reference against the catalog; the metric's spec when it resolves."""
         kind, name, fields = where
         ns = self.project.namespaces.get(ref.namespace) or aws_namespace(ref.namespace)
-        if ns is None and "namespace" in self.sources.broken:
+        if ns is None and self.sources.is_broken("namespace", ref.namespace):
             return None  # its file failed to load and was reported already
         if ns is None:
             hint = did_you_mean(ref.namespace, [*self.project.namespaces, *aws_namespaces()])
@@ -114,6 +115,8 @@ class Context:
             )
             return None
         metric = ns.metrics.get(ref.metric)
+        if metric is None and self.sources.is_broken("metric", f"{ref.namespace}/{ref.metric}"):
+            return None  # declared, but invalid: reported in its metrics/ file
         if metric is None:
             hint = did_you_mean(ref.metric, ns.metrics)
             self.report(
@@ -160,11 +163,9 @@ class Context:
                 continue
             rendered = render_template(value, environment=env)
             known = declared[dim].values if dim in declared else ()
-            if not rendered or len(rendered) > 1024:
-                self.report(
-                    (kind, name, (*fields, "dimensions", dim)),
-                    f"dimension value must be 1-1024 characters, got {len(rendered)}",
-                )
+            problem = dimension_value_problem(rendered)
+            if problem:
+                self.report((kind, name, (*fields, "dimensions", dim)), f"{problem}: change the value")
             elif known and rendered not in known:
                 hint = did_you_mean(rendered, known)
                 self.report(

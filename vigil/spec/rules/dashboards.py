@@ -32,7 +32,7 @@ def check_dashboards(ctx: Context) -> None:
                 )
             if isinstance(widget, AlarmStatusWidget):
                 for i, alarm in enumerate(widget.alarms):
-                    if alarm not in alarms and "alarm" not in ctx.sources.broken:
+                    if alarm not in alarms and not ctx.sources.is_broken("alarm", alarm):
                         ctx.report(
                             ("dashboard", name, (*fields, "alarms", i)),
                             f"unknown alarm '{alarm}'{did_you_mean(alarm, alarms)}",
@@ -46,6 +46,8 @@ def check_dashboards(ctx: Context) -> None:
 def _log_query(ctx: Context, name: str, fields: tuple[str | int, ...], widget: LogQueryWidget) -> None:
     for i, ns_name in enumerate(widget.namespaces):
         ns = ctx.project.namespaces.get(ns_name)
+        if ns is None and ctx.sources.is_broken("namespace", ns_name):
+            continue
         if ns is None or ns.log_group is None:
             hint = did_you_mean(ns_name, ctx.project.namespaces)
             ctx.report(

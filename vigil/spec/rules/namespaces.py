@@ -24,6 +24,22 @@ def check_namespaces(ctx: Context) -> None:
         _dimension_sets(ctx, key, ns)
         _metrics(ctx, key, ns)
         _log_group(ctx, key, ns)
+    _shared_log_groups(ctx)
+
+
+def _shared_log_groups(ctx: Context) -> None:
+    """One log group per namespace: its retention, KMS key, filters and app policy belong to one service."""
+    owner: dict[str, str] = {}
+    for key, ns in ctx.project.namespaces.items():
+        if ns.log_group is None:
+            continue
+        first = owner.setdefault(ns.log_group.name, key)
+        if first != key:
+            ctx.report(
+                ("namespace", key, ("log_group", "name")),
+                f"log group '{ns.log_group.name}' already belongs to namespace {first}; each namespace needs its "
+                "own log group (Vigil creates it with its retention, KMS key and filters): choose another name",
+            )
 
 
 def _dimension_sets(ctx: Context, key: str, ns: MetricNamespaceSpec) -> None:
@@ -84,12 +100,6 @@ def _log_group(ctx: Context, key: str, ns: MetricNamespaceSpec) -> None:
         ctx.report(
             ("namespace", key, ("log_group", "retention_days")),
             "every log group needs a retention (policy); logs kept forever cost forever",
-        )
-    elif lg.retention_days not in enums.retention_days():
-        allowed = ", ".join(str(d) for d in enums.retention_days())
-        ctx.report(
-            ("namespace", key, ("log_group", "retention_days")),
-            f"{lg.retention_days} is not a CloudWatch Logs retention; allowed days: {allowed}",
         )
     for fname, mf in lg.metric_filters.items():
         where = ("namespace", key, ("log_group", "metric_filters", fname))

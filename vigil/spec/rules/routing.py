@@ -21,7 +21,7 @@ def used_severities(ctx: Context) -> dict[Severity, tuple[str, str]]:
 def check_routing(ctx: Context) -> None:
     """Routes exist for used severities; references to stack config exist in the stack file."""
     for severity, (kind, name) in sorted(used_severities(ctx).items()):
-        if severity not in ctx.project.routing and "route" not in ctx.sources.broken:
+        if severity not in ctx.project.routing and not ctx.sources.is_broken("route", severity.value):
             field = "severity" if kind == "alarm" else "page_severity"
             ctx.report(
                 (kind, name, (field,)),
