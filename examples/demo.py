@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import logging
 import sys
 import time
 from collections import Counter
@@ -113,7 +114,23 @@ def swap_in_webhook(target: AwsTarget, topic_arns: dict[str, str], url: str) -> 
     return swapped
 
 
-def run_service(log_group: str, phases: Phases) -> tuple[list[Window], int]:
+@contextlib.contextmanager
+def service_log(path: Path) -> Iterator[logging.FileHandler]:
+    """The example service's own log lines (an error and a traceback per injected failure) into ``path``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handler = logging.FileHandler(path, mode="w", encoding="utf-8")
+    logger = logging.getLogger("examples.agent_service")
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        yield handler
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = True
+        handler.close()
+
+
+def run_service(log_group: str, phases: Phases, logs: Path) -> tuple[list[Window], int]:
     """The example service with EMF -> CloudWatch Logs, driven through the scenario; returns windows, failures."""
     from examples.agent_service.app import create_app
     from examples.agent_service.state import ServiceConfig
@@ -130,7 +147,9 @@ def run_service(log_group: str, phases: Phases) -> tuple[list[Window], int]:
     )
     try:
         say(f"service on {server.url}; clock x{SPEED:.0f}: 1 real second is stamped as 1 simulated minute")
-        windows, stats = drive(server.url, clock, say, phases=phases, token="demo")
+        with service_log(logs / "service.log"):
+            windows, stats = drive(server.url, clock, say, phases=phases, token="demo")
+        say(f"the service's own error log: {logs / 'service.log'}")
         say(f"{stats.requests} requests, {stats.errors} answered 5xx")
         failures = vigil(["probe", f"{server.url}/health/live", "--token", "demo"]) != 0
     finally:
@@ -204,7 +223,7 @@ def run(out: Path = OUT, phases: Phases = PHASES, *, quick: bool = False) -> int
         log_group = next(
             ns.log_group.name for ns in loaded.plan.namespaces if ns.namespace == "Vigil/API" and ns.log_group
         )
-        windows, failed = run_service(log_group, phases)
+        windows, failed = run_service(log_group, phases, out / "logs")
         log_file = out / "logs" / "vigil-api.emf.jsonl"
         failures += failed + read_back(target, loaded, log_group, log_file)
         result, store, failed = evaluate_and_notify(target, loaded, log_file, windows, hook)
