@@ -37,8 +37,10 @@ def summary(loaded: LoadedStack) -> dict[str, int]:
         "dashboards": len(plan.dashboards),
         "log groups": sum(1 for ns in plan.namespaces if ns.log_group),
         "metric filters": sum(len(ns.metric_filters) for ns in plan.namespaces),
-        "SNS topics": len(plan.routing.topics),
-        "subscriptions": sum(len(t.subscriptions) for t in plan.routing.topics),
+        "SNS topics": len(plan.routing.topics) + (plan.routing.delivery is not None),
+        "subscriptions": sum(len(t.subscriptions) for t in plan.routing.topics)
+        + (len(plan.routing.delivery.subscriptions) if plan.routing.delivery else 0),
+        "chat channels (AWS Chatbot)": len(plan.routing.chat_channels),
     }
 
 
