@@ -62,7 +62,7 @@ def _call(
 
 
 def _one_round(http: httpx.Client, rng: random.Random, stats: TrafficStats) -> None:
-    """One user: opens a session, reads the question and the plan; one in five also starts a job."""
+    """One user: opens a session, reads the question and the plan; one in 25 also starts a job (about 25 jobs per simulated minute)."""
     created = _call(http, stats, "POST", "/sessions", {})
     if created is not None and created.get("id"):
         session = created["id"]
@@ -72,7 +72,7 @@ def _one_round(http: httpx.Client, rng: random.Random, stats: TrafficStats) -> N
             answer = {"questionId": question["id"], "answer": rng.choice(question["options"])}
             _call(http, stats, "POST", f"/sessions/{session}/answers", answer)
         _call(http, stats, "GET", f"/sessions/{session}/plan")
-    if rng.random() < 0.2:
+    if rng.random() < 0.04:
         _call(http, stats, "POST", "/jobs", {"mode": rng.choice(["mechanic", "genius"]), "type": "implement"})
 
 
