@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -53,6 +54,32 @@ def build_report(plan: StackPlan, store: MetricStore, evaluation: Evaluation, ou
         notes=["Pictures are drawn locally from the plan."],
     )
     return write_report(inputs, out / "report")
+
+
+class _Tables(HTMLParser):
+    """Cells per row of every table (header rows included)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables: list[list[int]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "table":
+            self.tables.append([])
+        elif tag == "tr":
+            self.tables[-1].append(0)
+        elif tag in ("td", "th"):
+            self.tables[-1][-1] += 1
+
+
+def test_every_table_row_has_as_many_cells_as_its_header(
+    dev_plan: StackPlan, store: MetricStore, evaluation: Evaluation, tmp_path: Path
+) -> None:
+    parser = _Tables()
+    parser.feed(build_report(dev_plan, store, evaluation, tmp_path, boards=1).read_text())
+    assert len(parser.tables) == 4  # resources, cost, incidents, notifications (no steps given)
+    for rows in parser.tables:
+        assert len(set(rows)) == 1, rows
 
 
 @pytest.mark.slow

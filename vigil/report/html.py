@@ -115,6 +115,7 @@ def _detections_section(inputs: ReportInputs) -> str:
 def _notifications_section(inputs: ReportInputs) -> str:
     rows = [
         [
+            _time(n.changed_at),
             _time(n.received_at),
             f'<span class="{_e(n.state)}">{_e(n.state)}</span>',
             _e(n.alarm),
