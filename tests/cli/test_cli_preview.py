@@ -85,7 +85,7 @@ def copy_project(tmp_path: Path) -> Path:
 
 def test_project_without_its_own_program_uses_vigils(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     project = copy_project(tmp_path)
-    (project / "dashboards" / "api-performance.yaml").unlink()
+    (project / "dashboards" / "business-funnel.yaml").unlink()
     result = preview_json(capsys, str(project), "--stack", "dev")
     assert result["counts"]["aws:cloudwatch/dashboard:Dashboard"] == 6
 

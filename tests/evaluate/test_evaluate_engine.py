@@ -153,3 +153,29 @@ def test_anomaly_band_alarm_is_labelled_approximate() -> None:
     assert timeline.first_alarm() == 60 * 93
     assert timeline.lower is not None
     assert timeline.lower[-1] is not None
+
+
+def test_range_dependent_math_is_evaluated_over_each_evaluation_range() -> None:
+    """FILL(m, REPEAT) repeats the last value inside the fetched range only: once the last real datapoint has
+    left the range (N + 2 = 3 periods), there is nothing to repeat, so the alarm sees no data."""
+    from vigil.plan.types import MetricQueryPlan
+
+    metric = MetricStatPlan("N", "m", {"Service": "api"}, 60, "Sum")
+    alarm = MetricAlarmPlan(
+        "repeat",
+        "math",
+        Severity.P1,
+        "",
+        "GreaterThanThreshold",
+        1,
+        1,
+        "missing",
+        NO_ACTIONS,
+        threshold=5,
+        metric_queries=(
+            MetricQueryPlan("m", False, metric=metric),
+            MetricQueryPlan("e", True, expression="FILL(m, REPEAT)"),
+        ),
+    )
+    timeline = evaluate_alarms(AlarmsPlan((alarm,), ()), _store([9.0]), 0, 600).timelines["repeat"]
+    assert [(t.time, t.new) for t in timeline.transitions] == [(60, "ALARM"), (240, "INSUFFICIENT_DATA")]

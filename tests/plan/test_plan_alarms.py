@@ -116,12 +116,22 @@ def test_tags_name_severity_service_owner_and_stack(plan: StackPlan) -> None:
     }
 
 
-def test_composite_over_unknown_alarm_is_a_plan_error() -> None:
+def test_composite_over_a_disabled_alarm_reads_it_as_false() -> None:
     data = fixture_project_data()
     data["alarms"]["platform-down"]["rule"] = {"all": ["worker-down", "disabled-in-stack"]}
     data["alarms"]["disabled-in-stack"]["enabled"] = False
     project = Project.model_validate(data)
-    with pytest.raises(PlanError, match=r"'platform-down'.*'disabled-in-stack'"):
+    plan = plan_project(project, Naming.for_project(project), ACCOUNT)
+    (composite,) = [c for c in plan.alarms.composite_alarms if c.name.endswith("platform-down")]
+    assert composite.alarm_rule.endswith(" AND FALSE)")
+    assert all("disabled-in-stack" not in child for child in composite.children)
+
+
+def test_composite_over_unknown_alarm_is_a_plan_error() -> None:
+    data = fixture_project_data()
+    data["alarms"]["platform-down"]["rule"] = {"all": ["worker-down", "no-such-alarm"]}
+    project = Project.model_validate(data)
+    with pytest.raises(PlanError, match=r"'platform-down'.*'no-such-alarm'"):
         plan_project(project, Naming.for_project(project), ACCOUNT)
 
 

@@ -112,7 +112,7 @@ def evaluate_metric_alarm(alarm: MetricAlarmPlan, store: MetricStore, start: int
     first = -(-start // step) * step
     lookback = (r - 1) * stride
     grid = list(range(first - lookback * step, end + 1, step))
-    values, upper, lower = _series(alarm, store, grid, period, stride)
+    values, upper, lower, ranged = _series(alarm, store, grid, period, stride)
     classes = [breaches(alarm.comparison_operator, v, u, lo) for v, u, lo in zip(values, upper, lower, strict=True)]
     timeline = AlarmTimeline(
         alarm.name,
@@ -127,7 +127,10 @@ def evaluate_metric_alarm(alarm: MetricAlarmPlan, store: MetricStore, start: int
     )
     state: State = "INSUFFICIENT_DATA"
     for index in range(lookback, len(grid)):
-        window = [classes[index - j * stride] for j in range(r - 1, -1, -1)]
+        if ranged is None:
+            window = [classes[index - j * stride] for j in range(r - 1, -1, -1)]
+        else:  # the expression computed over this evaluation's own range
+            window = [breaches(alarm.comparison_operator, v, upper[index], lower[index]) for v in ranged[index]]
         new = decide(window, n=n, m=m, treat=alarm.treat_missing_data, current=state)
         time = grid[index]
         timeline.times.append(time)
@@ -143,14 +146,18 @@ def evaluate_metric_alarm(alarm: MetricAlarmPlan, store: MetricStore, start: int
     return timeline
 
 
+Ranged = list[list[float | None]] | None
+
+
 def _series(
     alarm: MetricAlarmPlan, store: MetricStore, grid: list[int], period: int, stride: int
-) -> tuple[list[float | None], list[float | None], list[float | None]]:
-    """Datapoints (period END times = ``grid``), upper threshold or band, lower band."""
+) -> tuple[list[float | None], list[float | None], list[float | None], Ranged]:
+    """Datapoints (period END times = ``grid``), upper threshold or band, lower band, and for range-dependent
+    math the values of each evaluation's own range (None otherwise)."""
     none: list[float | None] = [None] * len(grid)
     if alarm.metric is not None:
         values = store.datapoints(_key(alarm.metric), alarm.metric.stat, period, grid)
-        return values, [alarm.threshold] * len(grid), none
+        return values, [alarm.threshold] * len(grid), none, None
     metrics = {
         q.id: store.datapoints(_key(q.metric), q.metric.stat, period, grid) for q in alarm.metric_queries if q.metric
     }
@@ -162,13 +169,15 @@ def _series(
         width = float(match.group(2) or 2)
         values = metrics[match.group(1)]
         lower, upper = _by_phase(values, stride, lambda part: anomaly.band(part, period=period, width=width))
-        return values, upper, lower
+        return values, upper, lower, None
     returned = [q for q in alarm.metric_queries if q.return_data]
     if len(returned) != 1 or returned[0].expression is None:
         raise EvaluateError(f"alarm {alarm.name}: exactly one metric query must return data")
     expression = returned[0].expression
-    values = _math(alarm.name, expression, metrics, grid, period, stride)
-    return values, [alarm.threshold] * len(grid), none
+    values, ranged = _math(
+        alarm.name, expression, metrics, grid, period, stride, evaluation_range(alarm.evaluation_periods)
+    )
+    return values, [alarm.threshold] * len(grid), none, ranged
 
 
 def _by_phase(
@@ -187,9 +196,20 @@ def _by_phase(
 
 
 def _math(
-    name: str, expression: str, metrics: dict[str, list[float | None]], grid: list[int], period: int, stride: int
-) -> list[float | None]:
-    """Evaluate a metric math expression phase by phase, so each series has one datapoint per period."""
+    name: str,
+    expression: str,
+    metrics: dict[str, list[float | None]],
+    grid: list[int],
+    period: int,
+    stride: int,
+    window: int,
+) -> tuple[list[float | None], Ranged]:
+    """Evaluate a metric math expression phase by phase, so each series has one datapoint per period.
+
+    Expressions whose datapoints depend on the rest of the fetched range (``FILL(m, REPEAT)``, ``AVG(m)``,
+    ``RATE``...) are evaluated, like CloudWatch does, over each evaluation's own range of ``window`` datapoints
+    (returned as the second value, oldest first); the others once over the whole phase (the same values, faster).
+    """
     from vigil.evaluate import mathexpr
     from vigil.spec import metric_math
 
@@ -197,12 +217,26 @@ def _math(
         parsed = metric_math.parse(expression)
     except metric_math.MathSyntaxError as exc:
         raise EvaluateError(f"alarm {name}: {exc}") from exc
+    per_range = metric_math.range_dependent(parsed)
     out: list[float | None] = [None] * len(grid)
-    for phase in range(stride):
-        times = [t - period for t in grid[phase::stride]]
-        series = {ident: values[phase::stride] for ident, values in metrics.items()}
-        out[phase::stride] = mathexpr.evaluate(parsed, series, times=times, period=period)
-    return out
+    ranged: list[list[float | None]] = [[] for _ in grid]
+    try:
+        for phase in range(stride):
+            times = [t - period for t in grid[phase::stride]]
+            series = {ident: values[phase::stride] for ident, values in metrics.items()}
+            if not per_range:
+                out[phase::stride] = mathexpr.evaluate(parsed, series, times=times, period=period)
+                continue
+            for i in range(len(times)):
+                low = max(0, i - window + 1)
+                part = {ident: values[low : i + 1] for ident, values in series.items()}
+                result = mathexpr.evaluate(parsed, part, times=times[low : i + 1], period=period)
+                padding: list[float | None] = [None] * (window - len(result))
+                ranged[phase + i * stride] = padding + result
+                out[phase + i * stride] = result[-1]
+    except EvaluateError as exc:
+        raise EvaluateError(f"alarm {name}: {exc}") from exc
+    return out, (ranged if per_range else None)
 
 
 def _fmt(value: float) -> str:
