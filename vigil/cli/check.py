@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from vigil.cli.project import add_project_argument, project_root
-from vigil.spec import ParseCache, SpecError, available_stacks, load_project
+from vigil.spec import LoadResult, ParseCache, SpecError, available_stacks, load_project
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -35,16 +35,22 @@ def collect(project: Path, stacks: list[str | None]) -> list[SpecError]:
     """
     seen: dict[tuple[str, int, str, str, str], SpecError] = {}
     cache = ParseCache()  # every file is parsed and validated once, whatever the number of stacks
+    results: dict[str, LoadResult] = {}
     for stack in stacks:
-        for error in load_project(project, stack=stack, cache=cache).errors:
+        result = load_project(project, stack=stack, cache=cache)
+        if stack is not None:
+            results[stack] = result
+        for error in result.errors:
             seen.setdefault((error.file, error.line, error.field, error.message, error.severity), error)
     if not any(e.severity == "error" for e in seen.values()):
-        for error in _collisions(project, [s for s in stacks if s]):
+        for error in _collisions(project, [s for s in stacks if s], cache, results):
             seen.setdefault((error.file, error.line, error.field, error.message, error.severity), error)
     return sorted(seen.values(), key=lambda e: (e.file, e.line, e.field, e.message))
 
 
-def _collisions(project: Path, requested: list[str]) -> list[SpecError]:
+def _collisions(
+    project: Path, requested: list[str], cache: ParseCache, results: dict[str, LoadResult]
+) -> list[SpecError]:
     """Stacks whose planned names collide with another stack's, located at ``vigil:environment``."""
     try:
         from vigil.components.naming import Naming
@@ -53,7 +59,9 @@ def _collisions(project: Path, requested: list[str]) -> list[SpecError]:
     from vigil.plan import plan_project
     from vigil.plan.collisions import find_collisions
 
-    loaded = {name: load_project(project, stack=name) for name in available_stacks(project)}
+    loaded = {
+        name: results.get(name) or load_project(project, stack=name, cache=cache) for name in available_stacks(project)
+    }
     plans = [
         (
             name,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, PrivateAttr
 
 from vigil.spec.models.alarms import Alarm, SloSpec
 from vigil.spec.models.common import Severity, Spec
@@ -35,19 +35,29 @@ class Project(Spec):
     dashboards: dict[str, DashboardSpec] = Field(default_factory=dict)
     stack: StackSpec | None = None
 
+    _enabled: tuple[object, object, dict[str, Alarm]] | None = PrivateAttr(default=None)
+
     @property
     def environment(self) -> str:
         """The stack's environment name (``dev`` when loaded without a stack)."""
         return self.stack.environment if self.stack else "dev"
 
     def enabled_alarms(self) -> dict[str, Alarm]:
-        """Alarms whose ``enabled`` is true after stack overrides (``traffic: expected`` ones only where expected)."""
-        traffic = self.stack is not None and self.stack.expects_traffic
-        return {
-            name: alarm
-            for name, alarm in self.alarms.items()
-            if alarm.enabled and (traffic or getattr(alarm, "traffic", "any") == "any")
-        }
+        """Alarms whose ``enabled`` is true after stack overrides (``traffic: expected`` ones only where expected).
+
+        Computed once per project (the project is frozen); each call returns a fresh dict (a C-level copy), so
+        callers that ask once per composite stay linear.
+        """
+        cached = self._enabled
+        if cached is None or cached[0] is not self.alarms or cached[1] is not self.stack:
+            traffic = self.stack is not None and self.stack.expects_traffic
+            enabled = {
+                name: alarm
+                for name, alarm in self.alarms.items()
+                if alarm.enabled and (traffic or getattr(alarm, "traffic", "any") == "any")
+            }
+            cached = self._enabled = (self.alarms, self.stack, enabled)  # model_copy(update=...) invalidates it
+        return dict(cached[2])
 
     def enabled_slos(self) -> dict[str, SloSpec]:
         """SLOs whose ``enabled`` is true after stack overrides."""
