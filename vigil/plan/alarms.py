@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 from vigil.plan.canary import plan_canary
 from vigil.plan.dashboards import dashboard_url
@@ -58,6 +59,18 @@ class AlarmContext:
     names: Namer
     project: Project
     routing: RoutingPlan
+
+    @cached_property
+    def rule_names(self) -> tuple[dict[str, str], dict[str, tuple[str, ...]], frozenset[str]]:
+        """What composite rules may reference, computed once per plan: enabled alarms (spec -> physical name),
+        SLOs (name -> their page alarms), and alarms absent from this stack (disabled, or traffic-only)."""
+        enabled = self.project.enabled_alarms()
+        alarm_names = {n: self.names.alarm_name(n) for n in enabled}
+        slo_alarms = {
+            n: tuple(self.names.alarm_name(a) for a in page_alarm_names(n, slo))
+            for n, slo in self.project.enabled_slos().items()
+        }
+        return alarm_names, slo_alarms, frozenset(n for n in self.project.alarms if n not in enabled)
 
     def service(self, namespace: str) -> str:
         """The service that emits a namespace (the namespace itself when it is not in the catalog)."""
@@ -262,13 +275,7 @@ def plan_anomaly(ac: AlarmContext, name: str, alarm: AnomalyAlarm) -> MetricAlar
 
 def plan_composite(ac: AlarmContext, name: str, alarm: CompositeAlarm) -> CompositeAlarmPlan:
     """The rule over enabled alarms and SLOs, with the severity's actions."""
-    alarm_names = {n: ac.names.alarm_name(n) for n in ac.project.enabled_alarms()}
-    slo_alarms = {
-        n: tuple(ac.names.alarm_name(a) for a in page_alarm_names(n, slo))
-        for n, slo in ac.project.enabled_slos().items()
-    }
-    enabled = ac.project.enabled_alarms()
-    absent = frozenset(n for n in ac.project.alarms if n not in enabled)  # disabled here, or traffic-only
+    alarm_names, slo_alarms, absent = ac.rule_names
     rule, children = render_rule(alarm.rule, alarm_names=alarm_names, slo_alarms=slo_alarms, owner=name, absent=absent)
     sup = alarm.suppressor
     suppressor = SuppressorPlan(ac.names.alarm_name(sup.alarm), sup.wait_period, sup.extension_period) if sup else None
