@@ -108,7 +108,7 @@ def _detections_section(inputs: ReportInputs) -> str:
         for d in inputs.detections
     ]
     picture = f'<p><img src="{_e(inputs.timeline.name)}" alt="alarm timeline"></p>' if inputs.timeline else ""
-    table = _table(["incident", "start (UTC)", "end (UTC)", "first paging alarm", "time to detect"], rows)
+    table = _table(["incident", "start (UTC)", "end (UTC)", "first alarm to notify", "time to detect"], rows)
     return f'<section id="incidents"><h2>Incidents, alarm timeline, time to detect</h2>{table}{picture}</section>'
 
 

@@ -31,7 +31,7 @@ class IncidentLike(Protocol):
 
 @dataclass(frozen=True)
 class Detection:
-    """The first paging alarm to go into ALARM during an incident (or None), and how long that took."""
+    """The first notifying alarm to go into ALARM during an incident (or None), and how long that took."""
 
     incident: str
     start: int
