@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 import time
 from pathlib import Path
@@ -20,13 +19,12 @@ from typing import TYPE_CHECKING, TextIO
 
 from vigil.cli.project import add_project_argument, project_root
 from vigil.evaluate.errors import EvaluateError
+from vigil.evaluate.notation import parse_duration
 
 if TYPE_CHECKING:
     from vigil.evaluate.backtest import BacktestResult, Incident
     from vigil.plan.types import StackPlan
 
-_DURATION = re.compile(r"^\s*(\d+)\s*([smhdw])\s*$")
-_UNIT_S = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -75,18 +73,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--plot", metavar="DIR", help="write one PNG per alarm and index.html to DIR (needs vigil[plot])"
     )
     parser.set_defaults(func=run)
-
-
-def parse_duration(text: str) -> int:
-    """Seconds of ``14d``, ``36h``, ``90m``, ``2w``, ``30s``.
-
-    >>> parse_duration("14d"), parse_duration("36h")
-    (1209600, 129600)
-    """
-    match = _DURATION.match(text)
-    if not match:
-        raise ValueError(f"{text!r} is not a duration; write a number and a unit s, m, h, d or w (e.g. 14d)")
-    return int(match.group(1)) * _UNIT_S[match.group(2)]
 
 
 def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
@@ -154,7 +140,7 @@ def _from_cloudwatch(
     from vigil.evaluate.backtest.cloudwatch import fetch_history
 
     end = end if end is not None else int(time.time()) // 60 * 60
-    start = start if start is not None else end - parse_duration(args.since or "14d")
+    start = start if start is not None else end - parse_duration((args.since or "14d").strip())
     store, stats = fetch_history(
         plan,
         start,
