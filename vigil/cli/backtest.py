@@ -26,7 +26,6 @@ if TYPE_CHECKING:
     from vigil.plan.types import StackPlan
 
 
-
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``backtest`` sub-command.
 
