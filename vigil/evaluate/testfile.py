@@ -85,15 +85,15 @@ class Expectation(Spec):
     state: Literal["OK", "ALARM", "INSUFFICIENT_DATA"] | None = None
     first_alarm: Literal["never"] | tuple[str, str] | None = None
 
-    @field_validator("at")
+    @field_validator("at", mode="before")
     @classmethod
-    def _at(cls, value: str | None) -> str | None:
+    def _at(cls, value: object) -> object:
         return None if value is None else str(_duration(value))
 
-    @field_validator("first_alarm")
+    @field_validator("first_alarm", mode="before")
     @classmethod
     def _window(cls, value: Any) -> Any:
-        if isinstance(value, tuple):
+        if isinstance(value, list | tuple) and len(value) == 2:
             low, high = (parse_duration(_duration(v)) for v in value)
             if low > high:
                 raise ValueError(f"the window [{value[0]}, {value[1]}] ends before it starts")
@@ -120,11 +120,11 @@ class AlarmTest(Spec):
     alarms: dict[Name, Alarm] = Field(default_factory=dict)
     expect: Annotated[list[Expectation], Field(min_length=1)]
 
-    @field_validator("interval")
+    @field_validator("interval", mode="before")
     @classmethod
-    def _interval(cls, value: str) -> str:
+    def _interval(cls, value: object) -> object:
         _duration(value)
-        if parse_duration(value) < 1:
+        if parse_duration(str(value)) < 1:
             raise ValueError("interval must be at least 1s")
         return value
 
