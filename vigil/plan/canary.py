@@ -127,21 +127,16 @@ def plan_canary(ac: AlarmContext, name: str, alarm: CanaryAlarm) -> tuple[Canary
         tags=ac.tags(alarm.severity, "canary", dict(alarm.tags)),
     )
     metric = MetricStatPlan("CloudWatchSynthetics", "SuccessPercent", {"CanaryName": canary}, alarm.period, "Average")
-    alarm_plan = MetricAlarmPlan(
-        name=ac.names.alarm_name(name),
+    from vigil.plan.alarms import metric_alarm  # alarms.py imports this module
+
+    alarm_plan = metric_alarm(
+        ac,
+        name,
+        alarm,
+        "canary",
         kind="canary",
-        severity=alarm.severity,
-        description=ac.description(
-            alarm.severity, alarm.description, alarm.runbook, spec_name=name, dashboard=alarm.dashboard
-        ),
         comparison_operator="LessThanThreshold",
-        evaluation_periods=alarm.evaluation_periods,
-        datapoints_to_alarm=alarm.datapoints_to_alarm,
-        treat_missing_data=alarm.treat_missing_data,
-        actions=ac.actions(alarm.severity, alarm.notify),
         threshold=alarm.min_success_percent,
         metric=metric,
-        statistic="Average",
-        tags=ac.tags(alarm.severity, "canary", dict(alarm.tags)),
     )
     return plan, alarm_plan

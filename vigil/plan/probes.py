@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from vigil.plan.types import ActionsPlan, HealthCheckPlan, MetricAlarmPlan, MetricStatPlan, TopicPlan
@@ -52,23 +53,12 @@ def plan_probe(ac: AlarmContext, name: str, alarm: ProbeAlarm) -> tuple[HealthCh
         tags={"Name": check_name, **ac.tags(alarm.severity, "probe", dict(alarm.tags))},
     )
     metric = MetricStatPlan("AWS/Route53", "HealthCheckStatus", {"HealthCheckId": check_name}, alarm.period, "Minimum")
-    plan = MetricAlarmPlan(
-        name=alarm_name,
-        kind="probe",
-        severity=alarm.severity,
-        description=ac.description(
-            alarm.severity, alarm.description, alarm.runbook, spec_name=name, dashboard=alarm.dashboard
-        ),
-        comparison_operator="LessThanThreshold",
-        evaluation_periods=alarm.evaluation_periods,
-        datapoints_to_alarm=alarm.datapoints_to_alarm,
-        treat_missing_data=alarm.treat_missing_data,
-        actions=ac.actions(alarm.severity, alarm.notify),
-        threshold=1.0,
-        metric=metric,
-        statistic="Minimum",
-        tags=ac.tags(alarm.severity, "probe", {**alarm.tags, "url": f"{scheme.lower()}://{host}{path}"[:256]}),
+    from vigil.plan.alarms import metric_alarm  # alarms.py imports this module
+
+    plan = metric_alarm(
+        ac, name, alarm, "probe", kind="probe", comparison_operator="LessThanThreshold", threshold=1.0, metric=metric
     )
+    plan = replace(plan, tags={**plan.tags, "url": f"{scheme.lower()}://{host}{path}"[:256]})
     return check, plan
 
 
