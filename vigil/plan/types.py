@@ -274,6 +274,8 @@ class TopicPlan:
     ok_actions: bool
     insufficient_data_actions: bool
     tags: Mapping[str, str] = field(default_factory=dict)
+    #: The topic's delivery policy JSON: how often SNS retries an HTTP(S) delivery (PagerDuty, webhooks, Chatbot).
+    delivery_policy: str | None = None
 
 
 @dataclass(frozen=True)
@@ -456,6 +458,12 @@ class SamplingRulePlan:
     fixed_rate: float
     reservoir_size: int
     tags: Mapping[str, str] = field(default_factory=dict)
+    #: Span attributes a request must carry to match: the stack's environment, so stacks never share a rule.
+    attributes: Mapping[str, str] = field(default_factory=dict)
+
+    def matches(self) -> tuple[object, ...]:
+        """What the rule matches (X-Ray compares every field; host, method, path, type and ARN are ``*``)."""
+        return (self.service_name, tuple(sorted(self.attributes.items())))
 
 
 @dataclass(frozen=True)
