@@ -8,7 +8,7 @@ case-sensitively, so a filter must use exactly these spellings (:data:`ERROR_PAT
 (``user_id``, ``event``, ``outcome`` ...). Exceptions go under ``error`` (type, message, fingerprint, stack).
 
 The shipped catalog is checked against this module by the tests: every metric filter pattern is fed the
-formatter's real output (:mod:`vigil.evaluate.logfilter`), and every field a saved query reads must be a
+formatter's real output (:mod:`vigil.emulator.logfilter`), and every field a saved query reads must be a
 field of this schema, an EMF field of the namespace, or a Logs Insights system field (:func:`query_fields`).
 
 Example::
