@@ -32,6 +32,7 @@ _FENCE = re.compile(r"^\s*(```+|~~~+)\s*([\w-]*)")
 _CODE_SPAN = re.compile(r"(`+)\s?(.+?)\s?\1")
 #: Inline code spans read as queries: those starting with a command that reads fields, followed by more text.
 _INLINE_COMMANDS = frozenset({"fields", "filter", "stats", "parse", "display"})
+_SELECTOR = re.compile(r'\$\.([\w.]+)\s*(=|!=)\s*("(?:[^"\\]|\\.)*"|[^\s&|)}]+)')
 _BLOCK_SCALAR = re.compile(r":\s*[|>][+-]?\d*\s*(#.*)?$")
 
 
@@ -117,6 +118,31 @@ def _never_matches(comparison: Comparison, values: tuple[str, ...] | None) -> st
         f"{comparison.field} {comparison.operator} {shown} can never match: {comparison.field} is one of "
         f"{', '.join(values)} (Logs Insights compares strings case-sensitively){hint}"
     )
+
+
+def filter_problems(pattern: str, vocabulary: Vocabulary) -> list[str]:
+    """What a JSON metric filter pattern (``{ $.level = "ERROR" }``) reads that no line has or can hold.
+
+    >>> filter_problems('{ $.level = "error" || $.jobId = * }', Vocabulary.of([]))[0][:41]
+    "$.level = 'error' can never match: level "
+    """
+    out: list[str] = []
+    for path, operator, raw in _SELECTOR.findall(pattern):
+        if not vocabulary.known(path):
+            out.append(f"$.{path}: no log line has '{path}'{did_you_mean(path, sorted(vocabulary.fields))}")
+            continue
+        values = vocabulary.values.get(path)
+        literal = raw[1:-1] if raw.startswith('"') else raw
+        if operator == "!=" or values is None or literal == "*":
+            continue
+        wildcard = re.compile(".*".join(re.escape(part) for part in literal.split("*")) + "$")
+        if not any(wildcard.match(v) for v in values):
+            hint = did_you_mean(literal.upper(), values)
+            out.append(
+                f"$.{path} = {literal!r} can never match: {path} is one of {', '.join(values)} "
+                f"(filter patterns compare case-sensitively){hint}"
+            )
+    return out
 
 
 def _value_line(root: Path, file: str, line: int) -> int:
@@ -210,6 +236,10 @@ def check_queries(ctx: Context) -> None:
         if spec.log_group is None:
             continue
         vocab = Vocabulary.of([spec])
+        for filter_name, metric_filter in sorted(spec.log_group.metric_filters.items()):
+            for message in filter_problems(metric_filter.pattern, vocab):
+                fields = ("log_group", "metric_filters", filter_name, "pattern")
+                ctx.report(("namespace", ns_name, fields), message + "; fix the pattern")
         for query_name, saved in sorted(spec.log_group.queries.items()):
             fields = ("log_group", "queries", query_name, "query")
             _report_query(ctx, "namespace", ns_name, fields, saved.query, vocab)
