@@ -1,0 +1,82 @@
+"""Locks that a signal handler or a forked child can never deadlock on.
+
+CPython runs a Python signal handler in the main thread between two bytecodes, possibly while that thread holds
+a lock of ``vigil.emf`` (a drop counter's, the stdout sink's). A handler that emits through the same logger would
+then wait forever on a lock its own thread holds. :class:`GuardedLock` tells the two cases apart with a per-thread
+depth, raised *before* the lock is taken: a call that finds its own thread already inside gets ``False`` from
+:meth:`GuardedLock.enter` and must defer its work (append to a list: one C call, safe between bytecodes) instead
+of waiting. A forked child gets every registered lock fresh (a lock held by another thread at ``fork()`` would
+stay held forever in the child), and every registered object's ``_after_fork_in_child`` hook is called.
+
+Example::
+
+    >>> guard = GuardedLock()
+    >>> guard.enter()
+    True
+    >>> guard.enter()  # the same thread again, as a signal handler would be
+    False
+    >>> guard.leave(False); guard.leave(True)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import weakref
+from _thread import _local, allocate_lock
+from typing import Protocol
+
+
+class _ForkAware(Protocol):
+    def _after_fork_in_child(self) -> None: ...
+
+
+_FORK_AWARE: weakref.WeakSet[_ForkAware] = weakref.WeakSet()
+
+
+def _reset_in_child() -> None:
+    for obj in list(_FORK_AWARE):
+        try:
+            obj._after_fork_in_child()
+        except Exception:
+            pass
+
+
+def after_fork_in_child(obj: _ForkAware) -> None:
+    """Call ``obj._after_fork_in_child()`` in every child this process forks (``obj`` held weakly)."""
+    _FORK_AWARE.add(obj)
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_reset_in_child)
+
+
+class GuardedLock:
+    """A mutex plus a per-thread depth, so a reentrant call (a signal handler) is told to defer, never blocks."""
+
+    __slots__ = ("__weakref__", "_depth", "_lock")
+
+    def __init__(self) -> None:
+        self._lock = allocate_lock()
+        self._depth = _local()
+        after_fork_in_child(self)
+
+    def enter(self) -> bool:
+        """Take the lock and return True; return False (lock not taken) when this thread is already inside."""
+        depth = self._depth
+        level = getattr(depth, "n", 0)
+        depth.n = level + 1  # raised before acquiring: a signal landing from here on sees the thread inside
+        if level:
+            return False
+        self._lock.acquire()
+        return True
+
+    def leave(self, entered: bool = True) -> None:
+        """Undo :meth:`enter` (``entered``: what it returned)."""
+        if entered:
+            self._lock.release()
+        self._depth.n -= 1
+
+    def _after_fork_in_child(self) -> None:
+        self._lock = allocate_lock()
+        self._depth = _local()
