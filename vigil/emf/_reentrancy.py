@@ -36,10 +36,8 @@ _FORK_AWARE: weakref.WeakSet[_ForkAware] = weakref.WeakSet()
 
 def _reset_in_child() -> None:
     for obj in list(_FORK_AWARE):
-        try:
+        with contextlib.suppress(Exception):  # a child must start even if one object cannot be reset
             obj._after_fork_in_child()
-        except Exception:
-            pass
 
 
 def after_fork_in_child(obj: _ForkAware) -> None:
