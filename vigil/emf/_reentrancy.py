@@ -2,10 +2,9 @@
 
 CPython runs a Python signal handler in the main thread between two bytecodes, possibly while that thread holds
 a lock of ``vigil.emf`` (a drop counter's, the stdout sink's). A handler that emits through the same logger would
-then wait forever on a lock its own thread holds. :class:`GuardedLock` tells the two cases apart with a per-thread
-depth, raised *before* the lock is taken: a call that finds its own thread already inside gets ``False`` from
-:meth:`GuardedLock.enter` and must defer its work (append to a list: one C call, safe between bytecodes) instead
-of waiting. A forked child gets every registered lock fresh (a lock held by another thread at ``fork()`` would
+then wait forever on a lock its own thread holds. :class:`GuardedLock` is reentrant and marks when its holder is
+inside its work: a call that finds its own thread already there gets ``False`` from :meth:`GuardedLock.enter` and
+must defer its work (append to a list: one C call, safe between bytecodes) instead of waiting. A forked child gets every registered lock fresh (a lock held by another thread at ``fork()`` would
 stay held forever in the child), and every registered object's ``_after_fork_in_child`` hook is called.
 
 Example::
@@ -23,7 +22,7 @@ from __future__ import annotations
 import contextlib
 import os
 import weakref
-from _thread import _local, allocate_lock
+from _thread import RLock
 from typing import Protocol
 
 
@@ -50,31 +49,36 @@ if hasattr(os, "register_at_fork"):
 
 
 class GuardedLock:
-    """A mutex plus a per-thread depth, so a reentrant call (a signal handler) is told to defer, never blocks."""
+    """A reentrant mutex plus a busy flag, so a reentrant call (a signal handler) is told to defer, never blocks.
 
-    __slots__ = ("__weakref__", "_depth", "_lock")
+    Another thread waits on the mutex as usual. The same thread (only a signal handler can re-enter) gets the
+    mutex at once and finds the flag set while the interrupted call is doing its work: :meth:`enter` returns
+    False and the caller defers. A signal landing before the flag is set or after it is cleared finds it clear
+    and simply does its work first (the interrupted call has not started, or has finished, its own).
+    """
+
+    __slots__ = ("__weakref__", "_busy", "_lock")
 
     def __init__(self) -> None:
-        self._lock = allocate_lock()
-        self._depth = _local()
+        self._lock = RLock()
+        self._busy = False
         after_fork_in_child(self)
 
     def enter(self) -> bool:
-        """Take the lock and return True; return False (lock not taken) when this thread is already inside."""
-        depth = self._depth
-        level = getattr(depth, "n", 0)
-        depth.n = level + 1  # raised before acquiring: a signal landing from here on sees the thread inside
-        if level:
-            return False
+        """Take the lock and return True; return False (lock not held) when this thread is already inside."""
         self._lock.acquire()
+        if self._busy:
+            self._lock.release()
+            return False
+        self._busy = True
         return True
 
     def leave(self, entered: bool = True) -> None:
         """Undo :meth:`enter` (``entered``: what it returned)."""
         if entered:
+            self._busy = False
             self._lock.release()
-        self._depth.n -= 1
 
     def _after_fork_in_child(self) -> None:
-        self._lock = allocate_lock()
-        self._depth = _local()
+        self._lock = RLock()
+        self._busy = False
