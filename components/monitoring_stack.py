@@ -8,13 +8,13 @@ import pulumi
 import pulumi_aws as aws
 
 from vigil.plan import StackPlan, plan_project
+from vigil.plan.naming import Naming
 from vigil.spec.models.project import Project
 
 from .alarm_routing import AlarmRouting, AlarmRoutingArgs
 from .alarms import Alarms, AlarmsArgs
 from .dashboards import Dashboards, DashboardsArgs
 from .metric_namespace import MetricNamespace, MetricNamespaceArgs
-from .naming import Naming
 from .tracing import Tracing, TracingArgs
 
 

@@ -53,7 +53,7 @@ def _collisions(
 ) -> list[SpecError]:
     """Stacks whose planned names collide with another stack's, located at ``vigil:environment``."""
     try:
-        from vigil.components.naming import Naming
+        from vigil.plan.naming import Naming
     except ImportError:  # pragma: no cover - an install without components/ cannot plan names
         return []
     from vigil.plan import plan_project

@@ -320,8 +320,8 @@ def plan_for_stack(root: str | Path, stack: str) -> StackPlan:
 
     Raises :class:`EvaluateError` with every located spec error when the project does not validate.
     """
-    from vigil.components.naming import Naming
     from vigil.plan import plan_project
+    from vigil.plan.naming import Naming
     from vigil.spec import load_project
 
     loaded = load_project(root, stack=stack)

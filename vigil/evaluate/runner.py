@@ -142,8 +142,8 @@ class _Stacks:
 
 def plan(project: Project) -> StackPlan:
     """The stack plan of a loaded project (the names ``pulumi up`` would create)."""
-    from vigil.components.naming import Naming
     from vigil.plan import plan_project
+    from vigil.plan.naming import Naming
 
     return plan_project(project, Naming.for_project(project), ACCOUNT)
 
@@ -253,7 +253,7 @@ def _horizon(expect: Expectation) -> int:
 
 def _alarm_names(project: Project, stack_plan: StackPlan) -> dict[str, str]:
     """Spec name (and physical name) -> physical name of every alarm in the plan."""
-    from vigil.components.naming import Naming
+    from vigil.plan.naming import Naming
 
     naming = Naming.for_project(project)
     physical = set(stack_plan.alarms.names())

@@ -12,7 +12,8 @@ from typing import Any
 
 from vigil.plan.errors import PlanError
 from vigil.plan.layout import Box, layout
-from vigil.plan.types import DashboardPlan, Namer, StackContext
+from vigil.plan.naming import Naming
+from vigil.plan.types import DashboardPlan, StackContext
 from vigil.spec.models.common import render_template
 from vigil.spec.models.dashboards import (
     AlarmStatusWidget,
@@ -48,7 +49,7 @@ def dashboard_url(region: str, name: str) -> str:
 @dataclass(frozen=True)
 class _Renderer:
     ctx: StackContext
-    names: Namer
+    names: Naming
     project: Project
     owner: str
 
@@ -150,7 +151,7 @@ class _Renderer:
         return {**body, "x": box.x, "y": box.y, "width": box.width, "height": box.height}
 
 
-def render_body(ctx: StackContext, names: Namer, project: Project, name: str, spec: DashboardSpec) -> str:
+def render_body(ctx: StackContext, names: Naming, project: Project, name: str, spec: DashboardSpec) -> str:
     """The dashboard body JSON of one dashboard spec."""
     if len(spec.widgets) > MAX_WIDGETS:
         raise PlanError(f"dashboard {name!r} has {len(spec.widgets)} widgets, CloudWatch allows {MAX_WIDGETS}")
@@ -167,7 +168,7 @@ def render_body(ctx: StackContext, names: Namer, project: Project, name: str, sp
     return text
 
 
-def plan_dashboards(ctx: StackContext, names: Namer, project: Project) -> tuple[DashboardPlan, ...]:
+def plan_dashboards(ctx: StackContext, names: Naming, project: Project) -> tuple[DashboardPlan, ...]:
     """One dashboard plan per dashboard spec, sorted by name.
 
     >>> [d.url for d in plan_dashboards(ctx, Naming("dev"), project)][:1]  # doctest: +SKIP

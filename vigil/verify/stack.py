@@ -34,7 +34,7 @@ def load_stack(root: str | Path, stack: str, account_id: str) -> LoadedStack:
     >>> loaded.plan.routing.topics[0].name  # doctest: +SKIP
     'vigil-dev-p1'
     """
-    from vigil.components.naming import Naming
+    from vigil.plan.naming import Naming
     from vigil.spec import load_project
 
     result = load_project(root, stack=stack)
