@@ -14,15 +14,16 @@ Pure: no boto3 and no pulumi at import. The pieces:
 
 Example::
 
-    >>> from vigil.evaluate import MetricKey, MetricStore, evaluate_alarms, plan_for_stack
-    >>> plan = plan_for_stack(".", "dev")  # doctest: +SKIP
+    >>> from vigil.evaluate import MetricKey, MetricStore, evaluate_alarms
+    >>> from vigil.plan.stack import load_stack_plan
+    >>> plan = load_stack_plan(".", "dev").plan  # doctest: +SKIP
     >>> result = evaluate_alarms(plan.alarms, MetricStore(), 0, 3600)  # doctest: +SKIP
 """
 
 from __future__ import annotations
 
 from vigil.evaluate.alarm import State
-from vigil.evaluate.engine import evaluate_alarms, plan_for_stack
+from vigil.evaluate.engine import evaluate_alarms
 from vigil.evaluate.errors import EvaluateError
 from vigil.evaluate.mathexpr import evaluate as evaluate_math
 from vigil.evaluate.statistics import aggregate
@@ -40,5 +41,4 @@ __all__ = [
     "aggregate",
     "evaluate_alarms",
     "evaluate_math",
-    "plan_for_stack",
 ]

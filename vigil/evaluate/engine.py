@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from vigil.evaluate import anomaly
@@ -41,7 +40,7 @@ from vigil.evaluate.timeline import AlarmTimeline, Evaluation, Transition
 from vigil.plan.types import AlarmsPlan, CompositeAlarmPlan, MetricAlarmPlan, MetricStatPlan
 
 if TYPE_CHECKING:
-    from vigil.plan.types import StackPlan
+    pass
 
 Progress = Callable[[str], None]
 _BAND = re.compile(r"ANOMALY_DETECTION_BAND\(\s*(\w+)\s*(?:,\s*([0-9.]+)\s*)?\)")
@@ -313,19 +312,3 @@ def evaluate_composite(
             )
             state = new
     return timeline
-
-
-def plan_for_stack(root: str | Path, stack: str) -> StackPlan:
-    """Load, validate and plan the project at ``root`` for ``stack`` (what ``pulumi up`` would deploy).
-
-    Raises :class:`EvaluateError` with every located spec error when the project does not validate.
-    """
-    from vigil.plan import plan_project
-    from vigil.plan.naming import Naming
-    from vigil.spec import load_project
-
-    loaded = load_project(root, stack=stack)
-    if not loaded.ok:
-        errors = "\n".join(str(e) for e in loaded.errors if e.severity == "error")
-        raise EvaluateError(f"the project does not pass `vigil check --stack {stack}`:\n{errors}")
-    return plan_project(loaded.project, Naming.for_project(loaded.project), "123456789012")

@@ -14,7 +14,6 @@ from vigil.plan.errors import PlanError
 from vigil.plan.layout import Box, layout
 from vigil.plan.naming import Naming
 from vigil.plan.types import DashboardPlan, StackContext
-from vigil.spec.models.common import render_template
 from vigil.spec.models.dashboards import (
     AlarmStatusWidget,
     DashboardSpec,
@@ -60,10 +59,7 @@ class _Renderer:
         if not m.visible:
             options["visible"] = False
         if m.expression is not None:  # SEARCH() filters may name ${environment}
-            expression = render_template(
-                m.expression, environment=self.ctx.environment, stack=self.ctx.stack, ecs_cluster=self.ctx.ecs_cluster
-            )
-            return [{"expression": expression, **options}]
+            return [{"expression": self.ctx.render(m.expression), **options}]
         options["stat"] = m.statistic
         if m.period:
             options["period"] = m.period
@@ -72,16 +68,7 @@ class _Renderer:
         service = ns.service if ns else ""
         line: list[Any] = [namespace, metric]
         for key, value in sorted(m.dimensions.items()):
-            line += [
-                key,
-                render_template(
-                    value,
-                    environment=self.ctx.environment,
-                    service=service,
-                    stack=self.ctx.stack,
-                    ecs_cluster=self.ctx.ecs_cluster,
-                ),
-            ]
+            line += [key, self.ctx.render(value, service)]
         return [*line, options]
 
     def metric(self, w: MetricGraphWidget | SingleValueWidget | GaugeWidget) -> Json:

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-from vigil.spec.models.common import Severity
+from vigil.spec.models.common import Severity, render_template
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,19 @@ class StackContext:
     page_people: bool = True
     #: ``${ecs_cluster}`` in dimension values (``""``: the default ``vigil-<env>``).
     ecs_cluster: str = ""
+
+    def render(self, value: str, service: str = "") -> str:
+        """``value`` with ``${environment}``, ``${stack}``, ``${ecs_cluster}`` (and ``${service}``) of this stack.
+
+        The one place a plan's consumers render a spec's dimension value or expression (``vigil test`` feeding
+        a series, the dashboards, the alarms), so all of them read the metric the deployed alarm reads.
+
+        >>> StackContext("prod", "prod", "us-east-1", "123456789012").render("${ecs_cluster}/${service}", "api")
+        'vigil-prod/api'
+        """
+        return render_template(
+            value, environment=self.environment, service=service, stack=self.stack, ecs_cluster=self.ecs_cluster
+        )
 
 
 @dataclass(frozen=True)
