@@ -2,8 +2,8 @@
 
 Metric alarms are evaluated every 60 s (every 10 s when their period is under a minute, i.e. high-resolution
 alarms). At evaluation time ``T`` an alarm with period ``P`` reads the datapoints of the periods ending at ``T``,
-``T - P``, ... (the evaluation range, :mod:`vigil.emulator.alarm`). Composite alarms are re-evaluated whenever a
-child changes state; until then they stay INSUFFICIENT_DATA, like a freshly created composite.
+``T - P``, ... (the evaluation range, :mod:`vigil.emulator.alarm`). Composite alarms are evaluated at every
+evaluation time of their children, from the first one on (INSUFFICIENT_DATA only before it, as at creation).
 
 Not modelled: CloudWatch's ingestion and evaluation delay (real alarms see datapoints a little later), the
 ``EvaluateLowSampleCountPercentile`` option (Vigil evaluates percentiles at any sample count, CloudWatch's
@@ -274,37 +274,31 @@ def _reason(
 def evaluate_composite(
     composite: CompositeAlarmPlan, timelines: dict[str, AlarmTimeline], start: int, end: int
 ) -> AlarmTimeline:
-    """A composite alarm: INSUFFICIENT_DATA until a child first changes state, then ALARM while its rule holds."""
+    """A composite alarm: evaluated from its first evaluation on, ALARM while its rule holds, OK otherwise.
+
+    PutCompositeAlarm: "When this operation creates an alarm, the alarm state is immediately set to
+    INSUFFICIENT_DATA. The alarm is then evaluated and its state is set appropriately." So INSUFFICIENT_DATA is
+    only the state before the first evaluation: a composite over children that never change state (a metric
+    never emitted, a child the backtest skipped) is OK or ALARM as its rule says, not INSUFFICIENT_DATA forever.
+    """
     rule = parse_rule(composite.alarm_rule)
     children = rule.children()
     missing = [c for c in children if c not in timelines]
     if missing:
         raise EvaluateError(f"composite alarm {composite.name}: rule references unknown alarms {missing}")
-    changes = sorted({tr.time for c in children for tr in timelines[c].transitions})
-    times = sorted({t for c in children for t in timelines[c].times})
+    times = sorted({t for c in children for t in timelines[c].times}) or list(range(-(-start // 60) * 60, end + 1, 60))
     timeline = AlarmTimeline(composite.name, composite.kind, composite.severity.value)
     state: State = "INSUFFICIENT_DATA"
-    evaluated = False
-    first_change = changes[0] if changes else None
     for time in times:
-        if first_change is not None and time >= first_change:
-            evaluated = True
-        if evaluated:
-            states = {c: timelines[c].state_at(time) for c in children}
-            new: State = "ALARM" if rule.holds(states) else "OK"
-        else:
-            new = state
+        states = {c: timelines[c].state_at(time) for c in children}
+        new: State = "ALARM" if rule.holds(states) else "OK"
         timeline.times.append(time)
         timeline.states.append(new)
         if new != state:
-            detail = ", ".join(f"{c}={timelines[c].state_at(time)}" for c in children)
+            detail = ", ".join(f"{c}={s}" for c, s in states.items())
+            verdict = "TRUE" if new == "ALARM" else "FALSE"
             timeline.transitions.append(
-                Transition(
-                    time,
-                    state,
-                    new,
-                    f"rule {composite.alarm_rule} is {'TRUE' if new == 'ALARM' else 'FALSE'} ({detail})",
-                )
+                Transition(time, state, new, f"rule {composite.alarm_rule} is {verdict} ({detail})")
             )
             state = new
     return timeline
