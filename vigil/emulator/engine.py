@@ -50,36 +50,65 @@ def evaluate_alarms(
     *,
     progress: Progress | None = None,
     skip: Mapping[str, str] | None = None,
+    data_start: int | None = None,
 ) -> Evaluation:
     """Evaluate every metric alarm, then every composite alarm (in the plan's dependency order).
 
     ``skip`` maps metric alarm names to why they are not evaluated (e.g. their data is not in the source): they
-    stay INSUFFICIENT_DATA throughout, with that note.
+    stay INSUFFICIENT_DATA throughout, with that note. ``data_start`` is when the data begins (a log's first
+    line): nothing is known before it, so an alarm is first evaluated once the N periods it evaluates lie after it
+    (:func:`first_evaluation`), rather than reading the unknown past as missing (a missing-is-breaching alarm would
+    page for it); an alarm whose N periods do not fit before ``end`` is not evaluated, and says so.
     """
     result = Evaluation(start=start, end=end)
     total = len(alarms.metric_alarms) + len(alarms.composite_alarms)
     for index, alarm in enumerate(alarms.metric_alarms, 1):
         if progress:
             progress(f"[{index}/{total}] {alarm.name}")
-        if skip and alarm.name in skip:
-            times = list(range(-(-start // 60) * 60, end + 1, 60))
-            result.timelines[alarm.name] = AlarmTimeline(
-                alarm.name,
-                alarm.kind,
-                alarm.severity.value,
-                times=times,
-                states=["INSUFFICIENT_DATA"] * len(times),
-                values=[None] * len(times),
-                thresholds=[alarm.threshold] * len(times),
-                note=skip[alarm.name],
-            )
-            continue
-        result.timelines[alarm.name] = evaluate_metric_alarm(alarm, store, start, end)
+        note = (skip or {}).get(alarm.name) or _too_short(alarm, data_start, end)
+        if note:
+            result.timelines[alarm.name] = _not_evaluated(alarm, start, end, note)
+        else:
+            result.timelines[alarm.name] = evaluate_metric_alarm(alarm, store, start, end, data_start=data_start)
     for index, composite in enumerate(alarms.composite_alarms, len(alarms.metric_alarms) + 1):
         if progress:
             progress(f"[{index}/{total}] {composite.name}")
         result.timelines[composite.name] = evaluate_composite(composite, result.timelines, start, end)
     return result
+
+
+def first_evaluation(alarm: MetricAlarmPlan, data_start: int) -> int:
+    """The first evaluation whose N evaluated periods all lie after ``data_start`` (when the data begins)."""
+    return data_start + alarm.evaluation_periods * alarm_period(alarm)
+
+
+def _too_short(alarm: MetricAlarmPlan, data_start: int | None, end: int) -> str:
+    if data_start is None or first_evaluation(alarm, data_start) <= end:
+        return ""
+    need = alarm.evaluation_periods * alarm_period(alarm)
+    return (
+        f"not evaluated: it needs {need // 60} min of data ({alarm.evaluation_periods} x {alarm_period(alarm)} s) "
+        f"before its first evaluation, and the data covers {max(end - data_start, 0) // 60} min"
+    )
+
+
+def _not_evaluated(alarm: MetricAlarmPlan, start: int, end: int, note: str) -> AlarmTimeline:
+    """A timeline that says the alarm was not evaluated (INSUFFICIENT_DATA throughout, with ``note``)."""
+    times = list(range(-(-start // 60) * 60, end + 1, 60))
+    return AlarmTimeline(
+        alarm.name,
+        alarm.kind,
+        alarm.severity.value,
+        times=times,
+        states=["INSUFFICIENT_DATA"] * len(times),
+        values=[None] * len(times),
+        thresholds=[alarm.threshold] * len(times),
+        note=note,
+        period=alarm_period(alarm),
+        evaluation_periods=alarm.evaluation_periods,
+        datapoints_to_alarm=alarm.datapoints_to_alarm or alarm.evaluation_periods,
+        evaluated=False,
+    )
 
 
 def alarm_period(alarm: MetricAlarmPlan) -> int:
@@ -96,14 +125,21 @@ def _key(metric: MetricStatPlan) -> MetricKey:
     return MetricKey.of(metric.namespace, metric.metric_name, metric.dimensions)
 
 
-def evaluate_metric_alarm(alarm: MetricAlarmPlan, store: MetricStore, start: int, end: int) -> AlarmTimeline:
-    """One metric alarm: the datapoints on its grid, then the state machine at every evaluation time."""
+def evaluate_metric_alarm(
+    alarm: MetricAlarmPlan, store: MetricStore, start: int, end: int, *, data_start: int | None = None
+) -> AlarmTimeline:
+    """One metric alarm: the datapoints on its grid, then the state machine at every evaluation time.
+
+    With ``data_start`` the first evaluation is :func:`first_evaluation` (or ``start``, when later).
+    """
     period = alarm_period(alarm)
     step = 10 if period < 60 else 60
     n = alarm.evaluation_periods
     m = alarm.datapoints_to_alarm or n
     r = evaluation_range(n)
     stride = period // step
+    if data_start is not None:
+        start = max(start, first_evaluation(alarm, data_start))
     first = -(-start // step) * step
     lookback = (r - 1) * stride
     grid = list(range(first - lookback * step, end + 1, step))

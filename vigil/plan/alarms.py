@@ -39,7 +39,7 @@ from vigil.spec.models.alarms import (
     ProbeAlarm,
     StaticAlarm,
 )
-from vigil.spec.models.common import Severity, render_template
+from vigil.spec.models.common import Severity
 from vigil.spec.models.dashboards import AlarmStatusWidget
 from vigil.spec.models.project import Project
 from vigil.spec.slo import page_alarm_names
@@ -81,16 +81,7 @@ class AlarmContext:
     def metric(self, ref: MetricRef, period: int) -> MetricStatPlan:
         """A catalog metric with its dimension templates rendered for this stack."""
         service = self.service(ref.namespace)
-        dims = {
-            k: render_template(
-                v,
-                environment=self.ctx.environment,
-                service=service,
-                stack=self.ctx.stack,
-                ecs_cluster=self.ctx.ecs_cluster,
-            )
-            for k, v in sorted(ref.dimensions.items())
-        }
+        dims = {k: self.ctx.render(v, service) for k, v in sorted(ref.dimensions.items())}
         return MetricStatPlan(ref.namespace, ref.metric, dims, ref.period or period, ref.statistic)
 
     def actions(self, severity: Severity, notify: bool = True) -> ActionsPlan:

@@ -13,7 +13,6 @@ from typing import Any
 from vigil.plan.errors import PlanError
 from vigil.plan.layout import Box, layout
 from vigil.plan.types import DashboardPlan, Namer, StackContext
-from vigil.spec.models.common import render_template
 from vigil.spec.models.dashboards import (
     AlarmStatusWidget,
     DashboardSpec,
@@ -59,9 +58,7 @@ class _Renderer:
         if not m.visible:
             options["visible"] = False
         if m.expression is not None:  # SEARCH() filters may name ${environment}
-            expression = render_template(
-                m.expression, environment=self.ctx.environment, stack=self.ctx.stack, ecs_cluster=self.ctx.ecs_cluster
-            )
+            expression = self.ctx.render(m.expression)
             return [{"expression": expression, **options}]
         options["stat"] = m.statistic
         if m.period:
@@ -71,16 +68,7 @@ class _Renderer:
         service = ns.service if ns else ""
         line: list[Any] = [namespace, metric]
         for key, value in sorted(m.dimensions.items()):
-            line += [
-                key,
-                render_template(
-                    value,
-                    environment=self.ctx.environment,
-                    service=service,
-                    stack=self.ctx.stack,
-                    ecs_cluster=self.ctx.ecs_cluster,
-                ),
-            ]
+            line += [key, self.ctx.render(value, service)]
         return [*line, options]
 
     def metric(self, w: MetricGraphWidget | SingleValueWidget | GaugeWidget) -> Json:

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
-from vigil.spec.models.common import Severity
+from vigil.spec.models.common import Severity, render_template
 
 
 class Namer(Protocol):
@@ -103,6 +103,16 @@ class StackContext:
     page_people: bool = True
     #: ``${ecs_cluster}`` in dimension values (``""``: the default ``vigil-<env>``).
     ecs_cluster: str = ""
+
+    def render(self, value: str, service: str = "") -> str:
+        """A dimension value (or SEARCH expression) with this stack's placeholders filled in: the one place they are.
+
+        >>> StackContext("prod", "prod", "eu-west-1", "1", ecs_cluster="core").render("${ecs_cluster}/${stack}")
+        'core/prod'
+        """
+        return render_template(
+            value, environment=self.environment, service=service, stack=self.stack, ecs_cluster=self.ecs_cluster
+        )
 
 
 @dataclass(frozen=True)
