@@ -205,3 +205,35 @@ def test_range_dependent_math_is_evaluated_over_each_evaluation_range() -> None:
     )
     timeline = evaluate_alarms(AlarmsPlan((alarm,), ()), _store([9.0]), 0, 600).timelines["repeat"]
     assert [(t.time, t.new) for t in timeline.transitions] == [(60, "ALARM"), (240, "INSUFFICIENT_DATA")]
+
+
+def _percentile_alarm(low_samples: str | None) -> MetricAlarmPlan:
+    metric = MetricStatPlan("N", "m", {"Service": "api"}, 60, "p50")
+    return MetricAlarmPlan(
+        "a",
+        "static",
+        Severity.P1,
+        "",
+        "GreaterThanThreshold",
+        1,
+        None,
+        "missing",
+        NO_ACTIONS,
+        threshold=5,
+        metric=metric,
+        extended_statistic="p50",
+        evaluate_low_sample_count_percentile=low_samples,
+    )
+
+
+def test_low_sample_count_percentile_ignore_holds_the_state_until_enough_samples() -> None:
+    # User guide, "Percentile-based alarms and low data samples": below p0.5 ... for p50, fewer than 10/(1-0.5) = 20
+    # samples: with `ignore` the alarm does not change state; with `evaluate` (the default) it does.
+    store = MetricStore()
+    for minute, count in enumerate([5, 5, 25]):
+        for i in range(count):
+            store.add(KEY, minute * 60 + i % 60, 9.0)
+    held = evaluate_alarms(AlarmsPlan((_percentile_alarm("ignore"),), ()), store, 0, 180).timelines["a"]
+    assert [(t.time, t.new) for t in held.transitions] == [(180, "ALARM")]  # 25 samples in the minute ending 180
+    default = evaluate_alarms(AlarmsPlan((_percentile_alarm(None),), ()), store, 0, 180).timelines["a"]
+    assert default.first_alarm() == 60

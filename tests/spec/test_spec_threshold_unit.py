@@ -118,3 +118,22 @@ def test_a_datapoint_breaches_the_converted_threshold_iff_it_breaches_the_writte
     # Exact rational scaling (powers of 1000) keeps the comparison; allow the last bit of float rounding.
     if abs(value - converted) > 1e-9 * max(abs(value), 1.0):
         assert (value > converted) == (in_written_unit > threshold)
+
+
+def test_evaluate_low_sample_count_percentile_is_planned_for_percentiles(tmp_path: Path) -> None:
+    root = _project(tmp_path)
+    alarms = root / "alarms" / "api.yaml"
+    alarms.write_text(alarms.read_text() + "    evaluate_low_sample_count_percentile: ignore\n", encoding="utf-8")
+    assert _errors(root) == []
+    slow = next(a for a in plan_for_stack(root, "dev").alarms.metric_alarms if a.name.endswith("-slow"))
+    assert slow.evaluate_low_sample_count_percentile == "ignore"
+
+
+def test_evaluate_low_sample_count_percentile_is_refused_without_a_percentile(tmp_path: Path) -> None:
+    root = _project(tmp_path, stat="Maximum")
+    alarms = root / "alarms" / "api.yaml"
+    alarms.write_text(alarms.read_text() + "    evaluate_low_sample_count_percentile: ignore\n", encoding="utf-8")
+    errors = _errors(root)
+    assert any(
+        "alarms.slow.evaluate_low_sample_count_percentile: applies to percentile statistics" in e for e in errors
+    ), errors

@@ -5,9 +5,9 @@ alarms). At evaluation time ``T`` an alarm with period ``P`` reads the datapoint
 ``T - P``, ... (the evaluation range, :mod:`vigil.emulator.alarm`). Composite alarms are evaluated at every
 evaluation time of their children, from the first one on (INSUFFICIENT_DATA only before it, as at creation).
 
-Not modelled: CloudWatch's ingestion and evaluation delay (real alarms see datapoints a little later), the
-``EvaluateLowSampleCountPercentile`` option (Vigil evaluates percentiles at any sample count, CloudWatch's
-default), and actions suppression windows.
+``EvaluateLowSampleCountPercentile: ignore`` holds the state while the N evaluated periods have too few samples
+(:func:`low_sample_threshold`). Not modelled: CloudWatch's ingestion and evaluation delay (real alarms see
+datapoints a little later).
 
 Example::
 
@@ -39,6 +39,7 @@ from vigil.emulator.timeline import AlarmTimeline, Evaluation, Transition
 from vigil.plan.types import AlarmsPlan, CompositeAlarmPlan, MetricAlarmPlan, MetricStatPlan
 
 Progress = Callable[[str], None]
+_PERCENTILE_STAT = re.compile(r"^p(\d+(?:\.\d+)?)$")
 _BAND = re.compile(r"ANOMALY_DETECTION_BAND\(\s*(\w+)\s*(?:,\s*([0-9.]+)\s*)?\)")
 
 
@@ -157,12 +158,13 @@ def evaluate_metric_alarm(
         datapoints_to_alarm=m,
     )
     state: State = "INSUFFICIENT_DATA"
+    too_few = _low_sample_counts(alarm, store, grid, period, stride)
     for index in range(lookback, len(grid)):
         if ranged is None:
             window = [classes[index - j * stride] for j in range(r - 1, -1, -1)]
         else:  # the expression computed over this evaluation's own range
             window = [breaches(alarm.comparison_operator, v, upper[index], lower[index]) for v in ranged[index]]
-        new = decide(window, n=n, m=m, treat=alarm.treat_missing_data, current=state)
+        new = state if too_few[index] else decide(window, n=n, m=m, treat=alarm.treat_missing_data, current=state)
         time = grid[index]
         timeline.times.append(time)
         timeline.states.append(new)
@@ -178,6 +180,39 @@ def evaluate_metric_alarm(
 
 
 Ranged = list[list[float | None]] | None
+
+
+def low_sample_threshold(percentile: float) -> float:
+    """Samples a percentile needs before ``EvaluateLowSampleCountPercentile: ignore`` lets it change the state.
+
+    The user guide ("Percentile-based alarms and low data samples"): for percentiles from 0.5 (inclusive) to 1.00
+    (exclusive) the setting applies when there are fewer than 10/(1-percentile) data points during the evaluation
+    period, below 0.5 when there are fewer than 10/percentile.
+
+    >>> low_sample_threshold(99), low_sample_threshold(50), low_sample_threshold(10)
+    (1000.0, 20.0, 100.0)
+    """
+    fraction = percentile / 100
+    if fraction >= 1 or fraction <= 0:
+        return 0.0
+    return round(10 / (1 - fraction) if fraction >= 0.5 else 10 / fraction, 9)
+
+
+def _low_sample_counts(
+    alarm: MetricAlarmPlan, store: MetricStore, grid: list[int], period: int, stride: int
+) -> list[bool]:
+    """Per evaluation: True when ``ignore`` holds the state (too few samples in the N evaluated periods).
+
+    Vigil counts the samples of the N periods the alarm evaluates (the guide's "during the evaluation period").
+    """
+    stat = alarm.metric.stat if alarm.metric is not None else ""
+    match = _PERCENTILE_STAT.match(stat)
+    if alarm.evaluate_low_sample_count_percentile != "ignore" or match is None or alarm.metric is None:
+        return [False] * len(grid)
+    need = low_sample_threshold(float(match.group(1)))
+    counts = [c or 0.0 for c in store.datapoints(_key(alarm.metric), "SampleCount", period, grid)]
+    n = alarm.evaluation_periods
+    return [sum(counts[i - j * stride] for j in range(n) if i - j * stride >= 0) < need for i in range(len(grid))]
 
 
 def _series(

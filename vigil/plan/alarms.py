@@ -228,7 +228,7 @@ def plan_static(ac: AlarmContext, name: str, alarm: StaticAlarm | HeartbeatAlarm
             metric=metric,
         )
     threshold, note = ac.threshold_in_metric_unit(name, alarm)
-    return metric_alarm(
+    planned = metric_alarm(
         ac,
         name,
         alarm,
@@ -240,6 +240,8 @@ def plan_static(ac: AlarmContext, name: str, alarm: StaticAlarm | HeartbeatAlarm
         note=note,
         shown_threshold=alarm.threshold,
     )
+    low_samples = alarm.evaluate_low_sample_count_percentile
+    return replace(planned, evaluate_low_sample_count_percentile=low_samples) if low_samples else planned
 
 
 def _expression_id(taken: set[str]) -> str:

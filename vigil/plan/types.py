@@ -383,6 +383,8 @@ class MetricAlarmPlan:
     extended_statistic: str | None = None
     metric_queries: tuple[MetricQueryPlan, ...] = ()
     tags: Mapping[str, str] = field(default_factory=dict)
+    #: ``EvaluateLowSampleCountPercentile`` (``evaluate`` or ``ignore``; None: not sent, CloudWatch's default).
+    evaluate_low_sample_count_percentile: str | None = None
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from vigil.spec import enums, metric_math
@@ -25,6 +26,7 @@ from vigil.spec.rules.context import Context, Where
 from vigil.spec.slo import page_alarm_names
 
 DAY = 86_400
+_PERCENTILE = re.compile(r"^p\d+(\.\d+)?$")
 WEEK = 7 * DAY
 
 
@@ -57,6 +59,12 @@ def check_period(
 
 
 def _static(ctx: Context, name: str, alarm: StaticAlarm) -> None:
+    if alarm.evaluate_low_sample_count_percentile is not None and not _PERCENTILE.match(alarm.metric.statistic):
+        ctx.report(
+            ("alarm", name, ("evaluate_low_sample_count_percentile",)),
+            f"applies to percentile statistics (p90, p99.9) only, and this alarm uses {alarm.metric.statistic}: "
+            "remove it",
+        )
     metric = ctx.metric_ref(("alarm", name, ("metric",)), alarm.metric)
     if metric is None:
         return
