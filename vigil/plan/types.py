@@ -335,6 +335,8 @@ class MetricAlarmPlan:
     tags: Mapping[str, str] = field(default_factory=dict)
     #: Name in the spec: the alarm spec; an SLO window alarm's or delivery alarm's name before the stack's naming.
     spec_name: str = field(default="", kw_only=True)
+    #: ``EvaluateLowSampleCountPercentile`` (``evaluate`` or ``ignore``; None: not sent, CloudWatch's default).
+    evaluate_low_sample_count_percentile: str | None = None
 
 
 @dataclass(frozen=True)
