@@ -43,14 +43,30 @@ def collect(project: Path, stacks: list[str | None]) -> list[SpecError]:
         for error in result.errors:
             seen.setdefault((error.file, error.line, error.field, error.message, error.severity), error)
     if not any(e.severity == "error" for e in seen.values()):
-        for error in _collisions(project, [s for s in stacks if s], cache, results):
+        loaded = {
+            name: results.get(name) or load_project(project, stack=name, cache=cache)
+            for name in available_stacks(project)
+        }
+        for error in [*_collisions([s for s in stacks if s], loaded), *_generated_documents(project, loaded)]:
             seen.setdefault((error.file, error.line, error.field, error.message, error.severity), error)
     return sorted(seen.values(), key=lambda e: (e.file, e.line, e.field, e.message))
 
 
-def _collisions(
-    project: Path, requested: list[str], cache: ParseCache, results: dict[str, LoadResult]
-) -> list[SpecError]:
+def _generated_documents(project: Path, loaded: dict[str, LoadResult]) -> list[SpecError]:
+    """Runbook trigger sections and the catalog reference that disagree with the plan of every stack."""
+    if not loaded or not all(r.ok for r in loaded.values()):
+        return []
+    try:
+        from vigil.docs.catalog import check_catalog
+        from vigil.docs.runbooks import check_runbooks
+        from vigil.docs.stacks import plan_stacks
+    except ImportError:  # pragma: no cover - an install without components/ cannot plan names
+        return []
+    views = plan_stacks(project, loaded)
+    return check_runbooks(project, views) + check_catalog(project, views)
+
+
+def _collisions(requested: list[str], loaded: dict[str, LoadResult]) -> list[SpecError]:
     """Stacks whose planned names collide with another stack's, located at ``vigil:environment``."""
     try:
         from vigil.components.naming import Naming
@@ -59,9 +75,6 @@ def _collisions(
     from vigil.plan import plan_project
     from vigil.plan.collisions import find_collisions
 
-    loaded = {
-        name: results.get(name) or load_project(project, stack=name, cache=cache) for name in available_stacks(project)
-    }
     plans = [
         (
             name,

@@ -10,7 +10,7 @@ from vigil.plan.canary import plan_canary
 from vigil.plan.dashboards import dashboard_url
 from vigil.plan.errors import PlanError
 from vigil.plan.probes import plan_delivery_alarms, plan_probe
-from vigil.plan.rules import render_rule
+from vigil.plan.rules import composite_rule_words, render_rule
 from vigil.plan.slo import plan_slo
 from vigil.plan.types import (
     NO_ACTIONS,
@@ -47,6 +47,8 @@ from vigil.spec.slo import page_alarm_names
 MAX_DESCRIPTION = 1024
 #: In a description, replaced by the alarm's threshold in this stack (after ``vigil:overrides``).
 THRESHOLD = "${threshold}"
+#: In a composite's description: its rule as this stack plans it (``vigil.plan.rules.composite_rule_words``).
+RULE = "${rule}"
 STANDARD_STATISTICS = frozenset({"SampleCount", "Average", "Sum", "Minimum", "Maximum"})
 _PERCENTILE = re.compile(r"^(p|tm|wm|tc|ts|pr|iqm)", re.IGNORECASE)
 
@@ -284,7 +286,11 @@ def plan_composite(ac: AlarmContext, name: str, alarm: CompositeAlarm) -> Compos
         kind="composite",
         severity=alarm.severity,
         description=ac.description(
-            alarm.severity, alarm.description, alarm.runbook, spec_name=name, dashboard=alarm.dashboard
+            alarm.severity,
+            alarm.description.replace(RULE, composite_rule_words(ac.project, name)),
+            alarm.runbook,
+            spec_name=name,
+            dashboard=alarm.dashboard,
         ),
         alarm_rule=rule,
         children=children,

@@ -12,6 +12,7 @@ from typing import Any
 
 from vigil.plan.errors import PlanError
 from vigil.plan.layout import Box, layout
+from vigil.plan.rules import RULE_PLACEHOLDER, composite_rule_words
 from vigil.plan.types import DashboardPlan, Namer, StackContext
 from vigil.spec.models.common import render_template
 from vigil.spec.models.dashboards import (
@@ -135,7 +136,9 @@ class _Renderer:
         }
 
     def text(self, w: TextWidget) -> Json:
-        return {"type": "text", "properties": {"markdown": w.markdown}}
+        """Markdown with each ``${rule:<composite>}`` replaced by that composite's rule as this stack plans it."""
+        markdown = RULE_PLACEHOLDER.sub(lambda m: composite_rule_words(self.project, m.group(1)), w.markdown)
+        return {"type": "text", "properties": {"markdown": markdown}}
 
     def widget(self, w: Widget, box: Box) -> Json:
         body: Json

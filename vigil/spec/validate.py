@@ -16,6 +16,7 @@ from vigil.spec.rules.namespaces import check_namespaces
 from vigil.spec.rules.policy import check_policy
 from vigil.spec.rules.queries import check_queries
 from vigil.spec.rules.routing import check_routing
+from vigil.spec.rules.wording import check_wording
 from vigil.spec.sources import Sources
 
 RULES = (
@@ -28,6 +29,7 @@ RULES = (
     check_coverage,
     check_alerting,
     check_queries,
+    check_wording,
 )
 
 

@@ -1,0 +1,61 @@
+"""The plan of every stack of a project, as the generated documents read it.
+
+Example::
+
+    >>> views = plan_stacks(".")  # doctest: +SKIP
+    >>> [v.stack for v in views]  # doctest: +SKIP
+    ['dev', 'prod']
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from vigil.plan import CompositeAlarmPlan, MetricAlarmPlan, Namer, StackPlan, plan_project
+from vigil.spec import LoadResult, ParseCache, available_stacks, load_project
+from vigil.spec.models import Project
+
+#: Account id the documents are planned with: no text on-call reads contains it.
+DOC_ACCOUNT = "000000000000"
+
+
+@dataclass(frozen=True)
+class StackView:
+    """One stack's loaded project, its plan and its names."""
+
+    stack: str
+    project: Project
+    plan: StackPlan
+    names: Namer
+
+    def short(self, physical: str) -> str:
+        """The name on-call knows for a physical name (``vigil-prod-worker-down`` -> ``worker-down``)."""
+        prefix = self.names.alarm_name("")
+        return physical[len(prefix) :] if prefix and physical.startswith(prefix) else physical
+
+    def alarm(self, spec_name: str) -> MetricAlarmPlan | CompositeAlarmPlan | None:
+        """The planned alarm of a spec alarm, or None when the stack does not deploy it."""
+        physical = self.names.alarm_name(spec_name)
+        found: list[MetricAlarmPlan | CompositeAlarmPlan] = [*self.plan.alarms.metric_alarms]
+        found += self.plan.alarms.composite_alarms
+        return next((a for a in found if a.name == physical), None)
+
+    def slo_alarms(self, slo: str) -> list[CompositeAlarmPlan]:
+        """The burn-rate composites of an SLO in this stack (page tier first)."""
+        return [c for c in self.plan.alarms.composite_alarms if c.kind == "slo" and c.tags.get("slo") == slo]
+
+
+def plan_stacks(root: str | Path, loads: dict[str, LoadResult] | None = None) -> list[StackView]:
+    """Every stack of the project at ``root`` that loads without errors, planned (``loads`` are reused)."""
+    from vigil.components.naming import Naming  # the one naming module (pulumi-free)
+
+    cache = ParseCache()
+    views: list[StackView] = []
+    for stack in available_stacks(root):
+        result = (loads or {}).get(stack) or load_project(root, stack=stack, cache=cache)
+        if not result.ok:
+            continue
+        names = Naming.for_project(result.project)
+        views.append(StackView(stack, result.project, plan_project(result.project, names, DOC_ACCOUNT), names))
+    return views
