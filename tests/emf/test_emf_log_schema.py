@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from vigil.emf.log_formatter import JsonFormatter, log_context
 from vigil.emf.log_schema import ERROR_PATTERN, LEVELS, PATHS, TOP_LEVEL, line_problems
-from vigil.evaluate.logfilter import compile_metric_filter, compile_pattern
+from vigil.emulator.logfilter import compile_metric_filter, compile_pattern
 from vigil.spec import load_project
 from vigil.spec.models.metrics import MetricNamespaceSpec
 

@@ -167,7 +167,9 @@ def test_every_level_is_a_value_the_check_accepts() -> None:
 
 def test_metric_filter_pattern_with_a_value_no_line_holds(shipped: Path, capsys: pytest.CaptureFixture[str]) -> None:
     worker = shipped / "metrics" / "worker.yaml"
-    line = _edit(worker, """pattern: '{ $.level = "ERROR" || $.level = "CRITICAL" }'""", """pattern: '{ $.level = "error" }'""")
+    line = _edit(
+        worker, """pattern: '{ $.level = "ERROR" || $.level = "CRITICAL" }'""", """pattern: '{ $.level = "error" }'"""
+    )
     errors = [e for e in _errors(shipped, capsys) if "pattern" in str(e["field"])]
     assert [(e["file"], e["line"]) for e in errors] == [("metrics/worker.yaml", line)]
     assert "$.level = 'error' can never match" in str(errors[0]["message"])

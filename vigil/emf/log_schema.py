@@ -11,7 +11,7 @@ Context keys are open (applications bind what they like); the ones the shipped c
 read are :data:`CONTEXT_KEYS`, spelled in snake_case like every field (``job_id``, never ``jobId``).
 
 The shipped catalog is checked against this module: the tests feed every metric filter pattern the formatter's
-real output (:mod:`vigil.evaluate.logfilter`) and check that output with :func:`line_problems`; ``vigil check``
+real output (:mod:`vigil.emulator.logfilter`) and check that output with :func:`line_problems`; ``vigil check``
 reads every Logs Insights query (:mod:`vigil.spec.rules.queries`) and reports a field that neither this schema,
 the namespace's EMF lines nor Logs Insights produces, and a comparison with a value of :data:`VALUES` that
 can never match.
