@@ -24,6 +24,7 @@ from pathlib import Path
 from vigil.docs.stacks import StackView
 from vigil.docs.triggers import composite_text, routing_text, trigger_text
 from vigil.plan import CompositeAlarmPlan, MetricAlarmPlan
+from vigil.plan.rules import absent_note
 from vigil.spec.errors import SpecError
 
 BEGIN = (
@@ -52,7 +53,7 @@ def runbook_specs(view: StackView) -> dict[str, list[tuple[str, str]]]:
 
 def _alarm_line(view: StackView, planned: MetricAlarmPlan | CompositeAlarmPlan) -> str:
     if isinstance(planned, CompositeAlarmPlan):
-        when = composite_text(planned, view.plan, view.short)
+        when = composite_text(planned, view.plan, view.short) + absent_note(view.project, view.short(planned.name))
     else:
         when = trigger_text(planned)
     return f"{planned.severity.value}; fires when {when}. Notifies: {routing_text(planned, view.plan, view.short)}."

@@ -14,6 +14,7 @@ from vigil.plan.errors import PlanError
 from vigil.plan.layout import Box, layout
 from vigil.plan.rules import RULE_PLACEHOLDER, composite_rule_words
 from vigil.plan.types import DashboardPlan, Namer, StackContext
+from vigil.spec.models.alarms import HeartbeatAlarm
 from vigil.spec.models.common import render_template
 from vigil.spec.models.dashboards import (
     AlarmStatusWidget,
@@ -98,6 +99,9 @@ class _Renderer:
         }
         if isinstance(w, MetricGraphWidget):
             props.update(view=w.view, stacked=w.stacked)
+            threshold = self.alarm_threshold(w.alarm)
+            if threshold is not None:
+                props["annotations"] = {"horizontal": [{"label": f"{w.alarm} threshold", "value": threshold}]}
             if w.y_min is not None:
                 props["yAxis"] = {"left": {"min": w.y_min}}
         elif isinstance(w, SingleValueWidget):
@@ -105,6 +109,14 @@ class _Renderer:
         else:
             props.update(view="gauge", yAxis={"left": {"min": w.min, "max": w.max}})
         return {"type": "metric", "properties": props}
+
+    def alarm_threshold(self, name: str | None) -> float | None:
+        """The threshold a graph labelled for alarm ``name`` draws (None when the stack does not deploy it)."""
+        alarm = self.project.enabled_alarms().get(name) if name else None
+        value = getattr(alarm, "threshold", None) if alarm is not None else None
+        if isinstance(alarm, HeartbeatAlarm):
+            value = alarm.min_count
+        return float(value) if isinstance(value, int | float) else None
 
     def alarm(self, w: AlarmStatusWidget) -> Json:
         enabled_alarms, enabled_slos = self.project.enabled_alarms(), self.project.enabled_slos()

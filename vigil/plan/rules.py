@@ -5,6 +5,7 @@ An alarm name stands for ``ALARM("name")``; an SLO name for the OR of its page-t
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 
@@ -96,4 +97,15 @@ def composite_rule_words(project: Project, name: str) -> str:
     slos = {n: page_alarm_names(n, slo) for n, slo in project.enabled_slos().items()}
     absent = frozenset(n for n in project.alarms if n not in enabled)
     rule, _ = render_rule(alarm.rule, alarm_names={n: n for n in enabled}, slo_alarms=slos, owner=name, absent=absent)
-    return rule_words(rule)
+    return rule_words(rule) + absent_note(project, name)
+
+
+def absent_note(project: Project, name: str) -> str:
+    """`` (FALSE: `x` not deployed in this stack)`` for the alarms composite ``name`` names that the stack lacks."""
+    alarm = project.alarms.get(name)
+    if not isinstance(alarm, CompositeAlarm):
+        return ""
+    enabled = project.enabled_alarms()
+    spec = json.dumps(alarm.rule) if isinstance(alarm.rule, str) else alarm.rule.model_dump_json()
+    missing = sorted(n for n in project.alarms if n not in enabled and f'"{n}"' in spec)
+    return f" (FALSE: {', '.join(f'`{n}`' for n in missing)} not deployed in this stack)" if missing else ""

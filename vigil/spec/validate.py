@@ -17,6 +17,7 @@ from vigil.spec.rules.policy import check_policy
 from vigil.spec.rules.queries import check_queries
 from vigil.spec.rules.regions import check_regions
 from vigil.spec.rules.routing import check_routing
+from vigil.spec.rules.widget_alarms import check_widget_alarms
 from vigil.spec.rules.wording import check_wording
 from vigil.spec.sources import Sources
 
@@ -32,6 +33,7 @@ RULES = (
     check_alerting,
     check_queries,
     check_wording,
+    check_widget_alarms,
 )
 
 
