@@ -109,8 +109,11 @@ def replace_section(text: str, section: str) -> str:
         begin, end = found
         lines[begin : end + 1] = block
     else:
-        title = next((i for i, line in enumerate(lines) if line.startswith("# ")), -1)
-        lines[title + 1 : title + 1] = ["", *block]
+        at = next((i for i, line in enumerate(lines) if line.startswith("# ")), -1) + 1
+        if at < len(lines) and not lines[at].strip():
+            lines[at + 1 : at + 1] = [*block, ""]
+        else:
+            lines[at:at] = ["", *block, ""]
     return "\n".join(lines) + "\n"
 
 
