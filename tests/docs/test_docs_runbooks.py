@@ -113,3 +113,17 @@ def test_vigil_docs_adds_a_missing_section(shipped: Path, capsys: pytest.Capture
     assert main(["docs", str(shipped)]) == 0
     assert path.read_text() == text
     assert "wrote alarms/runbooks/smoke-flow.md" in capsys.readouterr().out
+
+
+def test_vigil_init_writes_the_sections_and_its_queries_pass(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shop = tmp_path / "shop"
+    assert main(["init", str(shop), "--service", "api", "--service", "billing"]) == 0
+    runbooks = sorted((shop / "alarms" / "runbooks").glob("*.md"))
+    assert len(runbooks) == 6
+    assert all(find_section(p.read_text()) is not None for p in runbooks)
+    capsys.readouterr()
+    assert main(["docs", str(shop), "--check"]) == 0
+    assert main(["check", str(shop)]) == 0
+    assert "0 error(s), 0 warning(s)" in capsys.readouterr().out
