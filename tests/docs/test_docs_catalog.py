@@ -123,3 +123,11 @@ def test_queue_graph_draws_the_threshold_of_the_stack(stack: str, threshold: flo
     (graph,) = [w for w in _bodies(stack) if "queue-backlog threshold" in str(w["properties"])]
     props = graph["properties"]
     assert props["annotations"] == {"horizontal": [{"label": "queue-backlog threshold", "value": threshold}]}  # type: ignore[index]
+
+
+def test_description_duration_the_alarm_does_not_evaluate(shipped: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    jobs = shipped / "alarms" / "jobs.yaml"
+    line = edit(jobs, "% of claimed jobs failed in 5 minutes", "% of claimed jobs failed in 10 minutes")
+    errors = [e for e in check_errors(shipped, capsys) if e["file"] == "alarms/jobs.yaml"]
+    assert [(e["line"], e["field"]) for e in errors] == [(line - 1, "alarms.job-failure-rate.description")]
+    assert "says '10 minutes'" in str(errors[0]["message"])

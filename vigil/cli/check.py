@@ -58,12 +58,13 @@ def _generated_documents(project: Path, loaded: dict[str, LoadResult]) -> list[S
         return []
     try:
         from vigil.docs.catalog import check_catalog
+        from vigil.docs.descriptions import check_descriptions
         from vigil.docs.runbooks import check_runbooks
         from vigil.docs.stacks import plan_stacks
     except ImportError:  # pragma: no cover - an install without components/ cannot plan names
         return []
     views = plan_stacks(project, loaded)
-    return check_runbooks(project, views) + check_catalog(project, views)
+    return check_runbooks(project, views) + check_catalog(project, views) + check_descriptions(views)
 
 
 def _collisions(requested: list[str], loaded: dict[str, LoadResult]) -> list[SpecError]:

@@ -15,6 +15,7 @@ from pathlib import Path
 from vigil.plan import CompositeAlarmPlan, MetricAlarmPlan, Namer, StackPlan, plan_project
 from vigil.spec import LoadResult, ParseCache, available_stacks, load_project
 from vigil.spec.models import Project
+from vigil.spec.sources import Sources
 
 #: Account id the documents are planned with: no text on-call reads contains it.
 DOC_ACCOUNT = "000000000000"
@@ -28,6 +29,7 @@ class StackView:
     project: Project
     plan: StackPlan
     names: Namer
+    sources: Sources | None = None
 
     def short(self, physical: str) -> str:
         """The name on-call knows for a physical name (``vigil-prod-worker-down`` -> ``worker-down``)."""
@@ -57,5 +59,6 @@ def plan_stacks(root: str | Path, loads: dict[str, LoadResult] | None = None) ->
         if not result.ok:
             continue
         names = Naming.for_project(result.project)
-        views.append(StackView(stack, result.project, plan_project(result.project, names, DOC_ACCOUNT), names))
+        plan = plan_project(result.project, names, DOC_ACCOUNT)
+        views.append(StackView(stack, result.project, plan, names, result.sources))
     return views
