@@ -123,6 +123,7 @@ def runbook_problems(
     """Stale section, hand-stated triggers and severities that no stack deploys, at ``path:line``."""
     section = render_section(views, specs)
     severities = _runbook_severities(views, specs)
+    members = composite_members(views)
     errors: list[SpecError] = []
     found = find_section(text)
     lines = text.splitlines()
@@ -159,7 +160,7 @@ def runbook_problems(
             )
         errors += _severity_mentions(path, number + 1, line, views)
         errors += _escalation_severity(path, number + 1, line, severities)
-        errors += _composite_in_words(path, number + 1, line, views)
+        errors += _composite_in_words(path, number + 1, line, views, members)
     return errors
 
 
@@ -181,13 +182,15 @@ def composite_members(views: Sequence[StackView]) -> dict[str, set[str]]:
     return members
 
 
-def _composite_in_words(path: str, line_no: int, line: str, views: Sequence[StackView]) -> list[SpecError]:
+def _composite_in_words(
+    path: str, line_no: int, line: str, views: Sequence[StackView], members_of: dict[str, set[str]]
+) -> list[SpecError]:
     """A line that combines a composite with alarms its rule does not reference ("together with X this is Y")."""
     if not _COMBINES.search(line):
         return []
     named = _NAMED.findall(line)
     errors: list[SpecError] = []
-    for composite, members in composite_members(views).items():
+    for composite, members in members_of.items():
         if composite not in named:
             continue
         strangers = sorted({n for n in named if n != composite and n not in members and _is_alarm(n, views)})

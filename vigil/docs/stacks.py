@@ -10,6 +10,7 @@ Example::
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from vigil.plan import CompositeAlarmPlan, MetricAlarmPlan, Namer, StackPlan, plan_project
@@ -36,16 +37,27 @@ class StackView:
         prefix = self.names.alarm_name("")
         return physical[len(prefix) :] if prefix and physical.startswith(prefix) else physical
 
+    @cached_property
+    def _by_name(self) -> dict[str, MetricAlarmPlan | CompositeAlarmPlan]:
+        found: dict[str, MetricAlarmPlan | CompositeAlarmPlan] = {a.name: a for a in self.plan.alarms.metric_alarms}
+        found.update((c.name, c) for c in self.plan.alarms.composite_alarms)
+        return found
+
+    @cached_property
+    def _slo_burns(self) -> dict[str, list[CompositeAlarmPlan]]:
+        burns: dict[str, list[CompositeAlarmPlan]] = {}
+        for c in self.plan.alarms.composite_alarms:
+            if c.kind == "slo" and "slo" in c.tags:
+                burns.setdefault(c.tags["slo"], []).append(c)
+        return burns
+
     def alarm(self, spec_name: str) -> MetricAlarmPlan | CompositeAlarmPlan | None:
         """The planned alarm of a spec alarm, or None when the stack does not deploy it."""
-        physical = self.names.alarm_name(spec_name)
-        found: list[MetricAlarmPlan | CompositeAlarmPlan] = [*self.plan.alarms.metric_alarms]
-        found += self.plan.alarms.composite_alarms
-        return next((a for a in found if a.name == physical), None)
+        return self._by_name.get(self.names.alarm_name(spec_name))
 
     def slo_alarms(self, slo: str) -> list[CompositeAlarmPlan]:
         """The burn-rate composites of an SLO in this stack (page tier first)."""
-        return [c for c in self.plan.alarms.composite_alarms if c.kind == "slo" and c.tags.get("slo") == slo]
+        return self._slo_burns.get(slo, [])
 
 
 def plan_stacks(root: str | Path, loads: dict[str, LoadResult] | None = None) -> list[StackView]:
