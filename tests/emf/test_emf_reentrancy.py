@@ -18,6 +18,8 @@ import sys
 import tempfile
 import textwrap
 import time
+import uuid
+from typing import Any
 
 import pytest
 from emf_helpers import TcpListener
@@ -186,3 +188,39 @@ def test_forked_child_sends_its_lines_through_its_own_sender_thread() -> None:
         assert sum('"parent.before":' in x for x in listener.lines) == 1  # the child did not resend it
     finally:
         listener.close()
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="os.fork")
+def test_forked_child_ships_to_cloudwatch_logs_over_its_own_connections(moto_endpoint: str, logs_client: Any) -> None:
+    group = f"/vigil/fork-{uuid.uuid4().hex[:8]}"
+    script = f"""
+        import os, sys
+        import boto3
+        from botocore.config import Config
+        from vigil.emf import MetricsLogger
+        from vigil.emf.sinks.cwlogs import CloudWatchLogsSink
+        client = boto3.client("logs", endpoint_url="{moto_endpoint}", region_name="us-east-1",
+                              aws_access_key_id="testing", aws_secret_access_key="testing",
+                              config=Config(retries={{"max_attempts": 1}}))
+        sink = CloudWatchLogsSink("{group}", "host-1", client, max_age=0.05)
+        metrics = MetricsLogger("Shop", {{"Service": "api"}}, sink)
+        metrics.put("parent.before", 1, "Count")
+        sink.flush()
+        pid = os.fork()
+        if pid == 0:
+            for i in range(50):
+                metrics.put("child", i, "Count")
+            sink.close()
+            os._exit(0 if sink.stats.written == 50 and not sink.stats.dropped else 3)
+        _, status = os.waitpid(pid, 0)
+        metrics.put("parent.after", 1, "Count")
+        sink.close()
+        print("CHILD", os.waitstatus_to_exitcode(status), "PARENT", sink.stats.written, file=sys.stderr)
+    """
+    result = run(script)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "CHILD 0 PARENT 2" in result.stderr, result.stderr[-2000:]
+    events = logs_client.filter_log_events(logGroupName=group)["events"]
+    messages = [e["message"] for e in events]
+    assert sum('"child":' in m for m in messages) == 50
+    assert sum('"parent.before":' in m for m in messages) == 1  # sent once, by the parent
