@@ -18,7 +18,7 @@ from vigil.evaluate.backtest.errors import BacktestError
 from vigil.evaluate.backtest.filters import MetricFilters
 from vigil.evaluate.backtest.incidents import Incident
 from vigil.evaluate.backtest.ingest import IngestStats, ingest
-from vigil.evaluate.backtest.report import BacktestResult, build_result, notifying_alarms, paging_alarms
+from vigil.evaluate.backtest.report import BacktestResult, PageRules, build_result, notifying_alarms
 from vigil.evaluate.engine import evaluate_alarms
 from vigil.evaluate.store import MetricKey, MetricStore
 from vigil.plan.types import MetricStatPlan, StackPlan
@@ -83,10 +83,15 @@ def evaluate_store(
     low, high = evaluation_range(store, start, end)
     skip = not_in_logs(plan) if source == "logs" else {}
     evaluation = evaluate_alarms(plan.alarms, store, low, high, progress=progress, skip=skip)
-    paging = paging_alarms(plan.alarms, plan.routing)
-    suppressors = {c.name: c.suppressor for c in plan.alarms.composite_alarms if c.suppressor is not None}
+    rules = PageRules.of(plan.alarms, plan.routing)
     return build_result(
-        evaluation, stats, list(incidents), paging, source, notifying_alarms(plan.alarms) - set(skip), suppressors
+        evaluation,
+        stats,
+        list(incidents),
+        set(rules.paging),
+        source,
+        notifying_alarms(plan.alarms) - set(skip),
+        rules.suppressors,
     )
 
 
