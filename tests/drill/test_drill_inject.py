@@ -18,7 +18,7 @@ from vigil.drill.keys import fill, sources
 from vigil.drill.load import load_drill, load_traffic
 from vigil.drill.traffic_spec import TrafficFile
 from vigil.drill.world import World, generate
-from vigil.evaluate.store import MetricKey, MetricStore
+from vigil.emulator.store import MetricKey, MetricStore
 
 ROOT = Path(__file__).resolve().parents[2]
 START = 1767225600  # 2026-01-01T00:00:00Z

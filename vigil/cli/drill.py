@@ -100,11 +100,11 @@ def _render(result: DrillResult) -> str:
 
 
 def _drill(args: argparse.Namespace, root: Path, err: TextIO) -> DrillResult:
+    from vigil.backtest.stack import plan_for_stack
     from vigil.drill.errors import DrillError
     from vigil.drill.load import load_drill, load_traffic
     from vigil.drill.run import run_drill
-    from vigil.evaluate.engine import plan_for_stack
-    from vigil.evaluate.errors import EvaluateError
+    from vigil.emulator.errors import EvaluateError
 
     if args.incidents < 0 or args.normal_days < 0 or args.days < 1:
         raise ValueError("--incidents and --normal-days must be 0 or more, --days at least 1")

@@ -12,7 +12,7 @@
 Example::
 
     >>> from vigil.drill import load_drill, load_traffic, run_drill
-    >>> from vigil.evaluate import plan_for_stack
+    >>> from vigil.backtest.stack import plan_for_stack
     >>> traffic = load_traffic("alarms/drill/traffic.yaml")
     >>> drill = load_drill("alarms/drill/faults.yaml", traffic)
     >>> result = run_drill(plan_for_stack(".", "prod"), traffic, drill, incidents=1, normal_days=0, seed=1,

@@ -3,13 +3,13 @@
 An event of a signal carries its fixed dimensions plus its mix values; like ``vigil.emf``, which emits a metric
 under every declared dimension set the event's dimensions cover, it counts towards every key of its metric whose
 dimensions it carries with the same values. :func:`sources` finds, for each key an alarm reads, the signal rows
-that feed it; :func:`fill` writes the datapoints of a window into a :class:`~vigil.evaluate.store.MetricStore`.
+that feed it; :func:`fill` writes the datapoints of a window into a :class:`~vigil.emulator.store.MetricStore`.
 
 Example::
 
     >>> from vigil.drill.traffic_spec import TrafficFile
     >>> from vigil.drill.world import generate
-    >>> from vigil.evaluate.store import MetricKey, MetricStore
+    >>> from vigil.emulator.store import MetricKey, MetricStore
     >>> spec = TrafficFile.model_validate({"version": "vigil/v1", "signals": {"req": {
     ...     "kind": "count", "namespace": "N", "metric": "m", "service": "api", "per_minute": 100,
     ...     "dimensions": {"Service": "api"}, "mix": {"Status": {"ok": 0.9, "bad": 0.1}}}}})
@@ -34,7 +34,7 @@ import numpy as np
 from vigil.drill.inject import Patch
 from vigil.drill.traffic_spec import COUNT_KINDS, SamplesSignal
 from vigil.drill.world import Array, Combo, SignalData, World, project_rows
-from vigil.evaluate.store import MetricKey, MetricStore
+from vigil.emulator.store import MetricKey, MetricStore
 from vigil.spec.models.common import render_template
 
 

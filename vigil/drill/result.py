@@ -21,9 +21,9 @@ import statistics
 from dataclasses import dataclass, field
 from typing import Any
 
+from vigil.backtest.report import Page, iso
 from vigil.drill.draws import Draw, NormalDay
 from vigil.drill.drill_spec import DrillFile
-from vigil.evaluate.backtest.report import Page, iso
 
 SCHEMA = "vigil-drill/v1"
 

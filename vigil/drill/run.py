@@ -2,7 +2,7 @@
 
 Example::
 
-    >>> from vigil.evaluate import plan_for_stack
+    >>> from vigil.backtest.stack import plan_for_stack
     >>> from vigil.drill.load import load_drill, load_traffic
     >>> traffic = load_traffic("alarms/drill/traffic.yaml")  # doctest: +SKIP
     >>> result = run_drill(plan_for_stack(".", "prod"), traffic, load_drill("alarms/drill/faults.yaml", traffic),
@@ -16,6 +16,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+from vigil.backtest.incidents import Incident
+from vigil.backtest.report import PageRules
+from vigil.backtest.run import wanted_keys
 from vigil.drill.draws import DAY, TAIL_S, Draw, NormalDay, draw_days, draw_incidents
 from vigil.drill.drill_spec import DrillFile
 from vigil.drill.errors import DrillError
@@ -25,11 +28,8 @@ from vigil.drill.result import DayOutcome, DrillResult, IncidentOutcome
 from vigil.drill.traffic_spec import SamplesSignal, TrafficFile
 from vigil.drill.window import Base, evaluate_window, pages_in, readers_of
 from vigil.drill.world import generate
-from vigil.evaluate.backtest.incidents import Incident
-from vigil.evaluate.backtest.report import PageRules
-from vigil.evaluate.backtest.run import wanted_keys
-from vigil.evaluate.engine import alarm_period, evaluate_alarms
-from vigil.evaluate.store import MetricKey, MetricStore
+from vigil.emulator.engine import alarm_period, evaluate_alarms
+from vigil.emulator.store import MetricKey, MetricStore
 from vigil.plan.types import StackPlan
 
 Progress = Callable[[str], None]

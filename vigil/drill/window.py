@@ -4,7 +4,7 @@ The normal traffic is evaluated once over the whole horizon (the **base**). For 
 metric alarms that read a changed metric key are evaluated again over the window (with enough warm-up for their
 evaluation range and, for anomaly alarms, their baseline); every other alarm's timeline is the base's, cut to the
 window. Composite alarms are evaluated over the result, and pages are counted by
-:func:`vigil.evaluate.backtest.report.count_pages`, the function ``vigil backtest`` uses.
+:func:`vigil.backtest.report.count_pages`, the function ``vigil backtest`` uses.
 
 Example::
 
@@ -20,16 +20,16 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from vigil.backtest.incidents import Incident
+from vigil.backtest.report import Page, PageRules, count_pages
 from vigil.drill.inject import Patch
 from vigil.drill.keys import Source, fill
 from vigil.drill.world import World
-from vigil.evaluate.alarm import evaluation_range
-from vigil.evaluate.anomaly import BASELINE_S
-from vigil.evaluate.backtest.incidents import Incident
-from vigil.evaluate.backtest.report import Page, PageRules, count_pages
-from vigil.evaluate.engine import alarm_period, evaluate_composite, evaluate_metric_alarm
-from vigil.evaluate.store import MetricKey, MetricStore
-from vigil.evaluate.timeline import AlarmTimeline, Evaluation, Transition
+from vigil.emulator.alarm import evaluation_range
+from vigil.emulator.anomaly import BASELINE_S
+from vigil.emulator.engine import alarm_period, evaluate_composite, evaluate_metric_alarm
+from vigil.emulator.store import MetricKey, MetricStore
+from vigil.emulator.timeline import AlarmTimeline, Evaluation, Transition
 from vigil.plan.types import AlarmsPlan, MetricAlarmPlan
 
 
