@@ -152,3 +152,29 @@ def test_unknown_class_and_bad_counts_exit_2() -> None:
     code, _, err = run(*SMALL, "--incidents", "-1")
     assert code == 2
     assert "--incidents" in err
+
+
+def test_recorded_logs_are_the_base(tmp_path: Path) -> None:
+    """Faults injected into recorded EMF logs (the scenario library's, written through vigil.emf): an absent API
+    pages; the recording's own alarms that read AWS metrics are listed as not drilled."""
+    from examples.scenarios.generate import generate
+
+    (log,) = generate(tmp_path, ["api-5xx-burst"])
+    code, out, err = run(
+        "--project", str(ROOT), "--logs", str(log), "--class", "api-down", "--incidents", "2", "--normal-days", "0",
+        "--format", "json",
+    )  # fmt: skip
+    assert code == 0, err
+    report = json.loads(out)
+    (row,) = report["classes"]
+    assert row["name"] == "api-down"
+    assert row["recall"] == 1.0
+    assert "vigil-prod-api-unreachable" in report["not_drilled"]  # Route 53 is not in the logs
+    assert "read " in err
+    assert " log events" in err
+    code, _, err = run("--project", str(ROOT), "--logs", str(log), "--normal-days", "3")
+    assert code == 2
+    assert "the recording holds 0 whole day(s)" in err
+    code, _, err = run("--project", str(ROOT), "--logs", str(log), "--since", "3d")
+    assert code == 2
+    assert "--since only applies to --from-cloudwatch" in err

@@ -2,6 +2,10 @@
 
     vigil drill [--stack prod] [--incidents 300] [--normal-days 14] [--seed 1 [2 ...]] [--format text|json]
                 [--traffic FILE] [--faults FILE] [--class NAME ...] [--html FILE] [--check]
+                [--logs PATH ... | --from-cloudwatch [--since 14d] [--endpoint URL] [--region R]]
+
+Without ``--logs``/``--from-cloudwatch`` the normal traffic is generated from the traffic file; with them the
+recorded metrics are the normal traffic the faults are injected into.
 
 Exit codes: 0 the drill ran (and, with ``--check``, every target of the drill file was met), 1 with ``--check``
 a target was missed, 2 bad input (a traffic or drill file that does not validate, a project that does not pass
@@ -21,6 +25,8 @@ from vigil.cli.project import add_project_argument, project_root
 
 if TYPE_CHECKING:
     from vigil.drill.result import DrillResult
+    from vigil.emulator.store import MetricStore
+    from vigil.plan.types import StackPlan
 
 DEFAULT_TRAFFIC = "alarms/drill/traffic.yaml"
 DEFAULT_FAULTS = "alarms/drill/faults.yaml"
@@ -60,6 +66,16 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     parser.add_argument("--html", metavar="FILE", help="also write the HTML report to FILE")
     parser.add_argument("--check", action="store_true", help="exit 1 when a target of the drill file is missed")
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument(
+        "--logs", nargs="+", metavar="PATH", help="recorded traffic: EMF/JSON log files (as vigil backtest reads them)"
+    )
+    source.add_argument(
+        "--from-cloudwatch", action="store_true", help="recorded traffic: the alarms' metrics from GetMetricData"
+    )
+    parser.add_argument("--since", metavar="DURATION", help="with --from-cloudwatch: how far back (default 14d)")
+    parser.add_argument("--endpoint", metavar="URL", help="with --from-cloudwatch: CloudWatch endpoint URL")
+    parser.add_argument("--region", metavar="REGION", help="with --from-cloudwatch: AWS region")
     parser.set_defaults(func=run)
 
 
@@ -116,6 +132,7 @@ def _drill(args: argparse.Namespace, root: Path, err: TextIO) -> DrillResult:
         if unknown:
             raise ValueError(f"--class {' '.join(unknown)}: no such class; known: {', '.join(sorted(drill.classes))}")
         plan = plan_for_stack(root, args.stack)
+        recorded = _recorded(args, plan, progress)
         result: DrillResult | None = None
         for seed in args.seed:
             one = run_drill(
@@ -127,6 +144,7 @@ def _drill(args: argparse.Namespace, root: Path, err: TextIO) -> DrillResult:
                 seed=seed,
                 classes=args.classes,
                 horizon_days=args.days,
+                recorded=recorded,
                 progress=progress,
             )
             result = one if result is None else result.merged(one)
@@ -134,6 +152,32 @@ def _drill(args: argparse.Namespace, root: Path, err: TextIO) -> DrillResult:
         raise ValueError(str(exc)) from None
     assert result is not None  # argparse gives at least one seed
     return result
+
+
+def _recorded(args: argparse.Namespace, plan: StackPlan, progress: _Progress) -> MetricStore | None:
+    """The recorded metrics of ``--logs`` or ``--from-cloudwatch``, read as ``vigil backtest`` reads them."""
+    from vigil.alarmtest.notation import parse_duration
+    from vigil.backtest.filters import MetricFilters
+    from vigil.backtest.ingest import ingest
+    from vigil.emulator.store import MetricStore
+
+    if not args.from_cloudwatch:
+        for flag, value in (("--since", args.since), ("--endpoint", args.endpoint), ("--region", args.region)):
+            if value:
+                raise ValueError(f"{flag} only applies to --from-cloudwatch")
+    if args.logs:
+        store = MetricStore()
+        stats = ingest(args.logs, store, filters=MetricFilters(plan.namespaces), progress=progress)
+        progress(f"read {stats.read:,} log events, {stats.datapoints:,} datapoints")
+        return store
+    if args.from_cloudwatch:
+        from vigil.backtest.cloudwatch import fetch_history
+
+        end = int(time.time()) // 60 * 60
+        start = end - parse_duration((args.since or "14d").strip())
+        store, _ = fetch_history(plan, start, end, endpoint_url=args.endpoint, region=args.region, progress=progress)
+        return store
+    return None
 
 
 class _Progress:

@@ -30,7 +30,7 @@ import numpy as np
 
 from vigil.drill.drill_spec import Effect, Flap, Shape
 from vigil.drill.traffic_spec import COUNT_KINDS, CopySignal, FractionSignal, ProbeSignal, RemainderSignal
-from vigil.drill.world import Array, Floats, Ints, World, derive, matches, order, rng_for
+from vigil.drill.world import Array, Combo, Floats, Ints, World, derive, matches, order, rng_for
 
 
 @dataclass(frozen=True)
@@ -247,28 +247,44 @@ def _late(world: World, name: str, values: Ints, effect: Effect, level: Floats, 
     return out
 
 
+def _aligned(world: World, patch: Patch, parent: str, combos: list[Combo]) -> tuple[Array, Array, Array]:
+    """A parent's patched and normal values over the window, row by row in the order of ``combos`` (a child's),
+    and which child rows have a parent row (recorded traffic may lack some)."""
+    index = {c: i for i, c in enumerate(world.signals[parent].combos)}
+    rows = [index.get(c) for c in combos]
+    has = np.asarray([r is not None for r in rows], dtype=bool)
+    picked = [r for r in rows if r is not None]
+    base = world.signals[parent].values[:, patch.lo : patch.hi]
+    new = patch.signals[parent].values if parent in patch.signals else base
+    width = patch.hi - patch.lo
+    out_new = np.zeros((len(combos), width), dtype=np.int64)
+    out_base = np.zeros((len(combos), width), dtype=np.int64)
+    out_new[has], out_base[has] = new[picked], base[picked]
+    return out_new, out_base, has
+
+
 def _rederive(world: World, patch: Patch, roots: set[str]) -> None:
-    """Recompute derived count signals whose parents changed, at the minutes where they changed."""
+    """Recompute derived count signals whose parents changed, where (row and minute) they changed."""
     for name in order(world.spec, world.signals):
-        spec = world.signals[name].spec
+        spec = world.signals[name].spec if name in world.signals else None
         if not isinstance(spec, CopySignal | FractionSignal | RemainderSignal):
             continue
         parents = [spec.of, *getattr(spec, "minus", [])]
-        if not any(p in patch.signals for p in parents) or (name in roots and isinstance(spec, FractionSignal)):
+        if not all(p in world.signals for p in parents) or not any(p in patch.signals for p in parents):
             continue
+        if name in roots and isinstance(spec, FractionSignal):
+            continue
+        combos = world.signals[name].combos
         mine = _get(world, patch, name)
-        parent_values = {
-            p: patch.signals[p].values if p in patch.signals else world.signals[p].values[:, patch.lo : patch.hi]
-            for p in parents
-        }
-        moved = np.zeros(patch.hi - patch.lo, bool)
+        parent_values: dict[str, Array] = {}
+        moved = np.zeros((len(combos), patch.hi - patch.lo), bool)
         for p in parents:
+            new, base, has = _aligned(world, patch, p, combos)
+            parent_values[p] = new
+            moved |= (new != base) & has[:, None]
             if p in patch.signals:
-                moved |= (patch.signals[p].values != world.signals[p].values[:, patch.lo : patch.hi]).any(axis=0)
                 mine.present &= patch.signals[p].present
         if not moved.any():
             continue
-        fresh = derive(
-            spec, world.signals[name].combos, world, rng_for(world.seed, "rederive", name, patch.lo), parent_values
-        )
-        mine.values = np.where(moved[None, :], fresh, mine.values).astype(np.int64)
+        fresh = derive(spec, combos, world, rng_for(world.seed, "rederive", name, patch.lo), parent_values)
+        mine.values = np.where(moved, fresh, mine.values).astype(np.int64)

@@ -14,21 +14,24 @@ Example::
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from vigil.backtest.incidents import Incident
 from vigil.backtest.report import PageRules
-from vigil.backtest.run import wanted_keys
+from vigil.backtest.run import alarm_metrics, wanted_keys
 from vigil.drill.draws import DAY, TAIL_S, Draw, NormalDay, draw_days, draw_incidents
 from vigil.drill.drill_spec import DrillFile
 from vigil.drill.errors import DrillError
 from vigil.drill.inject import apply
-from vigil.drill.keys import sources
+from vigil.drill.keys import fill, sources
+from vigil.drill.recorded import world_from_store
 from vigil.drill.result import DayOutcome, DrillResult, IncidentOutcome
 from vigil.drill.traffic_spec import SamplesSignal, TrafficFile
-from vigil.drill.window import Base, evaluate_window, pages_in, readers_of
-from vigil.drill.world import generate
+from vigil.drill.window import Base, alarm_keys, evaluate_window, pages_in, readers_of
+from vigil.drill.world import World, generate
 from vigil.emulator.engine import alarm_period, evaluate_alarms
+from vigil.emulator.statistics import combinable
 from vigil.emulator.store import MetricKey, MetricStore
 from vigil.plan.types import StackPlan
 
@@ -62,16 +65,31 @@ def _signals_read(traffic: TrafficFile, keys: set[MetricKey]) -> list[str]:
     return [n for n, s in traffic.signals.items() if (s.namespace, s.metric) in read]
 
 
-def prepare(
-    plan: StackPlan, traffic: TrafficFile, drill: DrillFile, *, days: int, seed: int, progress: Progress | None = None
-) -> Base:
-    """Generate the normal traffic the alarms read and evaluate every alarm over it once."""
+@dataclass(frozen=True)
+class Horizon:
+    """Where incidents may start (``[first, last)``, epoch seconds) and the whole days normal days are drawn from."""
+
+    first: int
+    last: int
+    days: list[int]
+
+
+def raw_keys(plan: StackPlan) -> set[MetricKey]:
+    """Keys some alarm reads with a statistic that needs every value (percentiles, trimmed means...)."""
+    return {
+        MetricKey.of(m.namespace, m.metric_name, m.dimensions) for m in alarm_metrics(plan) if not combinable(m.stat)
+    }
+
+
+def generated_world(
+    plan: StackPlan, traffic: TrafficFile, drill: DrillFile, *, days: int, seed: int, progress: Progress | None
+) -> tuple[World, Horizon]:
+    """Normal traffic over a warm-up (the longest alarm period), a settling day and ``days`` drawn days."""
     keys = wanted_keys(plan)
     signals = _signals_read(traffic, keys)
     if not signals:
         raise DrillError("the traffic file produces no metric the stack's alarms read; check its namespaces/metrics")
-    metric_alarms = plan.alarms.metric_alarms
-    warm = max([alarm_period(a) for a in metric_alarms] or [DAY])
+    warm = max([alarm_period(a) for a in plan.alarms.metric_alarms] or [DAY])
     warm_days = -(-warm // DAY) + SETTLE_DAYS
     total_days = warm_days + days + 1
     if progress:
@@ -84,22 +102,56 @@ def prepare(
         signals=signals,
         sample_dims=_sample_dims(traffic, keys, drill),
     )
+    first = EPOCH + warm_days * DAY
+    return world, Horizon(first, first + days * DAY, [first + d * DAY for d in range(days)])
+
+
+def recorded_world(plan: StackPlan, traffic: TrafficFile, store: MetricStore) -> tuple[World, Horizon]:
+    """Recorded metrics as the base: incidents start after the first two hours, normal days are whole days."""
+    span = store.time_range()
+    if span is None:
+        raise DrillError("the recording holds no metric the stack's alarms read; check --logs and --stack")
+    start, end = int(span[0]) // 60 * 60, int(span[1]) // 60 * 60
+    context = plan.context
+    world = world_from_store(
+        traffic,
+        store,
+        start=start,
+        minutes=(end - start) // 60,
+        environment=context.environment,
+        stack=context.stack,
+        ecs_cluster=context.ecs_cluster,
+    )
+    first = start + 2 * 3600
+    midnight = -(-(start + 3600) // DAY) * DAY
+    return world, Horizon(first, end, list(range(midnight, end - DAY + 1, DAY)))
+
+
+def prepare(
+    plan: StackPlan,
+    traffic: TrafficFile,
+    world: World,
+    evaluate_from: int,
+    *,
+    progress: Progress | None = None,
+) -> Base:
+    """Evaluate every alarm over the normal traffic of ``world`` once (from ``evaluate_from``)."""
+    keys = wanted_keys(plan)
+    metric_alarms = plan.alarms.metric_alarms
     context = plan.context
     feeds = sources(world, keys, environment=context.environment, stack=context.stack, ecs_cluster=context.ecs_cluster)
     skip = {
-        alarm.name: "not drilled: the traffic file generates none of "
-        + ", ".join(sorted({k.label() for k in _keys_of(alarm)} - set(feeds)))
+        alarm.name: "not drilled: no signal of the traffic file produces "
+        + ", ".join(sorted({k.label() for k in alarm_keys(alarm)} - set(feeds)))
         for alarm in metric_alarms
-        if not set(_keys_of(alarm)) <= set(feeds)
+        if not set(alarm_keys(alarm)) <= set(feeds)
     }
+    raw = raw_keys(plan)
     store = MetricStore()
-    from vigil.drill.keys import fill
-
-    fill(store, world, None, feeds, 0, world.minutes)
-    start = EPOCH + (warm_days - SETTLE_DAYS) * DAY
+    fill(store, world, None, feeds, 0, world.minutes, raw)
     if progress:
         progress(f"evaluating {len(metric_alarms)} metric alarms over the normal traffic")
-    evaluation = evaluate_alarms(plan.alarms, store, start, world.end - 60, skip=skip)
+    evaluation = evaluate_alarms(plan.alarms, store, evaluate_from, world.end - 60, skip=skip)
     dependants: dict[str, set[str]] = {}
     for name, signal in traffic.signals.items():
         parent = getattr(signal, "of", None)
@@ -114,13 +166,8 @@ def prepare(
         skip,
         readers_of(metric_alarms, skip),
         dependants,
+        raw,
     )
-
-
-def _keys_of(alarm: object) -> list[MetricKey]:
-    from vigil.drill.window import alarm_keys
-
-    return alarm_keys(alarm)  # type: ignore[arg-type]
 
 
 def run_incident(base: Base, draw: Draw) -> IncidentOutcome:
@@ -153,26 +200,37 @@ def run_drill(
     seed: int,
     classes: list[str] | None = None,
     horizon_days: int = MIN_INCIDENT_DAYS,
+    recorded: MetricStore | None = None,
     progress: Progress | None = None,
 ) -> DrillResult:
     """Draw and run ``incidents`` incidents and ``normal_days`` normal days; deterministic for ``seed``.
 
-    Incidents start anywhere in ``max(normal_days, horizon_days)`` days of generated traffic (a week by default:
-    weekdays and a weekend, every hour of the day)."""
-    days = max(normal_days, horizon_days, 1)
-    base = prepare(plan, traffic, drill, days=days, seed=seed, progress=progress)
-    first = base.evaluation.start + SETTLE_DAYS * DAY
-    first -= first % DAY
-    draws = draw_incidents(drill, incidents, seed=seed, lo=first, hi=first + days * DAY, classes=classes)
+    Generated traffic (default): incidents start anywhere in ``max(normal_days, horizon_days)`` days (a week by
+    default: weekdays and a weekend, every hour). ``recorded``: the metrics of logs or CloudWatch history are the
+    normal traffic; incidents start anywhere in it, normal days are its whole days."""
+    if recorded is None:
+        days = max(normal_days, horizon_days, 1)
+        world, horizon = generated_world(plan, traffic, drill, days=days, seed=seed, progress=progress)
+        evaluate_from = horizon.first - SETTLE_DAYS * DAY
+    else:
+        world, horizon = recorded_world(plan, traffic, recorded)
+        world.seed = seed
+        evaluate_from = world.start + 3600
+        if normal_days > len(horizon.days):
+            raise DrillError(
+                f"--normal-days {normal_days}: the recording holds {len(horizon.days)} whole day(s) after its first "
+                "hour; ask for fewer or record longer"
+            )
+    base = prepare(plan, traffic, world, evaluate_from, progress=progress)
+    draws = draw_incidents(drill, incidents, seed=seed, lo=horizon.first, hi=horizon.last, classes=classes)
     outcomes = []
     for draw in draws:
         if progress:
             progress(f"incident {draw.index + 1}/{len(draws)}: {draw.fault}")
         outcomes.append(run_incident(base, draw))
-    normal = draw_days(drill, normal_days, seed=seed, days=[first + d * DAY for d in range(days)])
     day_outcomes = []
-    for day in normal:
+    for day in draw_days(drill, normal_days, seed=seed, days=horizon.days):
         if progress:
-            progress(f"normal day {day.index + 1}/{len(normal)}")
+            progress(f"normal day {day.index + 1}/{normal_days}")
         day_outcomes.append(run_day(base, day))
     return DrillResult(drill, [seed], outcomes, day_outcomes, dict(base.skip), stack=plan.context.stack)

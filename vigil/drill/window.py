@@ -17,7 +17,7 @@ Example::
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass
 
 from vigil.backtest.incidents import Incident
@@ -91,6 +91,7 @@ class Base:
     skip: Mapping[str, str]
     readers: Mapping[MetricKey, list[MetricAlarmPlan]]
     dependants: Mapping[str, set[str]]
+    raw: Set[MetricKey] | None = None
 
     def affected(self, patch: Patch) -> tuple[list[MetricAlarmPlan], set[MetricKey]]:
         """The metric alarms that read a key whose data the patch changes, and those keys."""
@@ -114,7 +115,9 @@ def evaluate_window(base: Base, patch: Patch, lo: int, hi: int) -> Evaluation:
     world = base.world
     for key in keys:
         back = max([lookback(a) for a in base.readers.get(key, [])] or [0])
-        fill(store, world, patch, {key: base.feeds[key]}, world.column(start - back) - 1, world.column(hi) + 2)
+        fill(
+            store, world, patch, {key: base.feeds[key]}, world.column(start - back) - 1, world.column(hi) + 2, base.raw
+        )
     timelines: dict[str, AlarmTimeline] = {}
     fresh = {a.name for a in alarms}
     for alarm in base.alarms.metric_alarms:

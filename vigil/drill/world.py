@@ -85,6 +85,8 @@ class World:
     minutes: int
     seed: int
     signals: dict[str, SignalData] = field(default_factory=dict)
+    #: Recorded traffic: each row is one recorded metric key and feeds that key only.
+    exact: bool = False
 
     @property
     def end(self) -> int:
@@ -122,7 +124,7 @@ def order(spec: TrafficFile, wanted: Iterable[str]) -> list[str]:
     seen: set[str] = set()
 
     def visit(name: str, path: tuple[str, ...]) -> None:
-        if name in seen:
+        if name in seen or name not in spec.signals:
             return
         if name in path:
             raise ValueError(f"signals {' -> '.join((*path, name))}: a signal cannot derive from itself")
