@@ -108,7 +108,9 @@ class Base:
 
 def evaluate_window(base: Base, patch: Patch, lo: int, hi: int) -> Evaluation:
     """Every alarm over ``[lo, hi]`` (epoch seconds) with the patch applied; see the module docstring."""
-    alarms, keys = base.affected(patch)
+    alarms, _ = base.affected(patch)
+    # every key the re-evaluated alarms read, changed or not (a rate reads both its numerator and denominator)
+    keys = {key for alarm in alarms for key in alarm_keys(alarm) if key in base.feeds}
     start = min([lo - warmup(a) for a in alarms] or [lo])
     start -= start % 60
     store = MetricStore()
