@@ -24,6 +24,7 @@ COMMANDS = (
     "schema",
     "test",
     "backtest",
+    "drill",
     "preview",
     "cost",
     "probe",
