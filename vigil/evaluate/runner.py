@@ -357,11 +357,16 @@ def _store(
     return store, length
 
 
+def _config(project: Project) -> dict[str, str]:
+    stack = project.stack
+    return {k: v for k, v in stack.values.items() if isinstance(v, str)} if stack else {}
+
+
 def _series_key(project: Project, series: SeriesSpec) -> MetricKey:
     spec = project.namespaces.get(series.metric.namespace)
     service = spec.service if spec else ""
     dims = {
-        k: render_template(v, environment=project.environment, service=service)
+        k: render_template(v, environment=project.environment, service=service, config=_config(project))
         for k, v in series.metric.dimensions.items()
     }
     return MetricKey.of(series.metric.namespace, series.metric.metric, dims)

@@ -87,6 +87,7 @@ class AlarmContext:
                 service=service,
                 stack=self.ctx.stack,
                 ecs_cluster=self.ctx.ecs_cluster,
+                config=self.ctx.config,
             )
             for k, v in sorted(ref.dimensions.items())
         }

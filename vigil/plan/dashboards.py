@@ -60,7 +60,11 @@ class _Renderer:
             options["visible"] = False
         if m.expression is not None:  # SEARCH() filters may name ${environment}
             expression = render_template(
-                m.expression, environment=self.ctx.environment, stack=self.ctx.stack, ecs_cluster=self.ctx.ecs_cluster
+                m.expression,
+                environment=self.ctx.environment,
+                stack=self.ctx.stack,
+                ecs_cluster=self.ctx.ecs_cluster,
+                config=self.ctx.config,
             )
             return [{"expression": expression, **options}]
         options["stat"] = m.statistic
@@ -79,6 +83,7 @@ class _Renderer:
                     service=service,
                     stack=self.ctx.stack,
                     ecs_cluster=self.ctx.ecs_cluster,
+                    config=self.ctx.config,
                 ),
             ]
         return [*line, options]

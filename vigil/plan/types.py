@@ -103,6 +103,8 @@ class StackContext:
     page_people: bool = True
     #: ``${ecs_cluster}`` in dimension values (``""``: the default ``vigil-<env>``).
     ecs_cluster: str = ""
+    #: The stack file's plain ``vigil:*`` values, read by ``${config:KEY}`` in dimension values.
+    config: Mapping[str, str] = field(default_factory=dict, compare=False, hash=False)
 
 
 @dataclass(frozen=True)
