@@ -147,12 +147,19 @@ _EMIT = {
 }
 
 
+def _parts() -> dict[str, str]:
+    """Snippets shared by every service kind (``templates/parts/<name>.part`` fills ``{{<name>}}``)."""
+    return {p.stem: p.read_text(encoding="utf-8").rstrip("\n") for p in sorted((TEMPLATES / "parts").glob("*.part"))}
+
+
 def _values(plan: ProjectPlan, source: VigilSource) -> dict[str, str]:
     first = plan.services[0]
     return {
         "project": plan.project,
         "vigil_requirement": requirement(source),
         "services_text": ", ".join(f"`{s}` ({plan.kinds[s]})" for s in plan.services),
+        "dev_budget": str(max(50, 30 * len(plan.services))),  # about $20 a service a month: room to grow
+        "prod_budget": str(max(100, 40 * len(plan.services))),
         "dev_stack_values": _stack_values(plan, "dev"),
         "prod_stack_values": _stack_values(plan, "prod"),
         "first_service": first,
@@ -186,6 +193,7 @@ def create_project(
             "namespace": plan.namespace(service),
             "config_prefix": _config_prefix(service),
         }
+        values.update({name: _render(text, values, TEMPLATES / "parts") for name, text in _parts().items()})
         for template, relative in _templates(f"services/{plan.kinds[service]}"):
             target = Path(str(relative).replace("__service__", service))
             outputs[target] = _render(template.read_text(encoding="utf-8"), values, template)
