@@ -89,7 +89,9 @@ def _parse_info(info: str, line: int, file: str = "README.md") -> tuple[str, tup
     if rest.startswith(FILE_TAGS):
         action, _, path = rest.partition(":")
         if not path.strip() or len(path.split()) != 1:
-            raise ReadmeFormatError(f"{file}:{line}: '{action}:' needs one relative path: ```{lang} {action}: dir/file.yaml")
+            raise ReadmeFormatError(
+                f"{file}:{line}: '{action}:' needs one relative path: ```{lang} {action}: dir/file.yaml"
+            )
         return lang, (action + ":", path.strip()), ""
     tags = tuple(rest.split())
     unknown = [t for t in tags if t != BACKGROUND]

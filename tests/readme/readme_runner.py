@@ -112,7 +112,12 @@ class Servers:
         log = cwd / f".readme-server-{block.line}.log"
         with log.open("wb") as out:
             proc = subprocess.Popen(
-                _command(block), cwd=cwd, env=block_env(cwd), stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+                _command(block),
+                cwd=cwd,
+                env=block_env(cwd),
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
         self.running.append(proc)
         deadline = time.monotonic() + SERVER_START_TIMEOUT_S

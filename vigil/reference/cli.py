@@ -38,7 +38,7 @@ def _option_row(action: argparse.Action) -> str:
         help_text += " (one of: " + ", ".join(f"`{c}`" for c in action.choices) + ")"
     if action.default not in (None, False, argparse.SUPPRESS) and "default" not in help_text:
         help_text += f" (default: `{action.default}`)"
-    required = "yes" if action.required or not action.option_strings and action.nargs not in ("?", "*") else ""
+    required = "yes" if action.required or (not action.option_strings and action.nargs not in ("?", "*")) else ""
     return f"| {names} | {required} | {help_text} |"
 
 
