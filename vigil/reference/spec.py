@@ -28,6 +28,13 @@ _FILES: tuple[tuple[str, str, str], ...] = (
 )
 
 
+_STACK_NOTE = (
+    "Not written as keys: `name` is the stack's name (from the file name), `region` is `aws:region`, `values` are "
+    "the other `vigil:<key>` entries and `provider` the other `aws:<key>` entries. Every other key above is written "
+    "`vigil:<key>` (`vigil:budget_usd: 50`).\n"
+)
+
+
 def _schema(model: type[BaseModel]) -> dict[str, Any]:
     return model.model_json_schema(mode="validation", by_alias=True)
 
@@ -55,7 +62,13 @@ def type_of(prop: dict[str, Any]) -> str:
         return "list of " + type_of(prop.get("items", {}))
     if kind == "object":
         extra = prop.get("additionalProperties")
-        return "map of " + type_of(extra) if isinstance(extra, dict) else "mapping"
+        if isinstance(extra, dict):
+            return "map of " + type_of(extra)
+        patterns = prop.get("patternProperties")
+        if isinstance(patterns, dict) and len(patterns) == 1:
+            ((pattern, value),) = patterns.items()
+            return f"map (keys: pattern `{pattern}`) of " + type_of(value)
+        return "mapping"
     return str(kind) + _constraints(prop)
 
 
@@ -107,6 +120,8 @@ def _describe(text: str) -> str:
             out += [line.rstrip()[:-1], "", "```yaml"]
             in_block = True
             continue
+        if in_block and not line.strip() and out[-1] == "```yaml":
+            continue  # the blank line that opens a reST literal block
         out.append(line[4:] if in_block else line)
     if in_block:
         out.append("```")
@@ -136,6 +151,9 @@ def spec_reference() -> str:
         "`{config: key}` and dimension values with `${config:key}` (a secret, `{secure: ...}`, only by routing).",
         "",
     ]
-    lines += _file_section("Stack settings", "vigil:<key>", stack)[2:]
+    settings = _file_section("Stack settings", "vigil:<key>", stack)[2:]
+    table_end = settings.index("", settings.index("| key | type | required | default |"))
+    settings.insert(table_end + 1, _STACK_NOTE)
+    lines += settings
     lines += _file_section("Alarm tests", "alarms/tests/*.yaml", _schema(TestFile))
     return "\n".join(lines) + "\n"
