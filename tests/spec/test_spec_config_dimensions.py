@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from vigil.components.naming import Naming
 from vigil.init import create_project
-from vigil.plan.project import plan_project
+from vigil.plan.stack import load_stack_plan
 from vigil.spec import load_project
 from vigil.spec.models.common import render_template, unknown_placeholders
 
@@ -97,8 +96,7 @@ def test_a_secret_is_never_a_dimension_value(project: Path) -> None:
     ("stack", "expected"), [("dev", "app/web-dev/50dc6c495c0c9188"), ("prod", "app/web-prod/50dc6c495c0c9188")]
 )
 def test_the_plan_renders_each_stacks_value(project: Path, stack: str, expected: str) -> None:
-    loaded = load_project(project, stack=stack)
-    plan = plan_project(loaded.project, Naming.for_project(loaded.project), "123456789012")
+    plan = load_stack_plan(project, stack).plan
     (alarm,) = [a for a in plan.alarms.metric_alarms if a.name.endswith("web-alb-5xx")]
     assert alarm.metric is not None
     assert alarm.metric.dimensions == {"LoadBalancer": expected}
