@@ -21,6 +21,8 @@ from vigil.spec.rules.policy import check_policy
 from vigil.spec.rules.queries import check_queries
 from vigil.spec.rules.regions import check_regions
 from vigil.spec.rules.routing import check_routing
+from vigil.spec.rules.widget_alarms import check_widget_alarms
+from vigil.spec.rules.wording import check_wording
 from vigil.spec.sources import Sources
 
 RULES = (
@@ -38,6 +40,8 @@ RULES = (
     check_coverage,
     check_alerting,
     check_queries,
+    check_wording,
+    check_widget_alarms,
 )
 
 
