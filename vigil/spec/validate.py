@@ -12,6 +12,7 @@ from vigil.spec.rules.context import Context
 from vigil.spec.rules.coverage import check_coverage
 from vigil.spec.rules.dashboards import check_dashboards
 from vigil.spec.rules.endpoints import check_endpoints
+from vigil.spec.rules.families import check_families
 from vigil.spec.rules.namespaces import check_namespaces
 from vigil.spec.rules.policy import check_policy
 from vigil.spec.rules.routing import check_routing
@@ -26,6 +27,7 @@ RULES = (
     check_policy,
     check_coverage,
     check_alerting,
+    check_families,
 )
 
 
