@@ -101,7 +101,8 @@ def not_in_logs(plan: StackPlan, store: MetricStore | None = None) -> dict[str, 
     """
     own = {ns.namespace for ns in plan.namespaces}
     if store is not None:
-        own |= {key.namespace for key in store.keys()}
+        stored = store.keys()
+        own |= {key.namespace for key in stored}
     out: dict[str, str] = {}
     for alarm in plan.alarms.metric_alarms:
         stats = [alarm.metric] if alarm.metric is not None else [q.metric for q in alarm.metric_queries]
