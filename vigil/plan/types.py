@@ -103,6 +103,16 @@ class StackContext:
     page_people: bool = True
     #: ``${ecs_cluster}`` in dimension values (``""``: the default ``vigil-<env>``).
     ecs_cluster: str = ""
+    #: ``(service, region)`` of the services created outside ``region`` (:data:`vigil.spec.regions.CONTROL_PLANES`).
+    service_regions: tuple[tuple[str, str], ...] = ()
+
+    def region_of(self, service: str) -> str:
+        """The region ``service``'s resources are created in (the stack's region when it is not in the table).
+
+        >>> StackContext("dev", "dev", "us-east-1", "1", service_regions=(("chatbot", "us-east-2"),)).region_of("chatbot")
+        'us-east-2'
+        """
+        return dict(self.service_regions).get(service, self.region)
 
 
 @dataclass(frozen=True)
@@ -230,6 +240,8 @@ class ChatChannelPlan:
     role_policy: str  # JSON: what Chatbot may read to render notifications
     guardrail_policy_arns: tuple[str, ...]
     tags: Mapping[str, str] = field(default_factory=dict)
+    #: Where the configuration is created: Chatbot's API is served in few regions (vigil:chatbot_region).
+    region: str = "us-east-2"
 
 
 @dataclass(frozen=True)
@@ -405,6 +417,8 @@ class HealthCheckPlan:
     failure_threshold: int
     regions: tuple[str, ...]
     tags: Mapping[str, str] = field(default_factory=dict)
+    #: Where the health check is created: Route 53's API region (us-east-1 in the aws partition).
+    region: str = "us-east-1"
 
 
 @dataclass(frozen=True)

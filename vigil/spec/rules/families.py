@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 
 from vigil.spec.models import CompositeAlarm, MathAlarm, MetricRef, MetricSpec, Severity, StaticAlarm
-from vigil.spec.models.alarms import AlarmState, AllOf, AnyOf, NotRule, Rule
+from vigil.spec.models.rules import rule_names
 from vigil.spec.rules.context import Context
 
 PAGING = (Severity.P1, Severity.P2)
@@ -46,23 +46,6 @@ def signals(alarm: object) -> set[Signal]:
     return {(ref.namespace, ref.metric) for ref in _refs(alarm)}
 
 
-def rule_children(rule: Rule) -> Iterator[str]:
-    """Every alarm name a composite rule reads.
-
-    >>> list(rule_children(AnyOf.model_validate({"any": ["a", {"not": {"alarm": "b", "state": "OK"}}]})))
-    ['a', 'b']
-    """
-    if isinstance(rule, str):
-        yield rule
-    elif isinstance(rule, AlarmState):
-        yield rule.alarm
-    elif isinstance(rule, (AllOf, AnyOf)):
-        for part in rule.all if isinstance(rule, AllOf) else rule.any:
-            yield from rule_children(part)
-    elif isinstance(rule, NotRule):
-        yield from rule_children(rule.not_)
-
-
 def _pages(alarm: object) -> bool:
     return getattr(alarm, "severity", None) in PAGING and bool(getattr(alarm, "notify", False))
 
@@ -73,7 +56,7 @@ def _descendants(name: str, alarms: Mapping[str, object], seen: set[str]) -> set
         return set()
     seen.add(name)
     out: set[str] = set()
-    for child in rule_children(alarm.rule):
+    for child in rule_names(alarm.rule):
         out.add(child)
         out |= _descendants(child, alarms, seen)
     return out
@@ -118,7 +101,7 @@ def _children_that_page(ctx: Context) -> None:
     for name, alarm in sorted(alarms.items()):
         if not isinstance(alarm, CompositeAlarm) or not _pages(alarm):
             continue
-        for child in dict.fromkeys(rule_children(alarm.rule)):
+        for child in dict.fromkeys(rule_names(alarm.rule)):
             target = alarms.get(child)
             if target is not None and not isinstance(target, CompositeAlarm) and _pages(target):
                 ctx.report(
