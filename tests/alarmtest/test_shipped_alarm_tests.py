@@ -45,7 +45,9 @@ def _upper(project: Any, alarm: str, threshold: float) -> float:
         for r in refs
         if r is not None and r.namespace in project.namespaces and r.metric in project.namespaces[r.namespace].metrics
     }
-    return min(threshold * 10, 100.0) if units == {"Percent"} and getattr(spec, "kind", "") == "static" else threshold * 10
+    return (
+        min(threshold * 10, 100.0) if units == {"Percent"} and getattr(spec, "kind", "") == "static" else threshold * 10
+    )
 
 
 def _thresholds() -> list[tuple[str, str, float]]:
