@@ -171,8 +171,9 @@ def _logs(w: Writer, rng: random.Random, service: str, t: int, c: Conditions, df
         w.log(service, t + 50 + rng.random() * 9, logging.ERROR, "unhandled error in request handler")
 
 
-def _container_insights(w: Writer, t: int, tasks: int) -> None:
-    """The worker service's RunningTaskCount as Container Insights publishes it (an EMF line of its own namespace)."""
+def _container_insights(w: Writer, t: int, running: int, desired: int) -> None:
+    """The worker service's task counts as Container Insights publishes them (an EMF line of its own namespace)."""
+    metrics = [{"Name": "RunningTaskCount", "Unit": "Count"}, {"Name": "DesiredTaskCount", "Unit": "Count"}]
     line = {
         "_aws": {
             "Timestamp": (t + 30) * 1000,
@@ -180,22 +181,21 @@ def _container_insights(w: Writer, t: int, tasks: int) -> None:
                 {
                     "Namespace": "ECS/ContainerInsights",
                     "Dimensions": [["ClusterName", "ServiceName"]],
-                    "Metrics": [{"Name": "RunningTaskCount", "Unit": "Count"}],
+                    "Metrics": metrics,
                 }
             ],
         },
         "Type": "Service",
         "ClusterName": f"vigil-{w.environment}",
         "ServiceName": "worker",
-        "RunningTaskCount": tasks,
+        "RunningTaskCount": running,
+        "DesiredTaskCount": desired,
     }
     w.stream.write(json.dumps(line, separators=(",", ":")) + "\n")
 
 
 def _worker(w: Writer, rng: random.Random, t: int, c: Conditions, df: float) -> None:
-    tasks = c.workers_alive if c.tasks_running is None else c.tasks_running
-    if tasks:
-        _container_insights(w, t, tasks)
+    _container_insights(w, t, c.workers_alive if c.tasks_running is None else c.tasks_running, c.workers)
     if c.workers_alive <= 0:
         return
     capacity = c.workers_alive / c.workers

@@ -88,8 +88,15 @@ SCENARIOS: tuple[Scenario, ...] = (
     ),
     _incident(
         "one-worker-dead",
-        "One of the 4 workers hangs for an hour (ECS still runs its task; no heartbeat, capacity -25 %)",
+        "One of the 4 workers dies for an hour and ECS cannot replace it (3 running, 4 desired; capacity -25 %)",
         "P1",
+        60,
+        lambda c, s: c.but(workers_alive=3, queue_depth=c.queue_depth * 1.5),
+    ),
+    _incident(
+        "one-worker-hung",
+        "One of the 4 workers hangs for an hour (ECS still runs its task; no heartbeat, capacity -25 %)",
+        "P2",
         60,
         lambda c, s: c.but(workers_alive=3, tasks_running=4, queue_depth=c.queue_depth * 1.5),
     ),

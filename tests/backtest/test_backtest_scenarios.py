@@ -29,8 +29,10 @@ EXPECTED: dict[str, tuple[str | None, str]] = {
     "api-5xx-burst": ("platform-down", "platform-down"),
     "api-total-outage": ("platform-down", "platform-down"),
     "latency-drift": ("api-slow", "api-slow"),
-    # Issue 18: a hung worker is a deficit against ECS's RunningTaskCount (worker-missing), inside jobs-failing.
+    # Issue 18: a dead worker ECS cannot replace is running < desired (worker-missing), inside jobs-failing; a hung
+    # one is heartbeats < running over 10 minutes (worker-hung, P2), inside platform-degraded.
     "one-worker-dead": ("jobs-failing", "jobs-failing"),
+    "one-worker-hung": ("platform-degraded", "platform-degraded"),
     "all-workers-dead": ("jobs-failing", "jobs-failing"),
     # 4x tokens is also $18 an hour of LLM spend: the cost alarm pages (P2) on a P3 incident, as it should.
     "token-spike": ("ai-cost", "token-spike"),
