@@ -7,8 +7,8 @@ Three structural rules on the alarms that page (severity P1 or P2):
 - a child of a paging composite that still notifies on its own pages beside its composite (a warning: set
   ``notify: false`` on the child, the composite is the page);
 - a paging count threshold (``Sum`` of a Count metric, ``>`` a positive number) on a metric the catalog declares
-  with traffic (``events_per_minute`` of at least 1) and no volume guard (an ``IF(...)`` in the expression) pages
-  for a busy hour and misses a quiet night's total failure (a warning: make it a rate, or guard it).
+  with traffic (``events_per_minute`` of at least 1), that neither divides (a rate) nor has a volume guard (an
+  ``IF(...)``), pages for a busy hour and misses a quiet night's total failure (a warning: make it a rate).
 
 Example::
 
@@ -118,7 +118,9 @@ def _unguarded_counts(ctx: Context) -> None:
             continue
         if alarm.comparison not in (">", ">=", "GreaterThanThreshold", "GreaterThanOrEqualToThreshold"):
             continue
-        if alarm.threshold <= 0 or (isinstance(alarm, MathAlarm) and "IF(" in alarm.expression.replace(" ", "")):
+        if isinstance(alarm, MathAlarm) and ("IF(" in alarm.expression.replace(" ", "") or "/" in alarm.expression):
+            continue  # guarded, or a ratio (a rate, not a count)
+        if alarm.threshold <= 0:
             continue
         refs = list(_refs(alarm))
         specs = [_traffic_count(ctx, ref) for ref in refs]
