@@ -12,7 +12,9 @@ from vigil.emulator.store import MetricKey, MetricStore
 from vigil.plan.stack import load_stack_plan
 
 ROOT = Path(__file__).resolve().parents[2]
-TASKS = MetricKey.of("ECS/ContainerInsights", "RunningTaskCount", {"ClusterName": "vigil-prod", "ServiceName": "worker"})
+TASKS = MetricKey.of(
+    "ECS/ContainerInsights", "RunningTaskCount", {"ClusterName": "vigil-prod", "ServiceName": "worker"}
+)
 
 
 def test_an_aws_namespace_is_evaluated_only_when_the_logs_hold_it() -> None:
