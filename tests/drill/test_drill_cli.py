@@ -121,6 +121,11 @@ def _line_of(path: Path, text: str) -> int:
          "signals.api-requests.per_minute: Input should be greater than or equal to 0"),
         ("traffic", "  api-latency:\n    kind: samples", "  api-latency:\n    kind: sample", "  api-latency:",
          "signals.api-latency: unknown kind 'sample' (did you mean 'samples'?)"),
+        ("traffic", "    metric: http.request.duration", "    metric: http.request.durations", "http.request.durations",
+         "signals.api-latency.metric: Vigil/API declares no metric 'http.request.durations' (did you mean "
+         "'http.request.duration'?)"),
+        ("traffic", "      EndpointGroup: {sessions", "      EndpointGroups: {sessions", "EndpointGroups:",
+         "signals.api-requests.mix.EndpointGroups: Vigil/API declares no dimension 'EndpointGroups'"),
         ("faults", "{signal: api-latency, scale: 40}", "{signal: api-latenc, scale: 40}", "api-latenc,",
          "classes.api-slow.effects[0].signal: unknown signal 'api-latenc'"),
         ("faults", "{signal: jobs-failed, rate: 0.6}", "{signal: jobs-failed, scale: 0.6}", "jobs-failed, scale",

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from vigil.drill.result import DrillResult
     from vigil.emulator.store import MetricStore
     from vigil.plan.types import StackPlan
+    from vigil.spec.models.metrics import MetricNamespaceSpec
 
 DEFAULT_TRAFFIC = "alarms/drill/traffic.yaml"
 DEFAULT_FAULTS = "alarms/drill/faults.yaml"
@@ -126,7 +127,7 @@ def _drill(args: argparse.Namespace, root: Path, err: TextIO) -> DrillResult:
         raise ValueError("--incidents and --normal-days must be 0 or more, --days at least 1")
     progress = _Progress(err)
     try:
-        traffic = load_traffic(Path(args.traffic) if args.traffic else root / DEFAULT_TRAFFIC)
+        traffic = load_traffic(Path(args.traffic) if args.traffic else root / DEFAULT_TRAFFIC, _catalog(root))
         drill = load_drill(Path(args.faults) if args.faults else root / DEFAULT_FAULTS, traffic)
         unknown = sorted(set(args.classes or []) - set(drill.classes))
         if unknown:
@@ -152,6 +153,14 @@ def _drill(args: argparse.Namespace, root: Path, err: TextIO) -> DrillResult:
         raise ValueError(str(exc)) from None
     assert result is not None  # argparse gives at least one seed
     return result
+
+
+def _catalog(root: Path) -> dict[str, MetricNamespaceSpec] | None:
+    """The project's metric namespaces by name (None when the catalog does not load: plan_for_stack says why)."""
+    from vigil.spec import load_project
+
+    loaded = load_project(root)
+    return {ns.namespace: ns for ns in loaded.project.namespaces.values()} if loaded.ok else None
 
 
 def _recorded(args: argparse.Namespace, plan: StackPlan, progress: _Progress) -> MetricStore | None:
