@@ -48,7 +48,6 @@ def main() -> int:
     parser.add_argument("--naive", type=int, default=3, help="incidents evaluated the direct way")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
-    from vigil.backtest.stack import plan_for_stack
     from vigil.drill.draws import draw_days, draw_incidents
     from vigil.drill.inject import apply
     from vigil.drill.keys import fill
@@ -56,10 +55,11 @@ def main() -> int:
     from vigil.drill.run import DAY, SETTLE_DAYS, generated_world, prepare, run_day, run_incident
     from vigil.emulator.engine import evaluate_alarms
     from vigil.emulator.store import MetricStore
+    from vigil.plan.stack import load_stack_plan
 
     traffic = load_traffic(ROOT / "alarms/drill/traffic.yaml")
     drill = load_drill(ROOT / "alarms/drill/faults.yaml", traffic)
-    plan = plan_for_stack(ROOT, "prod")
+    plan = load_stack_plan(ROOT, "prod").plan
     days = max(args.normal_days, 7)
 
     def floor() -> object:

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from vigil.backtest.stack import plan_for_stack
 from vigil.drill.draws import draw_incidents
 from vigil.drill.drill_spec import DrillFile
 from vigil.drill.inject import apply
@@ -18,6 +17,7 @@ from vigil.drill.run import DAY, SETTLE_DAYS, generated_world, prepare
 from vigil.drill.window import SETTLE_S, Base, alarm_keys, evaluate_window
 from vigil.emulator.engine import evaluate_alarms
 from vigil.emulator.store import MetricStore
+from vigil.plan.stack import load_stack_plan
 from vigil.plan.types import AlarmsPlan
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def setup() -> tuple[Base, DrillFile, int, int]:
     traffic = load_traffic(ROOT / "alarms/drill/traffic.yaml")
     drill = load_drill(ROOT / "alarms/drill/faults.yaml", traffic)
-    plan = plan_for_stack(ROOT, "prod")
+    plan = load_stack_plan(ROOT, "prod").plan
     world, horizon = generated_world(plan, traffic, drill, days=1, seed=21, progress=None)
     return prepare(plan, traffic, world, horizon.first - SETTLE_DAYS * DAY), drill, horizon.first, horizon.last
 

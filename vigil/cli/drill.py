@@ -27,7 +27,6 @@ if TYPE_CHECKING:
     from vigil.drill.result import DrillResult
     from vigil.emulator.store import MetricStore
     from vigil.plan.types import StackPlan
-    from vigil.spec.models.metrics import MetricNamespaceSpec
 
 DEFAULT_TRAFFIC = "alarms/drill/traffic.yaml"
 DEFAULT_FAULTS = "alarms/drill/faults.yaml"
@@ -117,22 +116,24 @@ def _render(result: DrillResult) -> str:
 
 
 def _drill(args: argparse.Namespace, root: Path, err: TextIO) -> DrillResult:
-    from vigil.backtest.stack import plan_for_stack
     from vigil.drill.errors import DrillError
     from vigil.drill.load import load_drill, load_traffic
     from vigil.drill.run import run_drill
     from vigil.emulator.errors import EvaluateError
+    from vigil.plan.stack import ProjectErrors, load_stack_plan
 
     if args.incidents < 0 or args.normal_days < 0 or args.days < 1:
         raise ValueError("--incidents and --normal-days must be 0 or more, --days at least 1")
     progress = _Progress(err)
     try:
-        traffic = load_traffic(Path(args.traffic) if args.traffic else root / DEFAULT_TRAFFIC, _catalog(root))
+        loaded = load_stack_plan(root, args.stack)
+        plan = loaded.plan
+        catalog = {ns.namespace: ns for ns in loaded.project.namespaces.values()}
+        traffic = load_traffic(Path(args.traffic) if args.traffic else root / DEFAULT_TRAFFIC, catalog)
         drill = load_drill(Path(args.faults) if args.faults else root / DEFAULT_FAULTS, traffic)
         unknown = sorted(set(args.classes or []) - set(drill.classes))
         if unknown:
             raise ValueError(f"--class {' '.join(unknown)}: no such class; known: {', '.join(sorted(drill.classes))}")
-        plan = plan_for_stack(root, args.stack)
         recorded = _recorded(args, plan, progress)
         result: DrillResult | None = None
         for seed in args.seed:
@@ -149,18 +150,10 @@ def _drill(args: argparse.Namespace, root: Path, err: TextIO) -> DrillResult:
                 progress=progress,
             )
             result = one if result is None else result.merged(one)
-    except (DrillError, EvaluateError) as exc:
+    except (DrillError, EvaluateError, ProjectErrors) as exc:
         raise ValueError(str(exc)) from None
     assert result is not None  # argparse gives at least one seed
     return result
-
-
-def _catalog(root: Path) -> dict[str, MetricNamespaceSpec] | None:
-    """The project's metric namespaces by name (None when the catalog does not load: plan_for_stack says why)."""
-    from vigil.spec import load_project
-
-    loaded = load_project(root)
-    return {ns.namespace: ns for ns in loaded.project.namespaces.values()} if loaded.ok else None
 
 
 def _recorded(args: argparse.Namespace, plan: StackPlan, progress: _Progress) -> MetricStore | None:

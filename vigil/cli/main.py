@@ -32,6 +32,7 @@ COMMANDS = (
     "verify",
     "fire",
     "grafana",
+    "docs",
 )
 DISTRIBUTION = "vigil-monitoring"
 

@@ -12,10 +12,10 @@
 Example::
 
     >>> from vigil.drill import load_drill, load_traffic, run_drill
-    >>> from vigil.backtest.stack import plan_for_stack
+    >>> from vigil.plan.stack import load_stack_plan
     >>> traffic = load_traffic("alarms/drill/traffic.yaml")
     >>> drill = load_drill("alarms/drill/faults.yaml", traffic)
-    >>> result = run_drill(plan_for_stack(".", "prod"), traffic, drill, incidents=1, normal_days=0, seed=1,
+    >>> result = run_drill(load_stack_plan(".", "prod").plan, traffic, drill, incidents=1, normal_days=0, seed=1,
     ...                    classes=["api-down"])  # doctest: +SKIP
 """
 
