@@ -92,13 +92,23 @@ def test_deterministic_for_a_seed(small: tuple[int, dict[str, Any], str, Path]) 
     assert json.loads(out) == report
 
 
-def test_check_fails_on_a_missed_target() -> None:
-    # a crash loop (down 1 minute in 10) pages nobody on the current alarms: --check exits 1, without it 0
-    args = [*SMALL, "--class", "api-crash-loop", "--incidents", "1", "--normal-days", "0"]
+def test_check_fails_on_a_missed_target(tmp_path: Path) -> None:
+    """A P1 class no alarm can see (1 % more WebSocket messages) misses its target: --check exits 1, without
+    --check the drill still exits 0; the same file with the class at P4 (must not page) meets it."""
+    faults = tmp_path / "faults.yaml"
+    text = (
+        "version: vigil/v1\nclasses:\n  invisible:\n    severity: P1\n    duration: [10m, 20m]\n"
+        "    effects:\n      - {signal: ws-messages, scale: 1.01}\n"
+    )
+    faults.write_text(text)
+    args = [*SMALL, "--faults", str(faults), "--incidents", "1", "--normal-days", "0"]
     code, out, _ = run(*args, "--check")
     assert code == 1
+    assert "invisible" in out
     assert "MISSED" in out
     assert run(*args)[0] == 0
+    faults.write_text(text.replace("severity: P1", "severity: P4"))
+    assert run(*args, "--check")[0] == 0
 
 
 def _copy_drill_files(tmp_path: Path) -> tuple[Path, Path]:
