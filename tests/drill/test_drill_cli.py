@@ -75,6 +75,8 @@ def test_json_contract(small: tuple[int, dict[str, Any], str, Path]) -> None:
             "pages", "pages_per_incident", "met",
         }  # fmt: skip
     assert set(report["normal_days"]) == {"days", "false_pages", "false_pages_per_day", "pages"}
+    for page in report["normal_days"]["pages"]:
+        assert set(page) == {"alarm", "severity", "time", "day", "noise"}
     for incident in report["incidents"]:
         assert set(incident) == {"seed", "index", "class", "start", "end", "intensity", "where", "first_page", "pages"}
         if incident["first_page"] is not None:
