@@ -6,7 +6,7 @@ from typing import Any
 
 import pulumi
 import pytest
-from plan_fixture import FIXTURE_CONFIG, FIXTURE_SECRET_KEYS, fixture_project
+from plan_fixture import FIXTURE_CONFIG, FIXTURE_SECRET_KEYS, fixture_plan
 from pulumi_mocks import Recorder, install
 
 from vigil.components.monitoring_stack import MonitoringStack, MonitoringStackArgs
@@ -19,7 +19,7 @@ def built() -> tuple[Recorder, dict[str, Any]]:
 
     @pulumi.runtime.test
     def build() -> None:
-        stack = MonitoringStack("vigil", MonitoringStackArgs(project=fixture_project()))
+        stack = MonitoringStack("vigil", MonitoringStackArgs(plan=fixture_plan()))
         outputs["app_environment"] = stack.app_environment
         outputs["collector_policy"] = stack.collector_policy
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from vigil.components.naming import Naming
 from vigil.plan import PlanError, StackPlan, plan_project
+from vigil.plan.naming import Naming
 from vigil.plan.xray import COLLECTOR_ACTIONS, plan_tracing
 from vigil.spec import load_project
 from vigil.tracing import TelemetrySettings

@@ -17,16 +17,16 @@ from vigil.emulator.engine import evaluate_alarms
 from vigil.emulator.errors import EvaluateError
 from vigil.emulator.store import MetricKey, MetricStore
 from vigil.emulator.timeline import AlarmTimeline, Evaluation
-from vigil.plan.types import AlarmsPlan, MetricAlarmPlan, StackPlan
+from vigil.plan.errors import PlanError
+from vigil.plan.stack import ProjectErrors, load_stack_plan, plan_stack
+from vigil.plan.types import AlarmsPlan, CompositeAlarmPlan, MetricAlarmPlan, StackContext, StackPlan
 from vigil.spec.errors import SpecError, did_you_mean
-from vigil.spec.models.common import render_template
 from vigil.spec.slo import expand_slo
 from vigil.spec.yaml_source import YamlDocument, field_name
 
 if TYPE_CHECKING:
     from vigil.spec.models.project import Project
 
-ACCOUNT = "123456789012"
 CONTEXT_ROWS = 6
 
 
@@ -120,7 +120,7 @@ def format_offset(seconds: float) -> str:
 
 
 class _Stacks:
-    """Projects and plans per stack, loaded once per run."""
+    """Projects and plans per stack (from the one entry point), loaded once per run."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
@@ -128,24 +128,12 @@ class _Stacks:
 
     def get(self, stack: str) -> tuple[Project, StackPlan] | list[SpecError]:
         if stack not in self.loaded:
-            self.loaded[stack] = self._load(stack)
+            try:
+                loaded = load_stack_plan(self.root, stack)
+                self.loaded[stack] = (loaded.project, loaded.plan)
+            except ProjectErrors as exc:
+                self.loaded[stack] = exc.errors
         return self.loaded[stack]
-
-    def _load(self, stack: str) -> tuple[Project, StackPlan] | list[SpecError]:
-        from vigil.spec import load_project
-
-        loaded = load_project(self.root, stack=stack)
-        if not loaded.ok:
-            return [e for e in loaded.errors if e.severity == "error"]
-        return loaded.project, plan(loaded.project)
-
-
-def plan(project: Project) -> StackPlan:
-    """The stack plan of a loaded project (the names ``pulumi up`` would create)."""
-    from vigil.components.naming import Naming
-    from vigil.plan import plan_project
-
-    return plan_project(project, Naming.for_project(project), ACCOUNT)
 
 
 def run_tests(root: Path, files: list[Path]) -> Report:
@@ -224,7 +212,7 @@ def _run_case(
     wanted = _resolve(doc, where, project, names, case.expect)
     alarms = _needed(stack_plan.alarms, set(wanted.values()))
     start = case.start_epoch
-    store, length = _store(doc, where, project, alarms, case, start)
+    store, length = _store(doc, where, project, stack_plan.context, alarms, case, start)
     end = start + max([length, *(_horizon(e) for e in case.expect)])
     try:
         evaluation = evaluate_alarms(alarms, store, start, end)
@@ -253,20 +241,11 @@ def _horizon(expect: Expectation) -> int:
 
 def _alarm_names(project: Project, stack_plan: StackPlan) -> dict[str, str]:
     """Spec name (and physical name) -> physical name of every alarm in the plan."""
-    from vigil.components.naming import Naming
-
-    naming = Naming.for_project(project)
-    physical = set(stack_plan.alarms.names())
-    out = {name: name for name in physical}
-    specs = list(project.alarms)
-    for slo_name, slo in project.slos.items():
-        for burn in expand_slo(slo_name, slo):
-            specs.extend((burn.name, burn.short_name, burn.long_name))
-    for spec in specs:
-        name = naming.alarm_name(spec)
-        if name in physical:
-            out[spec] = name
-    return out
+    alarms: list[MetricAlarmPlan | CompositeAlarmPlan] = [
+        *stack_plan.alarms.metric_alarms,
+        *stack_plan.alarms.composite_alarms,
+    ]
+    return {**{a.name: a.name for a in alarms}, **{a.spec_name: a.name for a in alarms}}
 
 
 def _resolve(
@@ -322,7 +301,13 @@ def _read_keys(alarms: AlarmsPlan) -> dict[MetricKey, MetricAlarmPlan]:
 
 
 def _store(
-    doc: YamlDocument, where: tuple[Any, ...], project: Project, alarms: AlarmsPlan, case: AlarmTest, start: int
+    doc: YamlDocument,
+    where: tuple[Any, ...],
+    project: Project,
+    context: StackContext,
+    alarms: AlarmsPlan,
+    case: AlarmTest,
+    start: int,
 ) -> tuple[MetricStore, int]:
     """The series as samples; every series must feed at least one alarm under test (else it is a typo)."""
     read = _read_keys(alarms)
@@ -332,7 +317,7 @@ def _store(
     length = 0
     interval = case.interval_seconds
     for index, series in enumerate(case.series):
-        key = _series_key(project, series)
+        key = _series_key(project, context, series)
         if key not in read:
             hint = did_you_mean(key.label(), labels)
             errors.append(
@@ -357,13 +342,10 @@ def _store(
     return store, length
 
 
-def _series_key(project: Project, series: SeriesSpec) -> MetricKey:
+def _series_key(project: Project, context: StackContext, series: SeriesSpec) -> MetricKey:
     spec = project.namespaces.get(series.metric.namespace)
     service = spec.service if spec else ""
-    dims = {
-        k: render_template(v, environment=project.environment, service=service)
-        for k, v in series.metric.dimensions.items()
-    }
+    dims = {k: context.render(v, service) for k, v in series.metric.dimensions.items()}
     return MetricKey.of(series.metric.namespace, series.metric.metric, dims)
 
 
@@ -456,8 +438,8 @@ def _with_extra_alarms(
     if errors:
         raise _CaseError(errors)
     try:
-        return merged, plan(merged)
-    except Exception as exc:  # a plan error of the test's own alarms
+        return merged, plan_stack(merged)
+    except PlanError as exc:  # a plan error of the test's own alarms
         raise _CaseError([_located(doc, (*where, "alarms"), f"cannot plan the test's alarms: {exc}")]) from exc
 
 

@@ -13,13 +13,12 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from vigil.plan import CompositeAlarmPlan, MetricAlarmPlan, Namer, StackPlan, plan_project
-from vigil.spec import LoadResult, ParseCache, available_stacks, load_project
+from vigil.plan import CompositeAlarmPlan, MetricAlarmPlan, StackPlan
+from vigil.plan.naming import Naming
+from vigil.plan.stack import LoadedStack, ProjectErrors, load_stack_plan
+from vigil.spec import ParseCache, available_stacks
 from vigil.spec.models import Project
 from vigil.spec.sources import Sources
-
-#: Account id the documents are planned with: no text on-call reads contains it.
-DOC_ACCOUNT = "000000000000"
 
 
 @dataclass(frozen=True)
@@ -29,7 +28,7 @@ class StackView:
     stack: str
     project: Project
     plan: StackPlan
-    names: Namer
+    names: Naming
     sources: Sources | None = None
 
     def short(self, physical: str) -> str:
@@ -60,17 +59,21 @@ class StackView:
         return self._slo_burns.get(slo, [])
 
 
-def plan_stacks(root: str | Path, loads: dict[str, LoadResult] | None = None) -> list[StackView]:
-    """Every stack of the project at ``root`` that loads without errors, planned (``loads`` are reused)."""
-    from vigil.components.naming import Naming  # the one naming module (pulumi-free)
+def views_of(planned: dict[str, LoadedStack]) -> list[StackView]:
+    """Views of stacks already loaded and planned by :func:`vigil.plan.stack.load_stack_plan`, by stack name."""
+    return [
+        StackView(name, loaded.project, loaded.plan, Naming.for_project(loaded.project), loaded.result.sources)
+        for name, loaded in sorted(planned.items())
+    ]
 
+
+def plan_stacks(root: str | Path) -> list[StackView]:
+    """Every stack of the project at ``root`` that loads without errors, planned by the one entry point."""
     cache = ParseCache()
-    views: list[StackView] = []
+    planned: dict[str, LoadedStack] = {}
     for stack in available_stacks(root):
-        result = (loads or {}).get(stack) or load_project(root, stack=stack, cache=cache)
-        if not result.ok:
+        try:
+            planned[stack] = load_stack_plan(root, stack, cache=cache)
+        except ProjectErrors:
             continue
-        names = Naming.for_project(result.project)
-        plan = plan_project(result.project, names, DOC_ACCOUNT)
-        views.append(StackView(stack, result.project, plan, names, result.sources))
-    return views
+    return views_of(planned)

@@ -1,25 +1,23 @@
 """Plan of a smoke-flow canary (``kind: canary``): a CloudWatch Synthetics canary that runs ``vigil smoke``'s flow.
 
-The canary's code is ``vigil/cli/smoke.py`` itself (standard library only) plus a small handler, packaged as
+The canary's code is the source of :mod:`vigil.smoke.flow` (the module ``vigil smoke`` runs; standard library
+only) plus a small handler, packaged as
 ``python/vigil_smoke.py`` and ``python/vigil_canary.py`` (the folder layout Synthetics' Python runtimes read).
 The handler raises when a step fails, which Synthetics counts as a failed run (``SuccessPercent`` < 100).
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import TYPE_CHECKING
+import inspect
 
+from vigil.plan.alarm_context import AlarmContext, metric_alarm
 from vigil.plan.errors import PlanError
 from vigil.plan.policies import VERSION, dump
 from vigil.plan.types import CanaryPlan, MetricAlarmPlan, MetricStatPlan
+from vigil.smoke import flow
 from vigil.spec.models.alarms import CanaryAlarm
 from vigil.spec.rules.alerting import probe_target
 
-if TYPE_CHECKING:
-    from vigil.plan.alarms import AlarmContext
-
-SMOKE_SOURCE = Path(__file__).resolve().parent.parent / "cli" / "smoke.py"
 HANDLER = "vigil_canary.handler"
 
 #: The canary entry point: run the flow, log each step, raise on the first failure.
@@ -46,7 +44,7 @@ def handler(event, context):
 
 def canary_files() -> dict[str, str]:
     """The files of the canary's zip, by path."""
-    return {"python/vigil_smoke.py": SMOKE_SOURCE.read_text(encoding="utf-8"), "python/vigil_canary.py": CANARY_SCRIPT}
+    return {"python/vigil_smoke.py": inspect.getsource(flow), "python/vigil_canary.py": CANARY_SCRIPT}
 
 
 def _role_policy(bucket: str, region: str, account_id: str) -> str:
@@ -125,9 +123,9 @@ def plan_canary(ac: AlarmContext, name: str, alarm: CanaryAlarm) -> tuple[Canary
         role_trust_policy=_trust_policy(ctx.account_id),
         role_policy=_role_policy(bucket, ctx.region, ctx.account_id),
         tags=ac.tags(alarm.severity, "canary", dict(alarm.tags)),
+        spec_name=name,
     )
     metric = MetricStatPlan("CloudWatchSynthetics", "SuccessPercent", {"CanaryName": canary}, alarm.period, "Average")
-    from vigil.plan.alarms import metric_alarm  # alarms.py imports this module
 
     alarm_plan = metric_alarm(
         ac,

@@ -12,10 +12,10 @@ from typing import Any
 
 from vigil.plan.errors import PlanError
 from vigil.plan.layout import Box, layout
+from vigil.plan.naming import Naming
 from vigil.plan.rules import RULE_PLACEHOLDER, composite_rule_words
-from vigil.plan.types import DashboardPlan, Namer, StackContext
+from vigil.plan.types import DashboardPlan, StackContext
 from vigil.spec.models.alarms import HeartbeatAlarm
-from vigil.spec.models.common import render_template
 from vigil.spec.models.dashboards import (
     AlarmStatusWidget,
     DashboardSpec,
@@ -50,7 +50,7 @@ def dashboard_url(region: str, name: str) -> str:
 @dataclass(frozen=True)
 class _Renderer:
     ctx: StackContext
-    names: Namer
+    names: Naming
     project: Project
     owner: str
 
@@ -61,10 +61,7 @@ class _Renderer:
         if not m.visible:
             options["visible"] = False
         if m.expression is not None:  # SEARCH() filters may name ${environment}
-            expression = render_template(
-                m.expression, environment=self.ctx.environment, stack=self.ctx.stack, ecs_cluster=self.ctx.ecs_cluster
-            )
-            return [{"expression": expression, **options}]
+            return [{"expression": self.ctx.render(m.expression), **options}]
         options["stat"] = m.statistic
         if m.period:
             options["period"] = m.period
@@ -73,16 +70,7 @@ class _Renderer:
         service = ns.service if ns else ""
         line: list[Any] = [namespace, metric]
         for key, value in sorted(m.dimensions.items()):
-            line += [
-                key,
-                render_template(
-                    value,
-                    environment=self.ctx.environment,
-                    service=service,
-                    stack=self.ctx.stack,
-                    ecs_cluster=self.ctx.ecs_cluster,
-                ),
-            ]
+            line += [key, self.ctx.render(value, service)]
         return [*line, options]
 
     def metric(self, w: MetricGraphWidget | SingleValueWidget | GaugeWidget) -> Json:
@@ -165,7 +153,7 @@ class _Renderer:
         return {**body, "x": box.x, "y": box.y, "width": box.width, "height": box.height}
 
 
-def render_body(ctx: StackContext, names: Namer, project: Project, name: str, spec: DashboardSpec) -> str:
+def render_body(ctx: StackContext, names: Naming, project: Project, name: str, spec: DashboardSpec) -> str:
     """The dashboard body JSON of one dashboard spec."""
     if len(spec.widgets) > MAX_WIDGETS:
         raise PlanError(f"dashboard {name!r} has {len(spec.widgets)} widgets, CloudWatch allows {MAX_WIDGETS}")
@@ -182,7 +170,7 @@ def render_body(ctx: StackContext, names: Namer, project: Project, name: str, sp
     return text
 
 
-def plan_dashboards(ctx: StackContext, names: Namer, project: Project) -> tuple[DashboardPlan, ...]:
+def plan_dashboards(ctx: StackContext, names: Naming, project: Project) -> tuple[DashboardPlan, ...]:
     """One dashboard plan per dashboard spec, sorted by name.
 
     >>> [d.url for d in plan_dashboards(ctx, Naming("dev"), project)][:1]  # doctest: +SKIP

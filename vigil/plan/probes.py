@@ -10,15 +10,13 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
+from vigil.plan.alarm_context import AlarmContext, metric_alarm
+from vigil.plan.errors import PlanError
 from vigil.plan.types import ActionsPlan, HealthCheckPlan, MetricAlarmPlan, MetricStatPlan, TopicPlan
 from vigil.spec.models.alarms import ProbeAlarm
 from vigil.spec.models.common import Severity
 from vigil.spec.rules.alerting import probe_target
-
-if TYPE_CHECKING:
-    from vigil.plan.alarms import AlarmContext
 
 #: Every Route 53 health checker region, used when a probe lists none.
 DEFAULT_REGIONS = ("us-east-1", "us-west-2", "eu-west-1")
@@ -33,8 +31,6 @@ def plan_probe(ac: AlarmContext, name: str, alarm: ProbeAlarm) -> tuple[HealthCh
     url = stack.values.get(alarm.url.key) if stack else None
     target = probe_target(url) if isinstance(url, str) else "unset"
     if isinstance(target, str):
-        from vigil.plan.errors import PlanError
-
         raise PlanError(f"probe {name!r}: vigil:{alarm.url.key} is not a usable URL ({target}); run `vigil check`")
     scheme, host, port, path = target
     check_name = ac.names.health_check_name(name)
@@ -52,9 +48,9 @@ def plan_probe(ac: AlarmContext, name: str, alarm: ProbeAlarm) -> tuple[HealthCh
         regions=tuple(alarm.regions),
         tags={"Name": check_name, **ac.tags(alarm.severity, "probe", dict(alarm.tags))},
         region=ac.ctx.region_of("route53"),
+        spec_name=name,
     )
     metric = MetricStatPlan("AWS/Route53", "HealthCheckStatus", {"HealthCheckId": check_name}, alarm.period, "Minimum")
-    from vigil.plan.alarms import metric_alarm  # alarms.py imports this module
 
     plan = metric_alarm(
         ac, name, alarm, "probe", kind="probe", comparison_operator="LessThanThreshold", threshold=1.0, metric=metric
@@ -80,6 +76,7 @@ def _delivery_alarm(
         metric=metric,
         statistic="Sum" if metric.stat == "Sum" else "Maximum",
         tags=ac.tags(severity, "alerting", {"purpose": "delivery-failures"}),
+        spec_name=name,
     )
 
 

@@ -13,7 +13,7 @@ as ``app_environment`` by the Pulumi program), so the stack file stays the one s
 
 Example::
 
-    >>> from vigil.components.naming import Naming  # doctest: +SKIP
+    >>> from vigil.plan.naming import Naming  # doctest: +SKIP
     >>> plan = plan_tracing(ctx, Naming("prod"), project)  # doctest: +SKIP
     >>> plan.sampling_rules[0].fixed_rate  # doctest: +SKIP
     0.1
@@ -22,8 +22,9 @@ Example::
 from __future__ import annotations
 
 from vigil.plan.errors import PlanError
+from vigil.plan.naming import Naming
 from vigil.plan.policies import dump
-from vigil.plan.types import Namer, SamplingRulePlan, StackContext, TraceGroupPlan, TracingPlan
+from vigil.plan.types import SamplingRulePlan, StackContext, TraceGroupPlan, TracingPlan
 from vigil.spec.models.project import Project
 from vigil.spec.models.stack import TracingSpec
 
@@ -61,7 +62,7 @@ def app_environment(ctx: StackContext, tracing: TracingSpec, log_level: str) -> 
     }
 
 
-def plan_tracing(ctx: StackContext, names: Namer, project: Project) -> TracingPlan:
+def plan_tracing(ctx: StackContext, names: Naming, project: Project) -> TracingPlan:
     """Sampling rules, groups, app settings and the collector policy of the stack's services."""
     stack = project.stack
     tracing = stack.tracing if stack is not None else TracingSpec()
@@ -76,10 +77,18 @@ def plan_tracing(ctx: StackContext, names: Namer, project: Project) -> TracingPl
             tags = {"service": service}
             rules.append(
                 SamplingRulePlan(
-                    name, service, BASE_PRIORITY + index, tracing.sample_ratio, tracing.reservoir_per_second, tags
+                    name,
+                    service,
+                    BASE_PRIORITY + index,
+                    tracing.sample_ratio,
+                    tracing.reservoir_per_second,
+                    tags,
+                    spec_name=service,
                 )
             )
-            groups.append(TraceGroupPlan(name, f'service("{service}")', insights_enabled=True, tags=tags))
+            groups.append(
+                TraceGroupPlan(name, f'service("{service}")', insights_enabled=True, tags=tags, spec_name=service)
+            )
     policy = dump(
         {
             "Version": "2012-10-17",

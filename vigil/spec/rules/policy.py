@@ -1,4 +1,8 @@
-"""Policy: paging alarms carry a runbook and reach someone; runbook files exist; the budget holds."""
+"""Policy: paging alarms carry a runbook and reach someone; runbook files exist.
+
+The budget is a property of the plan, not of the specs: ``vigil check`` prices each stack's plan and reports an
+exceeded ``vigil:budget_usd`` itself (:func:`vigil.cli.check.collect`).
+"""
 
 from __future__ import annotations
 
@@ -29,7 +33,7 @@ def _runbook(ctx: Context, where: tuple[str, str, tuple[Any, ...]], runbook: str
 
 
 def check_policy(ctx: Context) -> None:
-    """Runbooks, reachable paging routes, budget."""
+    """Runbooks and reachable paging routes (the budget is checked on the plan: ``vigil.cost.budget``)."""
     for name, alarm in ctx.project.alarms.items():
         _runbook(ctx, ("alarm", name, ()), alarm.runbook, alarm.severity.pages and alarm.enabled)
     for name, slo in ctx.project.slos.items():
@@ -42,16 +46,3 @@ def check_policy(ctx: Context) -> None:
                 ("route", severity.value, ("subscriptions",)),
                 f"{severity.value} pages, so its route needs at least one subscription",
             )
-    _budget(ctx)
-
-
-def _budget(ctx: Context) -> None:
-    stack = ctx.project.stack
-    if stack is None or stack.budget_usd is None:
-        return
-    try:
-        from vigil.cost import check_budget, estimate
-    except ImportError:  # the cost model is optional at this layer
-        return
-    for message in check_budget(ctx.project, estimate(ctx.project)):
-        ctx.report(("stack", stack.name, ("budget_usd",)), message)
