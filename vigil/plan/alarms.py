@@ -50,16 +50,21 @@ def plan_static(ac: AlarmContext, name: str, alarm: StaticAlarm | HeartbeatAlarm
             threshold=alarm.min_count,
             metric=metric,
         )
-    return metric_alarm(
+    threshold, note = ac.threshold_in_metric_unit(name, alarm)
+    planned = metric_alarm(
         ac,
         name,
         alarm,
         service,
         kind="static",
         comparison_operator=alarm.comparison,
-        threshold=alarm.threshold,
+        threshold=threshold,
         metric=metric,
+        note=note,
+        shown_threshold=alarm.threshold,
     )
+    low_samples = alarm.evaluate_low_sample_count_percentile
+    return replace(planned, evaluate_low_sample_count_percentile=low_samples) if low_samples else planned
 
 
 def _expression_id(taken: set[str]) -> str:
