@@ -18,7 +18,7 @@ VIEWS = plan_stacks(ROOT)
 def test_shipped_runbooks_match_the_plan_of_both_stacks() -> None:
     assert [v.stack for v in VIEWS] == ["dev", "prod"]
     assert check_runbooks(ROOT, VIEWS) == []
-    for path, specs in runbook_specs(VIEWS[0]).items():
+    for path, specs in runbook_specs(VIEWS[0], ROOT).items():
         text = (ROOT / path).read_text()
         found = find_section(text)
         assert found is not None, f"{path} has no generated trigger section; run `vigil docs`"
@@ -127,3 +127,16 @@ def test_vigil_init_writes_the_sections_and_its_queries_pass(
     assert main(["docs", str(shop), "--check"]) == 0
     assert main(["check", str(shop)]) == 0
     assert "0 error(s), 0 warning(s)" in capsys.readouterr().out
+
+
+def test_runbook_outside_the_project_is_never_read_or_written(
+    shipped: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    outside = shipped.parent / "outside.md"
+    outside.write_text("# Elsewhere\n\n**Fires when** never.\n\n`filter level = 'error' | limit 1`\n")
+    edit(shipped / "alarms" / "jobs.yaml", "runbook: alarms/runbooks/queue-backlog.md", "runbook: ../outside.md")
+    errors = check_errors(shipped, capsys)
+    assert all(e["file"] != "../outside.md" for e in errors)
+    assert outside.read_text().startswith("# Elsewhere\n\n**Fires when**")
+    main(["docs", str(shipped)])
+    assert "vigil:triggers" not in outside.read_text()
