@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from vigil.backtest.stack import plan_for_stack
 
 from examples.scenarios.generate import load_namespaces, write_scenario
 from examples.scenarios.library import WEEK_START, Scenario
@@ -22,6 +21,7 @@ from vigil.backtest.report import render_text
 from vigil.cli.main import main
 from vigil.emulator import MetricKey, MetricStore, evaluate_alarms
 from vigil.emulator.engine import first_evaluation
+from vigil.plan.stack import load_stack_plan
 from vigil.plan.types import NO_ACTIONS, AlarmsPlan, MetricAlarmPlan, MetricStatPlan
 from vigil.spec.models.common import Severity
 
@@ -41,7 +41,7 @@ def quiet_hour(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def prod_hour(quiet_hour: Path):  # type: ignore[no-untyped-def]
-    plan = plan_for_stack(ROOT, "prod")
+    plan = load_stack_plan(ROOT, "prod").plan
     return plan, backtest_logs(plan, [quiet_hour])
 
 

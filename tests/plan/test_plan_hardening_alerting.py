@@ -17,12 +17,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from plan_fixture import ACCOUNT, fixture_project_data
-from vigil.components.naming import Naming
 
 from vigil.emulator.engine import evaluate_metric_alarm
 from vigil.emulator.store import MetricKey, MetricStore
 from vigil.plan import StackPlan, plan_project
 from vigil.plan.canary import canary_log_group_arns
+from vigil.plan.naming import Naming
 from vigil.plan.routing import HTTP_RETRIES
 from vigil.plan.types import MetricAlarmPlan
 from vigil.spec.models import Project

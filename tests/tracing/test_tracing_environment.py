@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
-from vigil.components.naming import Naming
 
 from vigil.plan import plan_project
+from vigil.plan.naming import Naming
 from vigil.spec import load_project
 from vigil.tracing import TelemetrySettings, setup_tracing
 

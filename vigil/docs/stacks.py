@@ -9,6 +9,7 @@ Example::
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -59,21 +60,21 @@ class StackView:
         return self._slo_burns.get(slo, [])
 
 
-def views_of(planned: dict[str, LoadedStack]) -> list[StackView]:
-    """Views of stacks already loaded and planned by :func:`vigil.plan.stack.load_stack_plan`, by stack name."""
-    return [
-        StackView(name, loaded.project, loaded.plan, Naming.for_project(loaded.project), loaded.result.sources)
-        for name, loaded in sorted(planned.items())
-    ]
+def plan_stacks(root: str | Path, planned: Mapping[str, LoadedStack] | None = None) -> list[StackView]:
+    """Every stack of the project at ``root`` that plans without errors, from the one entry point.
 
-
-def plan_stacks(root: str | Path) -> list[StackView]:
-    """Every stack of the project at ``root`` that loads without errors, planned by the one entry point."""
+    ``planned`` are stacks already loaded and planned by :func:`vigil.plan.stack.load_stack_plan` (``vigil check``
+    passes its own); the others are loaded here.
+    """
     cache = ParseCache()
-    planned: dict[str, LoadedStack] = {}
+    views: list[StackView] = []
     for stack in available_stacks(root):
-        try:
-            planned[stack] = load_stack_plan(root, stack, cache=cache)
-        except ProjectErrors:
-            continue
-    return views_of(planned)
+        loaded = (planned or {}).get(stack)
+        if loaded is None:
+            try:
+                loaded = load_stack_plan(root, stack, cache=cache)
+            except ProjectErrors:
+                continue
+        project = loaded.project
+        views.append(StackView(stack, project, loaded.plan, Naming.for_project(project), loaded.result.sources))
+    return views

@@ -33,8 +33,6 @@ from vigil.spec.slo import page_alarm_names
 MAX_DESCRIPTION = 1024
 #: In a description, replaced by the alarm's threshold in this stack (after ``vigil:overrides``).
 THRESHOLD = "${threshold}"
-#: In a composite's description: its rule as this stack plans it (``vigil.plan.rules.composite_rule_words``).
-RULE = "${rule}"
 STANDARD_STATISTICS = frozenset({"SampleCount", "Average", "Sum", "Minimum", "Maximum"})
 _PERCENTILE = re.compile(r"^(p|tm|wm|tc|ts|pr|iqm)", re.IGNORECASE)
 

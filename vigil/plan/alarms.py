@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from vigil.plan.alarm_context import RULE, AlarmContext, metric_alarm
+from vigil.plan.alarm_context import AlarmContext, metric_alarm
 from vigil.plan.canary import plan_canary
 from vigil.plan.errors import PlanError
 from vigil.plan.naming import Naming
@@ -32,6 +32,9 @@ from vigil.spec.models.alarms import (
     StaticAlarm,
 )
 from vigil.spec.models.project import Project
+
+#: In a composite's description: its rule as this stack plans it (``vigil.plan.rules.composite_rule_words``).
+RULE = "${rule}"
 
 
 def plan_static(ac: AlarmContext, name: str, alarm: StaticAlarm | HeartbeatAlarm) -> MetricAlarmPlan:
