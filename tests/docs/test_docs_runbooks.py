@@ -140,3 +140,19 @@ def test_runbook_outside_the_project_is_never_read_or_written(
     assert outside.read_text().startswith("# Elsewhere\n\n**Fires when**")
     main(["docs", str(shipped)])
     assert "vigil:triggers" not in outside.read_text()
+
+
+def test_drop_hand_triggers_replaces_hand_prose_with_the_section(
+    shipped: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    runbook = shipped / "alarms/runbooks/worker-down.md"
+    edit(runbook, "## Symptoms", "**Fires when** no heartbeat arrives\nfor one minute.\n\n## Symptoms")
+    assert main(["docs", str(shipped)]) == 0
+    assert "**Fires when**" in runbook.read_text()  # kept without the option
+    assert main(["docs", str(shipped), "--drop-hand-triggers"]) == 0
+    text = runbook.read_text()
+    assert "Fires when" not in text
+    assert "for one minute." not in text
+    assert "## Symptoms" in text
+    capsys.readouterr()
+    assert main(["check", str(shipped)]) == 0

@@ -266,8 +266,31 @@ def check_runbooks(root: Path, views: Sequence[StackView]) -> list[SpecError]:
     return errors
 
 
-def write_runbooks(root: Path, views: Sequence[StackView]) -> list[str]:
-    """Rewrite the generated section of every local runbook; the paths that changed."""
+def drop_hand_triggers(text: str) -> str:
+    """``text`` without the paragraphs outside the generated section that start with "Fires when".
+
+    >>> drop_hand_triggers("# T\\n\\n**Fires when** x\\ngoes on.\\n\\n## Symptoms\\n")
+    '# T\\n\\n## Symptoms\\n'
+    """
+    lines = text.splitlines()
+    found = find_section(text)
+    inside = set(range(found[0], found[1] + 1)) if found else set()
+    keep: list[str] = []
+    dropping = False
+    for number, line in enumerate(lines):
+        if number not in inside and _HAND_TRIGGER.match(line):
+            dropping = True
+            continue
+        if dropping:
+            dropping = bool(line.strip())
+            continue
+        keep.append(line)
+    return "\n".join(keep) + "\n"
+
+
+def write_runbooks(root: Path, views: Sequence[StackView], *, drop_hand: bool = False) -> list[str]:
+    """Rewrite the generated section of every local runbook (``drop_hand``: and delete the paragraphs that state
+    a trigger by hand, see :func:`drop_hand_triggers`); the paths that changed."""
     changed: list[str] = []
     if not views:
         return changed
@@ -276,7 +299,7 @@ def write_runbooks(root: Path, views: Sequence[StackView]) -> list[str]:
         if not file.is_file():
             continue
         text = file.read_text(encoding="utf-8")
-        new = replace_section(text, render_section(views, specs))
+        new = replace_section(drop_hand_triggers(text) if drop_hand else text, render_section(views, specs))
         if new != text:
             file.write_text(new, encoding="utf-8")
             changed.append(path)
