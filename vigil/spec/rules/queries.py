@@ -186,7 +186,7 @@ def markdown_queries(text: str) -> list[tuple[int, str]]:
         opened = _FENCE.match(line)
         if fence is not None:
             if opened and opened.group(1).startswith(fence) and not opened.group(2):
-                if block:
+                if "".join(block).strip():
                     out.append((start, "\n".join(block)))
                 fence, block = None, []
             elif start:
