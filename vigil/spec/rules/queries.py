@@ -201,6 +201,8 @@ def markdown_queries(text: str) -> list[tuple[int, str]]:
             words = code.split(None, 1)
             if len(words) == 2 and words[0].lower() in _INLINE_COMMANDS and words[0].lower() in COMMANDS:
                 out.append((number, code))
+    if fence is not None and start and "".join(block).strip():  # an unclosed block runs to the end of the file
+        out.append((start, "\n".join(block)))
     return out
 
 
