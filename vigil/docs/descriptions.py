@@ -17,6 +17,7 @@ from collections.abc import Sequence
 
 from vigil.docs.stacks import StackView
 from vigil.docs.triggers import duration
+from vigil.plan import CompositeAlarmPlan, MetricAlarmPlan
 from vigil.spec.errors import SpecError
 
 _DURATION = re.compile(r"\b(\d+)\s*(seconds?|minutes?|min|hours?|days?)\b", re.IGNORECASE)
@@ -31,9 +32,13 @@ def durations_in(text: str) -> list[tuple[str, int]]:
 
 
 def check_descriptions(views: Sequence[StackView]) -> list[SpecError]:
-    """A description duration that some stack's alarm does not evaluate, at the description's line."""
+    """A description duration that some stack's alarm does not evaluate, and a description the plan had to cut
+    at CloudWatch's 1,024 characters, at the description's line."""
     errors: dict[tuple[str, str], SpecError] = {}
     for view in views:
+        for name, message in _cut(view):
+            if view.sources is not None and (name, "cut") not in errors:
+                errors[(name, "cut")] = view.sources.error("alarm", name, ("description",), message)
         for alarm in view.plan.alarms.metric_alarms:
             if alarm.kind in _GENERATED_KINDS or view.sources is None:
                 continue
@@ -57,3 +62,23 @@ def check_descriptions(views: Sequence[StackView]) -> list[SpecError]:
                     "window); fix the description",
                 )
     return list(errors.values())
+
+
+def _cut(view: StackView) -> list[tuple[str, str]]:
+    """Alarms whose planned description ends cut with '…' (text, rendered rule and links over 1,024 characters)."""
+    out: list[tuple[str, str]] = []
+    planned: list[MetricAlarmPlan | CompositeAlarmPlan] = [*view.plan.alarms.metric_alarms]
+    planned += view.plan.alarms.composite_alarms
+    for alarm in planned:
+        name = view.short(alarm.name)
+        spec = view.project.alarms.get(name)
+        if spec is None or "…" not in alarm.description or "…" in spec.description:
+            continue
+        out.append(
+            (
+                name,
+                f"in stack {view.stack} the description with its rendered values and links is over CloudWatch's "
+                "1,024 characters and is cut ('…'); shorten it (or drop ${rule}: the runbook states the rule)",
+            )
+        )
+    return out
