@@ -143,7 +143,7 @@ def test_description_duration_the_alarm_does_not_evaluate(shipped: Path, capsys:
     line = edit(jobs, "% of claimed jobs failed in 5 minutes", "% of claimed jobs failed in 10 minutes")
     errors = [e for e in check_errors(shipped, capsys) if e["file"] == "alarms/jobs.yaml"]
     assert [(e["line"], e["field"]) for e in errors] == [(line - 1, "alarms.job-failure-rate.description")]
-    assert "says '10 minutes'" in str(errors[0]["message"])
+    assert "says 'in 10 minutes'" in str(errors[0]["message"])
 
 
 def test_description_cut_at_the_limit_is_an_error(shipped: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -1,13 +1,13 @@
 """Alarm descriptions (the first thing a notification shows) state durations the plan deploys.
 
-A description that says "for 10 minutes" must name a duration the alarm evaluates in every stack: its period,
+A description that says "for 10 minutes" (a window: after for, in, over, within or last) must name a duration the alarm evaluates in every stack: its period,
 its evaluation window (periods x period) or its datapoints to alarm x period. Thresholds are written with
 ``${threshold}`` and composite rules with ``${rule}``, which the plan fills in per stack.
 
 Example::
 
-    >>> durations_in("More than 5 % of jobs failed in 5 minutes (2 of the last 3 minutes)")
-    [('5 minutes', 300), ('3 minutes', 180)]
+    >>> durations_in("Jobs failed in 5 minutes (2 of the last 3 minutes); a run took longer than 15 minutes")
+    [('in 5 minutes', 300), ('last 3 minutes', 180)]
 """
 
 from __future__ import annotations
@@ -20,7 +20,11 @@ from vigil.docs.triggers import duration
 from vigil.plan import CompositeAlarmPlan, MetricAlarmPlan
 from vigil.spec.errors import SpecError
 
-_DURATION = re.compile(r"\b(\d+)\s*(seconds?|minutes?|min|hours?|days?)\b", re.IGNORECASE)
+#: A window: "for 10 minutes", "in 5 minutes", "over 1 hour", "of the last 3 minutes" (not "longer than 15 minutes",
+#: which is a threshold, not a window).
+_DURATION = re.compile(
+    r"\b(?:for|in|over|within|last)\s+(?:the\s+)?(\d+)\s*(seconds?|minutes?|min|hours?|days?)\b", re.IGNORECASE
+)
 _UNIT = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 #: Alarms Vigil writes itself (SLO windows, delivery failures): their descriptions are generated.
 _GENERATED_KINDS = frozenset({"slo-window", "delivery"})
