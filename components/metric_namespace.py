@@ -114,6 +114,15 @@ class MetricNamespace(pulumi.ComponentResource):
                 log_group_names=list(q.log_group_names),
                 opts=after_group,
             )
+        for rule in plan.contributor_rules:
+            aws.cloudwatch.ContributorInsightRule(
+                Naming.logical("contributor-rule", rule.name),
+                rule_name=rule.name,
+                rule_definition=rule.definition,
+                rule_state="ENABLED",
+                tags={**tags, **rule.tags},
+                opts=after_group,
+            )
         if plan.agent_config is not None:
             aws.ssm.Parameter(
                 Naming.logical("agent-config", plan.service),

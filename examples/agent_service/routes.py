@@ -42,8 +42,14 @@ def _session(state: ServiceState, request: Request) -> Session:
     return session
 
 
+def _user(request: Request) -> str:
+    """The caller's user id from the JSON body (``user_id``), ``anonymous`` when absent (the example has no auth)."""
+    user = request.json().get("user_id", "anonymous")
+    return user if isinstance(user, str) and 0 < len(user) <= 128 else "anonymous"
+
+
 async def create_session(state: ServiceState, request: Request) -> Response:
-    session = state.store.create_session()
+    session = state.store.create_session(user_id=_user(request))
     state.telemetry.emit("session.created", 1, {"sessionId": session.id})
     return Response(201, {"id": session.id, "questions": len(QUESTIONS)})
 
@@ -101,7 +107,7 @@ async def decide_plan(state: ServiceState, request: Request, approve: bool) -> R
         return Response(
             200, {"status": session.plan_status, "jobId": await submit_job(state.config.downstream, mode, "implement")}
         )
-    job = state.store.enqueue(mode, "implement", session_id=session.id)
+    job = state.store.enqueue(mode, "implement", session_id=session.id, user_id=session.user_id)
     return Response(200, {"status": session.plan_status, "jobId": job.id})
 
 
@@ -118,7 +124,7 @@ async def create_job(state: ServiceState, request: Request) -> Response:
     mode, job_type = body.get("mode", "mechanic"), body.get("type", "implement")
     if mode not in MODES or job_type not in JOB_TYPES:
         raise HTTPError(422, f"mode must be one of {list(MODES)} and type one of {list(JOB_TYPES)}")
-    job = state.store.enqueue(mode, job_type)
+    job = state.store.enqueue(mode, job_type, user_id=_user(request))
     return Response(202, {"id": job.id, "status": job.status})
 
 

@@ -114,10 +114,10 @@ class Worker:
         t0 = time.perf_counter()
         simulated_ms = 0.0
         try:
-            simulated_ms += self._llm_call(job.mode)
+            simulated_ms += self._llm_call(job)
             for agent, tool in TOOLS:
                 simulated_ms += self._tool_call(agent, tool)
-            simulated_ms += self._llm_call(job.mode)
+            simulated_ms += self._llm_call(job)
             if self.incidents.active(ERROR_BURST) and self.rng.random() < 0.3:
                 raise RuntimeError("patch did not apply")
             job.status = "completed"
@@ -131,7 +131,8 @@ class Worker:
         self.telemetry.emit("worker.jobs_processed", 1, {"WorkerId": self.worker_id}, Mode=job.mode)
         self.jobs_processed += 1
 
-    def _llm_call(self, mode: str) -> float:
+    def _llm_call(self, job: Job) -> float:
+        mode = job.mode
         model = "gpt-4o" if mode == "genius" else "gpt-4o-mini"
         with llm_call(PROVIDER, model, tracer=self.tracer) as span:
             try:
@@ -146,7 +147,10 @@ class Worker:
         self.telemetry.emit("llm.latency", done.latency_ms, **dims)
         self.telemetry.emit("llm.tokens.input", done.tokens_in, **dims)
         self.telemetry.emit("llm.tokens.output", done.tokens_out, **dims)
-        self.telemetry.emit("llm.cost_usd", done.cost_usd, **dims)
+        # user_id and cost_usd are properties (no dimension per user): the ai-cost-by-user Contributor Insights
+        # rule sums cost_usd per user_id (its JSON paths read the dot of llm.cost_usd as nesting).
+        cost_props = {"user_id": job.user_id, "job_id": job.id, "cost_usd": done.cost_usd}
+        self.telemetry.emit("llm.cost_usd", done.cost_usd, cost_props, **dims)
         self.telemetry.emit("tokens.used", done.tokens_in + done.tokens_out, Mode=mode)
         return done.latency_ms
 

@@ -88,6 +88,11 @@ def test_resource_counts_match_the_spec(run: tuple[str, Project, Recorder]) -> N
     assert counts["QueryDefinition"] == sum(len(lg.queries) for lg in with_logs)
     assert counts["Dashboard"] == len(project.dashboards)
     assert counts["LogMetricFilter"] == sum(len(lg.metric_filters) for lg in with_logs)
+    assert counts["ContributorInsightRule"] == sum(len(lg.contributor_rules) for lg in with_logs) > 0
+    for rule in recorder.of_type("contributorInsightRule:ContributorInsightRule"):
+        body = json.loads(rule.inputs["ruleDefinition"])
+        assert rule.inputs["ruleState"] == "ENABLED"
+        assert [g.startswith("/vigil/") for g in body["LogGroupNames"]] == [True]
 
 
 def test_every_alarm_has_an_action_unless_p4(run: tuple[str, Project, Recorder]) -> None:

@@ -92,6 +92,19 @@ class AlarmContext:
         }
         return MetricStatPlan(ref.namespace, ref.metric, dims, ref.period or period, ref.statistic)
 
+    def expression(self, expression: str) -> str:
+        """A metric math expression with the stack's values in it (``${ai_daily_budget_usd}``)."""
+        try:
+            return render_template(
+                expression,
+                environment=self.ctx.environment,
+                stack=self.ctx.stack,
+                ecs_cluster=self.ctx.ecs_cluster,
+                ai_daily_budget_usd=self.ctx.ai_daily_budget_usd,
+            )
+        except ValueError as exc:
+            raise PlanError(f"stack {self.ctx.stack!r}: {exc}") from None
+
     def actions(self, severity: Severity, notify: bool = True) -> ActionsPlan:
         """The actions of a severity's topic (none when the alarm does not notify on its own, the severity is
         not routed, or nobody listens)."""
@@ -235,7 +248,8 @@ def plan_math(ac: AlarmContext, name: str, alarm: MathAlarm) -> MetricAlarmPlan:
         for mid, ref in sorted(alarm.metrics.items())
     ]
     eid = _expression_id(set(alarm.metrics))
-    queries.append(MetricQueryPlan(id=eid, return_data=True, expression=alarm.expression, label=alarm.label or name))
+    expression = ac.expression(alarm.expression)
+    queries.append(MetricQueryPlan(id=eid, return_data=True, expression=expression, label=alarm.label or name))
     service = ac.service(next(iter(alarm.metrics.values())).namespace)
     return metric_alarm(
         ac,

@@ -59,9 +59,16 @@ class _Renderer:
         if not m.visible:
             options["visible"] = False
         if m.expression is not None:  # SEARCH() filters may name ${environment}
-            expression = render_template(
-                m.expression, environment=self.ctx.environment, stack=self.ctx.stack, ecs_cluster=self.ctx.ecs_cluster
-            )
+            try:
+                expression = render_template(
+                    m.expression,
+                    environment=self.ctx.environment,
+                    stack=self.ctx.stack,
+                    ecs_cluster=self.ctx.ecs_cluster,
+                    ai_daily_budget_usd=self.ctx.ai_daily_budget_usd,
+                )
+            except ValueError as exc:
+                raise PlanError(f"dashboard {self.owner!r}: stack {self.ctx.stack!r}: {exc}") from None
             return [{"expression": expression, **options}]
         options["stat"] = m.statistic
         if m.period:

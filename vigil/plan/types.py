@@ -69,6 +69,10 @@ class Namer(Protocol):
         """Logs Insights query definition name (``/`` makes folders in the console)."""
         ...
 
+    def contributor_rule_name(self, service: str, rule: str) -> str:
+        """Contributor Insights rule name (printable ASCII, at most 128 characters)."""
+        ...
+
     def metric_filter_name(self, service: str, filter_name: str) -> str:
         """Metric filter name, unique within its log group."""
         ...
@@ -103,6 +107,8 @@ class StackContext:
     page_people: bool = True
     #: ``${ecs_cluster}`` in dimension values (``""``: the default ``vigil-<env>``).
     ecs_cluster: str = ""
+    #: ``${ai_daily_budget_usd}`` in metric math: the stack's ``vigil:ai_budget.daily_usd`` (None: not set).
+    ai_daily_budget_usd: float | None = None
 
 
 @dataclass(frozen=True)
@@ -151,6 +157,15 @@ class QueryDefinitionPlan:
 
 
 @dataclass(frozen=True)
+class ContributorRulePlan:
+    """A Contributor Insights rule over one log group; ``definition`` is the rule JSON (sorted keys)."""
+
+    name: str
+    definition: str
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class AgentConfigPlan:
     """The CloudWatch agent config (JSON) of one service, stored in an SSM parameter."""
 
@@ -182,6 +197,7 @@ class NamespacePlan:
     app_policy: str  # IAM policy JSON
     agent_config: AgentConfigPlan | None
     anomaly_detector: LogAnomalyDetectorPlan | None = None
+    contributor_rules: tuple[ContributorRulePlan, ...] = ()
 
 
 SubscriptionProtocol = Literal["https", "email", "sms"]

@@ -34,6 +34,8 @@ from vigil.spec.models.dashboards import (
     WidgetMetric,
 )
 from vigil.spec.models.metrics import (
+    ContributorFilterSpec,
+    ContributorRuleSpec,
     DimensionSpec,
     LogGroupSpec,
     MetricFilterSpec,
@@ -59,6 +61,8 @@ __all__ = [
     "CanaryAlarm",
     "CompositeAlarm",
     "ConfigRef",
+    "ContributorFilterSpec",
+    "ContributorRuleSpec",
     "DashboardFile",
     "DashboardSpec",
     "DeliveryFailureRoute",

@@ -34,9 +34,11 @@ DimensionName = Annotated[str, StringConstraints(pattern=DIMENSION_NAME_PATTERN)
 #: published under the stack's ``vigil:runbook_base_url``.
 Runbook = Annotated[str, StringConstraints(pattern=r"^(https://\S+|[A-Za-z0-9_./-]+\.md)$")]
 
-_TEMPLATE = re.compile(r"\$\{(environment|service|stack|ecs_cluster)\}")
+_TEMPLATE = re.compile(r"\$\{(environment|service|stack|ecs_cluster|ai_daily_budget_usd)\}")
 _ANY_PLACEHOLDER = re.compile(r"\$\{([^}]*)\}?")
-PLACEHOLDERS = ("environment", "service", "stack", "ecs_cluster")
+PLACEHOLDERS = ("environment", "service", "stack", "ecs_cluster", "ai_daily_budget_usd")
+#: The stack's daily AI budget in USD (``vigil:ai_budget: {daily_usd: N}``), for metric math expressions.
+AI_BUDGET_PLACEHOLDER = "${ai_daily_budget_usd}"
 
 
 class Severity(StrEnum):
@@ -105,21 +107,39 @@ class Spec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, use_enum_values=False)
 
 
-def render_template(value: str, *, environment: str, service: str = "", stack: str = "", ecs_cluster: str = "") -> str:
-    """Substitute ``${environment}``, ``${service}``, ``${stack}`` and ``${ecs_cluster}`` in a dimension value.
+def render_template(
+    value: str,
+    *,
+    environment: str,
+    service: str = "",
+    stack: str = "",
+    ecs_cluster: str = "",
+    ai_daily_budget_usd: float | None = None,
+) -> str:
+    """Substitute ``${environment}``, ``${service}``, ``${stack}``, ``${ecs_cluster}`` and ``${ai_daily_budget_usd}``.
 
     ``${ecs_cluster}`` is the stack's ``vigil:ecs_cluster`` (default ``vigil-<environment>``), for the
-    ``AWS/ECS`` and ``ECS/ContainerInsights`` metrics of the services.
+    ``AWS/ECS`` and ``ECS/ContainerInsights`` metrics of the services. ``${ai_daily_budget_usd}`` is the stack's
+    ``vigil:ai_budget.daily_usd`` (metric math only); rendering it for a stack without one raises ``ValueError``
+    (``vigil check`` reports that first, at the expression).
 
     >>> render_template("${environment}", environment="prod"), render_template("${ecs_cluster}", environment="prod")
     ('prod', 'vigil-prod')
+    >>> render_template("100 * cost / ${ai_daily_budget_usd}", environment="prod", ai_daily_budget_usd=240)
+    '100 * cost / 240'
     """
     names = {
         "environment": environment,
         "service": service,
         "stack": stack or environment,
         "ecs_cluster": ecs_cluster or f"vigil-{environment}",
+        "ai_daily_budget_usd": "" if ai_daily_budget_usd is None else f"{ai_daily_budget_usd:g}",
     }
+    if ai_daily_budget_usd is None and AI_BUDGET_PLACEHOLDER in value:
+        raise ValueError(
+            f"{value!r} uses {AI_BUDGET_PLACEHOLDER} but the stack sets no daily AI budget; "
+            "add `vigil:ai_budget: {daily_usd: <USD>}` to its stack file"
+        )
     return _TEMPLATE.sub(lambda m: names[m.group(1)], value)
 
 

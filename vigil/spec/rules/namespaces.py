@@ -24,7 +24,38 @@ def check_namespaces(ctx: Context) -> None:
         _dimension_sets(ctx, key, ns)
         _metrics(ctx, key, ns)
         _log_group(ctx, key, ns)
+        _contributor_rules(ctx, key, ns)
     _shared_log_groups(ctx)
+
+
+def _contributor_rules(ctx: Context, key: str, ns: MetricNamespaceSpec) -> None:
+    """Contributor Insights paths read dots as nesting: a dotted EMF key (``$.llm.cost_usd``) matches nothing, and a
+    summed field must be numeric (a declared property, or a metric without a dot in its name)."""
+    if ns.log_group is None:
+        return
+    dotted = {f"$.{m}": m for m in ns.metrics if "." in m}
+    numeric = {f"$.{p}" for p in ns.properties} | {f"$.{m}" for m in ns.metrics if "." not in m}
+    for name, rule in ns.log_group.contributor_rules.items():
+        base = ("log_group", "contributor_rules", name)
+        paths: list[tuple[tuple[str | int, ...], str]] = [(("keys", i), p) for i, p in enumerate(rule.keys)]
+        paths += [(("filters", i, "match"), f.match) for i, f in enumerate(rule.filters)]
+        if rule.value_of is not None:
+            paths.append((("value_of",), rule.value_of))
+        for fields, path in paths:
+            if path in dotted:
+                ctx.report(
+                    ("namespace", key, (*base, *fields)),
+                    f"'{path}' reads field '{dotted[path].split('.')[0]}' and then a nested key: Contributor Insights "
+                    f"takes every dot as nesting, so the EMF key '{dotted[path]}' never matches; emit the value again "
+                    "as a property without a dot (e.g. cost_usd) and name that",
+                )
+        if rule.value_of is not None and rule.value_of not in numeric and rule.value_of not in dotted:
+            ctx.report(
+                ("namespace", key, (*base, "value_of")),
+                f"'{rule.value_of}' is neither a declared property nor a metric of {ns.namespace}; the rule sums it, so "
+                "declare it under 'properties:' (the app must write a number there)",
+                "warning",
+            )
 
 
 def _shared_log_groups(ctx: Context) -> None:
