@@ -20,8 +20,8 @@ from pathlib import Path
 
 from examples.scenarios.generate import ROOT, generate
 from examples.scenarios.library import SCENARIOS, Scenario
-from vigil.evaluate.backtest import BacktestResult, backtest_logs, load_incidents
-from vigil.evaluate.engine import plan_for_stack
+from vigil.backtest import BacktestResult, backtest_logs, load_incidents
+from vigil.backtest.stack import plan_for_stack
 
 
 @dataclass

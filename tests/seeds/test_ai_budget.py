@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from vigil.cost import estimate, load_prices
-from vigil.evaluate.engine import plan_for_stack
+from vigil.backtest.stack import plan_for_stack
 from vigil.plan import StackPlan
 from vigil.spec import load_project
 from vigil.spec.models import ContributorRuleSpec, LogGroupSpec

@@ -51,6 +51,7 @@ def plan_probe(ac: AlarmContext, name: str, alarm: ProbeAlarm) -> tuple[HealthCh
         failure_threshold=alarm.failure_threshold,
         regions=tuple(alarm.regions),
         tags={"Name": check_name, **ac.tags(alarm.severity, "probe", dict(alarm.tags))},
+        region=ac.ctx.region_of("route53"),
     )
     metric = MetricStatPlan("AWS/Route53", "HealthCheckStatus", {"HealthCheckId": check_name}, alarm.period, "Minimum")
     from vigil.plan.alarms import metric_alarm  # alarms.py imports this module

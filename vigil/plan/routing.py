@@ -123,6 +123,7 @@ def plan_chat_channels(
                 role_policy=chatbot_notifications_policy(),
                 guardrail_policy_arns=(CHAT_GUARDRAIL,),
                 tags={"severities": " ".join(s.value for s in severities)},
+                region=ctx.region_of("chatbot"),
             )
         )
     return tuple(plans)

@@ -109,6 +109,16 @@ class StackContext:
     ecs_cluster: str = ""
     #: ``${ai_daily_budget_usd}`` in metric math: the stack's ``vigil:ai_budget.daily_usd`` (None: not set).
     ai_daily_budget_usd: float | None = None
+    #: ``(service, region)`` of the services created outside ``region`` (:data:`vigil.spec.regions.CONTROL_PLANES`).
+    service_regions: tuple[tuple[str, str], ...] = ()
+
+    def region_of(self, service: str) -> str:
+        """The region ``service``'s resources are created in (the stack's region when it is not in the table).
+
+        >>> StackContext("dev", "dev", "us-east-1", "1", service_regions=(("chatbot", "us-east-2"),)).region_of("chatbot")
+        'us-east-2'
+        """
+        return dict(self.service_regions).get(service, self.region)
 
 
 @dataclass(frozen=True)
@@ -246,6 +256,8 @@ class ChatChannelPlan:
     role_policy: str  # JSON: what Chatbot may read to render notifications
     guardrail_policy_arns: tuple[str, ...]
     tags: Mapping[str, str] = field(default_factory=dict)
+    #: Where the configuration is created: Chatbot's API is served in few regions (vigil:chatbot_region).
+    region: str = "us-east-2"
 
 
 @dataclass(frozen=True)
@@ -421,6 +433,8 @@ class HealthCheckPlan:
     failure_threshold: int
     regions: tuple[str, ...]
     tags: Mapping[str, str] = field(default_factory=dict)
+    #: Where the health check is created: Route 53's API region (us-east-1 in the aws partition).
+    region: str = "us-east-1"
 
 
 @dataclass(frozen=True)
