@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 import yaml
 
-from vigil.cost import estimate, load_prices
 from vigil.backtest.stack import plan_for_stack
+from vigil.cost import estimate, load_prices
 from vigil.plan import StackPlan
 from vigil.spec import load_project
 from vigil.spec.models import ContributorRuleSpec, LogGroupSpec
