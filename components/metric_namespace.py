@@ -11,6 +11,7 @@ import pulumi_aws as aws
 from vigil.plan.types import KmsKeyPlan, LogGroupPlan, NamespacePlan
 
 from .naming import Naming
+from .new_errors import new_error_detector
 
 
 @dataclass(frozen=True)
@@ -123,6 +124,8 @@ class MetricNamespace(pulumi.ComponentResource):
                 tags={**tags, **rule.tags},
                 opts=after_group,
             )
+        if plan.new_errors is not None:
+            new_error_detector(plan.new_errors, tags, self, group, key_arn)
         if plan.agent_config is not None:
             aws.ssm.Parameter(
                 Naming.logical("agent-config", plan.service),

@@ -10,6 +10,8 @@ Assumptions (also listed in every report):
   i.e. its cost after one year; it keeps growing after that.
 - Contributor Insights rules: a flat price per rule and month plus a price per million matched log events
   (the rule's declared ``events_per_minute`` x 43,800 minutes).
+- The new-error detector: per error line that reaches it, one Lambda invocation (128 MB, 0.1 s), one DynamoDB
+  write and one PutMetricData call (an upper bound: lines arrive in batches), from ``error_lines_per_minute``.
 - Metric filters are free (their metrics are custom metrics, priced with the catalog). Logs Insights queries are
   billed per GB scanned when they run and are not included.
 """
@@ -82,6 +84,11 @@ def log_items(project: Project, prices: PriceTable) -> list[LineItem]:
             LineItem("logs", group.name, "storage", stored, "GB-month", logs.storage_usd_per_gb_month, stored_usd)
         )
         items.extend(contributor_rule_items(group, prices))
+        if group.new_errors is not None:
+            lines = group.new_errors.error_lines_per_minute * logs.minutes_per_month / 1_000_000
+            unit_usd = prices.new_error_line_usd * 1_000_000
+            item = "new-error detector (Lambda, DynamoDB, PutMetricData), per million error lines"
+            items.append(LineItem("logs", group.name, item, lines, "million error lines", unit_usd, lines * unit_usd))
     return items
 
 

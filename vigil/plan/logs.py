@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from urllib.parse import urlsplit
 
+from vigil.plan.new_errors import function_log_group, plan_new_errors
 from vigil.plan.policies import app_policy, dump, logs_key_policy
 from vigil.plan.types import (
     AgentConfigPlan,
@@ -94,10 +95,13 @@ def _log_group(
     tags = {"service": spec.service}
     key = None
     if lg.kms.enabled and lg.kms.key_alias is None:
+        arns: str | list[str] = arn
+        if lg.new_errors is not None:  # the detector function's own log group shares the key
+            arns = [arn, log_group_arn(ctx, function_log_group(names, spec.service))]
         key = KmsKeyPlan(
             alias=names.kms_alias(f"logs-{spec.service}"),
             description=f"Vigil {ctx.stack}: encrypts log group {name}",
-            policy=logs_key_policy(account_id=ctx.account_id, region=ctx.region, log_group_arn=arn),
+            policy=logs_key_policy(account_id=ctx.account_id, region=ctx.region, log_group_arn=arns),
             tags=tags,
         )
     return LogGroupPlan(
@@ -199,7 +203,9 @@ def plan_namespace(
         )
         for name, rule in sorted(lg.contributor_rules.items())
     )
+    new_errors = plan_new_errors(ctx, names, spec, lg.new_errors, group) if lg.new_errors is not None else None
     return NamespacePlan(
+        new_errors=new_errors,
         contributor_rules=rules,
         namespace=spec.namespace,
         service=spec.service,

@@ -196,6 +196,30 @@ class LogAnomalyDetectorPlan:
 
 
 @dataclass(frozen=True)
+class NewErrorDetectorPlan:
+    """First sightings of error fingerprints: subscription filter -> Lambda -> DynamoDB + a catalog metric.
+
+    ``name`` names the table, the function and its role; ``environment`` is the function's environment
+    (``TABLE``, ``NAMESPACE``, ``METRIC``, ``DIMENSIONS``); ``policy`` its IAM policy (JSON).
+    """
+
+    name: str
+    log_group_name: str
+    log_group_arn: str
+    filter_pattern: str
+    table_name: str
+    function_log_group: str
+    function_log_retention_days: int
+    runtime: str
+    handler: str
+    memory_mb: int
+    timeout_seconds: int
+    environment: Mapping[str, str]
+    policy: str
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class NamespacePlan:
     """Everything one metric namespace provisions, and the policy its application needs."""
 
@@ -208,6 +232,7 @@ class NamespacePlan:
     agent_config: AgentConfigPlan | None
     anomaly_detector: LogAnomalyDetectorPlan | None = None
     contributor_rules: tuple[ContributorRulePlan, ...] = ()
+    new_errors: NewErrorDetectorPlan | None = None
 
 
 SubscriptionProtocol = Literal["https", "email", "sms"]

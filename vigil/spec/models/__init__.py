@@ -36,6 +36,7 @@ from vigil.spec.models.metrics import (
     MetricFilterSpec,
     MetricNamespaceSpec,
     MetricSpec,
+    NewErrorsSpec,
     QuerySpec,
 )
 from vigil.spec.models.project import Project
@@ -74,6 +75,7 @@ __all__ = [
     "MetricNamespaceSpec",
     "MetricRef",
     "MetricSpec",
+    "NewErrorsSpec",
     "NotRule",
     "Overrides",
     "ProbeAlarm",

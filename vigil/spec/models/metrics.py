@@ -157,6 +157,27 @@ class ContributorRuleSpec(Spec):
     events_per_minute: Annotated[Number, Field(ge=0)] = 0.0
 
 
+class NewErrorsSpec(Spec):
+    """New-error detection on the log group: a metric of this namespace counts fingerprints seen for the first time.
+
+    A subscription filter sends the lines matching ``pattern`` to a Lambda function that stores each
+    ``error.fingerprint`` in a DynamoDB table; the first write of a fingerprint counts one on ``metric``
+    (dimensions Service and Environment). Alarm on that metric like on any other (``alarms/errors.yaml``).
+    ``error_lines_per_minute`` prices the function and the table.
+
+    Example (YAML)::
+
+        new_errors:
+          metric: error.new_fingerprints
+          error_lines_per_minute: 5
+    """
+
+    description: str = ""
+    metric: MetricName
+    pattern: Annotated[str, Field(min_length=1, max_length=1024)] = "{ $.error.fingerprint = * }"
+    error_lines_per_minute: Annotated[Number, Field(ge=0)] = 1.0
+
+
 class KmsSpec(Spec):
     """Encryption of the log group with a customer managed KMS key."""
 
@@ -174,6 +195,7 @@ class LogGroupSpec(Spec):
     metric_filters: dict[Name, MetricFilterSpec] = Field(default_factory=dict)
     queries: dict[Name, QuerySpec] = Field(default_factory=dict)
     contributor_rules: dict[Name, ContributorRuleSpec] = Field(default_factory=dict)
+    new_errors: NewErrorsSpec | None = None
 
 
 class MetricNamespaceSpec(Spec):

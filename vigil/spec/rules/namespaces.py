@@ -25,7 +25,32 @@ def check_namespaces(ctx: Context) -> None:
         _metrics(ctx, key, ns)
         _log_group(ctx, key, ns)
         _contributor_rules(ctx, key, ns)
+        _new_errors(ctx, key, ns)
     _shared_log_groups(ctx)
+
+
+def _new_errors(ctx: Context, key: str, ns: MetricNamespaceSpec) -> None:
+    """The new-error detector publishes a Count with dimensions Service and Environment to a declared metric."""
+    new = ns.log_group.new_errors if ns.log_group is not None else None
+    if new is None:
+        return
+    where = ("namespace", key, ("log_group", "new_errors", "metric"))
+    metric = ns.metrics.get(new.metric)
+    if metric is None:
+        hint = did_you_mean(new.metric, ns.metrics)
+        ctx.report(
+            where, f"metric '{new.metric}' is not in {ns.namespace}{hint}; declare it under 'metrics:' (unit Count)"
+        )
+        return
+    published = ("Service", "Environment")
+    sets = [tuple(ns.dimension_sets.get(s, ())) for s in metric.dimension_sets]
+    if metric.unit != "Count" or sets != [published]:
+        ctx.report(
+            where,
+            f"the new-error detector publishes '{new.metric}' as a Count with dimensions Service and Environment; "
+            f"declare it with unit Count and one dimension set [Service, Environment] (it has unit {metric.unit}, "
+            f"sets {[list(s) for s in sets]})",
+        )
 
 
 def _contributor_rules(ctx: Context, key: str, ns: MetricNamespaceSpec) -> None:
