@@ -101,3 +101,12 @@ class Store:
                 depth, age = stats.get(job.mode, (0, 0.0))
                 stats[job.mode] = (depth + 1, max(age, now - job.enqueued_at))
         return stats
+
+    def running(self) -> dict[str, int]:
+        """Per mode: jobs claimed by a worker and not finished yet."""
+        counts: dict[str, int] = {}
+        with self.lock:
+            for job in self.jobs.values():
+                if job.status == "running":
+                    counts[job.mode] = counts.get(job.mode, 0) + 1
+        return counts

@@ -94,9 +94,11 @@ class Worker:
                     next_claim = time.monotonic() + self.config.backlog_delay
 
     def emit_queue_gauges(self) -> None:
-        """queue.depth and queue.oldest_age per mode (zero for an empty mode, so alarms see data)."""
+        """queue.depth, queue.oldest_age and jobs.active per mode (zero for an empty mode, so alarms see data)."""
         stats = self.store.queue_stats()
+        running = self.store.running()
         for mode in MODES:
+            self.telemetry.emit("jobs.active", running.get(mode, 0), Mode=mode)
             depth, age = stats.get(mode, (0, 0.0))
             self.telemetry.emit("queue.depth", depth, Mode=mode)
             self.telemetry.emit("queue.oldest_age", round(age, 3), Mode=mode)
