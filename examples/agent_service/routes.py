@@ -172,6 +172,34 @@ async def list_incidents(state: ServiceState, request: Request) -> Response:
     return Response(200, {"active": state.incidents.snapshot(), "kinds": list(KINDS)})
 
 
+def patch_path_problem(path: object) -> str | None:
+    """Why a patch may not touch ``path`` (absolute, a ``..`` segment, a NUL byte, not a string), or None.
+
+    >>> patch_path_problem("src/app.py"), patch_path_problem("src/../../etc/passwd")
+    (None, "'src/../../etc/passwd' leaves the workspace (a '..' segment)")
+    """
+    if not isinstance(path, str) or not path:
+        return f"{path!r} is not a relative file path"
+    if "\x00" in path:
+        return f"{path!r} has a NUL byte"
+    if path.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", path):
+        return f"{path!r} is absolute"
+    if ".." in re.split(r"[/\\]", path):
+        return f"{path!r} leaves the workspace (a '..' segment)"
+    return None
+
+
+async def validate_patch(state: ServiceState, request: Request) -> Response:
+    """Dry run of the workspace patch checks (nothing is applied): 422 with the refused paths, or 200 valid."""
+    files = request.json().get("files")
+    if not isinstance(files, list) or not files:
+        raise HTTPError(400, "give 'files': the paths the patch touches")
+    refused = [problem for path in files if (problem := patch_path_problem(path)) is not None]
+    if refused:
+        return Response(422, {"valid": False, "refused": refused})
+    return Response(200, {"valid": True, "checked": len(files)})
+
+
 ROUTES: tuple[Route, ...] = (
     Route("POST", "/sessions", "sessions", create_session),
     Route("GET", "/sessions/{id}/question", "questionnaire", next_question),
@@ -181,6 +209,7 @@ ROUTES: tuple[Route, ...] = (
     Route("POST", "/plans/{id}/reject", "plans", reject_plan),
     Route("POST", "/jobs", "workspace", create_job),
     Route("GET", "/jobs/{id}", "workspace", get_job),
+    Route("POST", "/workspaces/validate-patch", "workspace", validate_patch),
     Route("GET", "/admin/incidents", "auth", admin_only(list_incidents), admin=True),
     Route("POST", "/admin/incidents/{kind}", "auth", admin_only(start_incident), admin=True),
     Route("DELETE", "/admin/incidents/{kind}", "auth", admin_only(clear_incident), admin=True),
