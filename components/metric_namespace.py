@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
+from vigil.plan.naming import Naming
 from vigil.plan.types import KmsKeyPlan, LogGroupPlan, NamespacePlan
 
-from .naming import Naming
 from .new_errors import new_error_detector
 
 

@@ -13,9 +13,8 @@ import pulumi
 import pulumi_aws as aws
 
 import vigil.new_errors.handler as handler_module
+from vigil.plan.naming import Naming
 from vigil.plan.types import NewErrorDetectorPlan
-
-from .naming import Naming
 
 #: The handler module, packaged alone as the function's code.
 HANDLER_FILE = Path(handler_module.__file__ or "handler.py")

@@ -11,12 +11,19 @@ from typing import Any
 import pytest
 import yaml
 
-from vigil.backtest.stack import plan_for_stack
 from vigil.cost import estimate, load_prices
 from vigil.plan import StackPlan
+from vigil.plan import StackPlan as _StackPlan
+from vigil.plan.stack import load_stack_plan
 from vigil.spec import load_project
 from vigil.spec.models import ContributorRuleSpec, LogGroupSpec
 from vigil.spec.models.common import render_template
+
+
+def plan_for_stack(root: Path, stack: str) -> _StackPlan:
+    """The plan `pulumi up` deploys for ``stack`` (the one entry point)."""
+    return load_stack_plan(root, stack).plan
+
 
 ROOT = Path(__file__).resolve().parents[2]
 

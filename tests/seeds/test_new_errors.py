@@ -15,8 +15,15 @@ from typing import Any
 
 import pytest
 
-from vigil.backtest.stack import plan_for_stack
 from vigil.new_errors import handler as h
+from vigil.plan import StackPlan as _StackPlan
+from vigil.plan.stack import load_stack_plan
+
+
+def plan_for_stack(root: Path, stack: str) -> _StackPlan:
+    """The plan `pulumi up` deploys for ``stack`` (the one entry point)."""
+    return load_stack_plan(root, stack).plan
+
 
 ROOT = Path(__file__).resolve().parents[2]
 T0 = 1_764_900_000_000  # epoch ms

@@ -4,16 +4,24 @@ example service, against a service whose traversal protection regressed, and the
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
 import examples.agent_service.routes as routes
-from vigil.backtest.stack import plan_for_stack
 from vigil.cli.main import main
 from vigil.cli.smoke import PATCH_STEPS, example_service
+from vigil.plan import StackPlan as _StackPlan
 from vigil.plan.canary import CANARY_SCRIPT
+from vigil.plan.stack import load_stack_plan
 
-ROOT = __import__("pathlib").Path(__file__).resolve().parents[2]
+
+def plan_for_stack(root: Path, stack: str) -> _StackPlan:
+    """The plan `pulumi up` deploys for ``stack`` (the one entry point)."""
+    return load_stack_plan(root, stack).plan
+
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_the_example_service_refuses_traversal_and_accepts_a_safe_patch(capsys: pytest.CaptureFixture[str]) -> None:

@@ -11,22 +11,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from vigil.alarmtest import notify_checks
 from vigil.alarmtest.notation import parse_duration
 from vigil.alarmtest.testfile import AlarmTest, Expectation, SeriesSpec, load_test_file
 from vigil.emulator.engine import evaluate_alarms
 from vigil.emulator.errors import EvaluateError
+from vigil.emulator.notifications import notifications
 from vigil.emulator.store import MetricKey, MetricStore
 from vigil.emulator.timeline import AlarmTimeline, Evaluation
-from vigil.plan.types import AlarmsPlan, MetricAlarmPlan, StackPlan
+from vigil.plan.errors import PlanError
+from vigil.plan.stack import ProjectErrors, load_stack_plan, plan_stack
+from vigil.plan.types import AlarmsPlan, CompositeAlarmPlan, MetricAlarmPlan, StackContext, StackPlan
 from vigil.spec.errors import SpecError, did_you_mean
-from vigil.spec.models.common import render_template
 from vigil.spec.slo import expand_slo
 from vigil.spec.yaml_source import YamlDocument, field_name
 
 if TYPE_CHECKING:
     from vigil.spec.models.project import Project
 
-ACCOUNT = "123456789012"
 CONTEXT_ROWS = 6
 
 
@@ -120,7 +122,7 @@ def format_offset(seconds: float) -> str:
 
 
 class _Stacks:
-    """Projects and plans per stack, loaded once per run."""
+    """Projects and plans per stack (from the one entry point), loaded once per run."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
@@ -128,24 +130,12 @@ class _Stacks:
 
     def get(self, stack: str) -> tuple[Project, StackPlan] | list[SpecError]:
         if stack not in self.loaded:
-            self.loaded[stack] = self._load(stack)
+            try:
+                loaded = load_stack_plan(self.root, stack)
+                self.loaded[stack] = (loaded.project, loaded.plan)
+            except ProjectErrors as exc:
+                self.loaded[stack] = exc.errors
         return self.loaded[stack]
-
-    def _load(self, stack: str) -> tuple[Project, StackPlan] | list[SpecError]:
-        from vigil.spec import load_project
-
-        loaded = load_project(self.root, stack=stack)
-        if not loaded.ok:
-            return [e for e in loaded.errors if e.severity == "error"]
-        return loaded.project, plan(loaded.project)
-
-
-def plan(project: Project) -> StackPlan:
-    """The stack plan of a loaded project (the names ``pulumi up`` would create)."""
-    from vigil.components.naming import Naming
-    from vigil.plan import plan_project
-
-    return plan_project(project, Naming.for_project(project), ACCOUNT)
 
 
 def run_tests(root: Path, files: list[Path]) -> Report:
@@ -222,18 +212,29 @@ def _run_case(
         project, stack_plan = _with_extra_alarms(root, doc, where, project, case)
     names = _alarm_names(project, stack_plan)
     wanted = _resolve(doc, where, project, names, case.expect)
-    alarms = _needed(stack_plan.alarms, set(wanted.values()))
+    roots = set(wanted.values())
+    if any(e.alarm is None for e in case.expect):  # `pages` of every alarm the series feed
+        roots |= _fed(stack_plan.alarms, {_series_key(project, stack_plan.context, s) for s in case.series})
+    alarms = _needed(stack_plan.alarms, roots)
     start = case.start_epoch
-    store, length = _store(doc, where, project, alarms, case, start)
+    store, length = _store(doc, where, project, stack_plan.context, alarms, case, start)
     end = start + max([length, *(_horizon(e) for e in case.expect)])
     try:
         evaluation = evaluate_alarms(alarms, store, start, end)
     except EvaluateError as exc:
         raise _CaseError([_located(doc, where, f"cannot evaluate this case: {exc}")]) from exc
     result = CaseResult(doc.file, doc.line_of(where), case.name, stack)
+    sent = notifications(evaluation, alarms, stack_plan.routing)
     for index, expect in enumerate(case.expect):
         line = doc.line_of((*where, "expect", index))
-        failure = _check(evaluation, wanted[index], expect, start, line)
+        if expect.pages is None and expect.notifies is None:
+            failure = _check(evaluation, wanted[index], expect, start, line)
+        else:
+            mine = [n for n in sent if index not in wanted or n.alarm == wanted[index]]
+            failed = notify_checks.check(expect, mine, start)
+            who = expect.alarm or "(every alarm of the case)"
+            context = notify_checks.describe(mine, start)
+            failure = None if failed is None else Failure(who, line, failed[0], failed[1], context)
         if failure is not None:
             result.failures.append(failure)
     if any(evaluation.timelines[n].approximate for n in set(wanted.values()) if n in evaluation.timelines):
@@ -246,27 +247,28 @@ def _run_case(
 def _horizon(expect: Expectation) -> int:
     if expect.at is not None:
         return parse_duration(expect.at)
-    if isinstance(expect.first_alarm, tuple):
-        return parse_duration(expect.first_alarm[1])
-    return 0
+    window = expect.first_alarm if isinstance(expect.first_alarm, tuple) else expect.between
+    return parse_duration(window[1]) if window is not None else 0
+
+
+def _fed(alarms: AlarmsPlan, keys: set[MetricKey]) -> set[str]:
+    """The metric alarms that read one of ``keys``, and the composites over them (transitively)."""
+    out = {a.name for a, key in ((a, k) for k, a in _read_keys(alarms, every=True)) if key in keys}
+    grew = True
+    while grew:
+        parents = {c.name for c in alarms.composite_alarms if out & set(c.children)} - out
+        out |= parents
+        grew = bool(parents)
+    return out
 
 
 def _alarm_names(project: Project, stack_plan: StackPlan) -> dict[str, str]:
     """Spec name (and physical name) -> physical name of every alarm in the plan."""
-    from vigil.components.naming import Naming
-
-    naming = Naming.for_project(project)
-    physical = set(stack_plan.alarms.names())
-    out = {name: name for name in physical}
-    specs = list(project.alarms)
-    for slo_name, slo in project.slos.items():
-        for burn in expand_slo(slo_name, slo):
-            specs.extend((burn.name, burn.short_name, burn.long_name))
-    for spec in specs:
-        name = naming.alarm_name(spec)
-        if name in physical:
-            out[spec] = name
-    return out
+    alarms: list[MetricAlarmPlan | CompositeAlarmPlan] = [
+        *stack_plan.alarms.metric_alarms,
+        *stack_plan.alarms.composite_alarms,
+    ]
+    return {**{a.name: a.name for a in alarms}, **{a.spec_name: a.name for a in alarms}}
 
 
 def _resolve(
@@ -275,6 +277,8 @@ def _resolve(
     errors: list[SpecError] = []
     out: dict[int, str] = {}
     for index, expect in enumerate(expects):
+        if expect.alarm is None:
+            continue
         if expect.alarm in names:
             out[index] = names[expect.alarm]
             continue
@@ -294,7 +298,7 @@ def _resolve(
 
 
 def _needed(alarms: AlarmsPlan, wanted: set[str]) -> AlarmsPlan:
-    """The alarms ``wanted`` and, for composites, every alarm they read (transitively)."""
+    """The alarms ``wanted`` and, for composites, every alarm they read and their suppressors (transitively)."""
     composites = {c.name: c for c in alarms.composite_alarms}
     needed: set[str] = set()
     todo = list(wanted)
@@ -305,24 +309,34 @@ def _needed(alarms: AlarmsPlan, wanted: set[str]) -> AlarmsPlan:
         needed.add(name)
         if name in composites:
             todo.extend(composites[name].children)
+            suppressor = composites[name].suppressor
+            if suppressor is not None:
+                todo.append(suppressor.alarm)
     return AlarmsPlan(
         tuple(a for a in alarms.metric_alarms if a.name in needed),
         tuple(c for c in alarms.composite_alarms if c.name in needed),
     )
 
 
-def _read_keys(alarms: AlarmsPlan) -> dict[MetricKey, MetricAlarmPlan]:
-    out: dict[MetricKey, MetricAlarmPlan] = {}
+def _read_keys(alarms: AlarmsPlan, every: bool = False) -> Any:
+    """Metric key -> an alarm reading it; with ``every``, all ``(key, alarm)`` pairs."""
+    pairs: list[tuple[MetricKey, MetricAlarmPlan]] = []
     for alarm in alarms.metric_alarms:
         metrics = [alarm.metric] if alarm.metric else [q.metric for q in alarm.metric_queries if q.metric]
         for metric in metrics:
             if metric is not None:
-                out[MetricKey.of(metric.namespace, metric.metric_name, metric.dimensions)] = alarm
-    return out
+                pairs.append((MetricKey.of(metric.namespace, metric.metric_name, metric.dimensions), alarm))
+    return pairs if every else dict(pairs)
 
 
 def _store(
-    doc: YamlDocument, where: tuple[Any, ...], project: Project, alarms: AlarmsPlan, case: AlarmTest, start: int
+    doc: YamlDocument,
+    where: tuple[Any, ...],
+    project: Project,
+    context: StackContext,
+    alarms: AlarmsPlan,
+    case: AlarmTest,
+    start: int,
 ) -> tuple[MetricStore, int]:
     """The series as samples; every series must feed at least one alarm under test (else it is a typo)."""
     read = _read_keys(alarms)
@@ -332,7 +346,7 @@ def _store(
     length = 0
     interval = case.interval_seconds
     for index, series in enumerate(case.series):
-        key = _series_key(project, series)
+        key = _series_key(project, context, series)
         if key not in read:
             hint = did_you_mean(key.label(), labels)
             errors.append(
@@ -357,32 +371,29 @@ def _store(
     return store, length
 
 
-def _series_key(project: Project, series: SeriesSpec) -> MetricKey:
+def _series_key(project: Project, context: StackContext, series: SeriesSpec) -> MetricKey:
+    """The metric a series feeds, its dimension values rendered exactly as the plan renders them for the stack."""
     spec = project.namespaces.get(series.metric.namespace)
     service = spec.service if spec else ""
-    dims = {
-        k: render_template(v, environment=project.environment, service=service)
-        for k, v in series.metric.dimensions.items()
-    }
+    dims = {k: context.render(v, service) for k, v in series.metric.dimensions.items()}
     return MetricKey.of(series.metric.namespace, series.metric.metric, dims)
 
 
 def _check(evaluation: Evaluation, name: str, expect: Expectation, start: int, line: int) -> Failure | None:
     timeline = evaluation.timelines[name]
+    who = expect.alarm or name
     if expect.at is not None:
         at = start + parse_duration(expect.at)
         got = timeline.state_at(at)
         if got == expect.state:
             return None
-        return Failure(
-            expect.alarm, line, f"{expect.state} at {expect.at}", got, _context(evaluation, timeline, at, start)
-        )
+        return Failure(who, line, f"{expect.state} at {expect.at}", got, _context(evaluation, timeline, at, start))
     first = timeline.first_alarm(after=start)
     if expect.first_alarm == "never":
         if first is None:
             return None
         return Failure(
-            expect.alarm,
+            who,
             line,
             "never in ALARM",
             f"ALARM at {format_offset(first - start)}",
@@ -394,7 +405,7 @@ def _check(evaluation: Evaluation, name: str, expect: Expectation, start: int, l
         return None
     window = f"first ALARM within [{expect.first_alarm[0]}, {expect.first_alarm[1]}]"
     seen = "never in ALARM" if first is None else f"first ALARM at {format_offset(first - start)}"
-    return Failure(expect.alarm, line, window, seen, _context(evaluation, timeline, first or high, start))
+    return Failure(who, line, window, seen, _context(evaluation, timeline, first or high, start))
 
 
 def _context(evaluation: Evaluation, timeline: AlarmTimeline, at: int, start: int) -> list[str]:
@@ -456,8 +467,8 @@ def _with_extra_alarms(
     if errors:
         raise _CaseError(errors)
     try:
-        return merged, plan(merged)
-    except Exception as exc:  # a plan error of the test's own alarms
+        return merged, plan_stack(merged)
+    except PlanError as exc:  # a plan error of the test's own alarms
         raise _CaseError([_located(doc, (*where, "alarms"), f"cannot plan the test's alarms: {exc}")]) from exc
 
 

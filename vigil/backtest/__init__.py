@@ -11,8 +11,8 @@
 Example::
 
     >>> from vigil.backtest import backtest_logs, load_incidents
-    >>> from vigil.backtest.stack import plan_for_stack
-    >>> result = backtest_logs(plan_for_stack(".", "dev"), ["week.log"], load_incidents("incidents.yaml"))  # doctest: +SKIP
+    >>> from vigil.plan.stack import load_stack_plan
+    >>> result = backtest_logs(load_stack_plan(".", "dev").plan, ["week.log"], load_incidents("incidents.yaml"))  # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -20,8 +20,9 @@ from __future__ import annotations
 from vigil.backtest.errors import BacktestError, IncidentsError, LogReadError
 from vigil.backtest.incidents import Incident, load_incidents, parse_time
 from vigil.backtest.ingest import IngestStats, ingest
-from vigil.backtest.report import BacktestResult, pages_someone, render_text
+from vigil.backtest.report import BacktestResult, render_text
 from vigil.backtest.run import backtest_logs, evaluate_store, wanted_keys
+from vigil.emulator.notifications import pages_someone
 
 __all__ = [
     "BacktestError",

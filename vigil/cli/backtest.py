@@ -54,7 +54,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     add_project_argument(parser)
     parser.add_argument(
-        "--from", dest="start", metavar="T", help="start of the evaluation (ISO 8601; default: first datapoint)"
+        "--from",
+        dest="start",
+        metavar="T",
+        help="start of the report (ISO 8601; default: the first datapoint); each alarm is first evaluated once "
+        "the N periods it evaluates (N x period) lie after the first datapoint",
     )
     parser.add_argument(
         "--to", dest="end", metavar="T", help="end of the evaluation (ISO 8601; default: last datapoint)"
@@ -79,7 +83,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
     out = out or sys.stdout
     err = err or sys.stderr
     from vigil.backtest import BacktestError, backtest_logs, load_incidents, parse_time, render_text
-    from vigil.backtest.stack import plan_for_stack
+    from vigil.plan.stack import ProjectErrors, load_stack_plan
 
     root = project_root(args, "backtest")
     if root is None:
@@ -96,7 +100,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
             for flag, value in (("--since", args.since), ("--endpoint", args.endpoint), ("--region", args.region)):
                 if value:
                     raise BacktestError(f"{flag} only applies to --from-cloudwatch; remove it or drop --logs")
-        plan = plan_for_stack(root, args.stack)
+        plan = load_stack_plan(root, args.stack).plan
         if args.from_cloudwatch:
             result = _from_cloudwatch(args, plan, incidents, start, end, progress)
         else:
@@ -106,7 +110,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
 
             index = write_plots(result, Path(args.plot), plan, progress=progress)
             progress(f"plots written: {index}")
-    except (EvaluateError, ValueError) as exc:
+    except (EvaluateError, ProjectErrors, ValueError) as exc:
         print(f"vigil backtest: {exc}", file=err)
         return 2
     if args.format == "json":

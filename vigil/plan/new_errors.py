@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import json
 
+from vigil.plan.naming import Naming
 from vigil.plan.policies import VERSION, dump
-from vigil.plan.types import LogGroupPlan, Namer, NewErrorDetectorPlan, StackContext
+from vigil.plan.types import LogGroupPlan, NewErrorDetectorPlan, StackContext
 from vigil.spec.models.metrics import MetricNamespaceSpec, NewErrorsSpec
 
 #: The Lambda runtime the handler runs on (standard library and the runtime's boto3 only).
@@ -20,12 +21,12 @@ MEMORY_MB = 128
 TIMEOUT_SECONDS = 30
 
 
-def detector_name(names: Namer, service: str) -> str:
+def detector_name(names: Naming, service: str) -> str:
     """``vigil-<env>-<service>-new-errors``: the table, the function and its role."""
     return names.metric_filter_name(service, "new-errors")
 
 
-def function_log_group(names: Namer, service: str) -> str:
+def function_log_group(names: Naming, service: str) -> str:
     """The detector function's own log group, ``/aws/lambda/<function>``."""
     return f"/aws/lambda/{detector_name(names, service)}"
 
@@ -62,13 +63,12 @@ def function_policy(ctx: StackContext, table_arn: str, namespace: str, function_
 
 
 def plan_new_errors(
-    ctx: StackContext, names: Namer, spec: MetricNamespaceSpec, new: NewErrorsSpec, group: LogGroupPlan
+    ctx: StackContext, names: Naming, spec: MetricNamespaceSpec, new: NewErrorsSpec, group: LogGroupPlan
 ) -> NewErrorDetectorPlan:
     """The detector of one namespace's log group (its function's environment names the catalog metric).
 
     Example::
 
-        >>> from vigil.components.naming import Naming  # doctest: +SKIP
         >>> plan_new_errors(ctx, Naming("prod"), worker, worker.log_group.new_errors, group).name  # doctest: +SKIP
         'vigil-prod-worker-new-errors'
     """
@@ -97,4 +97,5 @@ def plan_new_errors(
         },
         policy=function_policy(ctx, table_arn, spec.namespace, lg_arn),
         tags={"service": spec.service},
+        spec_name=spec.namespace,
     )

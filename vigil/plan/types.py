@@ -10,88 +10,9 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal, Protocol
+from typing import Literal
 
-from vigil.spec.models.common import Severity
-
-
-class Namer(Protocol):
-    """Where physical resource names come from (implemented by ``components.naming.Naming``).
-
-    The plan never invents a name itself: the one naming module decides them all.
-    """
-
-    def topic_name(self, severity: Severity) -> str:
-        """SNS topic of one severity."""
-        ...
-
-    def alarm_name(self, spec_name: str) -> str:
-        """CloudWatch alarm name of an alarm (or SLO burn-rate alarm) spec name."""
-        ...
-
-    def log_group_name(self, spec_name: str) -> str:
-        """CloudWatch Logs log group name of a spec's log group name (``/vigil/api``)."""
-        ...
-
-    def delivery_topic_name(self) -> str:
-        """SNS topic that reports failed notification deliveries."""
-        ...
-
-    def dead_letter_queue_name(self) -> str:
-        """SQS queue that keeps notifications an https endpoint did not accept."""
-        ...
-
-    def chat_configuration_name(self, channel: str) -> str:
-        """AWS Chatbot channel configuration of one chat channel."""
-        ...
-
-    def role_name(self, owner: str, purpose: str) -> str:
-        """IAM role of a resource (a Chatbot channel, a canary) for one purpose."""
-        ...
-
-    def health_check_name(self, probe: str) -> str:
-        """Name tag of the Route 53 health check of one probe."""
-        ...
-
-    def canary_name(self, spec_name: str) -> str:
-        """Synthetics canary of a ``kind: canary`` alarm."""
-        ...
-
-    def artifact_bucket_name(self, account_id: str, region: str) -> str:
-        """S3 bucket for the canaries' run artifacts."""
-        ...
-
-    def dashboard_name(self, spec_name: str) -> str:
-        """CloudWatch dashboard name of a dashboard spec name."""
-        ...
-
-    def query_definition_name(self, service: str, query: str) -> str:
-        """Logs Insights query definition name (``/`` makes folders in the console)."""
-        ...
-
-    def contributor_rule_name(self, service: str, rule: str) -> str:
-        """Contributor Insights rule name (printable ASCII, at most 128 characters)."""
-        ...
-
-    def metric_filter_name(self, service: str, filter_name: str) -> str:
-        """Metric filter name, unique within its log group."""
-        ...
-
-    def kms_alias(self, purpose: str) -> str:
-        """KMS alias (``alias/...``) of the key for one purpose (``alarms``, ``logs-api``)."""
-        ...
-
-    def agent_parameter_name(self, service: str) -> str:
-        """SSM parameter holding the CloudWatch agent config of one service."""
-        ...
-
-    def trace_resource_name(self, service: str) -> str:
-        """X-Ray sampling rule and group name of one service (at most 32 characters)."""
-        ...
-
-    def anomaly_detector_name(self, service: str) -> str:
-        """CloudWatch Logs anomaly detector of one service's log group."""
-        ...
+from vigil.spec.models.common import Severity, render_template
 
 
 @dataclass(frozen=True)
@@ -120,6 +41,25 @@ class StackContext:
         """
         return dict(self.service_regions).get(service, self.region)
 
+    def render(self, value: str, service: str = "") -> str:
+        """``value`` with ``${environment}``, ``${stack}``, ``${ecs_cluster}``, ``${ai_daily_budget_usd}`` (and
+        ``${service}``) of this stack; ``ValueError`` when the stack sets no AI budget and ``value`` needs it.
+
+        The one place a plan's consumers render a spec's dimension value or expression (``vigil test`` feeding
+        a series, the dashboards, the alarms), so all of them read the metric the deployed alarm reads.
+
+        >>> StackContext("prod", "prod", "us-east-1", "123456789012").render("${ecs_cluster}/${service}", "api")
+        'vigil-prod/api'
+        """
+        return render_template(
+            value,
+            environment=self.environment,
+            service=service,
+            stack=self.stack,
+            ecs_cluster=self.ecs_cluster,
+            ai_daily_budget_usd=self.ai_daily_budget_usd,
+        )
+
 
 @dataclass(frozen=True)
 class KmsKeyPlan:
@@ -129,6 +69,8 @@ class KmsKeyPlan:
     description: str
     policy: str  # JSON
     tags: Mapping[str, str] = field(default_factory=dict)
+    #: Name in the spec: the key's purpose (``alarms``, or the namespace whose log group it encrypts).
+    spec_name: str = field(default="", kw_only=True)
 
 
 @dataclass(frozen=True)
@@ -141,6 +83,8 @@ class LogGroupPlan:
     kms_key: KmsKeyPlan | None
     existing_kms_alias: str | None
     tags: Mapping[str, str] = field(default_factory=dict)
+    #: Name in the spec: the spec's log group name (``/vigil/api``), before the stack's naming.
+    spec_name: str = field(default="", kw_only=True)
 
 
 @dataclass(frozen=True)
@@ -155,6 +99,8 @@ class MetricFilterPlan:
     value: str
     default_value: float | None
     dimensions: Mapping[str, str] = field(default_factory=dict)
+    #: Name in the spec: the filter's name in its namespace's ``log_group.metric_filters``.
+    spec_name: str = field(default="", kw_only=True)
 
 
 @dataclass(frozen=True)
@@ -164,6 +110,8 @@ class QueryDefinitionPlan:
     name: str
     log_group_names: tuple[str, ...]
     query_string: str
+    #: Name in the spec: the query's name in its namespace's ``log_group.queries``.
+    spec_name: str = field(default="", kw_only=True)
 
 
 @dataclass(frozen=True)
@@ -173,6 +121,8 @@ class ContributorRulePlan:
     name: str
     definition: str
     tags: Mapping[str, str] = field(default_factory=dict)
+    #: Name in the spec: the rule's name in its namespace's ``log_group.contributor_rules``.
+    spec_name: str = field(default="", kw_only=True)
 
 
 @dataclass(frozen=True)
@@ -182,6 +132,8 @@ class AgentConfigPlan:
     parameter_name: str
     config: str  # JSON
     tags: Mapping[str, str] = field(default_factory=dict)
+    #: Name in the spec: the namespace (``Vigil/API``) whose service the agent serves.
+    spec_name: str = field(default="", kw_only=True)
 
 
 @dataclass(frozen=True)
@@ -193,6 +145,8 @@ class LogAnomalyDetectorPlan:
     evaluation_frequency: str  # ONE_MIN | FIVE_MIN | TEN_MIN | FIFTEEN_MIN | THIRTY_MIN | ONE_HOUR
     anomaly_visibility_days: int  # 7..90: an anomaly left unfixed this long becomes the baseline
     tags: Mapping[str, str] = field(default_factory=dict)
+    #: Name in the spec: the namespace whose log group is watched.
+    spec_name: str = field(default="", kw_only=True)
 
 
 @dataclass(frozen=True)
@@ -217,6 +171,8 @@ class NewErrorDetectorPlan:
     environment: Mapping[str, str]
     policy: str
     tags: Mapping[str, str] = field(default_factory=dict)
+    #: Name in the spec: the namespace whose log group it watches.
+    spec_name: str = field(default="", kw_only=True)
 
 
 @dataclass(frozen=True)
@@ -233,6 +189,8 @@ class NamespacePlan:
     anomaly_detector: LogAnomalyDetectorPlan | None = None
     contributor_rules: tuple[ContributorRulePlan, ...] = ()
     new_errors: NewErrorDetectorPlan | None = None
+    #: Name in the spec: the namespace (``Vigil/API``).
+    spec_name: str = field(default="", kw_only=True)
 
 
 SubscriptionProtocol = Literal["https", "email", "sms"]
@@ -283,6 +241,8 @@ class ChatChannelPlan:
     tags: Mapping[str, str] = field(default_factory=dict)
     #: Where the configuration is created: Chatbot's API is served in few regions (vigil:chatbot_region).
     region: str = "us-east-2"
+    #: Name in the spec: the chat channel's label (``slack-alerts``), before the stack's naming.
+    spec_name: str = field(default="", kw_only=True)
 
 
 @dataclass(frozen=True)
@@ -300,6 +260,8 @@ class DeliveryPlan:
     tags: Mapping[str, str] = field(default_factory=dict)
     #: False when no subscription delivers over https (a stack that pages nobody): no queue is created.
     has_queue: bool = True
+    #: Name in the spec: ``delivery_failures`` (the routing section it comes from).
+    spec_name: str = field(default="", kw_only=True)
 
 
 @dataclass(frozen=True)
@@ -315,6 +277,10 @@ class TopicPlan:
     ok_actions: bool
     insufficient_data_actions: bool
     tags: Mapping[str, str] = field(default_factory=dict)
+    #: Name in the spec: the severity (``P1``).
+    spec_name: str = field(default="", kw_only=True)
+    #: The topic's delivery policy JSON: how often SNS retries an HTTP(S) delivery (PagerDuty, webhooks, Chatbot).
+    delivery_policy: str | None = None
 
 
 @dataclass(frozen=True)
@@ -392,6 +358,8 @@ class CanaryPlan:
     role_trust_policy: str  # JSON
     role_policy: str  # JSON
     tags: Mapping[str, str] = field(default_factory=dict)
+    #: Name in the spec: the ``kind: canary`` alarm.
+    spec_name: str = field(default="", kw_only=True)
 
 
 @dataclass(frozen=True)
@@ -414,6 +382,10 @@ class MetricAlarmPlan:
     extended_statistic: str | None = None
     metric_queries: tuple[MetricQueryPlan, ...] = ()
     tags: Mapping[str, str] = field(default_factory=dict)
+    #: Name in the spec: the alarm spec; an SLO window alarm's or delivery alarm's name before the stack's naming.
+    spec_name: str = field(default="", kw_only=True)
+    #: ``EvaluateLowSampleCountPercentile`` (``evaluate`` or ``ignore``; None: not sent, CloudWatch's default).
+    evaluate_low_sample_count_percentile: str | None = None
 
 
 @dataclass(frozen=True)
@@ -438,6 +410,8 @@ class CompositeAlarmPlan:
     actions: ActionsPlan
     tags: Mapping[str, str] = field(default_factory=dict)
     suppressor: SuppressorPlan | None = None
+    #: Name in the spec: the composite alarm spec, or an SLO burn-rate alarm's name before the stack's naming.
+    spec_name: str = field(default="", kw_only=True)
 
 
 @dataclass(frozen=True)
@@ -460,6 +434,8 @@ class HealthCheckPlan:
     tags: Mapping[str, str] = field(default_factory=dict)
     #: Where the health check is created: Route 53's API region (us-east-1 in the aws partition).
     region: str = "us-east-1"
+    #: Name in the spec: the ``kind: probe`` alarm.
+    spec_name: str = field(default="", kw_only=True)
 
 
 @dataclass(frozen=True)
@@ -497,6 +473,14 @@ class SamplingRulePlan:
     fixed_rate: float
     reservoir_size: int
     tags: Mapping[str, str] = field(default_factory=dict)
+    #: Name in the spec: the service it samples.
+    spec_name: str = field(default="", kw_only=True)
+    #: Span attributes a request must carry to match: the stack's environment, so stacks never share a rule.
+    attributes: Mapping[str, str] = field(default_factory=dict)
+
+    def matches(self) -> tuple[object, ...]:
+        """What the rule matches (X-Ray compares every field; host, method, path, type and ARN are ``*``)."""
+        return (self.service_name, tuple(sorted(self.attributes.items())))
 
 
 @dataclass(frozen=True)
@@ -507,6 +491,8 @@ class TraceGroupPlan:
     filter_expression: str
     insights_enabled: bool
     tags: Mapping[str, str] = field(default_factory=dict)
+    #: Name in the spec: the service whose traces it groups.
+    spec_name: str = field(default="", kw_only=True)
 
 
 @dataclass(frozen=True)
