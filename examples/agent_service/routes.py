@@ -13,7 +13,11 @@ from examples.agent_service.incidents import KINDS, QUEUE_BACKLOG
 from examples.agent_service.names import JOB_TYPES, MODES
 from examples.agent_service.state import ServiceState
 from examples.agent_service.store import QUESTIONS, Session
+from vigil.audit import Audit, Outcome, domain_event
 from vigil.health import TokenAuthorizer
+
+AUDIT = Audit("examples.agent_service.audit")
+EVENTS = "examples.agent_service.events"
 
 Handler = Callable[[ServiceState, Request], Awaitable[Response]]
 
@@ -51,6 +55,7 @@ def _user(request: Request) -> str:
 async def create_session(state: ServiceState, request: Request) -> Response:
     session = state.store.create_session(user_id=_user(request))
     state.telemetry.emit("session.created", 1, {"session_id": session.id})
+    domain_event("session.created", resource=f"session:{session.id}", user_id=session.user_id, logger=EVENTS)
     return Response(201, {"id": session.id, "questions": len(QUESTIONS)})
 
 
@@ -72,6 +77,14 @@ async def submit_answer(state: ServiceState, request: Request) -> Response:
         completed = len(session.answers) == len(QUESTIONS)
     if completed and first_completion:
         state.telemetry.emit("session.questionnaire_completed", 1, {"session_id": session.id})
+        domain_event(
+            "session.phase_changed",
+            resource=f"session:{session.id}",
+            user_id=session.user_id,
+            from_phase="questionnaire",
+            to_phase="plan",
+            logger=EVENTS,
+        )
     return Response(200, {"remaining": len(QUESTIONS) - len(session.answers)})
 
 
@@ -86,6 +99,7 @@ async def plan_summary(state: ServiceState, request: Request) -> Response:
             session.plan_created_at = time.time()
             state.store.plans[session.plan_id] = session.id
     state.telemetry.emit("db.query.duration", round((time.perf_counter() - t0) * 1000.0, 3))
+    AUDIT.data_access(session.user_id, f"session:{session.id}", action="read", route="/sessions/{id}/plan")
     steps = [f"{q['text']} -> {session.answers[q['id']]}" for q in QUESTIONS if q["id"] in session.answers]
     return Response(200, {"planId": session.plan_id, "status": session.plan_status, "summary": steps})
 
@@ -98,6 +112,11 @@ async def decide_plan(state: ServiceState, request: Request, approve: bool) -> R
     if session.plan_status != "draft":
         raise HTTPError(409, f"plan already {session.plan_status}")
     session.plan_status = "approved" if approve else "rejected"
+    domain_event(
+        f"plan.{session.plan_status}", resource=f"plan:{session.plan_id}", user_id=session.user_id, logger=EVENTS
+    )
+    route = "/plans/{id}/approve" if approve else "/plans/{id}/reject"
+    AUDIT.sensitive_call(session.user_id, "POST", route, outcome="success")
     state.telemetry.emit(f"plan.{session.plan_status}", 1, {"plan_id": request.params["id"]})
     if not approve:
         return Response(200, {"status": session.plan_status})
@@ -140,11 +159,17 @@ def admin_only(handler: Handler) -> Handler:
 
     async def guarded(state: ServiceState, request: Request) -> Response:
         token = state.config.health_token
+        action = f"{handler.__name__}"
         if not token:
+            AUDIT.admin_action("operator", action, f"route:{request.method} {request.path}", outcome="failure")
             raise HTTPError(403, "admin routes are disabled: start the service with --health-token")
         if not TokenAuthorizer([token]).is_authorized(request.authorization):
+            AUDIT.admin_action(None, action, f"route:{request.method} {request.path}", outcome="failure")
             raise HTTPError(401, "admin routes need the header 'Authorization: Bearer <the service token>'")
-        return await handler(state, request)
+        response = await handler(state, request)
+        outcome: Outcome = "success" if response.status < 400 else "failure"
+        AUDIT.admin_action("operator", action, f"route:{request.method} {request.path}", outcome=outcome)
+        return response
 
     return guarded
 

@@ -14,6 +14,7 @@ from examples.agent_service.llm import PROVIDER, LLMError, SimulatedLLM
 from examples.agent_service.names import MODES
 from examples.agent_service.store import Job, Store
 from examples.agent_service.telemetry import Telemetry
+from vigil.audit import domain_event
 from vigil.middleware import trace_properties
 from vigil.tracing import agent_loop, llm_call, process_job, record_llm_usage, tool_execution
 
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
     from opentelemetry.trace import Tracer
 
 log = logging.getLogger("examples.agent_service.worker")
+EVENTS = "examples.agent_service.events"  # domain events (vigil.audit.domain_event)
 TOOLS = (("planner", "read_file"), ("coder", "apply_patch"), ("tester", "run_tests"))
 
 
@@ -113,6 +115,8 @@ class Worker:
         dims = {"Mode": job.mode, "JobType": job.job_type}
         props = {"WorkerId": self.worker_id, "job_id": job.id, **trace_properties()}
         self.telemetry.emit("job.claimed", 1, props, **dims)
+        workspace = f"workspace:{job.id}"
+        domain_event("workspace.created", resource=workspace, user_id=job.user_id, job_id=job.id, logger=EVENTS)
         t0 = time.perf_counter()
         simulated_ms = 0.0
         try:
@@ -128,6 +132,15 @@ class Worker:
             log.exception("job %s failed", job.id)  # error.type, fingerprint and trace id on the line
             self.telemetry.emit("agent.errors", 1, {**props, "error": str(exc)}, AgentType="orchestrator")
         real_ms = (time.perf_counter() - t0) * 1000.0
+        applied = job.status == "completed"
+        domain_event(
+            "patch.applied" if applied else "patch.rejected",
+            resource=workspace,
+            user_id=job.user_id,
+            outcome="success" if applied else "failure",
+            job_id=job.id,
+            logger=EVENTS,
+        )
         self.telemetry.emit(f"job.{job.status}", 1, props, **dims)
         self.telemetry.emit("job.duration", round(simulated_ms + real_ms, 1), props, **dims)
         self.telemetry.emit("worker.jobs_processed", 1, {"WorkerId": self.worker_id}, Mode=job.mode)
