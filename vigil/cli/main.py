@@ -24,6 +24,7 @@ COMMANDS = (
     "schema",
     "test",
     "backtest",
+    "oncall",
     "preview",
     "cost",
     "probe",
