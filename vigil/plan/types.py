@@ -30,6 +30,8 @@ class StackContext:
     ecs_cluster: str = ""
     #: ``${ai_daily_budget_usd}`` in metric math: the stack's ``vigil:ai_budget.daily_usd`` (None: not set).
     ai_daily_budget_usd: float | None = None
+    #: The stack file's plain ``vigil:*`` values, read by ``${config:KEY}`` in dimension values.
+    config: Mapping[str, str] = field(default_factory=dict, compare=False, hash=False)
     #: ``(service, region)`` of the services created outside ``region`` (:data:`vigil.spec.regions.CONTROL_PLANES`).
     service_regions: tuple[tuple[str, str], ...] = ()
 
@@ -42,8 +44,9 @@ class StackContext:
         return dict(self.service_regions).get(service, self.region)
 
     def render(self, value: str, service: str = "") -> str:
-        """``value`` with ``${environment}``, ``${stack}``, ``${ecs_cluster}``, ``${ai_daily_budget_usd}`` (and
-        ``${service}``) of this stack; ``ValueError`` when the stack sets no AI budget and ``value`` needs it.
+        """``value`` with ``${environment}``, ``${stack}``, ``${ecs_cluster}``, ``${config:KEY}``,
+        ``${ai_daily_budget_usd}`` (and ``${service}``); ``ValueError`` when the stack sets no AI budget and
+        ``value`` needs it.
 
         The one place a plan's consumers render a spec's dimension value or expression (``vigil test`` feeding
         a series, the dashboards, the alarms), so all of them read the metric the deployed alarm reads.
@@ -58,6 +61,7 @@ class StackContext:
             stack=self.stack,
             ecs_cluster=self.ecs_cluster,
             ai_daily_budget_usd=self.ai_daily_budget_usd,
+            config=self.config,
         )
 
 
