@@ -382,10 +382,17 @@ def _store(
         metric = spec.metrics.get(key.metric) if spec else None
         high_res = metric is not None and metric.resolution == 1
         samples = series.samples()
-        length = max(length, len(samples) * interval)
+        sets = series.statistic_sets or []
+        length = max(length, (len(samples) + len(sets)) * interval)
         for i, values in enumerate(samples):
             if values:
                 store.add(key, start + i * interval, values, high_resolution=high_res)
+        for i, one in enumerate(sets):
+            if one is not None:
+                store.add_statistic_set(
+                    key, start + i * interval, sample_count=one.sample_count, total=one.sum,
+                    minimum=one.minimum, maximum=one.maximum,
+                )  # fmt: skip
     if errors:
         raise _CaseError(errors)
     return store, length
