@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from vigil.alarmtest import notify_checks
 from vigil.alarmtest.notation import parse_duration
+from vigil.alarmtest.raw_rules import children, evaluate_raw
 from vigil.alarmtest.testfile import AlarmTest, Expectation, SeriesSpec, load_test_file
 from vigil.emulator.engine import evaluate_alarms
 from vigil.emulator.errors import EvaluateError
@@ -222,8 +223,9 @@ def _run_case(
     if case.alarms:
         project, stack_plan = _with_extra_alarms(root, doc, where, project, case)
     names = _alarm_names(project, stack_plan)
-    wanted = _resolve(doc, where, project, names, case.expect)
-    roots = set(wanted.values())
+    raw_children = _raw_children(doc, where, case, names)
+    wanted = _resolve(doc, where, project, {**names, **{n: n for n in case.composites}}, case.expect)
+    roots = (set(wanted.values()) - set(case.composites)) | raw_children
     if any(e.alarm is None for e in case.expect):  # `pages` of every alarm the series feed
         roots |= _fed(stack_plan.alarms, {_series_key(project, stack_plan.context, s) for s in case.series})
     alarms = _needed(stack_plan.alarms, roots)
@@ -232,6 +234,7 @@ def _run_case(
     end = start + max([length, *(_horizon(e) for e in case.expect)])
     try:
         evaluation = evaluate_alarms(alarms, store, start, end)
+        evaluate_raw(evaluation, case.composites, names, start, end)
     except EvaluateError as exc:
         raise _CaseError([_located(doc, where, f"cannot evaluate this case: {exc}")]) from exc
     result = CaseResult(doc.file, doc.line_of(where), case.name, stack)
@@ -253,6 +256,27 @@ def _run_case(
 
         result.notes.append(APPROXIMATION_NOTE)
     return result
+
+
+def _raw_children(doc: YamlDocument, where: tuple[Any, ...], case: AlarmTest, names: dict[str, str]) -> set[str]:
+    """Physical names of the alarms the case's raw rules read; located errors for rules or names that are wrong."""
+    out: set[str] = set()
+    errors: list[SpecError] = []
+    for name, rule in case.composites.items():
+        try:
+            read = children(rule)
+        except EvaluateError as exc:
+            errors.append(_located(doc, (*where, "composites", name), str(exc)))
+            continue
+        for child in read:
+            if child in names:
+                out.add(names[child])
+            elif child not in case.composites:
+                hint = did_you_mean(child, names)
+                errors.append(_located(doc, (*where, "composites", name), f"no alarm '{child}' in this stack{hint}"))
+    if errors:
+        raise _CaseError(errors)
+    return out
 
 
 def _horizon(expect: Expectation) -> int:

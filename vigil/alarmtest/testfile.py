@@ -166,6 +166,8 @@ class AlarmTest(Spec):
     start: datetime = DEFAULT_START
     series: list[SeriesSpec] = Field(default_factory=list)
     alarms: dict[Name, Alarm] = Field(default_factory=dict)
+    #: Raw CloudWatch AlarmRule strings (name -> rule) over the case's alarms (see :mod:`vigil.alarmtest.raw_rules`).
+    composites: dict[Name, Annotated[str, Field(min_length=1, max_length=10240)]] = Field(default_factory=dict)
     expect: Annotated[list[Expectation], Field(min_length=1)]
 
     @field_validator("interval", mode="before")
