@@ -12,9 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from vigil.alarmtest import notify_checks
-from vigil.alarmtest.notation import parse_duration
 from vigil.alarmtest.raw_rules import children, evaluate_raw
-from vigil.alarmtest.testfile import AlarmTest, Expectation, SeriesSpec, load_test_file
 from vigil.emulator.engine import evaluate_alarms
 from vigil.emulator.errors import EvaluateError
 from vigil.emulator.notifications import notifications
@@ -22,7 +20,9 @@ from vigil.emulator.store import MetricKey, MetricStore
 from vigil.emulator.timeline import AlarmTimeline, Evaluation
 from vigil.plan.types import AlarmsPlan, MetricAlarmPlan, StackContext, StackPlan
 from vigil.spec.errors import SpecError, did_you_mean
+from vigil.spec.notation import parse_duration
 from vigil.spec.slo import expand_slo
+from vigil.spec.testfile import AlarmTest, Expectation, SeriesSpec, load_test_file
 from vigil.spec.yaml_source import YamlDocument, field_name
 
 if TYPE_CHECKING:

@@ -30,11 +30,11 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 
-from vigil.alarmtest.notation import NotationError, expand, parse_duration
 from vigil.spec.errors import SpecError
 from vigil.spec.model_errors import translate
 from vigil.spec.models.alarms import Alarm
 from vigil.spec.models.common import DimensionName, MetricName, Name, Namespace, Spec, Version
+from vigil.spec.notation import NotationError, expand, parse_duration
 from vigil.spec.yaml_source import YamlDocument, load_yaml
 
 DEFAULT_START = datetime(2026, 1, 1, tzinfo=UTC)
@@ -77,7 +77,7 @@ class StatisticSet(Spec):
 
 
 class SeriesSpec(Spec):
-    """One metric's data: ``values``, one token per interval (see :mod:`vigil.alarmtest.notation`), or
+    """One metric's data: ``values``, one token per interval (see :mod:`vigil.spec.notation`), or
     ``statistic_sets``, one set (or null: no data) per interval; percentiles of a set exist only when its
     sample_count is 1 or its minimum equals its maximum, as CloudWatch says."""
 
