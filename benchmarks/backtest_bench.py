@@ -63,9 +63,9 @@ def _floor(path: str) -> dict[str, float]:
 
 def _backtest(path: str) -> dict[str, float]:
     from vigil.backtest import backtest_logs
-    from vigil.backtest.stack import plan_for_stack
+    from vigil.plan.stack import load_stack_plan
 
-    plan = plan_for_stack(ROOT, "prod")
+    plan = load_stack_plan(ROOT, "prod").plan
     start, cpu = time.perf_counter(), time.process_time()
     result = backtest_logs(plan, [path])
     seconds = time.perf_counter() - start

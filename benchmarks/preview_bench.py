@@ -23,8 +23,8 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from vigil.components.naming import Naming  # noqa: E402
 from vigil.plan import plan_project  # noqa: E402
+from vigil.plan.naming import Naming  # noqa: E402
 from vigil.preview import run_preview  # noqa: E402
 from vigil.spec import load_project  # noqa: E402
 

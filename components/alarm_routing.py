@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
+from vigil.plan.naming import Naming
 from vigil.plan.types import DeliveryPlan, RoutingPlan, SubscriptionPlan, TopicPlan
 from vigil.spec.models.common import Severity
 
 from .chat_channels import chat_channel
 from .metric_namespace import kms_key
-from .naming import Naming
 from .providers import RegionalProviders
 
 #: Stack config namespace of subscription endpoints and secrets (``vigil:<key>``).
@@ -124,6 +124,7 @@ class AlarmRouting(pulumi.ComponentResource):
             Naming.logical("topic", plan.name),
             name=plan.name,
             kms_master_key_id=key.arn,
+            delivery_policy=plan.delivery_policy,
             tags={**tags, **plan.tags},
             opts=child,
         )

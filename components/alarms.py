@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
+from vigil.plan.naming import Naming
 from vigil.plan.types import ActionsPlan, AlarmsPlan, CompositeAlarmPlan, MetricAlarmPlan, MetricQueryPlan
 from vigil.spec.models.common import Severity
 
 from .canaries import artifact_bucket, canary
-from .naming import Naming
 from .probes import health_check
 from .providers import RegionalProviders
 

@@ -21,9 +21,8 @@ with warnings.catch_warnings():  # pulumi_aws.s3 warns about its own deprecated 
 
     _ = s3.Bucket  # pulumi_aws imports its submodules lazily: load it here, inside the filter
 
+from vigil.plan.naming import Naming
 from vigil.plan.types import CanaryPlan
-
-from .naming import Naming
 
 ARTIFACT_DAYS = 30
 

@@ -15,10 +15,10 @@ from collections.abc import Mapping
 import pulumi
 import pulumi_aws as aws
 
+from vigil.plan.naming import Naming
 from vigil.plan.types import ChatChannelPlan
 from vigil.spec.models.common import Severity
 
-from .naming import Naming
 from .providers import RegionalProviders
 
 

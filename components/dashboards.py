@@ -8,9 +8,8 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from vigil.plan.naming import Naming
 from vigil.plan.types import DashboardPlan
-
-from .naming import Naming
 
 
 @dataclass(frozen=True)

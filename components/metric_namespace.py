@@ -8,9 +8,8 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
+from vigil.plan.naming import Naming
 from vigil.plan.types import KmsKeyPlan, LogGroupPlan, NamespacePlan
-
-from .naming import Naming
 
 
 @dataclass(frozen=True)

@@ -1,45 +1,30 @@
-"""``MonitoringStack``: the whole stack of a loaded project (namespaces, routing, alarms, dashboards)."""
+"""``MonitoringStack``: the whole stack of a plan (namespaces, routing, alarms, dashboards, tracing)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import pulumi
-import pulumi_aws as aws
 
-from vigil.plan import StackPlan, plan_project
-from vigil.spec.models.project import Project
+from vigil.plan import StackPlan
+from vigil.plan.naming import Naming
 
 from .alarm_routing import AlarmRouting, AlarmRoutingArgs
 from .alarms import Alarms, AlarmsArgs
 from .dashboards import Dashboards, DashboardsArgs
 from .metric_namespace import MetricNamespace, MetricNamespaceArgs
-from .naming import Naming
 from .tracing import Tracing, TracingArgs
 
 
 @dataclass(frozen=True)
 class MonitoringStackArgs:
-    """A validated project loaded for one stack.
+    """The plan of one stack, from :func:`vigil.plan.stack.load_stack_plan` (which checked the account).
 
-    ``account_id`` defaults to the caller's account (``aws.get_caller_identity``); when the stack file pins
-    ``vigil:account_id``, the caller must be in that account. ``config`` defaults to ``pulumi.Config("vigil")``.
+    ``config`` defaults to ``pulumi.Config("vigil")``.
     """
 
-    project: Project
-    account_id: str | None = None
+    plan: StackPlan
     config: pulumi.Config | None = None
-
-
-def resolve_account(project: Project, account_id: str | None) -> str:
-    """The account to deploy to; refuses to deploy a stack pinned to another account."""
-    actual = account_id or aws.get_caller_identity().account_id
-    pinned = project.stack.account_id if project.stack else None
-    if pinned is not None and pinned != actual:
-        raise pulumi.RunError(
-            f"stack is pinned to account {pinned} (vigil:account_id) but credentials are for {actual}"
-        )
-    return actual
 
 
 class MonitoringStack(pulumi.ComponentResource):
@@ -47,8 +32,8 @@ class MonitoringStack(pulumi.ComponentResource):
 
     Example (``stacks/__main__.py``)::
 
-        >>> result = load_project(".", stack=pulumi.get_stack())  # doctest: +SKIP
-        >>> stack = MonitoringStack("vigil", MonitoringStackArgs(project=result.project))  # doctest: +SKIP
+        >>> loaded = load_stack_plan(".", pulumi.get_stack(), account_id=caller_account)  # doctest: +SKIP
+        >>> stack = MonitoringStack("vigil", MonitoringStackArgs(plan=loaded.plan))  # doctest: +SKIP
         >>> pulumi.export("topic_arns", stack.topic_arns)  # doctest: +SKIP
 
     Attributes: ``plan`` (the :class:`~vigil.plan.StackPlan` it was built from), ``topic_arns``
@@ -68,8 +53,7 @@ class MonitoringStack(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: MonitoringStackArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("vigil:monitoring_stack:MonitoringStack", name, None, opts)
-        project = args.project
-        self.plan = plan_project(project, Naming.for_project(project), resolve_account(project, args.account_id))
+        self.plan = args.plan
         tags = {"managed-by": "vigil", "stack": self.plan.context.stack}
         child = pulumi.ResourceOptions(parent=self)
         self.log_group_names, self.app_policies = {}, {}

@@ -12,9 +12,8 @@ from collections.abc import Mapping
 import pulumi
 import pulumi_aws as aws
 
+from vigil.plan.naming import Naming
 from vigil.plan.types import HealthCheckPlan
-
-from .naming import Naming
 
 
 def health_check(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pulumi
 import pulumi_aws as aws
 
-from .naming import Naming
+from vigil.plan.naming import Naming
 
 
 class RegionalProviders:

@@ -8,9 +8,8 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
+from vigil.plan.naming import Naming
 from vigil.plan.types import LogAnomalyDetectorPlan, SamplingRulePlan, TraceGroupPlan, TracingPlan
-
-from .naming import Naming
 
 
 @dataclass(frozen=True)
@@ -77,6 +76,7 @@ class Tracing(pulumi.ComponentResource):
             url_path="*",
             resource_arn="*",
             version=1,
+            attributes=dict(rule.attributes) or None,
             tags={**tags, **rule.tags},
             opts=pulumi.ResourceOptions(parent=self),
         ).arn

@@ -32,7 +32,8 @@ from examples.demo_support.traffic import PHASES, QUICK_PHASES, Window, drive
 from vigil.backtest import BacktestResult
 from vigil.cli.main import main as vigil
 from vigil.emulator.store import MetricStore
-from vigil.verify import AwsTarget, LoadedStack, apply_plan, load_stack, render_report, verify_stack
+from vigil.plan.stack import LoadedStack, load_stack_plan
+from vigil.verify import AwsTarget, apply_plan, render_report, verify_stack
 from vigil.verify.aws import is_loopback_url
 from vigil.verify.emulator import EMULATOR_ACCOUNT, local_aws
 from vigil.verify.receiver import WebhookReceiver, webhook_receiver
@@ -218,7 +219,7 @@ def run(out: Path = OUT, phases: Phases = PHASES, *, quick: bool = False) -> int
     failures = static_checks(preview=not quick)
     with local_aws() as url, webhook_receiver() as hook:
         target = AwsTarget("us-east-1", endpoint_url=url, emulator=True)
-        loaded = load_stack(ROOT, "dev", EMULATOR_ACCOUNT)
+        loaded = load_stack_plan(ROOT, "dev", account_id=EMULATOR_ACCOUNT)
         failures += deploy(target, loaded, hook)
         log_group = next(
             ns.log_group.name for ns in loaded.plan.namespaces if ns.namespace == "Vigil/API" and ns.log_group

@@ -8,11 +8,11 @@ from pathlib import Path
 from vigil.backtest import BacktestResult
 from vigil.cost import estimate
 from vigil.emulator.store import MetricStore
+from vigil.plan.stack import LoadedStack
 from vigil.report.dashboard import render_dashboard
 from vigil.report.html import Notification, ReportInputs, write_report
 from vigil.report.timeline import Detection, render_timeline
 from vigil.report.widgets import Data
-from vigil.verify import LoadedStack
 
 NOTES = [
     "Time is simulated: the example service ran for about a minute and a half of real time; every EMF line was "

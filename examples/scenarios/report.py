@@ -21,7 +21,7 @@ from pathlib import Path
 from examples.scenarios.generate import ROOT, generate
 from examples.scenarios.library import SCENARIOS, Scenario
 from vigil.backtest import BacktestResult, backtest_logs, load_incidents
-from vigil.backtest.stack import plan_for_stack
+from vigil.plan.stack import load_stack_plan
 
 
 @dataclass
@@ -47,7 +47,7 @@ class Measured:
 def measure(out: Path, stack: str = "prod", names: Sequence[str] | None = None) -> list[Measured]:
     """Generate the scenarios into ``out`` and backtest each one against ``stack``."""
     generate(out, names, environment=stack)
-    plan = plan_for_stack(ROOT, stack)
+    plan = load_stack_plan(ROOT, stack).plan
     rows = []
     for scenario in SCENARIOS:
         if names and scenario.name not in names:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from vigil.alarmtest import run_tests
 from vigil.alarmtest.runner import _series_key
-from vigil.backtest.stack import plan_for_stack
 from vigil.emulator import MetricKey
+from vigil.plan.stack import load_stack_plan
 from vigil.spec import load_project
 from vigil.spec.testfile import SeriesMetric, SeriesSpec
 
@@ -49,7 +49,7 @@ def test_a_project_with_ecs_cluster_set_passes_check_and_test(tmp_path: Path) ->
     alarms.write_text(alarms.read_text() + ALARM)
     (root / "alarms" / "tests" / "endpoint.yaml").write_text(TEST)
     assert [e for e in load_project(root, stack="dev").errors if e.severity == "error"] == []
-    plan = plan_for_stack(root, "dev")
+    plan = load_stack_plan(root, "dev").plan
     alarm = next(a for a in plan.alarms.metric_alarms if a.name.endswith("endpoint-slow"))
     assert alarm.metric is not None
     assert alarm.metric.dimensions["Endpoint"] == "core-dev"
@@ -62,7 +62,7 @@ def test_every_shipped_alarm_metric_is_what_a_series_with_the_spec_dimensions_fe
     # The class: a series written with the same templates as the alarm feeds exactly the metric the plan reads.
     for stack in ("dev", "prod"):
         project = load_project(ROOT, stack=stack).project
-        plan = plan_for_stack(ROOT, stack)
+        plan = load_stack_plan(ROOT, stack).plan
         by_spec = {a.name: a for a in plan.alarms.metric_alarms}
         for name, spec in project.alarms.items():
             ref = getattr(spec, "metric", None)

@@ -18,10 +18,10 @@ from examples.scenarios.library import WEEK_START, Scenario
 from vigil.backtest import backtest_logs
 from vigil.backtest.plots import describe, render_html
 from vigil.backtest.report import render_text
-from vigil.backtest.stack import plan_for_stack
 from vigil.cli.main import main
 from vigil.emulator import MetricKey, MetricStore, evaluate_alarms
 from vigil.emulator.engine import first_evaluation
+from vigil.plan.stack import load_stack_plan
 from vigil.plan.types import NO_ACTIONS, AlarmsPlan, MetricAlarmPlan, MetricStatPlan
 from vigil.spec.models.common import Severity
 
@@ -41,7 +41,7 @@ def quiet_hour(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def prod_hour(quiet_hour: Path):  # type: ignore[no-untyped-def]
-    plan = plan_for_stack(ROOT, "prod")
+    plan = load_stack_plan(ROOT, "prod").plan
     return plan, backtest_logs(plan, [quiet_hour])
 
 

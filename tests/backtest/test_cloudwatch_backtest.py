@@ -14,9 +14,9 @@ import pytest
 from vigil.backtest import cloudwatch
 from vigil.backtest.cloudwatch import MAX_DATAPOINTS, MAX_QUERIES, Query, batches, fetch_history, load
 from vigil.backtest.errors import CloudWatchFetchError
-from vigil.backtest.stack import plan_for_stack
 from vigil.cli.main import main
 from vigil.emulator.store import MetricKey, MetricStore
+from vigil.plan.stack import load_stack_plan
 
 pytestmark = pytest.mark.integration
 KEY = MetricKey.of("Vigil/Worker", "worker.heartbeat", {"Service": "worker", "Environment": "prod"})
@@ -74,7 +74,7 @@ def seed_heartbeats(endpoint: str, start: int, minutes: int, dead: range) -> Non
 def test_history_from_moto_fills_statistic_sets(aws_env: str) -> None:
     start = (int(time.time()) // 3600 - 4) * 3600
     seed_heartbeats(aws_env, start, 180, dead=range(200, 200))
-    plan = plan_for_stack(".", "prod")
+    plan = load_stack_plan(".", "prod").plan
     store, stats = fetch_history(plan, start, start + 180 * 60, endpoint_url=aws_env, region="us-east-1")
     assert stats.datapoints >= 4 * 180  # SampleCount, Sum, Minimum, Maximum per minute
     assert store.datapoints(KEY, "Sum", 60, [start + 60 * m for m in (1, 90, 180)]) == [4.0, 4.0, 4.0]

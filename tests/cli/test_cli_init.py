@@ -50,7 +50,7 @@ def test_layout(shop: Path) -> None:
     ):
         assert expected in files
     assert not [f for f in files if "{{" in (shop / f).read_text() or "__service__" in f]
-    assert "from vigil.components.monitoring_stack import" in (shop / "stacks" / "__main__.py").read_text()
+    assert "from vigil.components.program import build" in (shop / "stacks" / "__main__.py").read_text()
     assert yaml.safe_load((shop / "Pulumi.yaml").read_text())["name"] == "shop-monitoring"
     assert "namespace: ShopMonitoring/Api" in (shop / "metrics" / "api.yaml").read_text()
 

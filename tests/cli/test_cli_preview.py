@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from vigil.cli.main import main
-from vigil.components.naming import Naming
+from vigil.plan.naming import Naming
 from vigil.spec import load_project
 from vigil.spec.slo import expand_slo
 

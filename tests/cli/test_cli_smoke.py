@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 
 from vigil.cli.main import main
-from vigil.cli.smoke import STEPS, example_service
+from vigil.cli.smoke import example_service
 from vigil.health.serve import RunningServer, serve_in_thread
+from vigil.smoke import STEPS
 
 
 def test_smoke_starts_the_example_service_and_passes(capsys: pytest.CaptureFixture[str]) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 
 import pulumi
 import pytest
-from plan_fixture import FIXTURE_CONFIG, FIXTURE_SECRET_KEYS, fixture_project
+from plan_fixture import FIXTURE_CONFIG, FIXTURE_SECRET_KEYS, fixture_plan
 from pulumi_mocks import Recorder, install
 
 from vigil.components.monitoring_stack import MonitoringStack, MonitoringStackArgs
@@ -25,7 +25,7 @@ def recorder() -> Recorder:
 
     @pulumi.runtime.test
     def build() -> None:
-        MonitoringStack("vigil", MonitoringStackArgs(project=fixture_project()))
+        MonitoringStack("vigil", MonitoringStackArgs(plan=fixture_plan()))
 
     build()
     return rec

@@ -14,6 +14,7 @@ from plan_fixture import FIXTURE_CONFIG, FIXTURE_SECRET_KEYS, fixture_project_da
 from pulumi_mocks import Recorder, install
 
 from vigil.components.monitoring_stack import MonitoringStack, MonitoringStackArgs
+from vigil.plan.stack import plan_stack
 from vigil.spec.models import Project
 from vigil.spec.regions import CONTROL_PLANES
 
@@ -33,7 +34,7 @@ def build(region: str, chatbot_region: str | None = None) -> Recorder:
 
     @pulumi.runtime.test
     def run() -> None:
-        MonitoringStack("vigil", MonitoringStackArgs(project=Project.model_validate(data)))
+        MonitoringStack("vigil", MonitoringStackArgs(plan=plan_stack(Project.model_validate(data))))
 
     run()
     return rec

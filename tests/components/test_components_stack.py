@@ -7,7 +7,13 @@ from typing import Any
 
 import pulumi
 import pytest
-from plan_fixture import FAKE_PAGERDUTY_KEY, FAKE_WEBHOOK, FIXTURE_CONFIG, FIXTURE_SECRET_KEYS, fixture_project
+from plan_fixture import (
+    FAKE_PAGERDUTY_KEY,
+    FAKE_WEBHOOK,
+    FIXTURE_CONFIG,
+    FIXTURE_SECRET_KEYS,
+    fixture_plan,
+)
 from pulumi_mocks import Recorder, install, is_secret, plain_strings
 
 from vigil.components.monitoring_stack import MonitoringStack, MonitoringStackArgs
@@ -20,7 +26,7 @@ def built() -> tuple[Recorder, dict[str, Any]]:
 
     @pulumi.runtime.test
     def build() -> pulumi.Output[Any]:
-        stack = MonitoringStack("vigil", MonitoringStackArgs(project=fixture_project()))
+        stack = MonitoringStack("vigil", MonitoringStackArgs(plan=fixture_plan()))
         collected = pulumi.Output.all(
             topic_arns=stack.topic_arns, app_policies=stack.app_policies, log_group_names=stack.log_group_names
         )
@@ -91,17 +97,3 @@ def test_secrets_stay_secret(built: tuple[Recorder, dict[str, Any]]) -> None:
     endpoints = [r.inputs["endpoint"] for r in recorder.of_type("topicSubscription:TopicSubscription")]
     assert sum(is_secret(e) for e in endpoints) == 3  # P1 pagerduty + P1 webhook + P3 webhook
     assert "oncall@example.com" in endpoints  # plain config stays plain
-
-
-def test_stack_pinned_to_another_account_refuses_to_build() -> None:
-    install("dev", dict(FIXTURE_CONFIG), list(FIXTURE_SECRET_KEYS))
-    project = fixture_project()
-    assert project.stack is not None
-    pinned = project.model_copy(update={"stack": project.stack.model_copy(update={"account_id": "999999999999"})})
-
-    @pulumi.runtime.test
-    def build() -> None:
-        MonitoringStack("vigil", MonitoringStackArgs(project=pinned))
-
-    with pytest.raises(Exception, match="pinned to account 999999999999"):
-        build()

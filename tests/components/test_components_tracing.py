@@ -6,7 +6,7 @@ from typing import Any
 
 import pulumi
 import pytest
-from plan_fixture import FIXTURE_CONFIG, FIXTURE_SECRET_KEYS, fixture_project
+from plan_fixture import FIXTURE_CONFIG, FIXTURE_SECRET_KEYS, fixture_plan
 from pulumi_mocks import Recorder, install
 
 from vigil.components.monitoring_stack import MonitoringStack, MonitoringStackArgs
@@ -19,7 +19,7 @@ def built() -> tuple[Recorder, dict[str, Any]]:
 
     @pulumi.runtime.test
     def build() -> None:
-        stack = MonitoringStack("vigil", MonitoringStackArgs(project=fixture_project()))
+        stack = MonitoringStack("vigil", MonitoringStackArgs(plan=fixture_plan()))
         outputs["app_environment"] = stack.app_environment
         outputs["collector_policy"] = stack.collector_policy
 
@@ -34,8 +34,11 @@ def test_xray_rules_and_groups_per_service(built: tuple[Recorder, dict[str, Any]
     assert rules["vigil-dev-api"]["serviceName"] == "api"
     assert rules["vigil-dev-api"]["fixedRate"] == 1.0
     assert rules["vigil-dev-api"]["reservoirSize"] == 1
+    assert rules["vigil-dev-api"]["attributes"] == {"vigil_environment": "dev"}  # never matches prod's traffic
     groups = {r.inputs["groupName"]: r.inputs for r in recorder.of_type("xray/group:Group")}
-    assert groups["vigil-dev-worker"]["filterExpression"] == 'service("worker")'
+    assert (
+        groups["vigil-dev-worker"]["filterExpression"] == 'service("worker") AND annotation.vigil_environment = "dev"'
+    )
     assert groups["vigil-dev-worker"]["insightsConfiguration"]["insightsEnabled"] is True
     for r in [*recorder.of_type("xray/samplingRule:SamplingRule"), *recorder.of_type("xray/group:Group")]:
         assert "vigil:tracing:Tracing" in r.parent

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from vigil.components.naming import Naming
 from vigil.cost import estimate
+from vigil.plan.naming import Naming
 from vigil.spec import load_project
 from vigil.spec.slo import expand_slo
 

@@ -15,7 +15,7 @@ import pytest
 pytest.importorskip("matplotlib", reason="vigil[plot] is not installed")
 
 from examples import demo
-from vigil.verify import load_stack
+from vigil.plan.stack import load_stack_plan
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -36,7 +36,7 @@ def test_quick_demo_catches_the_incidents_and_writes_the_report(
     index = tmp_path / "index.html"
     assert out.rstrip().endswith(f"report: {index}")
     html = index.read_text()
-    boards = load_stack(ROOT, "dev", "123456789012").plan.dashboards
+    boards = load_stack_plan(ROOT, "dev", account_id="123456789012").plan.dashboards
     for board in boards:
         assert f'src="{board.name}.png"' in html
         assert (tmp_path / f"{board.name}.png").stat().st_size > 20_000

@@ -20,8 +20,8 @@ from typing import Any
 import pytest
 from plan_fixture import ACCOUNT, fixture_project
 
-from vigil.components.naming import Naming
 from vigil.plan import StackPlan, plan_project
+from vigil.plan.naming import Naming
 from vigil.plan.types import CanaryPlan
 
 GOLDEN = Path(__file__).resolve().parent / "plan"
@@ -31,7 +31,7 @@ UPDATE = os.environ.get("VIGIL_UPDATE_GOLDEN") == "1"
 def plain(value: Any) -> Any:
     """The plan as JSON-able data; policies and bodies parsed so diffs are readable.
 
-    A canary's code files are listed by path only: their content is ``vigil/cli/smoke.py`` (tested by running
+    A canary's code files are listed by path only: their content is ``vigil/smoke/flow.py`` (tested by running
     it, tests/plan/test_plan_canary_script.py), which must stay free to change without touching this golden.
     """
     if dataclasses.is_dataclass(value) and not isinstance(value, type):

@@ -16,14 +16,14 @@ from grafana_foundation_sdk.models.dashboard import Dashboard
 from vigil.cli import grafana as cli
 from vigil.cli.main import build_parser
 from vigil.grafana.build import grafana_dashboard
+from vigil.plan.stack import load_stack_plan
 from vigil.plan.types import DashboardPlan
-from vigil.verify import load_stack
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def boards(stack: str) -> list[DashboardPlan]:
-    return list(load_stack(ROOT, stack, "123456789012").plan.dashboards)
+    return list(load_stack_plan(ROOT, stack, account_id="123456789012").plan.dashboards)
 
 
 def split(line: list[Any]) -> tuple[list[Any], dict[str, Any]]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from plan_fixture import ACCOUNT, fixture_project
 
-from vigil.components.naming import Naming
 from vigil.plan import StackPlan, plan_project
+from vigil.plan.naming import Naming
 from vigil.spec.models import Project
 
 

@@ -11,9 +11,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from vigil.plan import StackPlan, plan_project
+from vigil.plan.naming import Naming
+from vigil.plan.stack import FAKE_ACCOUNT_ID
 from vigil.spec.models import Project
 
-ACCOUNT = "123456789012"
+ACCOUNT = FAKE_ACCOUNT_ID
 API = {"Service": "api", "Environment": "${environment}"}
 WORKER = {"Service": "worker", "Environment": "${environment}"}
 SLACK = {
@@ -300,3 +303,9 @@ FIXTURE_CONFIG = {
     "vigil:smoke_base_url": "https://api.example.com",
 }
 FIXTURE_SECRET_KEYS = ["vigil:pagerduty_p1_key", "vigil:chat_webhook_url"]
+
+
+def fixture_plan() -> StackPlan:
+    """The fixture project's plan (what the components are built from in the component tests)."""
+    project = fixture_project()
+    return plan_project(project, Naming.for_project(project), ACCOUNT)

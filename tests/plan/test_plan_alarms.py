@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from plan_fixture import ACCOUNT, fixture_project_data
 
-from vigil.components.naming import Naming
 from vigil.plan import MetricAlarmPlan, PlanError, StackPlan, plan_project
-from vigil.plan.alarms import split_statistic
+from vigil.plan.alarm_context import split_statistic
+from vigil.plan.naming import Naming
 from vigil.spec.models import Project, Severity
 
 

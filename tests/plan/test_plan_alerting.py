@@ -10,9 +10,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from plan_fixture import ACCOUNT, fixture_project_data
 
-from vigil.components.naming import Naming
 from vigil.plan import StackPlan, plan_project
-from vigil.plan.alarms import MAX_DESCRIPTION
+from vigil.plan.alarm_context import MAX_DESCRIPTION
+from vigil.plan.naming import Naming
 from vigil.plan.routing import channel_label
 from vigil.spec.models import Project, Severity
 

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from plan_fixture import ACCOUNT, fixture_project_data
 
-from vigil.components.naming import Naming
 from vigil.plan import PlanError, StackPlan, plan_project
 from vigil.plan.layout import layout
+from vigil.plan.naming import Naming
 from vigil.spec.models import Project
 
 

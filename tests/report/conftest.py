@@ -9,8 +9,8 @@ import pytest
 from vigil.emulator.engine import evaluate_alarms
 from vigil.emulator.store import MetricStore
 from vigil.emulator.timeline import Evaluation
+from vigil.plan.stack import load_stack_plan
 from vigil.plan.types import StackPlan
-from vigil.verify import load_stack
 
 from .cdp import find_or_install_chromium
 from .report_data import END, START, filled_store
@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture(scope="session")
 def dev_plan() -> StackPlan:
     """The shipped dev stack's plan."""
-    return load_stack(ROOT, "dev", "123456789012").plan
+    return load_stack_plan(ROOT, "dev", account_id="123456789012").plan
 
 
 @pytest.fixture(scope="session")

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from vigil.backtest.stack import plan_for_stack
 from vigil.emulator import parse_rule
+from vigil.plan.stack import load_stack_plan
 from vigil.spec import load_project
 
 GOOD = Path(__file__).parent / "good" / "minimal"
@@ -68,7 +68,7 @@ def test_the_plan_deploys_at_least_and_the_emulator_reads_it_back(tmp_path: Path
     rule += "        - {at_least: 50%, of: [worker-down, latency-p95], state: NOT OK}\n"
     root = _project(tmp_path, rule)
     assert _errors(root) == []
-    composite = next(c for c in plan_for_stack(root, "dev").alarms.composite_alarms if c.name.endswith("quorum"))
+    composite = next(c for c in load_stack_plan(root, "dev").plan.alarms.composite_alarms if c.name.endswith("quorum"))
     names = ("vigil-dev-worker-down", "vigil-dev-latency-p95", "vigil-dev-errors-logged")
     assert composite.alarm_rule == (
         f"(AT_LEAST(2, ALARM, ({', '.join(names)})) OR AT_LEAST(50%, NOT OK, ({', '.join(names[:2])})))"
@@ -87,6 +87,6 @@ def test_an_alarm_disabled_in_the_stack_keeps_the_count_meaningful(tmp_path: Pat
     )
     stack.write_text(text, encoding="utf-8")
     assert _errors(root) == []
-    composite = next(c for c in plan_for_stack(root, "dev").alarms.composite_alarms if c.name.endswith("quorum"))
+    composite = next(c for c in load_stack_plan(root, "dev").plan.alarms.composite_alarms if c.name.endswith("quorum"))
     # errors-logged does not exist in this stack: it is never in ALARM, so 2 of the other two must be.
     assert composite.alarm_rule == "AT_LEAST(2, ALARM, (vigil-dev-worker-down, vigil-dev-latency-p95))"

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from vigil.cli.check import collect
 from vigil.spec import load_project
 
 HERE = Path(__file__).parent
@@ -47,7 +48,7 @@ def test_bad_spec_is_rejected_at_its_line(case: Path, tmp_path: Path) -> None:
     (project / target).parent.mkdir(parents=True, exist_ok=True)
     shutil.copy(case, project / target)
 
-    errors = load_project(project, stack="dev").errors
+    errors = collect(project, ["dev"])  # what `vigil check --stack dev` reports (spec rules, plan, budget)
 
     listing = "\n".join(str(e) for e in errors)
     hits = [e for e in errors if (e.file, e.line, e.field) == (file, line, field) and e.message.startswith(message)]

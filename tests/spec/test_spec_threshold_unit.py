@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from vigil.alarmtest import run_tests
-from vigil.backtest.stack import plan_for_stack
+from vigil.plan.stack import load_stack_plan
 from vigil.spec import enums, load_project
 
 GOOD = Path(__file__).parent / "good" / "minimal"
@@ -56,7 +56,7 @@ def _errors(root: Path) -> list[str]:
 def test_a_time_threshold_is_converted_to_the_metric_unit_and_shown(tmp_path: Path) -> None:
     root = _project(tmp_path)  # 0.6 Seconds on a metric published in Milliseconds
     assert _errors(root) == []
-    slow = next(a for a in plan_for_stack(root, "dev").alarms.metric_alarms if a.name.endswith("-slow"))
+    slow = next(a for a in load_stack_plan(root, "dev").plan.alarms.metric_alarms if a.name.endswith("-slow"))
     assert slow.threshold == 600.0
     assert slow.description.startswith("[P3] p95 above 0.6 Seconds (threshold 0.6 Seconds = 600 Milliseconds)")
 
@@ -70,7 +70,7 @@ def test_vigil_test_sees_the_converted_threshold(tmp_path: Path) -> None:
 
 def test_the_shipped_fixture_alarm_in_seconds_on_a_milliseconds_metric_deploys_milliseconds() -> None:
     # latency-p95: `unit: Seconds`, threshold 8 in the dev stack; before the fix the plan deployed 8 (ms).
-    latency = next(a for a in plan_for_stack(GOOD, "dev").alarms.metric_alarms if a.name.endswith("latency-p95"))
+    latency = next(a for a in load_stack_plan(GOOD, "dev").plan.alarms.metric_alarms if a.name.endswith("latency-p95"))
     assert latency.threshold == 8000.0
 
 
@@ -125,7 +125,7 @@ def test_evaluate_low_sample_count_percentile_is_planned_for_percentiles(tmp_pat
     alarms = root / "alarms" / "api.yaml"
     alarms.write_text(alarms.read_text() + "    evaluate_low_sample_count_percentile: ignore\n", encoding="utf-8")
     assert _errors(root) == []
-    slow = next(a for a in plan_for_stack(root, "dev").alarms.metric_alarms if a.name.endswith("-slow"))
+    slow = next(a for a in load_stack_plan(root, "dev").plan.alarms.metric_alarms if a.name.endswith("-slow"))
     assert slow.evaluate_low_sample_count_percentile == "ignore"
 
 

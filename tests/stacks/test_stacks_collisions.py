@@ -16,9 +16,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from vigil.cli.main import main
-from vigil.components.naming import Naming
 from vigil.plan import plan_project
 from vigil.plan.collisions import find_collisions, physical_names
+from vigil.plan.naming import Naming
 from vigil.spec import load_project
 
 ROOT = Path(__file__).resolve().parents[2]

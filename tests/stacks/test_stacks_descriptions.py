@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from vigil.components.naming import Naming
 from vigil.plan import StackPlan, plan_project
-from vigil.plan.alarms import MAX_DESCRIPTION
+from vigil.plan.alarm_context import MAX_DESCRIPTION
+from vigil.plan.naming import Naming
 from vigil.spec import load_project
 
 ROOT = Path(__file__).resolve().parents[2]

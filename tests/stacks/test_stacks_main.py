@@ -100,7 +100,7 @@ def test_every_alarm_has_an_action_unless_p4(run: tuple[str, Project, Recorder])
         for r in alarms
         if not r.inputs.get("alarmActions") and r.inputs["tags"]["severity"] != "P4"
     ]
-    from vigil.components.naming import Naming
+    from vigil.plan.naming import Naming
 
     _, project, _ = run
     naming = Naming.for_project(project)

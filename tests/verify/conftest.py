@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from vigil.verify import Applied, AwsTarget, LoadedStack, apply_plan, load_stack
+from vigil.plan.stack import LoadedStack, load_stack_plan
+from vigil.verify import Applied, AwsTarget, apply_plan
 from vigil.verify.emulator import EMULATOR_ACCOUNT, local_aws, reset
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -32,7 +33,7 @@ def target(emulator_url: str) -> AwsTarget:
 @pytest.fixture(scope="module")
 def dev() -> LoadedStack:
     """The shipped dev stack, planned for the emulator's account."""
-    return load_stack(ROOT, "dev", EMULATOR_ACCOUNT)
+    return load_stack_plan(ROOT, "dev", account_id=EMULATOR_ACCOUNT)
 
 
 @pytest.fixture

@@ -12,8 +12,9 @@ from hypothesis import strategies as st
 
 from vigil.cli import fire as cli
 from vigil.cli.main import build_parser
+from vigil.plan.stack import LoadedStack
 from vigil.plan.types import MetricAlarmPlan
-from vigil.verify import AwsTarget, LoadedStack, VerifyError, apply_plan
+from vigil.verify import AwsTarget, VerifyError, apply_plan
 from vigil.verify.errors import UnknownAlarmError
 from vigil.verify.fire import EMULATED, find_alarm, fire
 from vigil.verify.message import cloudwatch_time, subject

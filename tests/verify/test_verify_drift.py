@@ -10,8 +10,9 @@ import pytest
 
 from vigil.cli.main import build_parser
 from vigil.cli.main import main as vigil
+from vigil.plan.stack import LoadedStack
 from vigil.plan.types import DashboardPlan, MetricAlarmPlan
-from vigil.verify import Applied, AwsTarget, Drift, LoadedStack, expected_state, verify_stack
+from vigil.verify import Applied, AwsTarget, Drift, expected_state, verify_stack
 from vigil.verify.apply import metric_alarm_args
 
 from .conftest import ROOT

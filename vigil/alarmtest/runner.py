@@ -18,7 +18,9 @@ from vigil.emulator.errors import EvaluateError
 from vigil.emulator.notifications import notifications
 from vigil.emulator.store import MetricKey, MetricStore
 from vigil.emulator.timeline import AlarmTimeline, Evaluation
-from vigil.plan.types import AlarmsPlan, MetricAlarmPlan, StackContext, StackPlan
+from vigil.plan.errors import PlanError
+from vigil.plan.stack import ProjectErrors, load_stack_plan, plan_stack
+from vigil.plan.types import AlarmsPlan, CompositeAlarmPlan, MetricAlarmPlan, StackContext, StackPlan
 from vigil.spec.errors import SpecError, did_you_mean
 from vigil.spec.notation import parse_duration
 from vigil.spec.slo import expand_slo
@@ -28,7 +30,6 @@ from vigil.spec.yaml_source import YamlDocument, field_name
 if TYPE_CHECKING:
     from vigil.spec.models.project import Project
 
-ACCOUNT = "123456789012"
 CONTEXT_ROWS = 6
 
 
@@ -122,7 +123,7 @@ def format_offset(seconds: float) -> str:
 
 
 class _Stacks:
-    """Projects and plans per stack, loaded once per run."""
+    """Projects and plans per stack (from the one entry point), loaded once per run."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
@@ -130,24 +131,12 @@ class _Stacks:
 
     def get(self, stack: str) -> tuple[Project, StackPlan] | list[SpecError]:
         if stack not in self.loaded:
-            self.loaded[stack] = self._load(stack)
+            try:
+                loaded = load_stack_plan(self.root, stack)
+                self.loaded[stack] = (loaded.project, loaded.plan)
+            except ProjectErrors as exc:
+                self.loaded[stack] = exc.errors
         return self.loaded[stack]
-
-    def _load(self, stack: str) -> tuple[Project, StackPlan] | list[SpecError]:
-        from vigil.spec import load_project
-
-        loaded = load_project(self.root, stack=stack)
-        if not loaded.ok:
-            return [e for e in loaded.errors if e.severity == "error"]
-        return loaded.project, plan(loaded.project)
-
-
-def plan(project: Project) -> StackPlan:
-    """The stack plan of a loaded project (the names ``pulumi up`` would create)."""
-    from vigil.components.naming import Naming
-    from vigil.plan import plan_project
-
-    return plan_project(project, Naming.for_project(project), ACCOUNT)
 
 
 def run_tests(root: Path, files: list[Path]) -> Report:
@@ -299,20 +288,11 @@ def _fed(alarms: AlarmsPlan, keys: set[MetricKey]) -> set[str]:
 
 def _alarm_names(project: Project, stack_plan: StackPlan) -> dict[str, str]:
     """Spec name (and physical name) -> physical name of every alarm in the plan."""
-    from vigil.components.naming import Naming
-
-    naming = Naming.for_project(project)
-    physical = set(stack_plan.alarms.names())
-    out = {name: name for name in physical}
-    specs = list(project.alarms)
-    for slo_name, slo in project.slos.items():
-        for burn in expand_slo(slo_name, slo):
-            specs.extend((burn.name, burn.short_name, burn.long_name))
-    for spec in specs:
-        name = naming.alarm_name(spec)
-        if name in physical:
-            out[spec] = name
-    return out
+    alarms: list[MetricAlarmPlan | CompositeAlarmPlan] = [
+        *stack_plan.alarms.metric_alarms,
+        *stack_plan.alarms.composite_alarms,
+    ]
+    return {**{a.name: a.name for a in alarms}, **{a.spec_name: a.name for a in alarms}}
 
 
 def _resolve(
@@ -518,8 +498,8 @@ def _with_extra_alarms(
     if errors:
         raise _CaseError(errors)
     try:
-        return merged, plan(merged)
-    except Exception as exc:  # a plan error of the test's own alarms
+        return merged, plan_stack(merged)
+    except PlanError as exc:  # a plan error of the test's own alarms
         raise _CaseError([_located(doc, (*where, "alarms"), f"cannot plan the test's alarms: {exc}")]) from exc
 
 

@@ -11,8 +11,8 @@
 Example::
 
     >>> from vigil.backtest import backtest_logs, load_incidents
-    >>> from vigil.backtest.stack import plan_for_stack
-    >>> result = backtest_logs(plan_for_stack(".", "dev"), ["week.log"], load_incidents("incidents.yaml"))  # doctest: +SKIP
+    >>> from vigil.plan.stack import load_stack_plan
+    >>> result = backtest_logs(load_stack_plan(".", "dev").plan, ["week.log"], load_incidents("incidents.yaml"))  # doctest: +SKIP
 """
 
 from __future__ import annotations

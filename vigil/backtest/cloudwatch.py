@@ -13,7 +13,7 @@ Queries are batched to the API's limits (500 queries and 100,800 datapoints per 
 
 Example::
 
-    >>> plan = plan_for_stack(".", "prod")  # doctest: +SKIP
+    >>> plan = load_stack_plan(".", "prod").plan  # doctest: +SKIP
     >>> store, stats = fetch_history(plan, start, end, endpoint_url="http://127.0.0.1:5000")  # doctest: +SKIP
 """
 

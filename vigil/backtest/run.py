@@ -2,8 +2,8 @@
 
 Example::
 
-    >>> from vigil.backtest.stack import plan_for_stack
-    >>> plan = plan_for_stack(".", "dev")  # doctest: +SKIP
+    >>> from vigil.plan.stack import load_stack_plan
+    >>> plan = load_stack_plan(".", "dev").plan  # doctest: +SKIP
     >>> result = backtest_logs(plan, ["api.log.gz"], incidents=[])  # doctest: +SKIP
     >>> result.to_json()["pages_per_day"]  # doctest: +SKIP
     0.0

@@ -83,7 +83,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
     out = out or sys.stdout
     err = err or sys.stderr
     from vigil.backtest import BacktestError, backtest_logs, load_incidents, parse_time, render_text
-    from vigil.backtest.stack import plan_for_stack
+    from vigil.plan.stack import ProjectErrors, load_stack_plan
 
     root = project_root(args, "backtest")
     if root is None:
@@ -100,7 +100,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
             for flag, value in (("--since", args.since), ("--endpoint", args.endpoint), ("--region", args.region)):
                 if value:
                     raise BacktestError(f"{flag} only applies to --from-cloudwatch; remove it or drop --logs")
-        plan = plan_for_stack(root, args.stack)
+        plan = load_stack_plan(root, args.stack).plan
         if args.from_cloudwatch:
             result = _from_cloudwatch(args, plan, incidents, start, end, progress)
         else:
@@ -110,7 +110,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
 
             index = write_plots(result, Path(args.plot), plan, progress=progress)
             progress(f"plots written: {index}")
-    except (EvaluateError, ValueError) as exc:
+    except (EvaluateError, ProjectErrors, ValueError) as exc:
         print(f"vigil backtest: {exc}", file=err)
         return 2
     if args.format == "json":

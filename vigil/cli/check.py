@@ -13,7 +13,14 @@ from pathlib import Path
 from typing import Any
 
 from vigil.cli.project import add_project_argument, project_root
-from vigil.spec import LoadResult, ParseCache, SpecError, available_stacks, load_project
+from vigil.cost import check_budget, estimate
+from vigil.docs.catalog import check_catalog
+from vigil.docs.descriptions import check_descriptions
+from vigil.docs.runbooks import check_runbooks
+from vigil.docs.stacks import plan_stacks
+from vigil.plan.collisions import find_collisions
+from vigil.plan.stack import LoadedStack, ProjectErrors, load_stack_plan
+from vigil.spec import ParseCache, SpecError, available_stacks, load_project
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -30,53 +37,80 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def collect(project: Path, stacks: list[str | None]) -> list[SpecError]:
     """Errors of every requested stack, each reported once even when several stacks share it.
 
-    Each requested stack is also compared with every other stack of the project: two stacks that would
-    create the same names in one account and region are an error (``vigil.plan.collisions``).
+    Each stack is loaded, validated and planned by the one entry point (:func:`vigil.plan.stack.load_stack_plan`),
+    so what ``check`` passes, ``pulumi up`` can plan; a plan error is a located error, never a traceback. The plan
+    is then priced against ``vigil:budget_usd`` and compared with every other stack of the project: two stacks
+    that would create the same names in one account and region are an error (``vigil.plan.collisions``).
     """
     seen: dict[tuple[str, int, str, str, str], SpecError] = {}
     cache = ParseCache()  # every file is parsed and validated once, whatever the number of stacks
-    results: dict[str, LoadResult] = {}
+    planned: dict[str, LoadedStack] = {}
+
+    def add(errors: list[SpecError]) -> None:
+        for error in errors:
+            seen.setdefault((error.file, error.line, error.field, error.message, error.severity), error)
+
     for stack in stacks:
         result = load_project(project, stack=stack, cache=cache)
+        add(result.errors)
+        if not result.ok:
+            continue
+        try:
+            loaded = load_stack_plan(project, stack, result=result)
+        except ProjectErrors as exc:
+            add(exc.errors)
+            continue
+        add(_budget(loaded))
         if stack is not None:
-            results[stack] = result
-        for error in result.errors:
-            seen.setdefault((error.file, error.line, error.field, error.message, error.severity), error)
+            planned[stack] = loaded
     if not any(e.severity == "error" for e in seen.values()):
-        for error in _collisions(project, [s for s in stacks if s], cache, results):
-            seen.setdefault((error.file, error.line, error.field, error.message, error.severity), error)
+        add(_collisions(project, [s for s in stacks if s], cache, planned))
+        add(_generated_documents(project, planned))
     return sorted(seen.values(), key=lambda e: (e.file, e.line, e.field, e.message))
 
 
-def _collisions(
-    project: Path, requested: list[str], cache: ParseCache, results: dict[str, LoadResult]
-) -> list[SpecError]:
-    """Stacks whose planned names collide with another stack's, located at ``vigil:environment``."""
-    try:
-        from vigil.components.naming import Naming
-    except ImportError:  # pragma: no cover - an install without components/ cannot plan names
-        return []
-    from vigil.plan import plan_project
-    from vigil.plan.collisions import find_collisions
+def _generated_documents(project: Path, planned: dict[str, LoadedStack]) -> list[SpecError]:
+    """Runbook trigger sections, descriptions and the catalog reference that disagree with the plan of every stack.
 
-    loaded = {
-        name: results.get(name) or load_project(project, stack=name, cache=cache) for name in available_stacks(project)
-    }
-    plans = [
-        (
-            name,
-            r.project.stack.account_id if r.project.stack else None,
-            plan_project(r.project, Naming.for_project(r.project), "000000000000"),
-        )
-        for name, r in loaded.items()
-        if r.ok
-    ]
+    Only when every stack plans (``planned`` holds them all after the collision pass): a document generated from
+    some stacks would be reported stale for the ones that failed.
+    """
+    if not planned or set(planned) != set(available_stacks(project)):
+        return []
+    views = plan_stacks(project, planned)
+    return check_runbooks(project, views) + check_catalog(project, views) + check_descriptions(views)
+
+
+def _budget(loaded: LoadedStack) -> list[SpecError]:
+    """The stack's estimated monthly cost over its ``vigil:budget_usd``, located at ``budget_usd``."""
+    stack = loaded.project.stack
+    if stack is None or stack.budget_usd is None:
+        return []
+    messages = check_budget(loaded.project, estimate(loaded.project))
+    return [loaded.result.sources.error("stack", stack.name, ("budget_usd",), m) for m in messages]
+
+
+def _collisions(
+    project: Path, requested: list[str], cache: ParseCache, planned: dict[str, LoadedStack]
+) -> list[SpecError]:
+    """Stacks whose planned names collide with another stack's, located at ``vigil:environment``.
+
+    Stacks that were not requested are planned too (they may share an account); one that does not load is
+    skipped here (``vigil check --stack`` on it reports why).
+    """
+    for name in available_stacks(project):
+        if name not in planned:
+            try:
+                planned[name] = load_stack_plan(project, name, cache=cache)
+            except ProjectErrors:
+                continue
+    plans = [(n, s.project.stack.account_id if s.project.stack else None, s.plan) for n, s in sorted(planned.items())]
     errors: list[SpecError] = []
     for collision in find_collisions(plans):
         if collision.first not in requested and collision.second not in requested:
             continue
-        result = loaded[collision.second]
-        errors.append(result.sources.error("stack", collision.second, ("environment",), collision.message()))
+        sources = planned[collision.second].result.sources
+        errors.append(sources.error("stack", collision.second, ("environment",), collision.message()))
     return errors
 
 

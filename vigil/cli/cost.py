@@ -38,32 +38,29 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
-    """Load the project, print its cost report, and return the exit code (1 on errors or over budget).
+    """Load and plan the stack, print its cost report, and return the exit code (1 on errors or over budget).
 
-    The validator reports an exceeded budget as an error too; ``vigil cost`` still prints the report then,
-    since that is what the user needs to see, and exits 1 with the budget message. Warnings are left to
-    ``vigil check`` (printing them here too showed each one twice when both ran).
+    Warnings are left to ``vigil check`` (printing them here too showed each one twice when both ran).
     """
-    from vigil.spec import load_project  # the loader pulls in the validator: import only when run
+    from vigil.plan.stack import ProjectErrors, load_stack_plan  # the loader pulls in the validator
 
     out = out or sys.stdout
     err = err or sys.stderr
     root = project_root(args, "cost")
     if root is None:
         return 2
-    result = load_project(root, stack=args.stack)
     try:
-        report = estimate(result.project)
+        loaded = load_stack_plan(root, args.stack)
+        report = estimate(loaded.project)
+    except ProjectErrors as exc:
+        for problem in exc.errors:
+            print(problem, file=err)
+        print(f"vigil cost: {root}: the project has errors; fix them first (`vigil check`)", file=err)
+        return 1
     except CostError as exc:
         print(f"vigil cost: {exc}", file=err)
         return 1
-    over = check_budget(result.project, report)
-    problems = [e for e in result.errors if e.message not in over and e.severity == "error"]
-    for problem in problems:  # warnings are `vigil check`'s to show; printing them here repeats them
-        print(problem, file=err)
-    if problems:
-        print(f"vigil cost: {root}: the project has errors; fix them first (`vigil check`)", file=err)
-        return 1
+    over = check_budget(loaded.project, report)
     if args.format == "json":
         json.dump({**report.to_dict(), "budget_problems": over}, out, indent=2, sort_keys=True)
         out.write("\n")

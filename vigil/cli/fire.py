@@ -41,7 +41,8 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
     """Fire the alarm and print what happened; returns the exit code."""
     import os
 
-    from vigil.verify import AwsTarget, VerifyError, load_stack
+    from vigil.plan.stack import ProjectErrors, load_stack_plan
+    from vigil.verify import AwsTarget, VerifyError
     from vigil.verify.fire import fire
     from vigil.verify.stack import stack_region
 
@@ -53,9 +54,9 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
         target = AwsTarget(
             stack_region(root, args.stack), endpoint_url=args.endpoint or os.environ.get("AWS_ENDPOINT_URL") or None
         )
-        loaded = load_stack(root, args.stack, target.account_id())
+        loaded = load_stack_plan(root, args.stack, account_id=target.account_id())
         result = fire(target, loaded.plan, args.alarm)
-    except VerifyError as exc:
+    except (VerifyError, ProjectErrors) as exc:
         print(f"vigil fire: {exc}", file=err)
         return 1
     for note in result.notes:

@@ -42,17 +42,17 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
     """Export the dashboards and list the files written; returns the exit code."""
     from vigil.grafana import GrafanaExportError, write_dashboards
-    from vigil.verify import VerifyError, load_stack
+    from vigil.plan.stack import ProjectErrors, load_stack_plan
+    from vigil.verify import VerifyError
 
     out, err = out or sys.stdout, err or sys.stderr
     root = project_root(args, "grafana")
     if root is None or not require(args, "grafana", err, stack="--stack NAME", out="--out DIR"):
         return 2
-    account = "123456789012"  # only inside ARNs, which the export turns into console links by name and region
     try:
-        loaded = load_stack(root, args.stack, account)
+        loaded = load_stack_plan(root, args.stack)  # the fake account: ARNs become console links by name
         paths = write_dashboards(loaded.plan, args.out, datasource_uid=args.datasource_uid)
-    except (VerifyError, GrafanaExportError) as exc:
+    except (VerifyError, ProjectErrors, GrafanaExportError) as exc:
         print(f"vigil grafana: {exc}", file=err)
         return 1
     for path in paths:

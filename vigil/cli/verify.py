@@ -63,7 +63,8 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
     """Verify the stack and print the report; returns the exit code."""
     import os
 
-    from vigil.verify import AwsTarget, VerifyError, load_stack, render_report, verify_stack
+    from vigil.plan.stack import ProjectErrors, load_stack_plan
+    from vigil.verify import AwsTarget, VerifyError, render_report, verify_stack
     from vigil.verify.stack import stack_region
 
     out, err = out or sys.stdout, err or sys.stderr
@@ -73,9 +74,9 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
     try:
         region = stack_region(root, args.stack)
         target = AwsTarget(region, endpoint_url=args.endpoint or os.environ.get("AWS_ENDPOINT_URL") or None)
-        loaded = load_stack(root, args.stack, target.account_id())
+        loaded = load_stack_plan(root, args.stack, account_id=target.account_id())
         report = verify_stack(target, loaded)
-    except VerifyError as exc:
+    except (VerifyError, ProjectErrors) as exc:
         print(f"vigil verify: {exc}", file=err)
         return 1
     if args.format == "json":

@@ -1,9 +1,8 @@
 """Line items keyed by the names CloudWatch shows: spec names mapped through the one naming module.
 
 The cost model prices specs (``api-latency-p95``); ``vigil preview`` and ``vigil cost`` show the provisioned
-resources (``vigil-prod-api-latency-p95``, ``/vigil/prod/api``). ``components.naming.Naming`` decides those
-names; it is imported lazily (``vigil`` does not import ``components`` at module level) and, when it is not
-importable, spec names are kept.
+resources (``vigil-prod-api-latency-p95``, ``/vigil/prod/api``). :class:`vigil.plan.naming.Naming` decides those
+names.
 """
 
 from __future__ import annotations
@@ -12,14 +11,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 from vigil.cost.report import LineItem
+from vigil.plan.naming import Naming
 from vigil.spec.models import Project
 
 
 def _namers(project: Project) -> dict[str, Callable[[str], str]]:
-    try:
-        from vigil.components.naming import Naming
-    except ImportError:  # pragma: no cover - an application install without components/
-        return {}
     naming = Naming.for_project(project)
     return {"alarm": naming.alarm_name, "dashboard": naming.dashboard_name, "logs": naming.log_group_name}
 

@@ -1,11 +1,11 @@
 """Plan: pure functions from a validated :class:`~vigil.spec.models.Project` to resource descriptions.
 
 No Pulumi here; ``components/`` wraps each description in exactly one Pulumi resource. Names come from
-a :class:`~vigil.plan.types.Namer` (``components.naming.Naming``), so there is one naming module.
+:class:`~vigil.plan.naming.Naming`, the one naming module (components import it from here).
 
 Example::
 
-    >>> from vigil.components.naming import Naming  # doctest: +SKIP
+    >>> from vigil.plan.naming import Naming  # doctest: +SKIP
     >>> plan = plan_project(project, Naming.for_project(project), account_id="123456789012")  # doctest: +SKIP
     >>> len(plan.alarms.metric_alarms)  # doctest: +SKIP
     42
@@ -14,6 +14,7 @@ Example::
 from __future__ import annotations
 
 from vigil.plan.errors import PlanError
+from vigil.plan.naming import Naming
 from vigil.plan.project import plan_project, stack_context
 from vigil.plan.types import (
     ActionsPlan,
@@ -31,7 +32,6 @@ from vigil.plan.types import (
     MetricFilterPlan,
     MetricQueryPlan,
     MetricStatPlan,
-    Namer,
     NamespacePlan,
     QueryDefinitionPlan,
     RoutingPlan,
@@ -61,8 +61,8 @@ __all__ = [
     "MetricFilterPlan",
     "MetricQueryPlan",
     "MetricStatPlan",
-    "Namer",
     "NamespacePlan",
+    "Naming",
     "PlanError",
     "QueryDefinitionPlan",
     "RoutingPlan",

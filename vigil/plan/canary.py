@@ -1,25 +1,23 @@
 """Plan of a smoke-flow canary (``kind: canary``): a CloudWatch Synthetics canary that runs ``vigil smoke``'s flow.
 
-The canary's code is ``vigil/cli/smoke.py`` itself (standard library only) plus a small handler, packaged as
+The canary's code is the source of :mod:`vigil.smoke.flow` (the module ``vigil smoke`` runs; standard library
+only) plus a small handler, packaged as
 ``python/vigil_smoke.py`` and ``python/vigil_canary.py`` (the folder layout Synthetics' Python runtimes read).
 The handler raises when a step fails, which Synthetics counts as a failed run (``SuccessPercent`` < 100).
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import TYPE_CHECKING
+import inspect
 
+from vigil.plan.alarm_context import AlarmContext, metric_alarm
 from vigil.plan.errors import PlanError
 from vigil.plan.policies import VERSION, dump
 from vigil.plan.types import CanaryPlan, MetricAlarmPlan, MetricStatPlan
+from vigil.smoke import flow
 from vigil.spec.models.alarms import CanaryAlarm
 from vigil.spec.rules.alerting import probe_target
 
-if TYPE_CHECKING:
-    from vigil.plan.alarms import AlarmContext
-
-SMOKE_SOURCE = Path(__file__).resolve().parent.parent / "cli" / "smoke.py"
 HANDLER = "vigil_canary.handler"
 
 #: The canary entry point: run the flow, log each step, raise on the first failure.
@@ -46,11 +44,26 @@ def handler(event, context):
 
 def canary_files() -> dict[str, str]:
     """The files of the canary's zip, by path."""
-    return {"python/vigil_smoke.py": SMOKE_SOURCE.read_text(encoding="utf-8"), "python/vigil_canary.py": CANARY_SCRIPT}
+    return {"python/vigil_smoke.py": inspect.getsource(flow), "python/vigil_canary.py": CANARY_SCRIPT}
 
 
-def _role_policy(bucket: str, region: str, account_id: str) -> str:
-    """What a canary needs: write its artifacts, its metrics (CloudWatchSynthetics only) and its logs."""
+#: The Lambda function Synthetics runs a canary in is ``cwsyn-<canary>-<uuid>``; IAM's ``?`` matches one character,
+#: so this exact-length pattern matches only this canary's function, never ``cwsyn-<canary>-other-<uuid>``.
+UUID_PATTERN = "????????-????-????-????-????????????"
+
+
+def canary_log_group_arns(region: str, account_id: str, canary: str) -> list[str]:
+    """The ARNs of the canary's own log group and its streams (and no other canary's).
+
+    >>> canary_log_group_arns("us-east-1", "1", "vigil-dev-smoke")[0]
+    'arn:aws:logs:us-east-1:1:log-group:/aws/lambda/cwsyn-vigil-dev-smoke-????????-????-????-????-????????????'
+    """
+    group = f"arn:aws:logs:{region}:{account_id}:log-group:/aws/lambda/cwsyn-{canary}-{UUID_PATTERN}"
+    return [group, f"{group}:*"]
+
+
+def _role_policy(bucket: str, region: str, account_id: str, canary: str) -> str:
+    """What a canary needs: write its artifacts, its metrics (CloudWatchSynthetics only) and its own logs."""
     return dump(
         {
             "Version": VERSION,
@@ -78,7 +91,7 @@ def _role_policy(bucket: str, region: str, account_id: str) -> str:
                     "Sid": "Logs",
                     "Effect": "Allow",
                     "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
-                    "Resource": f"arn:aws:logs:{region}:{account_id}:log-group:/aws/lambda/cwsyn-*",
+                    "Resource": canary_log_group_arns(region, account_id, canary),
                 },
             ],
         }
@@ -123,11 +136,11 @@ def plan_canary(ac: AlarmContext, name: str, alarm: CanaryAlarm) -> tuple[Canary
         bucket_name=bucket,
         role_name=ac.names.role_name(canary, "canary"),
         role_trust_policy=_trust_policy(ctx.account_id),
-        role_policy=_role_policy(bucket, ctx.region, ctx.account_id),
+        role_policy=_role_policy(bucket, ctx.region, ctx.account_id, canary),
         tags=ac.tags(alarm.severity, "canary", dict(alarm.tags)),
+        spec_name=name,
     )
     metric = MetricStatPlan("CloudWatchSynthetics", "SuccessPercent", {"CanaryName": canary}, alarm.period, "Average")
-    from vigil.plan.alarms import metric_alarm  # alarms.py imports this module
 
     alarm_plan = metric_alarm(
         ac,

@@ -12,7 +12,10 @@ from typing import Any
 
 from vigil.plan.errors import PlanError
 from vigil.plan.layout import Box, layout
-from vigil.plan.types import DashboardPlan, Namer, StackContext
+from vigil.plan.naming import Naming
+from vigil.plan.rules import RULE_PLACEHOLDER, composite_rule_words
+from vigil.plan.types import DashboardPlan, StackContext
+from vigil.spec.models.alarms import HeartbeatAlarm
 from vigil.spec.models.dashboards import (
     AlarmStatusWidget,
     DashboardSpec,
@@ -47,7 +50,7 @@ def dashboard_url(region: str, name: str) -> str:
 @dataclass(frozen=True)
 class _Renderer:
     ctx: StackContext
-    names: Namer
+    names: Naming
     project: Project
     owner: str
 
@@ -58,8 +61,7 @@ class _Renderer:
         if not m.visible:
             options["visible"] = False
         if m.expression is not None:  # SEARCH() filters may name ${environment}
-            expression = self.ctx.render(m.expression)
-            return [{"expression": expression, **options}]
+            return [{"expression": self.ctx.render(m.expression), **options}]
         options["stat"] = m.statistic
         if m.period:
             options["period"] = m.period
@@ -85,6 +87,9 @@ class _Renderer:
         }
         if isinstance(w, MetricGraphWidget):
             props.update(view=w.view, stacked=w.stacked)
+            threshold = self.alarm_threshold(w.alarm)
+            if threshold is not None:
+                props["annotations"] = {"horizontal": [{"label": f"{w.alarm} threshold", "value": threshold}]}
             if w.y_min is not None:
                 props["yAxis"] = {"left": {"min": w.y_min}}
         elif isinstance(w, SingleValueWidget):
@@ -92,6 +97,14 @@ class _Renderer:
         else:
             props.update(view="gauge", yAxis={"left": {"min": w.min, "max": w.max}})
         return {"type": "metric", "properties": props}
+
+    def alarm_threshold(self, name: str | None) -> float | None:
+        """The threshold a graph labelled for alarm ``name`` draws (None when the stack does not deploy it)."""
+        alarm = self.project.enabled_alarms().get(name) if name else None
+        value = getattr(alarm, "threshold", None) if alarm is not None else None
+        if isinstance(alarm, HeartbeatAlarm):
+            value = alarm.min_count
+        return float(value) if isinstance(value, int | float) else None
 
     def alarm(self, w: AlarmStatusWidget) -> Json:
         enabled_alarms, enabled_slos = self.project.enabled_alarms(), self.project.enabled_slos()
@@ -123,7 +136,9 @@ class _Renderer:
         }
 
     def text(self, w: TextWidget) -> Json:
-        return {"type": "text", "properties": {"markdown": w.markdown}}
+        """Markdown with each ``${rule:<composite>}`` replaced by that composite's rule as this stack plans it."""
+        markdown = RULE_PLACEHOLDER.sub(lambda m: composite_rule_words(self.project, m.group(1)), w.markdown)
+        return {"type": "text", "properties": {"markdown": markdown}}
 
     def widget(self, w: Widget, box: Box) -> Json:
         body: Json
@@ -138,7 +153,7 @@ class _Renderer:
         return {**body, "x": box.x, "y": box.y, "width": box.width, "height": box.height}
 
 
-def render_body(ctx: StackContext, names: Namer, project: Project, name: str, spec: DashboardSpec) -> str:
+def render_body(ctx: StackContext, names: Naming, project: Project, name: str, spec: DashboardSpec) -> str:
     """The dashboard body JSON of one dashboard spec."""
     if len(spec.widgets) > MAX_WIDGETS:
         raise PlanError(f"dashboard {name!r} has {len(spec.widgets)} widgets, CloudWatch allows {MAX_WIDGETS}")
@@ -155,7 +170,7 @@ def render_body(ctx: StackContext, names: Namer, project: Project, name: str, sp
     return text
 
 
-def plan_dashboards(ctx: StackContext, names: Namer, project: Project) -> tuple[DashboardPlan, ...]:
+def plan_dashboards(ctx: StackContext, names: Naming, project: Project) -> tuple[DashboardPlan, ...]:
     """One dashboard plan per dashboard spec, sorted by name.
 
     >>> [d.url for d in plan_dashboards(ctx, Naming("dev"), project)][:1]  # doctest: +SKIP

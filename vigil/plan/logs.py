@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from vigil.plan.naming import Naming
 from vigil.plan.policies import app_policy, dump, logs_key_policy
 from vigil.plan.types import (
     AgentConfigPlan,
@@ -11,7 +12,6 @@ from vigil.plan.types import (
     LogAnomalyDetectorPlan,
     LogGroupPlan,
     MetricFilterPlan,
-    Namer,
     NamespacePlan,
     QueryDefinitionPlan,
     StackContext,
@@ -85,7 +85,7 @@ def agent_config(ctx: StackContext, service: str, log_group: str, otlp_http: str
 
 
 def _log_group(
-    ctx: StackContext, names: Namer, spec: MetricNamespaceSpec, lg: LogGroupSpec, stack: StackSpec | None
+    ctx: StackContext, names: Naming, spec: MetricNamespaceSpec, lg: LogGroupSpec, stack: StackSpec | None
 ) -> LogGroupPlan:
     name = names.log_group_name(lg.name)
     arn = log_group_arn(ctx, name)
@@ -97,6 +97,7 @@ def _log_group(
             description=f"Vigil {ctx.stack}: encrypts log group {name}",
             policy=logs_key_policy(account_id=ctx.account_id, region=ctx.region, log_group_arn=arn),
             tags=tags,
+            spec_name=spec.namespace,
         )
     return LogGroupPlan(
         name=name,
@@ -105,31 +106,43 @@ def _log_group(
         kms_key=key,
         existing_kms_alias=lg.kms.key_alias if lg.kms.enabled else None,
         tags=tags,
+        spec_name=lg.name,
     )
 
 
-def _anomaly_detector(names: Namer, service: str, log_group_arn: str) -> LogAnomalyDetectorPlan:
+def _anomaly_detector(names: Naming, spec: MetricNamespaceSpec, log_group_arn: str) -> LogAnomalyDetectorPlan:
+    service = spec.service
     return LogAnomalyDetectorPlan(
         name=names.anomaly_detector_name(service),
         log_group_arn=log_group_arn,
         evaluation_frequency=ANOMALY_EVALUATION_FREQUENCY,
         anomaly_visibility_days=ANOMALY_VISIBILITY_DAYS,
         tags={"service": service},
+        spec_name=spec.namespace,
     )
 
 
 def plan_namespace(
-    ctx: StackContext, names: Namer, spec: MetricNamespaceSpec, stack: StackSpec | None = None
+    ctx: StackContext, names: Naming, spec: MetricNamespaceSpec, stack: StackSpec | None = None
 ) -> NamespacePlan:
     """Plan everything one namespace provisions.
 
-    >>> from vigil.components.naming import Naming  # doctest: +SKIP
+    >>> from vigil.plan.naming import Naming  # doctest: +SKIP
     >>> plan_namespace(ctx, Naming("dev"), project.namespaces["Vigil/API"]).log_group.retention_days  # doctest: +SKIP
     30
     """
     lg = spec.log_group
     if lg is None:
-        return NamespacePlan(spec.namespace, spec.service, None, (), (), app_policy(None, spec.namespace), None)
+        return NamespacePlan(
+            spec.namespace,
+            spec.service,
+            None,
+            (),
+            (),
+            app_policy(None, spec.namespace),
+            None,
+            spec_name=spec.namespace,
+        )
     group = _log_group(ctx, names, spec, lg, stack)
     filters = tuple(
         MetricFilterPlan(
@@ -141,21 +154,21 @@ def plan_namespace(
             value=f.value,
             default_value=f.default_value,
             dimensions=dict(f.dimensions),
+            spec_name=name,
         )
         for name, f in sorted(lg.metric_filters.items())
     )
     queries = tuple(
-        QueryDefinitionPlan(names.query_definition_name(spec.service, name), (group.name,), q.query)
+        QueryDefinitionPlan(names.query_definition_name(spec.service, name), (group.name,), q.query, spec_name=name)
         for name, q in sorted(lg.queries.items())
     )
     agent = AgentConfigPlan(
         parameter_name=names.agent_parameter_name(spec.service),
         config=agent_config(ctx, spec.service, group.name, _local_otlp(stack)),
         tags={"service": spec.service},
+        spec_name=spec.namespace,
     )
-    detector = (
-        _anomaly_detector(names, spec.service, group.arn) if stack is None or stack.log_anomaly_detection else None
-    )
+    detector = _anomaly_detector(names, spec, group.arn) if stack is None or stack.log_anomaly_detection else None
     return NamespacePlan(
         namespace=spec.namespace,
         service=spec.service,
@@ -165,4 +178,5 @@ def plan_namespace(
         app_policy=app_policy(group.arn, spec.namespace),
         agent_config=agent,
         anomaly_detector=detector,
+        spec_name=spec.namespace,
     )

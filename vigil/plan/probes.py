@@ -4,21 +4,25 @@
   ``AWS/Route53 HealthCheckStatus`` (Minimum < 1), missing data breaching.
 - Delivery failures: per severity topic with subscribers, an alarm on ``AWS/SNS NumberOfNotificationsFailed``;
   and one on the dead-letter queue of https subscriptions. They publish to the delivery-failure topic, never
-  to the topic whose deliveries fail.
+  to the topic whose deliveries fail. ``NumberOfNotificationsFailed`` counts every failed HTTP(S) *attempt*,
+  retries included (SNS docs), but one per message that finally failed for email and SMS: a topic with HTTP(S)
+  listeners (PagerDuty, webhooks, Chatbot) alarms only above the retries of one message
+  (:data:`~vigil.plan.routing.HTTP_RETRIES`, the topic's planned delivery policy), so one retried attempt that
+  then succeeds does not page; the final failure of a PagerDuty or webhook message is the dead-letter queue's
+  alarm (exact, whatever the timing).
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
+from vigil.plan.alarm_context import AlarmContext, metric_alarm
+from vigil.plan.errors import PlanError
+from vigil.plan.routing import HTTP_RETRIES
 from vigil.plan.types import ActionsPlan, HealthCheckPlan, MetricAlarmPlan, MetricStatPlan, TopicPlan
 from vigil.spec.models.alarms import ProbeAlarm
 from vigil.spec.models.common import Severity
 from vigil.spec.rules.alerting import probe_target
-
-if TYPE_CHECKING:
-    from vigil.plan.alarms import AlarmContext
 
 #: Every Route 53 health checker region, used when a probe lists none.
 DEFAULT_REGIONS = ("us-east-1", "us-west-2", "eu-west-1")
@@ -33,8 +37,6 @@ def plan_probe(ac: AlarmContext, name: str, alarm: ProbeAlarm) -> tuple[HealthCh
     url = stack.values.get(alarm.url.key) if stack else None
     target = probe_target(url) if isinstance(url, str) else "unset"
     if isinstance(target, str):
-        from vigil.plan.errors import PlanError
-
         raise PlanError(f"probe {name!r}: vigil:{alarm.url.key} is not a usable URL ({target}); run `vigil check`")
     scheme, host, port, path = target
     check_name = ac.names.health_check_name(name)
@@ -52,9 +54,9 @@ def plan_probe(ac: AlarmContext, name: str, alarm: ProbeAlarm) -> tuple[HealthCh
         regions=tuple(alarm.regions),
         tags={"Name": check_name, **ac.tags(alarm.severity, "probe", dict(alarm.tags))},
         region=ac.ctx.region_of("route53"),
+        spec_name=name,
     )
     metric = MetricStatPlan("AWS/Route53", "HealthCheckStatus", {"HealthCheckId": check_name}, alarm.period, "Minimum")
-    from vigil.plan.alarms import metric_alarm  # alarms.py imports this module
 
     plan = metric_alarm(
         ac, name, alarm, "probe", kind="probe", comparison_operator="LessThanThreshold", threshold=1.0, metric=metric
@@ -64,7 +66,7 @@ def plan_probe(ac: AlarmContext, name: str, alarm: ProbeAlarm) -> tuple[HealthCh
 
 
 def _delivery_alarm(
-    ac: AlarmContext, severity: Severity, name: str, text: str, metric: MetricStatPlan
+    ac: AlarmContext, severity: Severity, name: str, text: str, metric: MetricStatPlan, threshold: float = 0.0
 ) -> MetricAlarmPlan:
     return MetricAlarmPlan(
         name=ac.names.alarm_name(name),
@@ -76,10 +78,11 @@ def _delivery_alarm(
         datapoints_to_alarm=None,
         treat_missing_data="notBreaching",
         actions=ActionsPlan(severity, alarm=True, ok=True, target="delivery"),
-        threshold=0.0,
+        threshold=threshold,
         metric=metric,
         statistic="Sum" if metric.stat == "Sum" else "Maximum",
         tags=ac.tags(severity, "alerting", {"purpose": "delivery-failures"}),
+        spec_name=name,
     )
 
 
@@ -105,7 +108,9 @@ def plan_delivery_alarms(ac: AlarmContext) -> list[MetricAlarmPlan]:
         metric = MetricStatPlan("AWS/SNS", "NumberOfNotificationsFailed", {"TopicName": topic.name}, 300, "Sum")
         name = f"delivery-failed-{topic.severity.value.lower()}"
         chat = any(topic.severity in c.severities for c in ac.routing.chat_channels)
-        alarms.append(_delivery_alarm(ac, delivery.severity, name, _topic_text(topic, chat), metric))
+        http = chat or any(s.protocol == "https" for s in topic.subscriptions)
+        threshold = float(HTTP_RETRIES) if http else 0.0  # above one message's retries: a final failure
+        alarms.append(_delivery_alarm(ac, delivery.severity, name, _topic_text(topic, chat), metric, threshold))
     if delivery.has_queue:
         metric = MetricStatPlan(
             "AWS/SQS", "ApproximateNumberOfMessagesVisible", {"QueueName": delivery.queue_name}, 300, "Maximum"

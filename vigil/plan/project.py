@@ -5,8 +5,9 @@ from __future__ import annotations
 from vigil.plan.alarms import plan_alarms
 from vigil.plan.dashboards import plan_dashboards
 from vigil.plan.logs import plan_namespace
+from vigil.plan.naming import Naming
 from vigil.plan.routing import plan_routing
-from vigil.plan.types import Namer, StackContext, StackPlan
+from vigil.plan.types import StackContext, StackPlan
 from vigil.plan.xray import plan_tracing
 from vigil.spec.models.project import Project
 from vigil.spec.regions import CONTROL_PLANES, service_region
@@ -34,12 +35,12 @@ def stack_context(project: Project, account_id: str, stack: str | None = None) -
     )
 
 
-def plan_project(project: Project, names: Namer, account_id: str) -> StackPlan:
+def plan_project(project: Project, names: Naming, account_id: str) -> StackPlan:
     """Turn a validated project into the plain description of every resource of its stack.
 
     Example::
 
-        >>> from vigil.components.naming import Naming  # doctest: +SKIP
+        >>> from vigil.plan.naming import Naming  # doctest: +SKIP
         >>> project = load_project(".", stack="dev").project  # doctest: +SKIP
         >>> plan = plan_project(project, Naming.for_project(project), "123456789012")  # doctest: +SKIP
         >>> [t.name for t in plan.routing.topics]  # doctest: +SKIP

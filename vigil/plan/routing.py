@@ -3,6 +3,9 @@ and the delivery-failure path (its own topic and the dead-letter queue of https 
 
 from __future__ import annotations
 
+import json
+
+from vigil.plan.naming import Naming
 from vigil.plan.policies import (
     alarms_key_policy,
     chatbot_notifications_policy,
@@ -14,7 +17,6 @@ from vigil.plan.types import (
     ChatChannelPlan,
     DeliveryPlan,
     KmsKeyPlan,
-    Namer,
     RoutingPlan,
     StackContext,
     SubscriptionPlan,
@@ -36,6 +38,31 @@ from vigil.spec.models.routing import (
 
 #: PagerDuty's CloudWatch integration endpoint; ``{}`` is the integration key (a secret).
 PAGERDUTY_ENDPOINT = "https://events.pagerduty.com/integration/{}/enqueue"
+#: SNS retries of one HTTP(S) delivery (PagerDuty, webhooks, AWS Chatbot) before it gives up, 20 s apart: SNS's
+#: documented default, planned explicitly on each topic so the delivery-failure alarms can rely on it.
+HTTP_RETRIES = 3
+HTTP_RETRY_DELAY_SECONDS = 20
+
+
+def http_delivery_policy() -> str:
+    """The topic delivery policy: :data:`HTTP_RETRIES` retries of an HTTP(S) delivery, 20 s apart.
+
+    >>> import json; json.loads(http_delivery_policy())["http"]["defaultHealthyRetryPolicy"]["numRetries"]
+    3
+    """
+    delay = HTTP_RETRY_DELAY_SECONDS
+    retry = {
+        "minDelayTarget": delay,
+        "maxDelayTarget": delay,
+        "numRetries": HTTP_RETRIES,
+        "numMaxDelayRetries": 0,
+        "numNoDelayRetries": 0,
+        "numMinDelayRetries": 0,
+        "backoffFunction": "linear",
+    }
+    return json.dumps({"http": {"defaultHealthyRetryPolicy": retry, "disableSubscriptionOverrides": True}})
+
+
 #: Chatbot guardrail: whatever a channel member asks Chatbot to do, it can at most read CloudWatch.
 CHAT_GUARDRAIL = "arn:aws:iam::aws:policy/CloudWatchReadOnlyAccess"
 
@@ -91,7 +118,7 @@ def channel_label(config_key: str) -> str:
 
 
 def plan_chat_channels(
-    ctx: StackContext, names: Namer, routing: dict[Severity, SeverityRoute]
+    ctx: StackContext, names: Naming, routing: dict[Severity, SeverityRoute]
 ) -> tuple[ChatChannelPlan, ...]:
     """One Chatbot configuration per distinct chat channel, subscribed to every severity routed to it."""
     channels: dict[tuple[str, ...], tuple[SlackChannel | TeamsChannel, list[Severity]]] = {}
@@ -112,6 +139,7 @@ def plan_chat_channels(
             if isinstance(sub, SlackChannel)
             else {"tenant_id": sub.tenant.key, "team_id": sub.team.key, "channel_id": sub.channel.key}
         )
+        label = f"{sub.kind}-{channel_label(key[-1])}"
         plans.append(
             ChatChannelPlan(
                 kind=sub.kind,
@@ -124,13 +152,14 @@ def plan_chat_channels(
                 guardrail_policy_arns=(CHAT_GUARDRAIL,),
                 tags={"severities": " ".join(s.value for s in severities)},
                 region=ctx.region_of("chatbot"),
+                spec_name=label,
             )
         )
     return tuple(plans)
 
 
 def plan_delivery(
-    ctx: StackContext, names: Namer, route: DeliveryFailureRoute | None, topics: list[TopicPlan]
+    ctx: StackContext, names: Naming, route: DeliveryFailureRoute | None, topics: list[TopicPlan]
 ) -> DeliveryPlan | None:
     """The delivery-failure topic (its own subscriptions) and the dead-letter queue of https subscriptions."""
     if route is None:
@@ -150,12 +179,13 @@ def plan_delivery(
         queue_policy=dead_letter_queue_policy(queue_arn=queue_arn, topic_arns=[t.arn for t in topics]),
         tags={"purpose": "delivery-failures"},
         has_queue=any(s.dead_letter for t in topics for s in t.subscriptions),
+        spec_name="delivery_failures",
     )
 
 
 def plan_routing(
     ctx: StackContext,
-    names: Namer,
+    names: Naming,
     routing: dict[Severity, SeverityRoute],
     delivery: DeliveryFailureRoute | None = None,
 ) -> RoutingPlan:
@@ -167,6 +197,7 @@ def plan_routing(
         alias=names.kms_alias("alarms"),
         description=f"Vigil {ctx.stack}: encrypts the alarm notification topics and their dead-letter queue",
         policy=alarms_key_policy(account_id=ctx.account_id),
+        spec_name="alarms",
     )
     topics: list[TopicPlan] = []
     for severity in sorted(routing):
@@ -186,6 +217,8 @@ def plan_routing(
                 ok_actions=publishes and route.ok_actions,
                 insufficient_data_actions=publishes and route.insufficient_data_actions,
                 tags={"severity": severity.value},
+                spec_name=severity.value,
+                delivery_policy=http_delivery_policy(),
             )
         )
     with_subscribers = [t for t in topics if t.alarm_actions]

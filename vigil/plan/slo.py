@@ -7,14 +7,10 @@ one evaluation period, threshold = the burn-rate ratio, no actions). The composi
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from vigil.plan.alarm_context import AlarmContext
 from vigil.plan.types import NO_ACTIONS, CompositeAlarmPlan, MetricAlarmPlan, MetricQueryPlan
 from vigil.spec.models.alarms import SloSpec
 from vigil.spec.slo import BurnRateAlarm, expand_slo, window_label
-
-if TYPE_CHECKING:
-    from vigil.plan.alarms import AlarmContext
 
 RATIO_EXPRESSION = "FILL(bad, 0) / total"
 
@@ -46,6 +42,7 @@ def _child(ac: AlarmContext, slo_name: str, slo: SloSpec, burn: BurnRateAlarm, w
         threshold=burn.threshold,
         metric_queries=queries,
         tags={**ac.tags(burn.severity, service, dict(slo.tags)), "slo": slo_name},
+        spec_name=name,
     )
 
 
@@ -72,6 +69,7 @@ def plan_slo(ac: AlarmContext, name: str, slo: SloSpec) -> tuple[list[MetricAlar
                 children=(short.name, long.name),
                 actions=ac.actions(burn.severity, slo.notify_pages or burn.tier != "page"),
                 tags={**ac.tags(burn.severity, service, dict(slo.tags)), "slo": name},
+                spec_name=burn.name,
             )
         )
     return children, parents

@@ -10,84 +10,9 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal, Protocol
+from typing import Literal
 
 from vigil.spec.models.common import Severity, render_template
-
-
-class Namer(Protocol):
-    """Where physical resource names come from (implemented by ``components.naming.Naming``).
-
-    The plan never invents a name itself: the one naming module decides them all.
-    """
-
-    def topic_name(self, severity: Severity) -> str:
-        """SNS topic of one severity."""
-        ...
-
-    def alarm_name(self, spec_name: str) -> str:
-        """CloudWatch alarm name of an alarm (or SLO burn-rate alarm) spec name."""
-        ...
-
-    def log_group_name(self, spec_name: str) -> str:
-        """CloudWatch Logs log group name of a spec's log group name (``/vigil/api``)."""
-        ...
-
-    def delivery_topic_name(self) -> str:
-        """SNS topic that reports failed notification deliveries."""
-        ...
-
-    def dead_letter_queue_name(self) -> str:
-        """SQS queue that keeps notifications an https endpoint did not accept."""
-        ...
-
-    def chat_configuration_name(self, channel: str) -> str:
-        """AWS Chatbot channel configuration of one chat channel."""
-        ...
-
-    def role_name(self, owner: str, purpose: str) -> str:
-        """IAM role of a resource (a Chatbot channel, a canary) for one purpose."""
-        ...
-
-    def health_check_name(self, probe: str) -> str:
-        """Name tag of the Route 53 health check of one probe."""
-        ...
-
-    def canary_name(self, spec_name: str) -> str:
-        """Synthetics canary of a ``kind: canary`` alarm."""
-        ...
-
-    def artifact_bucket_name(self, account_id: str, region: str) -> str:
-        """S3 bucket for the canaries' run artifacts."""
-        ...
-
-    def dashboard_name(self, spec_name: str) -> str:
-        """CloudWatch dashboard name of a dashboard spec name."""
-        ...
-
-    def query_definition_name(self, service: str, query: str) -> str:
-        """Logs Insights query definition name (``/`` makes folders in the console)."""
-        ...
-
-    def metric_filter_name(self, service: str, filter_name: str) -> str:
-        """Metric filter name, unique within its log group."""
-        ...
-
-    def kms_alias(self, purpose: str) -> str:
-        """KMS alias (``alias/...``) of the key for one purpose (``alarms``, ``logs-api``)."""
-        ...
-
-    def agent_parameter_name(self, service: str) -> str:
-        """SSM parameter holding the CloudWatch agent config of one service."""
-        ...
-
-    def trace_resource_name(self, service: str) -> str:
-        """X-Ray sampling rule and group name of one service (at most 32 characters)."""
-        ...
-
-    def anomaly_detector_name(self, service: str) -> str:
-        """CloudWatch Logs anomaly detector of one service's log group."""
-        ...
 
 
 @dataclass(frozen=True)
@@ -115,10 +40,13 @@ class StackContext:
         return dict(self.service_regions).get(service, self.region)
 
     def render(self, value: str, service: str = "") -> str:
-        """A dimension value (or SEARCH expression) with this stack's placeholders filled in: the one place they are.
+        """``value`` with ``${environment}``, ``${stack}``, ``${ecs_cluster}`` (and ``${service}``) of this stack.
 
-        >>> StackContext("prod", "prod", "eu-west-1", "1", ecs_cluster="core").render("${ecs_cluster}/${stack}")
-        'core/prod'
+        The one place a plan's consumers render a spec's dimension value or expression (``vigil test`` feeding
+        a series, the dashboards, the alarms), so all of them read the metric the deployed alarm reads.
+
+        >>> StackContext("prod", "prod", "us-east-1", "123456789012").render("${ecs_cluster}/${service}", "api")
+        'vigil-prod/api'
         """
         return render_template(
             value, environment=self.environment, service=service, stack=self.stack, ecs_cluster=self.ecs_cluster
@@ -133,6 +61,8 @@ class KmsKeyPlan:
     description: str
     policy: str  # JSON
     tags: Mapping[str, str] = field(default_factory=dict)
+    #: Name in the spec: the key's purpose (``alarms``, or the namespace whose log group it encrypts).
+    spec_name: str = field(default="", kw_only=True)
 
 
 @dataclass(frozen=True)
@@ -145,6 +75,8 @@ class LogGroupPlan:
     kms_key: KmsKeyPlan | None
     existing_kms_alias: str | None
     tags: Mapping[str, str] = field(default_factory=dict)
+    #: Name in the spec: the spec's log group name (``/vigil/api``), before the stack's naming.
+    spec_name: str = field(default="", kw_only=True)
 
 
 @dataclass(frozen=True)
@@ -159,6 +91,8 @@ class MetricFilterPlan:
     value: str
     default_value: float | None
     dimensions: Mapping[str, str] = field(default_factory=dict)
+    #: Name in the spec: the filter's name in its namespace's ``log_group.metric_filters``.
+    spec_name: str = field(default="", kw_only=True)
 
 
 @dataclass(frozen=True)
@@ -168,6 +102,8 @@ class QueryDefinitionPlan:
     name: str
     log_group_names: tuple[str, ...]
     query_string: str
+    #: Name in the spec: the query's name in its namespace's ``log_group.queries``.
+    spec_name: str = field(default="", kw_only=True)
 
 
 @dataclass(frozen=True)
@@ -177,6 +113,8 @@ class AgentConfigPlan:
     parameter_name: str
     config: str  # JSON
     tags: Mapping[str, str] = field(default_factory=dict)
+    #: Name in the spec: the namespace (``Vigil/API``) whose service the agent serves.
+    spec_name: str = field(default="", kw_only=True)
 
 
 @dataclass(frozen=True)
@@ -188,6 +126,8 @@ class LogAnomalyDetectorPlan:
     evaluation_frequency: str  # ONE_MIN | FIVE_MIN | TEN_MIN | FIFTEEN_MIN | THIRTY_MIN | ONE_HOUR
     anomaly_visibility_days: int  # 7..90: an anomaly left unfixed this long becomes the baseline
     tags: Mapping[str, str] = field(default_factory=dict)
+    #: Name in the spec: the namespace whose log group is watched.
+    spec_name: str = field(default="", kw_only=True)
 
 
 @dataclass(frozen=True)
@@ -202,6 +142,8 @@ class NamespacePlan:
     app_policy: str  # IAM policy JSON
     agent_config: AgentConfigPlan | None
     anomaly_detector: LogAnomalyDetectorPlan | None = None
+    #: Name in the spec: the namespace (``Vigil/API``).
+    spec_name: str = field(default="", kw_only=True)
 
 
 SubscriptionProtocol = Literal["https", "email", "sms"]
@@ -252,6 +194,8 @@ class ChatChannelPlan:
     tags: Mapping[str, str] = field(default_factory=dict)
     #: Where the configuration is created: Chatbot's API is served in few regions (vigil:chatbot_region).
     region: str = "us-east-2"
+    #: Name in the spec: the chat channel's label (``slack-alerts``), before the stack's naming.
+    spec_name: str = field(default="", kw_only=True)
 
 
 @dataclass(frozen=True)
@@ -269,6 +213,8 @@ class DeliveryPlan:
     tags: Mapping[str, str] = field(default_factory=dict)
     #: False when no subscription delivers over https (a stack that pages nobody): no queue is created.
     has_queue: bool = True
+    #: Name in the spec: ``delivery_failures`` (the routing section it comes from).
+    spec_name: str = field(default="", kw_only=True)
 
 
 @dataclass(frozen=True)
@@ -284,6 +230,10 @@ class TopicPlan:
     ok_actions: bool
     insufficient_data_actions: bool
     tags: Mapping[str, str] = field(default_factory=dict)
+    #: Name in the spec: the severity (``P1``).
+    spec_name: str = field(default="", kw_only=True)
+    #: The topic's delivery policy JSON: how often SNS retries an HTTP(S) delivery (PagerDuty, webhooks, Chatbot).
+    delivery_policy: str | None = None
 
 
 @dataclass(frozen=True)
@@ -361,6 +311,8 @@ class CanaryPlan:
     role_trust_policy: str  # JSON
     role_policy: str  # JSON
     tags: Mapping[str, str] = field(default_factory=dict)
+    #: Name in the spec: the ``kind: canary`` alarm.
+    spec_name: str = field(default="", kw_only=True)
 
 
 @dataclass(frozen=True)
@@ -383,6 +335,8 @@ class MetricAlarmPlan:
     extended_statistic: str | None = None
     metric_queries: tuple[MetricQueryPlan, ...] = ()
     tags: Mapping[str, str] = field(default_factory=dict)
+    #: Name in the spec: the alarm spec; an SLO window alarm's or delivery alarm's name before the stack's naming.
+    spec_name: str = field(default="", kw_only=True)
     #: ``EvaluateLowSampleCountPercentile`` (``evaluate`` or ``ignore``; None: not sent, CloudWatch's default).
     evaluate_low_sample_count_percentile: str | None = None
 
@@ -409,6 +363,8 @@ class CompositeAlarmPlan:
     actions: ActionsPlan
     tags: Mapping[str, str] = field(default_factory=dict)
     suppressor: SuppressorPlan | None = None
+    #: Name in the spec: the composite alarm spec, or an SLO burn-rate alarm's name before the stack's naming.
+    spec_name: str = field(default="", kw_only=True)
 
 
 @dataclass(frozen=True)
@@ -431,6 +387,8 @@ class HealthCheckPlan:
     tags: Mapping[str, str] = field(default_factory=dict)
     #: Where the health check is created: Route 53's API region (us-east-1 in the aws partition).
     region: str = "us-east-1"
+    #: Name in the spec: the ``kind: probe`` alarm.
+    spec_name: str = field(default="", kw_only=True)
 
 
 @dataclass(frozen=True)
@@ -468,6 +426,14 @@ class SamplingRulePlan:
     fixed_rate: float
     reservoir_size: int
     tags: Mapping[str, str] = field(default_factory=dict)
+    #: Name in the spec: the service it samples.
+    spec_name: str = field(default="", kw_only=True)
+    #: Span attributes a request must carry to match: the stack's environment, so stacks never share a rule.
+    attributes: Mapping[str, str] = field(default_factory=dict)
+
+    def matches(self) -> tuple[object, ...]:
+        """What the rule matches (X-Ray compares every field; host, method, path, type and ARN are ``*``)."""
+        return (self.service_name, tuple(sorted(self.attributes.items())))
 
 
 @dataclass(frozen=True)
@@ -478,6 +444,8 @@ class TraceGroupPlan:
     filter_expression: str
     insights_enabled: bool
     tags: Mapping[str, str] = field(default_factory=dict)
+    #: Name in the spec: the service whose traces it groups.
+    spec_name: str = field(default="", kw_only=True)
 
 
 @dataclass(frozen=True)

@@ -6,14 +6,19 @@ One sampling rule and one group per service of the catalog (``service`` of each 
   reservoir of ``reservoir_per_second`` traces per second; X-Ray SDKs and the ADOT collector's remote
   sampler read it, and Vigil's own SDK set-up applies the same ratio locally (parent-based), so every
   path agrees;
-- the group selects the service's traces (``service("api")``) for its service map and X-Ray Insights.
+- the group selects the service's traces of this stack (``service("api") AND annotation.vigil_environment =
+  "prod"``) for its service map and X-Ray Insights.
+
+Both are scoped to the stack's environment (the ``vigil_environment`` span attribute that
+:func:`vigil.tracing.setup_tracing` puts on every span and X-Ray indexes as an annotation): two stacks in one
+account and region never match each other's traffic (``vigil check`` compares what rules and groups match).
 
 ``app_environment`` hands each service its tracing and log settings as environment variables (exported
 as ``app_environment`` by the Pulumi program), so the stack file stays the one source of truth.
 
 Example::
 
-    >>> from vigil.components.naming import Naming  # doctest: +SKIP
+    >>> from vigil.plan.naming import Naming  # doctest: +SKIP
     >>> plan = plan_tracing(ctx, Naming("prod"), project)  # doctest: +SKIP
     >>> plan.sampling_rules[0].fixed_rate  # doctest: +SKIP
     0.1
@@ -22,10 +27,12 @@ Example::
 from __future__ import annotations
 
 from vigil.plan.errors import PlanError
+from vigil.plan.naming import Naming
 from vigil.plan.policies import dump
-from vigil.plan.types import Namer, SamplingRulePlan, StackContext, TraceGroupPlan, TracingPlan
+from vigil.plan.types import SamplingRulePlan, StackContext, TraceGroupPlan, TracingPlan
 from vigil.spec.models.project import Project
 from vigil.spec.models.stack import TracingSpec
+from vigil.tracing.settings import ENVIRONMENT_ANNOTATION
 
 #: X-Ray limits: rule and group names 1-32 characters; rule priorities 1-9999 (lower wins).
 MAX_NAME = 32
@@ -50,6 +57,15 @@ def _check_name(name: str, service: str) -> str:
     return name
 
 
+def group_filter(service: str, environment: str) -> str:
+    """The X-Ray filter expression of a service's traces in one stack's environment.
+
+    >>> group_filter("api", "prod")
+    'service("api") AND annotation.vigil_environment = "prod"'
+    """
+    return f'service("{service}") AND annotation.{ENVIRONMENT_ANNOTATION} = "{environment}"'
+
+
 def app_environment(ctx: StackContext, tracing: TracingSpec, log_level: str) -> dict[str, str]:
     """The variables :meth:`vigil.tracing.TelemetrySettings.from_env` reads (same for every service)."""
     return {
@@ -61,7 +77,7 @@ def app_environment(ctx: StackContext, tracing: TracingSpec, log_level: str) -> 
     }
 
 
-def plan_tracing(ctx: StackContext, names: Namer, project: Project) -> TracingPlan:
+def plan_tracing(ctx: StackContext, names: Naming, project: Project) -> TracingPlan:
     """Sampling rules, groups, app settings and the collector policy of the stack's services."""
     stack = project.stack
     tracing = stack.tracing if stack is not None else TracingSpec()
@@ -74,12 +90,24 @@ def plan_tracing(ctx: StackContext, names: Namer, project: Project) -> TracingPl
         for index, service in enumerate(services):
             name = _check_name(names.trace_resource_name(service), service)
             tags = {"service": service}
+            scope = {ENVIRONMENT_ANNOTATION: ctx.environment}
             rules.append(
                 SamplingRulePlan(
-                    name, service, BASE_PRIORITY + index, tracing.sample_ratio, tracing.reservoir_per_second, tags
+                    name,
+                    service,
+                    BASE_PRIORITY + index,
+                    tracing.sample_ratio,
+                    tracing.reservoir_per_second,
+                    tags,
+                    scope,
+                    spec_name=service,
                 )
             )
-            groups.append(TraceGroupPlan(name, f'service("{service}")', insights_enabled=True, tags=tags))
+            groups.append(
+                TraceGroupPlan(
+                    name, group_filter(service, ctx.environment), insights_enabled=True, tags=tags, spec_name=service
+                )
+            )
     policy = dump(
         {
             "Version": "2012-10-17",

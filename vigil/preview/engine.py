@@ -13,10 +13,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from vigil.plan.stack import FAKE_ACCOUNT_ID
+
 #: The signature Pulumi puts on a serialised secret value; the mock engine hands secrets over in this form.
 SECRET_SIG = "4dabf18193072939515e22adb298388d"
 SECRET_MARK = "[secret]"
-PREVIEW_ACCOUNT = "123456789012"
+PREVIEW_ACCOUNT = FAKE_ACCOUNT_ID
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from vigil.plan.stack import ProjectErrors, load_stack_plan
 from vigil.preview.config import preview_config
 from vigil.preview.engine import RecordedResource, redact, run_program
-from vigil.spec import SpecError, load_project
+from vigil.spec import SpecError
 from vigil.spec.models import Project
 
 #: Inputs holding a resource's physical name, by type: what the cost model's line items are keyed by.
@@ -145,16 +146,16 @@ def run_preview(project_dir: str | Path, stack: str, program: Path | None = None
         (4, True)
     """
     root = Path(project_dir)
-    loaded = load_project(root, stack=stack)
-    result = PreviewResult(stack=stack, errors=list(loaded.errors))
-    if not loaded.ok:
-        return result
+    try:
+        loaded = load_stack_plan(root, stack)
+    except ProjectErrors as exc:
+        return PreviewResult(stack=stack, errors=exc.errors)
+    result = PreviewResult(stack=stack, errors=list(loaded.warnings))
     project = loaded.project
     config = preview_config(root / "stacks" / f"Pulumi.{stack}.yaml", project)
     result.placeholders = config.placeholders
     local = root / "stacks" / "__main__.py"
     program = program or (local if local.is_file() else default_program())
-    region = project.stack.region if project.stack else "us-east-1"
     with _environment(root, program):
         recording = run_program(
             program,
@@ -162,7 +163,8 @@ def run_preview(project_dir: str | Path, stack: str, program: Path | None = None
             stack=stack,
             config=config.values,
             secret_keys=config.secret_keys,
-            region=region,
+            region=loaded.plan.context.region,
+            account_id=loaded.plan.context.account_id,
             init_globals={"VIGIL_PRELOADED": loaded},
         )
     recorded = [r for r in recording.resources if r.type != ROOT_TYPE]

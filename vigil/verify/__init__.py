@@ -3,19 +3,19 @@
 Example::
 
     >>> target = AwsTarget("us-east-1", endpoint_url="http://127.0.0.1:5000")  # doctest: +SKIP
-    >>> loaded = load_stack(".", "dev", target.account_id())  # doctest: +SKIP
+    >>> loaded = load_stack_plan(".", "dev", account_id=target.account_id())  # doctest: +SKIP
     >>> report = verify_stack(target, loaded)  # doctest: +SKIP
     >>> print(render_report(report, target.where))  # doctest: +SKIP
 """
 
 from __future__ import annotations
 
+from vigil.plan.stack import LoadedStack
 from vigil.verify.apply import Applied, apply_plan
 from vigil.verify.aws import AwsTarget
 from vigil.verify.deployed import Deployed, read_deployed
 from vigil.verify.diff import Drift, VerifyReport, diff_states, render_report
 from vigil.verify.errors import UnknownAlarmError, VerifyError
-from vigil.verify.stack import LoadedStack, load_stack
 from vigil.verify.state import State, expected_state
 
 
@@ -29,7 +29,6 @@ __all__ = [
     "AwsTarget",
     "Deployed",
     "Drift",
-    "LoadedStack",
     "State",
     "UnknownAlarmError",
     "VerifyError",
@@ -37,7 +36,6 @@ __all__ = [
     "apply_plan",
     "diff_states",
     "expected_state",
-    "load_stack",
     "read_deployed",
     "render_report",
     "verify_stack",

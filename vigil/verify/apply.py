@@ -207,7 +207,7 @@ def apply_plan(
 
     Example::
 
-        >>> loaded = load_stack(".", "dev", "123456789012")  # doctest: +SKIP
+        >>> loaded = load_stack_plan(".", "dev", account_id="123456789012")  # doctest: +SKIP
         >>> applied = apply_plan(target, loaded.plan, loaded.config_value, {"chat_webhook_url": hook})  # doctest: +SKIP
         >>> applied.topic_arns["P1"]  # doctest: +SKIP
         'arn:aws:sns:us-east-1:123456789012:vigil-dev-p1'

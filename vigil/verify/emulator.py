@@ -10,12 +10,13 @@ import time
 import urllib.request
 from collections.abc import Iterator
 
+from vigil.plan.stack import FAKE_ACCOUNT_ID
 from vigil.plan.types import StackPlan
 from vigil.verify.aws import AwsTarget
 from vigil.verify.receiver import WebhookReceiver
 
 #: moto's default account (what STS GetCallerIdentity answers).
-EMULATOR_ACCOUNT = "123456789012"
+EMULATOR_ACCOUNT = FAKE_ACCOUNT_ID
 _ENV = ("AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION")
 
 
@@ -90,9 +91,10 @@ def serve(argv: list[str] | None = None) -> int:
     """
     import argparse
 
+    from vigil.plan.stack import load_stack_plan
     from vigil.verify.apply import apply_plan
     from vigil.verify.receiver import webhook_receiver
-    from vigil.verify.stack import load_stack, stack_region
+    from vigil.verify.stack import stack_region
 
     parser = argparse.ArgumentParser(prog="python -m vigil.verify.emulator", description=serve.__doc__)
     parser.add_argument("--stack", required=True)
@@ -103,7 +105,7 @@ def serve(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _interrupt)  # `kill PID` stops it as cleanly as Ctrl-C
     with local_aws(region) as staging, webhook_receiver() as hook:
         target = AwsTarget(region, endpoint_url=staging, emulator=True)
-        loaded = load_stack(args.project, args.stack, EMULATOR_ACCOUNT)
+        loaded = load_stack_plan(args.project, args.stack, account_id=EMULATOR_ACCOUNT)
         applied = apply_plan(target, loaded.plan, loaded.config_value)
         stand_in_for_chat(target, loaded.plan, applied.topic_arns, hook.url)
         # moto's state is per process: a second server on the public port, opened only now, serves the same

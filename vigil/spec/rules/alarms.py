@@ -21,6 +21,7 @@ from vigil.spec.models import (
     StaticAlarm,
 )
 from vigil.spec.models.rules import rule_names, walk
+from vigil.spec.rule_paths import rule_refs
 from vigil.spec.rules.alarm_limits import check_composite_limits, check_generated_names, check_metric_periods
 from vigil.spec.rules.context import Context, Where
 from vigil.spec.slo import page_alarm_names
@@ -179,17 +180,18 @@ def _composites(ctx: Context) -> None:
     for name, alarm in ctx.project.alarms.items():
         if not isinstance(alarm, CompositeAlarm):
             continue
-        refs = rule_names(alarm.rule)
-        graph[name] = set(refs)
-        for ref in refs:
+        refs = rule_refs(alarm.rule)
+        graph[name] = {ref for ref, _ in refs}
+        for ref, path in refs:
             target = ctx.project.alarms.get(ref) or ctx.project.slos.get(ref)
             if ref not in known and not ctx.sources.is_broken("alarm", ref):
                 ctx.report(
-                    ("alarm", name, ("rule",)), f"rule references unknown alarm '{ref}'{did_you_mean(ref, known)}"
+                    ("alarm", name, ("rule", *path)),
+                    f"rule references unknown alarm '{ref}'{did_you_mean(ref, known)}",
                 )
             elif target is not None and not target.enabled and alarm.enabled:
                 ctx.report(
-                    ("alarm", name, ("rule",)),
+                    ("alarm", name, ("rule", *path)),
                     f"rule references '{ref}', which is disabled in this stack: it counts as never in ALARM here",
                     "warning",
                 )

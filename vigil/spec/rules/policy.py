@@ -1,10 +1,15 @@
-"""Policy: paging alarms carry a runbook and reach someone; runbook files exist; the budget holds."""
+"""Policy: paging alarms carry a runbook and reach someone; runbook files exist.
+
+The budget is a property of the plan, not of the specs: ``vigil check`` prices each stack's plan and reports an
+exceeded ``vigil:budget_usd`` itself (:func:`vigil.cli.check.collect`).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from vigil.spec.rules.context import Context
+from vigil.spec.rules.runbook_paths import outside_project
 
 
 def _runbook(ctx: Context, where: tuple[str, str, tuple[Any, ...]], runbook: str | None, pages: bool) -> None:
@@ -18,6 +23,13 @@ def _runbook(ctx: Context, where: tuple[str, str, tuple[Any, ...]], runbook: str
         return
     if runbook.startswith("https://"):
         return
+    if outside_project(ctx.root, runbook):
+        ctx.report(
+            (kind, name, ("runbook",)),
+            f"runbook '{runbook}' is outside the project: write a path inside it (alarms/runbooks/<alarm>.md) "
+            "or an https:// URL",
+        )
+        return
     if not (ctx.root / runbook).is_file():
         ctx.report((kind, name, ("runbook",)), f"runbook file '{runbook}' does not exist in the project")
     elif ctx.project.stack is not None and ctx.project.stack.runbook_base_url is None:
@@ -29,7 +41,7 @@ def _runbook(ctx: Context, where: tuple[str, str, tuple[Any, ...]], runbook: str
 
 
 def check_policy(ctx: Context) -> None:
-    """Runbooks, reachable paging routes, budget."""
+    """Runbooks and reachable paging routes (the budget is checked on the plan: ``vigil.cost.budget``)."""
     for name, alarm in ctx.project.alarms.items():
         _runbook(ctx, ("alarm", name, ()), alarm.runbook, alarm.severity.pages and alarm.enabled)
     for name, slo in ctx.project.slos.items():
@@ -42,16 +54,3 @@ def check_policy(ctx: Context) -> None:
                 ("route", severity.value, ("subscriptions",)),
                 f"{severity.value} pages, so its route needs at least one subscription",
             )
-    _budget(ctx)
-
-
-def _budget(ctx: Context) -> None:
-    stack = ctx.project.stack
-    if stack is None or stack.budget_usd is None:
-        return
-    try:
-        from vigil.cost import check_budget, estimate
-    except ImportError:  # the cost model is optional at this layer
-        return
-    for message in check_budget(ctx.project, estimate(ctx.project)):
-        ctx.report(("stack", stack.name, ("budget_usd",)), message)

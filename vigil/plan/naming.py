@@ -11,7 +11,8 @@ can share one account and region without one overwriting (or, on destroy, deleti
 - Topics, KMS aliases, SSM parameters, metric filters and query folders: ``vigil`` and the environment.
 - Pulumi logical names are ``<kind>-<physical-ish name>``: unique per stack and stable across runs.
 
-No Pulumi import here: the plan (``vigil.plan``) takes a :class:`Naming` through its ``Namer`` protocol.
+Pure code (no Pulumi): the plan (``vigil.plan``) derives every name here; ``components/`` only reads the plan's names
+and uses :meth:`Naming.logical` for Pulumi resource names.
 
 >>> n = Naming("prod")
 >>> n.topic_name(Severity.P1), n.kms_alias("alarms"), n.query_definition_name("api", "slow-endpoints")
