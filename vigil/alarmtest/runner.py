@@ -12,12 +12,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from vigil.alarmtest import notify_checks
+from vigil.alarmtest.checks import Failure, check_state, format_offset
 from vigil.alarmtest.raw_rules import children, evaluate_raw
 from vigil.emulator.engine import evaluate_alarms
 from vigil.emulator.errors import EvaluateError
 from vigil.emulator.notifications import notifications
 from vigil.emulator.store import MetricKey, MetricStore
-from vigil.emulator.timeline import AlarmTimeline, Evaluation
 from vigil.plan.errors import PlanError
 from vigil.plan.stack import ProjectErrors, load_stack_plan, plan_stack
 from vigil.plan.types import AlarmsPlan, CompositeAlarmPlan, MetricAlarmPlan, StackContext, StackPlan
@@ -29,19 +29,6 @@ from vigil.spec.yaml_source import YamlDocument, field_name
 
 if TYPE_CHECKING:
     from vigil.spec.models.project import Project
-
-CONTEXT_ROWS = 6
-
-
-@dataclass
-class Failure:
-    """One expectation that did not hold, with what the alarm saw around that time."""
-
-    alarm: str
-    line: int
-    expected: str
-    got: str
-    context: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -104,22 +91,6 @@ class Report:
                 for c in self.cases
             ],
         }
-
-
-def format_offset(seconds: float) -> str:
-    """``90 -> '1m30s'``, ``3600 -> '1h'``, ``-60 -> '-1m'`` (offsets from a test's start).
-
-    >>> format_offset(90), format_offset(3900), format_offset(0)
-    ('1m30s', '1h5m', '0s')
-    """
-    sign = "-" if seconds < 0 else ""
-    rest = int(abs(seconds))
-    parts = []
-    for unit, size in (("d", 86400), ("h", 3600), ("m", 60), ("s", 1)):
-        if rest >= size:
-            parts.append(f"{rest // size}{unit}")
-            rest %= size
-    return sign + ("".join(parts) or "0s")
 
 
 class _Stacks:
@@ -231,7 +202,7 @@ def _run_case(
     for index, expect in enumerate(case.expect):
         line = doc.line_of((*where, "expect", index))
         if expect.pages is None and expect.notifies is None:
-            failure = _check(evaluation, wanted[index], expect, start, line)
+            failure = check_state(evaluation, wanted[index], expect, start, line)
         else:
             mine = [n for n in sent if index not in wanted or n.alarm == wanted[index]]
             failed = notify_checks.check(expect, mine, start)
@@ -408,64 +379,6 @@ def _series_key(project: Project, context: StackContext, series: SeriesSpec) -> 
     service = spec.service if spec else ""
     dims = {k: context.render(v, service) for k, v in series.metric.dimensions.items()}
     return MetricKey.of(series.metric.namespace, series.metric.metric, dims)
-
-
-def _check(evaluation: Evaluation, name: str, expect: Expectation, start: int, line: int) -> Failure | None:
-    timeline = evaluation.timelines[name]
-    who = expect.alarm or name
-    if expect.at is not None:
-        at = start + parse_duration(expect.at)
-        got = timeline.state_at(at)
-        if got == expect.state:
-            return None
-        return Failure(who, line, f"{expect.state} at {expect.at}", got, _context(evaluation, timeline, at, start))
-    first = timeline.first_alarm(after=start)
-    if expect.first_alarm == "never":
-        if first is None:
-            return None
-        return Failure(
-            who,
-            line,
-            "never in ALARM",
-            f"ALARM at {format_offset(first - start)}",
-            _context(evaluation, timeline, first, start),
-        )
-    assert isinstance(expect.first_alarm, tuple)
-    low, high = (start + parse_duration(v) for v in expect.first_alarm)
-    if first is not None and low <= first <= high:
-        return None
-    window = f"first ALARM within [{expect.first_alarm[0]}, {expect.first_alarm[1]}]"
-    seen = "never in ALARM" if first is None else f"first ALARM at {format_offset(first - start)}"
-    return Failure(who, line, window, seen, _context(evaluation, timeline, first or high, start))
-
-
-def _context(evaluation: Evaluation, timeline: AlarmTimeline, at: int, start: int) -> list[str]:
-    """The evaluations around ``at``: time, datapoint, threshold (or child states) and state."""
-    if not timeline.times:
-        return ["(the alarm was never evaluated)"]
-    from bisect import bisect_right
-
-    index = max(bisect_right(timeline.times, at) - 1, 0)
-    rows = []
-    low = max(index - CONTEXT_ROWS, 0)
-    for i in range(low, min(index + 3, len(timeline.times))):
-        t = timeline.times[i]
-        marker = ">" if i == index else " "
-        if timeline.values:
-            value = timeline.values[i]
-            shown = "missing" if value is None else f"{value:.6g}"
-            threshold = timeline.thresholds[i]
-            bound = "" if threshold is None else f" threshold {threshold:.6g}"
-            if timeline.lower is not None and timeline.lower[i] is not None:
-                bound = f" band [{timeline.lower[i]:.6g}, {threshold:.6g}]" if threshold is not None else bound
-            rows.append(f"{marker} {format_offset(t - start):>8}  datapoint {shown}{bound}  -> {timeline.states[i]}")
-        else:
-            rows.append(f"{marker} {format_offset(t - start):>8}  -> {timeline.states[i]}")
-    if not timeline.values:
-        rule = next((tr.reason for tr in timeline.transitions if tr.time <= at), "")
-        if rule:
-            rows.append(f"  last change: {rule}")
-    return rows
 
 
 def _with_extra_alarms(
