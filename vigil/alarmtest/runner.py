@@ -248,7 +248,7 @@ def _horizon(expect: Expectation) -> int:
 
 def _fed(alarms: AlarmsPlan, keys: set[MetricKey]) -> set[str]:
     """The metric alarms that read one of ``keys``, and the composites over them (transitively)."""
-    out = {a.name for a, key in ((a, k) for k, a in _read_keys(alarms, every=True)) if key in keys}
+    out = {alarm.name for key, alarm in _readers(alarms) if key in keys}
     grew = True
     while grew:
         parents = {c.name for c in alarms.composite_alarms if out & set(c.children)} - out
@@ -313,15 +313,20 @@ def _needed(alarms: AlarmsPlan, wanted: set[str]) -> AlarmsPlan:
     )
 
 
-def _read_keys(alarms: AlarmsPlan, every: bool = False) -> Any:
-    """Metric key -> an alarm reading it; with ``every``, all ``(key, alarm)`` pairs."""
+def _readers(alarms: AlarmsPlan) -> list[tuple[MetricKey, MetricAlarmPlan]]:
+    """Every ``(metric key, alarm reading it)`` pair."""
     pairs: list[tuple[MetricKey, MetricAlarmPlan]] = []
     for alarm in alarms.metric_alarms:
         metrics = [alarm.metric] if alarm.metric else [q.metric for q in alarm.metric_queries if q.metric]
         for metric in metrics:
             if metric is not None:
                 pairs.append((MetricKey.of(metric.namespace, metric.metric_name, metric.dimensions), alarm))
-    return pairs if every else dict(pairs)
+    return pairs
+
+
+def _read_keys(alarms: AlarmsPlan) -> dict[MetricKey, MetricAlarmPlan]:
+    """Metric key -> an alarm reading it."""
+    return dict(_readers(alarms))
 
 
 def _store(
