@@ -50,7 +50,7 @@ def build_input(out: Path, replicas: int) -> tuple[Path, int]:
 
 
 def _floor(path: str) -> dict[str, float]:
-    from vigil.evaluate.backtest.emf import loads
+    from vigil.backtest.emf import loads
 
     start, cpu = time.perf_counter(), time.process_time()
     count = 0
@@ -62,7 +62,7 @@ def _floor(path: str) -> dict[str, float]:
 
 
 def _backtest(path: str) -> dict[str, float]:
-    from vigil.evaluate.backtest import backtest_logs
+    from vigil.backtest import backtest_logs
     from vigil.plan.stack import load_stack_plan
 
     plan = load_stack_plan(ROOT, "prod").plan

@@ -16,10 +16,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from vigil.evaluate.engine import evaluate_alarms
-from vigil.evaluate.runner import run_tests
-from vigil.evaluate.store import MetricKey, MetricStore
-from vigil.evaluate.testfile import default_test_files
+from vigil.alarmtest.runner import run_tests
+from vigil.alarmtest.testfile import default_test_files
+from vigil.emulator.engine import evaluate_alarms
+from vigil.emulator.store import MetricKey, MetricStore
 from vigil.plan.types import NO_ACTIONS, AlarmsPlan, MetricAlarmPlan, MetricStatPlan
 from vigil.spec.models.common import Severity
 

@@ -20,6 +20,7 @@ from vigil.spec.models.common import Severity
 
 from .chat_channels import chat_channel
 from .metric_namespace import kms_key
+from .providers import RegionalProviders
 
 #: Stack config namespace of subscription endpoints and secrets (``vigil:<key>``).
 CONFIG_NAMESPACE = "vigil"
@@ -67,8 +68,9 @@ class AlarmRouting(pulumi.ComponentResource):
         queue = self._queue(delivery, key, tags) if delivery and delivery.has_queue else None
         self.topic_arns = {t.severity: self._topic(t, key, tags, config, queue) for t in args.plan.topics}
         self.delivery_topic_arn = self._delivery_topic(delivery, key, tags, config) if delivery else None
+        chatbot = RegionalProviders("chatbot", self)
         for channel in args.plan.chat_channels:
-            chat_channel(channel, self.topic_arns, config, tags, self)
+            chat_channel(channel, self.topic_arns, config, tags, self, chatbot)
         outputs: dict[str, object] = {
             "topic_arns": {s.value: arn for s, arn in self.topic_arns.items()},
             "kms_key_arn": self.kms_key_arn,

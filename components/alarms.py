@@ -18,6 +18,7 @@ from vigil.spec.models.common import Severity
 
 from .canaries import artifact_bucket, canary
 from .probes import health_check
+from .providers import RegionalProviders
 
 
 @dataclass(frozen=True)
@@ -66,8 +67,9 @@ class Alarms(pulumi.ComponentResource):
         self._topics = args.topic_arns
         self._delivery = args.delivery_topic_arn
         self._tags = dict(args.tags)
+        route53 = RegionalProviders("route53", self)
         self._check_ids: dict[str, pulumi.Output[str]] = {
-            c.alarm_name: health_check(c, self._tags, self).id for c in args.plan.health_checks
+            c.alarm_name: health_check(c, self._tags, route53.options(c.region)).id for c in args.plan.health_checks
         }
         if args.plan.canaries:
             bucket = artifact_bucket(args.plan.canaries[0].bucket_name, self._tags, self)

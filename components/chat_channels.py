@@ -4,7 +4,8 @@ Slack and Teams cannot confirm an SNS https subscription or read SNS's JSON, so 
 Chatbot subscribes itself to the topics and renders each alarm. Each channel gets an IAM role Chatbot assumes
 (read CloudWatch to draw the alarm's graph) and a CloudWatch read-only guardrail, so nobody in the channel can
 make Chatbot change anything. The Slack workspace (or Teams tenant) is authorised once, by hand, in the
-Chatbot console; its ids come from the stack config.
+Chatbot console; its ids come from the stack config. The configuration lives in a region that serves Chatbot's
+API (``vigil:chatbot_region``) and subscribes to the stack's topics across regions.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from vigil.plan.naming import Naming
 from vigil.plan.types import ChatChannelPlan
 from vigil.spec.models.common import Severity
 
+from .providers import RegionalProviders
+
 
 def chat_channel(
     plan: ChatChannelPlan,
@@ -25,9 +28,15 @@ def chat_channel(
     config: pulumi.Config,
     tags: Mapping[str, str],
     parent: pulumi.Resource,
+    providers: RegionalProviders,
 ) -> pulumi.Resource:
-    """The role and the Chatbot configuration of one channel (children of ``parent``)."""
+    """The role and the Chatbot configuration of one channel (children of ``parent``).
+
+    The configuration is created in ``plan.region`` through the explicit provider of that region: Chatbot's API
+    is served in few regions (:data:`vigil.spec.regions.CONTROL_PLANES`), usually not the stack's.
+    """
     child = pulumi.ResourceOptions(parent=parent)
+    regional = providers.options(plan.region)
     role = aws.iam.Role(
         Naming.logical("chatbot-role", plan.name),
         name=plan.role_name,
@@ -53,7 +62,7 @@ def chat_channel(
             sns_topic_arns=topics,
             logging_level="ERROR",
             tags=all_tags,
-            opts=child,
+            opts=regional,
         )
     return aws.chatbot.TeamsChannelConfiguration(
         Naming.logical("teams-channel", plan.name),
@@ -66,5 +75,5 @@ def chat_channel(
         sns_topic_arns=topics,
         logging_level="ERROR",
         tags=all_tags,
-        opts=child,
+        opts=regional,
     )

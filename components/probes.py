@@ -2,6 +2,7 @@
 
 A health check requests the probe's URL from several AWS regions; Route 53 publishes its ``HealthCheckStatus``
 in us-east-1, where the probe's alarm reads it. ``vigil check`` refuses probes in stacks of other regions.
+The check is created with an explicit provider of Route 53's API region (:mod:`vigil.spec.regions`).
 """
 
 from __future__ import annotations
@@ -15,8 +16,13 @@ from vigil.plan.naming import Naming
 from vigil.plan.types import HealthCheckPlan
 
 
-def health_check(plan: HealthCheckPlan, tags: Mapping[str, str], parent: pulumi.Resource) -> aws.route53.HealthCheck:
-    """One health check (a child of ``parent``), named by its ``Name`` tag as the Route 53 console shows it."""
+def health_check(
+    plan: HealthCheckPlan, tags: Mapping[str, str], opts: pulumi.ResourceOptions
+) -> aws.route53.HealthCheck:
+    """One health check, named by its ``Name`` tag as the Route 53 console shows it.
+
+    ``opts`` carry the parent and the explicit provider of ``plan.region`` (Route 53's API region).
+    """
     return aws.route53.HealthCheck(
         Naming.logical("health-check", plan.name),
         type=plan.type,
@@ -30,5 +36,5 @@ def health_check(plan: HealthCheckPlan, tags: Mapping[str, str], parent: pulumi.
         enable_sni=plan.type.startswith("HTTPS") or None,
         measure_latency=True,
         tags={**tags, **plan.tags},
-        opts=pulumi.ResourceOptions(parent=parent),
+        opts=opts,
     )

@@ -29,9 +29,9 @@ from pathlib import Path
 from examples.demo_support import alarms, report
 from examples.demo_support.clock import DilatingSink, SimClock
 from examples.demo_support.traffic import PHASES, QUICK_PHASES, Window, drive
+from vigil.backtest import BacktestResult
 from vigil.cli.main import main as vigil
-from vigil.evaluate.backtest import BacktestResult
-from vigil.evaluate.store import MetricStore
+from vigil.emulator.store import MetricStore
 from vigil.plan.stack import LoadedStack, load_stack_plan
 from vigil.verify import AwsTarget, apply_plan, render_report, verify_stack
 from vigil.verify.aws import is_loopback_url

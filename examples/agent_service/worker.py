@@ -109,7 +109,7 @@ class Worker:
     def _process(self, job: Job) -> None:
         """LLM call, tool calls, LLM call; emit the job, LLM, tool and token metrics (with the trace ids)."""
         dims = {"Mode": job.mode, "JobType": job.job_type}
-        props = {"WorkerId": self.worker_id, "jobId": job.id, **trace_properties()}
+        props = {"WorkerId": self.worker_id, "job_id": job.id, **trace_properties()}
         self.telemetry.emit("job.claimed", 1, props, **dims)
         t0 = time.perf_counter()
         simulated_ms = 0.0

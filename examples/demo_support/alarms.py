@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from examples.demo_support.traffic import Window
-from vigil.evaluate.backtest import BacktestResult, Incident, evaluate_store, ingest
-from vigil.evaluate.backtest.filters import MetricFilters
-from vigil.evaluate.store import MetricStore
-from vigil.evaluate.timeline import Evaluation
+from vigil.backtest import BacktestResult, Incident, evaluate_store, ingest
+from vigil.backtest.filters import MetricFilters
+from vigil.emulator.store import MetricStore
+from vigil.emulator.timeline import Evaluation
 from vigil.plan.types import CompositeAlarmPlan, StackPlan
 from vigil.report.html import Notification
 from vigil.verify import AwsTarget

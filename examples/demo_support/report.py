@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from vigil.backtest import BacktestResult
 from vigil.cost import estimate
-from vigil.evaluate.backtest import BacktestResult
-from vigil.evaluate.store import MetricStore
+from vigil.emulator.store import MetricStore
 from vigil.plan.stack import LoadedStack
 from vigil.report.dashboard import render_dashboard
 from vigil.report.html import Notification, ReportInputs, write_report

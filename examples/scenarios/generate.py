@@ -280,7 +280,7 @@ def write_scenario(
 
 def incidents_yaml(scenario: Scenario) -> str:
     """The incidents file of ``scenario`` (``[]`` for the normal week)."""
-    from vigil.evaluate.backtest.report import iso
+    from vigil.backtest.report import iso
 
     window = scenario.incident
     if window is None:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from examples.scenarios.generate import ROOT, generate
 from examples.scenarios.library import SCENARIOS, Scenario
-from vigil.evaluate.backtest import BacktestResult, backtest_logs, load_incidents
+from vigil.backtest import BacktestResult, backtest_logs, load_incidents
 from vigil.plan.stack import load_stack_plan
 
 

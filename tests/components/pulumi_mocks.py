@@ -24,6 +24,7 @@ class Resource:
     name: str
     inputs: dict[str, Any]
     parent: str = ""
+    provider: str = ""  # "urn::id" of an explicit provider, "" for the default one
 
 
 @dataclass
@@ -32,10 +33,12 @@ class Recorder(pulumi.runtime.Mocks):
     account: str = ACCOUNT
     resources: list[Resource] = field(default_factory=list)
     parents: dict[tuple[str, str], str] = field(default_factory=dict)
+    providers: dict[tuple[str, str], str] = field(default_factory=dict)
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
+        key = (args.typ, args.name)
         self.resources.append(
-            Resource(args.typ, args.name, dict(args.inputs), self.parents.get((args.typ, args.name), ""))
+            Resource(args.typ, args.name, dict(args.inputs), self.parents.get(key, ""), self.providers.get(key, ""))
         )
         physical = (
             args.inputs.get("name") or args.inputs.get("alarmName") or args.inputs.get("dashboardName") or args.name
@@ -54,6 +57,14 @@ class Recorder(pulumi.runtime.Mocks):
             return {"arn": alias, "targetKeyArn": f"arn:aws:kms:{self.region}:{self.account}:key/for-{alias}"}, []
         return {}, []
 
+    def region_of(self, resource: Resource) -> str:
+        """The region ``resource`` is created in: its explicit provider's ``region`` input, else the stack's."""
+        if not resource.provider:
+            return self.region
+        provider_name = resource.provider.split("::")[-2].split("$")[-1] if "::" in resource.provider else ""
+        (provider,) = [r for r in self.resources if r.type == "pulumi:providers:aws" and r.name == provider_name]
+        return str(provider.inputs["region"])
+
     def of_type(self, suffix: str) -> list[Resource]:
         return [r for r in self.resources if r.type.endswith(suffix)]
 
@@ -65,6 +76,7 @@ def install(stack: str, config: dict[str, str], secret_keys: list[str], region: 
     class Monitor(MockMonitor):
         def RegisterResource(self, request: Any) -> Any:
             recorder.parents[(request.type, request.name)] = request.parent
+            recorder.providers[(request.type, request.name)] = request.provider
             return super().RegisterResource(request)
 
     ensure_event_loop()  # an earlier test in this worker may have closed the thread's loop (asyncio.run)

@@ -1,5 +1,5 @@
-"""One JSON log schema: the formatter's real output goes through every shipped metric filter, and every
-shipped Logs Insights query reads only fields that the schema or the namespace's EMF lines have."""
+"""One JSON log schema: the formatter's real output matches it and goes through every shipped metric filter; the
+shipped Logs Insights queries read only what it (or the EMF lines) holds (tests/spec/test_spec_queries.py)."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from vigil.emf.log_formatter import JsonFormatter, log_context
-from vigil.emf.log_schema import ERROR_PATTERN, LEVELS, PATHS, TOP_LEVEL, unknown_query_fields
-from vigil.evaluate.logfilter import compile_metric_filter, compile_pattern
+from vigil.emf.log_schema import ERROR_PATTERN, LEVELS, PATHS, TOP_LEVEL, line_problems
+from vigil.emulator.logfilter import compile_metric_filter, compile_pattern
 from vigil.spec import load_project
 from vigil.spec.models.metrics import MetricNamespaceSpec
 
@@ -70,12 +70,6 @@ FILTERS = [
     if spec.log_group is not None
     for name, f in sorted(spec.log_group.metric_filters.items())
 ]
-QUERIES = [
-    (spec.namespace, name, q.query)
-    for spec in NAMESPACES.values()
-    if spec.log_group is not None
-    for name, q in sorted(spec.log_group.queries.items())
-]
 
 
 def test_every_shipped_filter_has_a_scenario() -> None:
@@ -124,21 +118,6 @@ def test_errors_by_type_dimension_is_the_exception_class() -> None:
     assert datum.dimensions["ErrorType"] == "TimeoutError"
 
 
-def _emf_fields(spec: MetricNamespaceSpec) -> set[str]:
-    return set(spec.metrics) | set(spec.dimensions) | set(spec.properties)
-
-
-@pytest.mark.parametrize(("namespace", "name", "query"), QUERIES, ids=[f"{ns}/{n}" for ns, n, _ in QUERIES])
-def test_each_shipped_query_reads_only_known_fields(namespace: str, name: str, query: str) -> None:
-    unknown = unknown_query_fields(query, _emf_fields(NAMESPACES[namespace]))
-    assert not unknown, f"{namespace}/{name} reads fields no log or EMF line has: {unknown}"
-
-
-def test_query_check_catches_the_fields_the_old_catalog_read() -> None:
-    assert unknown_query_fields("fields context.exception | filter level = 'error'") == ["context.exception"]
-    assert unknown_query_fields("stats count(*) by context.agentType") == ["context.agentType"]
-
-
 @settings(max_examples=50, deadline=None)
 @given(
     extra=st.dictionaries(
@@ -166,3 +145,26 @@ def test_formatter_writes_only_schema_fields(extra: dict[str, Any], bound: dict[
     for key in doc.get("context", {}):
         assert key not in TOP_LEVEL or key in ("context", "error")
     assert all(path in PATHS for path in doc if "." not in path)
+    assert line_problems(doc) == []
+
+
+def test_formatter_output_matches_the_schema_for_every_level_and_an_exception() -> None:
+    cap = Capture("worker")
+    with log_context(job_id="j-1", agent_type="coder"):
+        for level in LEVELS:
+            cap.log.log(logging.getLevelName(level), "x", extra={"event": "auth.login", "outcome": "success"})
+        _raise_timeout(cap.log)
+    docs = [json.loads(line) for line in cap.lines()]
+    assert [d["level"] for d in docs] == [*LEVELS, "ERROR"]
+    assert all(line_problems(d) == [] for d in docs), [line_problems(d) for d in docs]
+    assert set(docs[-1]["error"]) == {"type", "message", "fingerprint", "stack"}
+    assert docs[0]["context"] == {"job_id": "j-1", "agent_type": "coder"}
+
+
+def test_schema_rejects_what_the_old_catalog_assumed() -> None:
+    problems = line_problems({"level": "error", "jobId": "j-1", "outcome": "failed"})
+    assert problems == [
+        "level: 'error' is not one of DEBUG, INFO, WARNING, ERROR, CRITICAL",
+        "unknown field 'jobId'",
+        "outcome: 'failed' is not one of success, failure",
+    ]

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from vigil.evaluate.engine import evaluate_alarms
-from vigil.evaluate.store import MetricStore
-from vigil.evaluate.timeline import Evaluation
+from vigil.emulator.engine import evaluate_alarms
+from vigil.emulator.store import MetricStore
+from vigil.emulator.timeline import Evaluation
 from vigil.plan.stack import load_stack_plan
 from vigil.plan.types import StackPlan
 

@@ -8,9 +8,9 @@ import random
 import re
 from typing import Any
 
-from vigil.evaluate.engine import evaluate_alarms
-from vigil.evaluate.store import MetricKey, MetricStore
-from vigil.evaluate.timeline import Evaluation
+from vigil.emulator.engine import evaluate_alarms
+from vigil.emulator.store import MetricKey, MetricStore
+from vigil.emulator.timeline import Evaluation
 from vigil.plan.types import StackPlan
 
 START = 1_795_000_000 - 1_795_000_000 % 3600

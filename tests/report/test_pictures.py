@@ -11,8 +11,8 @@ pytest.importorskip("matplotlib", reason="vigil[plot] is not installed")
 
 from matplotlib.image import imread
 
-from vigil.evaluate.store import MetricStore
-from vigil.evaluate.timeline import Evaluation
+from vigil.emulator.store import MetricStore
+from vigil.emulator.timeline import Evaluation
 from vigil.plan.types import StackPlan
 from vigil.report.dashboard import ROW_IN, render_dashboard
 from vigil.report.timeline import Detection, detections, render_timeline

@@ -9,8 +9,8 @@ import pytest
 
 pytest.importorskip("matplotlib", reason="vigil[plot] is not installed")
 
-from vigil.evaluate.store import MetricStore
-from vigil.evaluate.timeline import Evaluation
+from vigil.emulator.store import MetricStore
+from vigil.emulator.timeline import Evaluation
 from vigil.plan.types import StackPlan
 from vigil.report.dashboard import render_dashboard
 from vigil.report.html import Notification, ReportInputs, write_report

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from vigil.evaluate.store import MetricKey, MetricStore
+from vigil.emulator.store import MetricKey, MetricStore
 from vigil.report.series import period_grid, search, widget_lines
 
 DIMS = {"Service": "api", "Environment": "dev"}
@@ -62,7 +62,7 @@ def test_functions_that_need_cloudwatch_are_not_guessed() -> None:
 
 @given(st.lists(st.one_of(st.none(), st.integers(0, 50)), min_size=1, max_size=12))
 def test_a_graph_line_equals_what_the_alarm_evaluator_computes(errors: list[int | None]) -> None:
-    from vigil.evaluate import mathexpr
+    from vigil.emulator import mathexpr
 
     store = MetricStore()
     dims = {**DIMS, "Endpoint": "/a"}

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 import vigil.spec.loader as loader_module
 from vigil.plan.rules import render_rule
 from vigil.spec import ParseCache, load_project
-from vigil.spec.models import AlarmState, AllOf, AnyOf, NotRule, Rule, StaticAlarm
+from vigil.spec.models import AlarmState, AllOf, AnyOf, AtLeast, NotRule, Rule, StaticAlarm
 from vigil.spec.rules.alarm_limits import rule_text, slo_page_alarms
 from vigil.spec.rules.alarms import find_cycles
 from vigil.spec.rules.context import Context
@@ -207,8 +207,18 @@ def test_a_changed_file_is_parsed_again(tmp_path: Path) -> None:
 
 
 _names = st.sampled_from(["latency-p95", "worker-down", "errors-logged", "availability", "error-rate"])
+_alarm_names = st.sampled_from(["latency-p95", "worker-down", "errors-logged", "error-rate"])
+_at_least = st.builds(
+    lambda names, pct: AtLeast(at_least=f"{pct}%" if pct else len(names), of=tuple(names)),
+    st.lists(_alarm_names, min_size=1, max_size=4, unique=True),
+    st.one_of(st.none(), st.integers(1, 100)),
+)
 _rules: st.SearchStrategy[Rule] = st.recursive(
-    st.one_of(_names, st.builds(AlarmState, alarm=_names, state=st.sampled_from(["ALARM", "OK", "INSUFFICIENT_DATA"]))),
+    st.one_of(
+        _names,
+        st.builds(AlarmState, alarm=_names, state=st.sampled_from(["ALARM", "OK", "INSUFFICIENT_DATA"])),
+        _at_least,
+    ),
     lambda inner: st.one_of(
         st.lists(inner, min_size=1, max_size=4).map(lambda xs: AllOf(all=tuple(xs))),
         st.lists(inner, min_size=1, max_size=4).map(lambda xs: AnyOf(any=tuple(xs))),

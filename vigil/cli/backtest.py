@@ -17,12 +17,12 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from vigil.alarmtest.notation import parse_duration
 from vigil.cli.project import add_project_argument, project_root
-from vigil.evaluate.errors import EvaluateError
-from vigil.evaluate.notation import parse_duration
+from vigil.emulator.errors import EvaluateError
 
 if TYPE_CHECKING:
-    from vigil.evaluate.backtest import BacktestResult, Incident
+    from vigil.backtest import BacktestResult, Incident
     from vigil.plan.types import StackPlan
 
 
@@ -78,7 +78,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
     """Run the backtest and print the report; see the module docstring for exit codes."""
     out = out or sys.stdout
     err = err or sys.stderr
-    from vigil.evaluate.backtest import BacktestError, backtest_logs, load_incidents, parse_time, render_text
+    from vigil.backtest import BacktestError, backtest_logs, load_incidents, parse_time, render_text
     from vigil.plan.stack import ProjectErrors, load_stack_plan
 
     root = project_root(args, "backtest")
@@ -102,7 +102,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
         else:
             result = backtest_logs(plan, args.logs, incidents, start=start, end=end, progress=progress)
         if args.plot:
-            from vigil.evaluate.backtest.plots import write_plots
+            from vigil.backtest.plots import write_plots
 
             index = write_plots(result, Path(args.plot), plan, progress=progress)
             progress(f"plots written: {index}")
@@ -135,8 +135,8 @@ def _from_cloudwatch(
     end: int | None,
     progress: _Progress,
 ) -> BacktestResult:
-    from vigil.evaluate.backtest import evaluate_store
-    from vigil.evaluate.backtest.cloudwatch import fetch_history
+    from vigil.backtest import evaluate_store
+    from vigil.backtest.cloudwatch import fetch_history
 
     end = end if end is not None else int(time.time()) // 60 * 60
     start = start if start is not None else end - parse_duration((args.since or "14d").strip())

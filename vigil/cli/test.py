@@ -11,9 +11,9 @@ import json
 import sys
 from pathlib import Path
 
+from vigil.alarmtest.runner import Report, run_tests
+from vigil.alarmtest.testfile import TESTS_DIR, default_test_files
 from vigil.cli.project import add_project_argument, project_root
-from vigil.evaluate.runner import Report, run_tests
-from vigil.evaluate.testfile import TESTS_DIR, default_test_files
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

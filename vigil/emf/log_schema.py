@@ -7,22 +7,26 @@ case-sensitively, so a filter must use exactly these spellings (:data:`ERROR_PAT
 ``log_context`` or passed as ``extra=`` go under ``context`` unless they are top-level fields of the schema
 (``user_id``, ``event``, ``outcome`` ...). Exceptions go under ``error`` (type, message, fingerprint, stack).
 
-The shipped catalog is checked against this module by the tests: every metric filter pattern is fed the
-formatter's real output (:mod:`vigil.evaluate.logfilter`), and every field a saved query reads must be a
-field of this schema, an EMF field of the namespace, or a Logs Insights system field (:func:`query_fields`).
+Context keys are open (applications bind what they like); the ones the shipped code binds and the queries
+read are :data:`CONTEXT_KEYS`, spelled in snake_case like every field (``job_id``, never ``jobId``).
+
+The shipped catalog is checked against this module: the tests feed every metric filter pattern the formatter's
+real output (:mod:`vigil.emulator.logfilter`) and check that output with :func:`line_problems`; ``vigil check``
+reads every Logs Insights query (:mod:`vigil.spec.rules.queries`) and reports a field that neither this schema,
+the namespace's EMF lines nor Logs Insights produces, and a comparison with a value of :data:`VALUES` that
+can never match.
 
 Example::
 
     >>> ERROR_PATTERN
     '{ $.level = "ERROR" || $.level = "CRITICAL" }'
-    >>> sorted(query_fields('fields @timestamp, error.type | filter level = "ERROR" | stats count(*) as n by service'))
-    ['@timestamp', 'error.type', 'level', 'service']
+    >>> VALUES["level"]
+    ('DEBUG', 'INFO', 'WARNING', 'ERROR', 'CRITICAL')
 """
 
 from __future__ import annotations
 
-import re
-from typing import Final, NamedTuple
+from typing import Any, Final, NamedTuple
 
 
 class LogField(NamedTuple):
@@ -85,65 +89,30 @@ PATHS: Final = frozenset(f.path for f in FIELDS) | {f"context.{key}" for key in 
 #: Fields Logs Insights adds to every event.
 SYSTEM_FIELDS: Final = frozenset({"@timestamp", "@message", "@logStream", "@log", "@ingestionTime", "@requestId"})
 
-_STRING = re.compile(r'"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'')
-_REGEX = re.compile(r"(?<![\w`])/(?:[^/\\\n]|\\.)+/")
-_TOKEN = re.compile(r"`([^`]+)`|(?<![\w.@])(@?[A-Za-z_][\w.]*(?<!\.))(\s*\()?")
-_ALIAS = re.compile(r"\bas\s+(`[^`]+`|[A-Za-z_]\w*)", re.IGNORECASE)
-_KEYWORDS: Final = frozenset(
-    {
-        "fields",
-        "filter",
-        "stats",
-        "sort",
-        "limit",
-        "display",
-        "parse",
-        "dedup",
-        "unmask",
-        "by",
-        "as",
-        "and",
-        "or",
-        "not",
-        "in",
-        "like",
-        "asc",
-        "desc",
-        "true",
-        "false",
-        "null",
-    }
-)
+#: Values a field can hold where the schema fixes them: a query comparing the field with anything else
+#: never matches (Logs Insights compares strings case-sensitively).
+VALUES: Final[dict[str, tuple[str, ...]]] = {"level": LEVELS, "outcome": ("success", "failure")}
+_TYPES: Final[dict[str, type | tuple[type, ...]]] = {"string": str, "number": (int, float), "object": dict}
 
 
-def query_fields(query: str) -> set[str]:
-    """Field names a Logs Insights query reads from log events (not functions, aliases, keywords or literals).
+def line_problems(doc: dict[str, Any]) -> list[str]:
+    """What in one decoded log line disagrees with the schema (unknown fields, wrong types, undeclared values).
 
-    Backtick-quoted names (`` `http.request.duration` ``) count as one field. Names defined by ``as`` are
-    results, not inputs, and are left out; so are fields created by ``parse ... as``.
+    Keys under ``context`` are the application's own and are not checked.
 
-    >>> sorted(query_fields("filter ispresent(`job.duration`) | stats avg(`job.duration`) as avg_ms by Mode"))
-    ['Mode', 'job.duration']
+    >>> line_problems({"timestamp": "2026-11-23T12:00:00.123Z", "level": "error", "message": "x", "jobId": 1})
+    ["level: 'error' is not one of DEBUG, INFO, WARNING, ERROR, CRITICAL", "unknown field 'jobId'"]
     """
-    text = _REGEX.sub(" ", _STRING.sub(" ", query))
-    aliases = {m.group(1).strip("`") for m in _ALIAS.finditer(text)}
-    found: set[str] = set()
-    for match in _TOKEN.finditer(text):
-        quoted, bare, call = match.groups()
-        name = quoted if quoted is not None else bare
-        if call or name in aliases or (quoted is None and name.lower() in _KEYWORDS):
+    problems: list[str] = []
+    types = {f.path: f.type for f in FIELDS}
+    for key, value in doc.items():
+        if key not in TOP_LEVEL:
+            problems.append(f"unknown field {key!r}")
             continue
-        found.add(name)
-    return found
-
-
-def unknown_query_fields(query: str, extra: frozenset[str] | set[str] = frozenset()) -> list[str]:
-    """Fields ``query`` reads that are neither in this schema, the system fields, nor ``extra`` (sorted).
-
-    ``extra`` holds the EMF fields of the namespace (metric names, dimensions, properties).
-
-    >>> unknown_query_fields("fields context.agentType, level")
-    ['context.agentType']
-    """
-    allowed = PATHS | SYSTEM_FIELDS | set(extra)
-    return sorted(f for f in query_fields(query) if f not in allowed)
+        if not isinstance(value, _TYPES[types[key]]):
+            problems.append(f"{key}: {type(value).__name__}, the schema says {types[key]}")
+        if key == "error" and isinstance(value, dict):
+            problems += [f"unknown field 'error.{k}'" for k in value if f"error.{k}" not in types]
+        if key in VALUES and value not in VALUES[key]:
+            problems.append(f"{key}: {value!r} is not one of {', '.join(VALUES[key])}")
+    return problems

@@ -1,44 +1,19 @@
-"""Offline CloudWatch alarm semantics: alarm unit tests (``vigil test``) and backtests, read from the plan.
+"""Old name of :mod:`vigil.emulator` (the package was split into ``emulator``, ``alarmtest`` and ``backtest``).
 
-Pure: no boto3 and no pulumi at import. The pieces:
+Kept only so imports written against the old layout keep working (the README's examples, until the docs move);
+new code imports :mod:`vigil.emulator`. ``vigil.evaluate.logfilter`` is :mod:`vigil.emulator.logfilter`.
 
-- :mod:`vigil.evaluate.store`: raw samples per metric at CloudWatch's storage resolution, and the datapoints
-  an alarm reads from them for any statistic and period;
-- :mod:`vigil.evaluate.alarm`: the metric alarm state machine (evaluation range, M out of N, the four
-  treat-missing-data modes);
-- :mod:`vigil.evaluate.composite`: composite alarm rules;
-- :mod:`vigil.evaluate.anomaly`: anomaly bands (a documented approximation);
-- :mod:`vigil.evaluate.engine`: every alarm of a plan over a time range;
-- :mod:`vigil.evaluate.statistics`: one period's datapoint for every statistic ``vigil check`` accepts;
-- :mod:`vigil.evaluate.mathexpr`: metric math over aligned series (``evaluate_math``).
-
-Example::
-
-    >>> from vigil.evaluate import MetricKey, MetricStore, evaluate_alarms
-    >>> from vigil.plan.stack import load_stack_plan
-    >>> plan = load_stack_plan(".", "dev").plan  # doctest: +SKIP
-    >>> result = evaluate_alarms(plan.alarms, MetricStore(), 0, 3600)  # doctest: +SKIP
+    >>> import vigil.evaluate.logfilter, vigil.emulator.logfilter
+    >>> vigil.evaluate.logfilter is vigil.emulator.logfilter
+    True
 """
 
 from __future__ import annotations
 
-from vigil.evaluate.alarm import State
-from vigil.evaluate.engine import evaluate_alarms
-from vigil.evaluate.errors import EvaluateError
-from vigil.evaluate.mathexpr import evaluate as evaluate_math
-from vigil.evaluate.statistics import aggregate
-from vigil.evaluate.store import MetricKey, MetricStore
-from vigil.evaluate.timeline import AlarmTimeline, Evaluation, Transition
+import sys
 
-__all__ = [
-    "AlarmTimeline",
-    "EvaluateError",
-    "Evaluation",
-    "MetricKey",
-    "MetricStore",
-    "State",
-    "Transition",
-    "aggregate",
-    "evaluate_alarms",
-    "evaluate_math",
-]
+from vigil.emulator import *  # noqa: F403
+from vigil.emulator import __all__ as __all__
+from vigil.emulator import logfilter
+
+sys.modules[f"{__name__}.logfilter"] = logfilter

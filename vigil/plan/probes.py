@@ -48,6 +48,7 @@ def plan_probe(ac: AlarmContext, name: str, alarm: ProbeAlarm) -> tuple[HealthCh
         regions=tuple(alarm.regions),
         tags={"Name": check_name, **ac.tags(alarm.severity, "probe", dict(alarm.tags))},
         spec_name=name,
+        region=ac.ctx.region_of("route53"),
     )
     metric = MetricStatPlan("AWS/Route53", "HealthCheckStatus", {"HealthCheckId": check_name}, alarm.period, "Minimum")
 

@@ -10,19 +10,28 @@ from vigil.plan.routing import plan_routing
 from vigil.plan.types import StackContext, StackPlan
 from vigil.plan.xray import plan_tracing
 from vigil.spec.models.project import Project
+from vigil.spec.regions import CONTROL_PLANES, service_region
 
 
 def stack_context(project: Project, account_id: str, stack: str | None = None) -> StackContext:
     """The context of a loaded project: stack name, environment, region, account, runbook base URL."""
     spec = project.stack
+    region = spec.region if spec else "us-east-1"
+    settings = {"chatbot": spec.chatbot_region if spec else None}
+    services = tuple(
+        (service, found)
+        for service in CONTROL_PLANES
+        if (found := service_region(service, region, settings.get(service))) is not None
+    )
     return StackContext(
         stack=stack or (spec.name if spec else project.environment),
         environment=project.environment,
-        region=spec.region if spec else "us-east-1",
+        region=region,
         account_id=account_id,
         runbook_base_url=spec.runbook_base_url if spec else None,
         page_people=spec.page_people if spec else True,
         ecs_cluster=(spec.ecs_cluster or "") if spec else "",
+        service_regions=services,
     )
 
 

@@ -125,6 +125,7 @@ def plan_chat_channels(
                 guardrail_policy_arns=(CHAT_GUARDRAIL,),
                 tags={"severities": " ".join(s.value for s in severities)},
                 spec_name=label,
+                region=ctx.region_of("chatbot"),
             )
         )
     return tuple(plans)

@@ -8,7 +8,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from vigil.plan.errors import PlanError
-from vigil.spec.models.alarms import AlarmState, AllOf, AnyOf, NotRule, Rule
+from vigil.spec.alarm_rule import Ref, RuleRenderError, render_alarm_rule
+from vigil.spec.models.rules import Rule
 
 #: CloudWatch's limit on the length of an AlarmRule.
 MAX_RULE_LENGTH = 10240
@@ -29,44 +30,28 @@ def render_rule(
     alarms that do not exist in this stack (disabled by its overrides, or ``traffic: expected``): a reference to
     one is ``FALSE`` here (it can never be in any state in this stack).
 
-    >>> from vigil.spec.models.alarms import AnyOf
+    >>> from vigil.spec.models.rules import AnyOf
     >>> rule = AnyOf(any=("worker-down", "api-availability"))
     >>> render_rule(rule, alarm_names={"worker-down": "worker-down"},
     ...             slo_alarms={"api-availability": ("a-5m", "a-30m")}, owner="platform-down")[0]
     '(ALARM("worker-down") OR (ALARM("a-5m") OR ALARM("a-30m")))'
     """
-    children: list[str] = []
 
-    def state(name: str, value: str) -> str:
+    def resolve(name: str) -> Ref:
         if name in slo_alarms:
-            refs = slo_alarms[name]
-            children.extend(refs)
-            return "(" + " OR ".join(f'{value}("{ref}")' for ref in refs) + ")"
-        if name in absent and name not in alarm_names:
-            return "FALSE"
-        if name not in alarm_names:
-            raise PlanError(
-                f"composite alarm {owner!r}: rule references {name!r}, which is not an enabled alarm or SLO"
-            )
-        children.append(alarm_names[name])
-        return f'{value}("{alarm_names[name]}")'
+            return Ref(slo_alarms[name], group=True)
+        if name in alarm_names:
+            return Ref((alarm_names[name],))
+        if name in absent:
+            return Ref(())
+        raise PlanError(f"composite alarm {owner!r}: rule references {name!r}, which is not an enabled alarm or SLO")
 
-    def render(node: Rule) -> str:
-        if isinstance(node, str):
-            return state(node, "ALARM")
-        if isinstance(node, AlarmState):
-            return state(node.alarm, node.state)
-        if isinstance(node, AllOf):
-            return "(" + " AND ".join(render(r) for r in node.all) + ")"
-        if isinstance(node, AnyOf):
-            return "(" + " OR ".join(render(r) for r in node.any) + ")"
-        if isinstance(node, NotRule):
-            return f"NOT {render(node.not_)}"
-        raise TypeError(f"unknown rule node: {node!r}")
-
-    text = render(rule)
+    try:
+        text, children = render_alarm_rule(rule, resolve)
+    except RuleRenderError as exc:
+        raise PlanError(f"composite alarm {owner!r}: {exc}") from exc
     if len(text) > MAX_RULE_LENGTH:
         raise PlanError(
             f"composite alarm {owner!r}: rule is {len(text)} characters, CloudWatch allows {MAX_RULE_LENGTH}"
         )
-    return text, tuple(dict.fromkeys(children))
+    return text, children

@@ -28,6 +28,16 @@ class StackContext:
     page_people: bool = True
     #: ``${ecs_cluster}`` in dimension values (``""``: the default ``vigil-<env>``).
     ecs_cluster: str = ""
+    #: ``(service, region)`` of the services created outside ``region`` (:data:`vigil.spec.regions.CONTROL_PLANES`).
+    service_regions: tuple[tuple[str, str], ...] = ()
+
+    def region_of(self, service: str) -> str:
+        """The region ``service``'s resources are created in (the stack's region when it is not in the table).
+
+        >>> StackContext("dev", "dev", "us-east-1", "1", service_regions=(("chatbot", "us-east-2"),)).region_of("chatbot")
+        'us-east-2'
+        """
+        return dict(self.service_regions).get(service, self.region)
 
     def render(self, value: str, service: str = "") -> str:
         """``value`` with ``${environment}``, ``${stack}``, ``${ecs_cluster}`` (and ``${service}``) of this stack.
@@ -184,6 +194,8 @@ class ChatChannelPlan:
     tags: Mapping[str, str] = field(default_factory=dict)
     #: Name in the spec: the chat channel's label (``slack-alerts``), before the stack's naming.
     spec_name: str = field(default="", kw_only=True)
+    #: Where the configuration is created: Chatbot's API is served in few regions (vigil:chatbot_region).
+    region: str = "us-east-2"
 
 
 @dataclass(frozen=True)
@@ -371,6 +383,8 @@ class HealthCheckPlan:
     tags: Mapping[str, str] = field(default_factory=dict)
     #: Name in the spec: the ``kind: probe`` alarm.
     spec_name: str = field(default="", kw_only=True)
+    #: Where the health check is created: Route 53's API region (us-east-1 in the aws partition).
+    region: str = "us-east-1"
 
 
 @dataclass(frozen=True)

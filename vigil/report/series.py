@@ -1,4 +1,4 @@
-"""The lines of a CloudWatch dashboard widget, computed locally from a :class:`~vigil.evaluate.store.MetricStore`.
+"""The lines of a CloudWatch dashboard widget, computed locally from a :class:`~vigil.emulator.store.MetricStore`.
 
 A widget's ``metrics`` entries are resolved the way CloudWatch resolves them:
 
@@ -6,7 +6,7 @@ A widget's ``metrics`` entries are resolved the way CloudWatch resolves them:
 - ``{expression: "SEARCH('{NS,Dim1,Dim2} MetricName=\\"m\\" Dim1=\\"v\\"', 'Sum', 300)"}``: one line per stored
   metric of that namespace whose dimension names are exactly the schema's and whose values match the filters;
 - ``{expression: "100 * errors / requests", id}``: metric math over the ids of other lines, evaluated by
-  :mod:`vigil.evaluate.mathexpr` (the evaluator alarms use, so a graph and its alarm agree); ``visible: false``
+  :mod:`vigil.emulator.mathexpr` (the evaluator alarms use, so a graph and its alarm agree); ``visible: false``
   lines feed expressions but are not drawn.
 
 An expression the evaluator cannot run offline is returned with ``note`` saying why, never guessed.
@@ -19,8 +19,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from vigil.evaluate.errors import EvaluateError
-from vigil.evaluate.store import MetricKey, MetricStore
+from vigil.emulator.errors import EvaluateError
+from vigil.emulator.store import MetricKey, MetricStore
 
 _SEARCH = re.compile(r"""^SEARCH\(\s*'\{([^}]*)\}\s*(.*?)'\s*,\s*'([^']+)'\s*,\s*(\d+)\s*\)$""", re.S)
 _TERM = re.compile(r'(\w[\w.]*)\s*=\s*"([^"]*)"')
@@ -74,8 +74,8 @@ def search(store: MetricStore, expression: str) -> tuple[list[tuple[MetricKey, s
 def _math(
     expression: str, lines: dict[str, list[float | None]], times: Sequence[int], period: int
 ) -> list[float | None]:
-    """Metric math over the widget's ids, with the evaluator alarms use (:mod:`vigil.evaluate.mathexpr`)."""
-    from vigil.evaluate import mathexpr
+    """Metric math over the widget's ids, with the evaluator alarms use (:mod:`vigil.emulator.mathexpr`)."""
+    from vigil.emulator import mathexpr
 
     starts = [t - period for t in times]  # the evaluator's grid is datapoint start times
     return mathexpr.evaluate(expression, lines, times=starts, period=period)

@@ -10,7 +10,7 @@ from typing import Protocol
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from vigil.evaluate.timeline import AlarmTimeline, Evaluation
+from vigil.emulator.timeline import AlarmTimeline, Evaluation
 from vigil.report.dates import date_number, time_axis
 from vigil.report.style import MUTED, PAGE, STATE_COLOURS, TEXT
 
@@ -19,7 +19,7 @@ DETECTION_GRACE_S = 15 * 60
 
 
 class IncidentLike(Protocol):
-    """What the report needs of an incident (``vigil.evaluate.backtest.Incident`` fits)."""
+    """What the report needs of an incident (``vigil.backtest.Incident`` fits)."""
 
     @property
     def name(self) -> str: ...

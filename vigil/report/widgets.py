@@ -13,8 +13,8 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle, Wedge
 
-from vigil.evaluate.store import MetricStore
-from vigil.evaluate.timeline import Evaluation
+from vigil.emulator.store import MetricStore
+from vigil.emulator.timeline import Evaluation
 from vigil.report.dates import date_number, time_axis
 from vigil.report.series import Line, period_grid, widget_lines
 from vigil.report.style import LINE_COLOURS, MUTED, PANEL_EDGE, STATE_COLOURS, TEXT, human

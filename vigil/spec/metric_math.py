@@ -1,6 +1,6 @@
 """CloudWatch metric math: the function table, a validating parser, and what an alarm may use.
 
-The facade over the ONE list (:mod:`vigil.spec.math_functions`, re-exported as :data:`FUNCTIONS`) that ``vigil check`` validates against and :mod:`vigil.evaluate.mathexpr` implements (a test enforces
+The facade over the ONE list (:mod:`vigil.spec.math_functions`, re-exported as :data:`FUNCTIONS`) that ``vigil check`` validates against and :mod:`vigil.emulator.mathexpr` implements (a test enforces
 that every function usable in alarms has an evaluator). Source: the CloudWatch user guide, "Using metric math"
 (using-metric-math.html: "Metric math syntax and functions", "Using IF expressions"). Import-cheap: stdlib only.
 

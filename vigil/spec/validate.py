@@ -14,10 +14,13 @@ from vigil.spec.rules.dashboards import check_dashboards
 from vigil.spec.rules.endpoints import check_endpoints
 from vigil.spec.rules.namespaces import check_namespaces
 from vigil.spec.rules.policy import check_policy
+from vigil.spec.rules.queries import check_queries
+from vigil.spec.rules.regions import check_regions
 from vigil.spec.rules.routing import check_routing
 from vigil.spec.sources import Sources
 
 RULES = (
+    check_regions,
     check_namespaces,
     check_alarms,
     check_dashboards,
@@ -26,6 +29,7 @@ RULES = (
     check_policy,
     check_coverage,
     check_alerting,
+    check_queries,
 )
 
 

@@ -3,19 +3,14 @@
 from vigil.spec.models.alarms import (
     Alarm,
     AlarmFile,
-    AlarmState,
-    AllOf,
     AnomalyAlarm,
-    AnyOf,
     BurnWindow,
     CanaryAlarm,
     CompositeAlarm,
     HeartbeatAlarm,
     MathAlarm,
     MetricRef,
-    NotRule,
     ProbeAlarm,
-    Rule,
     SloSpec,
     StaticAlarm,
     Suppressor,
@@ -43,6 +38,7 @@ from vigil.spec.models.metrics import (
 )
 from vigil.spec.models.project import Project
 from vigil.spec.models.routing import ConfigRef, DeliveryFailureRoute, RoutingFile, SeverityRoute, Subscription
+from vigil.spec.models.rules import AlarmState, AllOf, AnyOf, AtLeast, NotRule, Rule
 from vigil.spec.models.stack import AlarmOverride, Overrides, Secure, StackSpec
 
 __all__ = [
@@ -55,6 +51,7 @@ __all__ = [
     "AllOf",
     "AnomalyAlarm",
     "AnyOf",
+    "AtLeast",
     "BurnWindow",
     "CanaryAlarm",
     "CompositeAlarm",

@@ -1,10 +1,13 @@
-"""Alarm and SLO specs (``alarms/*.yaml``): static, math, anomaly, heartbeat, composite alarms and SLOs."""
+"""Alarm and SLO specs (``alarms/*.yaml``): static, math, anomaly, heartbeat, composite alarms and SLOs.
+
+Composite rules (the tree under ``rule:``) live in :mod:`vigil.spec.models.rules`.
+"""
 
 from __future__ import annotations
 
 from typing import Annotated, Literal, Union
 
-from pydantic import Discriminator, Field, Tag, model_validator
+from pydantic import Field, model_validator
 
 from vigil.spec.models.common import (
     DimensionName,
@@ -20,6 +23,7 @@ from vigil.spec.models.common import (
     Version,
 )
 from vigil.spec.models.routing import ConfigRef
+from vigil.spec.models.rules import Rule
 
 TreatMissingData = Literal["missing", "notBreaching", "breaching", "ignore"]
 
@@ -212,61 +216,6 @@ class CanaryAlarm(AlarmBase):
     evaluation_periods: Annotated[int, Field(ge=1)] = 2
 
 
-class AlarmState(Spec):
-    """``ALARM(name)``, ``OK(name)`` or ``INSUFFICIENT_DATA(name)`` in a composite rule."""
-
-    alarm: Name
-    state: Literal["ALARM", "OK", "INSUFFICIENT_DATA"] = "ALARM"
-
-
-class AllOf(Spec):
-    """Every sub-rule holds (AND)."""
-
-    all: Annotated[tuple[Rule, ...], Field(min_length=1)]
-
-
-class AnyOf(Spec):
-    """At least one sub-rule holds (OR)."""
-
-    any: Annotated[tuple[Rule, ...], Field(min_length=1)]
-
-
-class NotRule(Spec):
-    """The sub-rule does not hold (NOT)."""
-
-    not_: Rule = Field(alias="not")
-
-
-def _rule_tag(value: object) -> str | None:
-    """Which rule form ``value`` is: a name, or the one key of all / any / not / alarm (None: invalid)."""
-    if isinstance(value, str):
-        return "name"
-    if isinstance(value, dict):
-        if "alarm" in value:
-            return "alarm"
-        keys = [tag for tag in ("all", "any", "not") if tag in value]
-        return keys[0] if len(keys) == 1 and len(value) == 1 else None
-    forms: dict[type, str] = {AllOf: "all", AnyOf: "any", NotRule: "not", AlarmState: "alarm"}
-    return forms.get(type(value))
-
-
-#: A composite rule: an alarm name (in ALARM), or all / any / not / alarm-with-state.
-Rule = Annotated[
-    Union[  # noqa: UP007 (a recursive alias needs Union)
-        Annotated[Name, Tag("name")],
-        Annotated[AlarmState, Tag("alarm")],
-        Annotated[AllOf, Tag("all")],
-        Annotated[AnyOf, Tag("any")],
-        Annotated[NotRule, Tag("not")],
-    ],
-    Discriminator(
-        _rule_tag,
-        custom_error_type="invalid_rule",
-        custom_error_message="a rule is an alarm name, or a mapping with exactly one of: all, any, not, alarm",
-    ),
-]
-
-
 class Suppressor(Spec):
     """Actions suppression: while ``alarm`` is in ALARM the composite notifies nobody (e.g. a maintenance alarm).
 
@@ -378,7 +327,4 @@ class AlarmFile(Spec):
     slos: dict[Name, SloSpec] = Field(default_factory=dict)
 
 
-AllOf.model_rebuild()
-AnyOf.model_rebuild()
-NotRule.model_rebuild()
 CompositeAlarm.model_rebuild()

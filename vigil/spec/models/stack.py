@@ -75,6 +75,9 @@ class StackSpec(Spec):
     name: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]{1,100}$")]
     environment: Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{0,31}$")]
     region: str = "us-east-1"
+    #: Where AWS Chatbot channel configurations are created (its API is served in few regions:
+    #: :data:`vigil.spec.regions.CONTROL_PLANES`); default: the stack's region when Chatbot serves it, else us-east-2.
+    chatbot_region: str | None = None
     account_id: Annotated[str, Field(pattern=r"^[0-9]{12}$")] | None = None
     budget_usd: Annotated[Number, Field(ge=0)] | None = None
     retention_days: RetentionDays | None = None

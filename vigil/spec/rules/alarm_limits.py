@@ -14,7 +14,8 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from vigil.spec.models import AlarmState, AllOf, AnyOf, CompositeAlarm, MathAlarm, NotRule, Rule
+from vigil.spec.alarm_rule import Ref, RuleRenderError, render_alarm_rule
+from vigil.spec.models import CompositeAlarm, MathAlarm, Rule
 from vigil.spec.rules.context import Context
 from vigil.spec.slo import expand_slo, page_alarm_names
 
@@ -57,33 +58,20 @@ def slo_page_alarms(ctx: Context) -> dict[str, tuple[str, ...]]:
 def rule_text(rule: Rule, pages: dict[str, tuple[str, ...]]) -> tuple[int, set[str]]:
     """Length of the rendered ``AlarmRule`` and the physical alarm names it references (as the plan renders).
 
+    >>> from vigil.spec.models.rules import AnyOf
     >>> size, names = rule_text(AnyOf(any=("worker-down", "api")), {"api": ("api-burn-5m-1h",)})
     >>> size, sorted(names)
     (51, ['api-burn-5m-1h', 'worker-down'])
     """
-    names: set[str] = set()
 
-    def state(alarm: str, value: str) -> int:
-        if alarm in pages:
-            names.update(pages[alarm])
-            parts = [len(value) + len(ref) + 4 for ref in pages[alarm]]
-            return 2 + sum(parts) + 4 * max(len(parts) - 1, 0)
-        names.add(alarm)
-        return len(value) + len(alarm) + 4  # VALUE("name")
+    def resolve(name: str) -> Ref:
+        return Ref(pages[name], group=True) if name in pages else Ref((name,))
 
-    def length(node: Rule) -> int:
-        if isinstance(node, str):
-            return state(node, "ALARM")
-        if isinstance(node, AlarmState):
-            return state(node.alarm, node.state)
-        if isinstance(node, AllOf):
-            return 2 + sum(length(sub) for sub in node.all) + 5 * (len(node.all) - 1)  # " AND "
-        if isinstance(node, AnyOf):
-            return 2 + sum(length(sub) for sub in node.any) + 4 * (len(node.any) - 1)  # " OR "
-        assert isinstance(node, NotRule)
-        return 4 + length(node.not_)
-
-    return length(rule), names
+    try:
+        text, names = render_alarm_rule(rule, resolve)
+    except RuleRenderError:
+        return 0, set()  # an SLO counted by at_least: reported by the composite rules check
+    return len(text), set(names)
 
 
 def check_composite_limits(ctx: Context) -> None:

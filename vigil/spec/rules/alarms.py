@@ -8,20 +8,18 @@ from vigil.spec import enums, metric_math
 from vigil.spec.errors import did_you_mean
 from vigil.spec.math_parser import MathSyntaxError
 from vigil.spec.models import (
-    AlarmState,
-    AllOf,
     AnomalyAlarm,
-    AnyOf,
+    AtLeast,
     CanaryAlarm,
     CompositeAlarm,
     HeartbeatAlarm,
     MathAlarm,
     MetricRef,
-    NotRule,
     ProbeAlarm,
     Rule,
     StaticAlarm,
 )
+from vigil.spec.models.rules import rule_names, walk
 from vigil.spec.rules.alarm_limits import check_composite_limits, check_generated_names, check_metric_periods
 from vigil.spec.rules.context import Context, Where
 from vigil.spec.slo import page_alarm_names
@@ -149,20 +147,6 @@ def _high_res(ctx: Context, alarm: Any) -> bool:
     return True
 
 
-def rule_names(rule: Rule) -> list[str]:
-    """Every alarm name a composite rule mentions."""
-    if isinstance(rule, str):
-        return [rule]
-    if isinstance(rule, AlarmState):
-        return [rule.alarm]
-    if isinstance(rule, AllOf):
-        return [n for sub in rule.all for n in rule_names(sub)]
-    if isinstance(rule, AnyOf):
-        return [n for sub in rule.any for n in rule_names(sub)]
-    assert isinstance(rule, NotRule)
-    return rule_names(rule.not_)
-
-
 def _composites(ctx: Context) -> None:
     known = ctx.alarm_names()
     graph: dict[str, set[str]] = {}
@@ -183,8 +167,22 @@ def _composites(ctx: Context) -> None:
                     f"rule references '{ref}', which is disabled in this stack: it counts as never in ALARM here",
                     "warning",
                 )
+        _at_least_operands(ctx, name, alarm.rule)
     for cycle in find_cycles(graph):
         ctx.report(("alarm", cycle[0], ("rule",)), f"composite rules form a cycle: {' -> '.join(cycle)}")
+
+
+def _at_least_operands(ctx: Context, name: str, rule: Rule) -> None:
+    """``AT_LEAST`` counts alarms: an SLO (which stands for several page alarms) cannot be one operand."""
+    for node in walk(rule):
+        if isinstance(node, AtLeast):
+            for ref in node.of:
+                if ref in ctx.project.slos and ref not in ctx.project.alarms:
+                    ctx.report(
+                        ("alarm", name, ("rule",)),
+                        f"at_least counts alarms, and '{ref}' is an SLO (it stands for several page alarms): "
+                        "name the alarms to count, or test the SLO with `any:`",
+                    )
 
 
 def find_cycles(graph: dict[str, set[str]]) -> list[list[str]]:

@@ -5,15 +5,13 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from vigil.spec.aws_metrics import region_only
 from vigil.spec.errors import did_you_mean
 from vigil.spec.models import CanaryAlarm, CompositeAlarm, ProbeAlarm, Severity
 from vigil.spec.models.routing import CHAT_KINDS, config_refs
+from vigil.spec.regions import partition_of, service_region
 from vigil.spec.rules.alarms import check_period
 from vigil.spec.rules.context import Context
 from vigil.spec.rules.routing import check_config_ref
-
-PROBE_NAMESPACE = "AWS/Route53"
 
 
 def probe_target(url: str) -> tuple[str, str, int, str] | str:
@@ -73,9 +71,9 @@ def _probes(ctx: Context) -> None:
             continue
         if alarm.regions and len(alarm.regions) < 3:
             ctx.report(("alarm", name, ("regions",)), "Route 53 needs at least 3 checker regions (or none: all)")
-        if not _external_url(ctx, name, alarm) or stack is None:
-            continue
-        only = region_only(PROBE_NAMESPACE)
+        if not _external_url(ctx, name, alarm) or stack is None or partition_of(stack.region) is None:
+            continue  # an unknown region is reported at aws:region (rules/regions.py)
+        only = service_region("route53", stack.region)
         if only and stack.region != only:
             ctx.report(
                 ("alarm", name, ("kind",)),

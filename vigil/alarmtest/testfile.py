@@ -1,0 +1,181 @@
+"""Alarm unit-test files (``alarms/tests/*.yaml``): the format, and loading it with located errors.
+
+The format is a contract (other tests are written against it)::
+
+    version: vigil/v1
+    stack: prod                 # catalog, overrides and ${environment} of this stack (default: dev)
+    tests:
+      - name: 5xx burst pages within 5 minutes
+        interval: 1m            # time between consecutive values of each series (default 1m)
+        start: 2026-01-05T00:00:00Z   # time of value 0 (default 2026-01-01T00:00:00Z)
+        series:
+          - metric: {namespace: Vigil/API, metric: http.requests, dimensions: {Service: api, Environment: prod}}
+            values: "100x30"
+        alarms: {}              # extra alarms for this test only (same schema as alarms/*.yaml `alarms:`)
+        expect:
+          - {alarm: api-error-rate-5m, at: 30m, state: ALARM}
+          - {alarm: api-error-rate-5m, first_alarm: [21m, 26m]}   # or `never`
+
+Value ``i`` of a series is a sample at ``start + i * interval``; an alarm evaluated at time T sees the periods that
+ended at or before T; before its first evaluation an alarm is INSUFFICIENT_DATA.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, ValidationError, field_validator, model_validator
+
+from vigil.alarmtest.notation import NotationError, expand, parse_duration
+from vigil.spec.errors import SpecError
+from vigil.spec.model_errors import translate
+from vigil.spec.models.alarms import Alarm
+from vigil.spec.models.common import DimensionName, MetricName, Name, Namespace, Spec, Version
+from vigil.spec.yaml_source import YamlDocument, load_yaml
+
+DEFAULT_START = datetime(2026, 1, 1, tzinfo=UTC)
+TESTS_DIR = Path("alarms") / "tests"
+
+
+def _duration(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            parse_duration(value)
+        except NotationError as exc:
+            raise ValueError(str(exc)) from exc
+        return value
+    raise ValueError(f"duration {value!r} needs a unit: s, m, h, d or w (e.g. '5m', '90s')")
+
+
+class SeriesMetric(Spec):
+    """The metric a series feeds; dimension values may use ``${environment}``."""
+
+    namespace: Namespace
+    metric: MetricName
+    dimensions: dict[DimensionName, str] = Field(default_factory=dict)
+
+
+class SeriesSpec(Spec):
+    """One metric's samples, one token per interval (see :mod:`vigil.alarmtest.notation`)."""
+
+    metric: SeriesMetric
+    values: str | list[float | str]
+
+    @field_validator("values")
+    @classmethod
+    def _readable(cls, value: str | list[float | str]) -> str | list[float | str]:
+        try:
+            expand(list(value) if isinstance(value, list) else value)
+        except NotationError as exc:
+            raise ValueError(str(exc)) from exc
+        return value
+
+    def samples(self) -> list[list[float]]:
+        """Samples of each interval."""
+        return expand(list(self.values) if isinstance(self.values, list) else self.values)
+
+
+class Expectation(Spec):
+    """The state of an alarm ``at`` a time, or the window of its ``first_alarm`` (or ``never``)."""
+
+    alarm: str
+    at: str | None = None
+    state: Literal["OK", "ALARM", "INSUFFICIENT_DATA"] | None = None
+    first_alarm: Literal["never"] | tuple[str, str] | None = None
+
+    @field_validator("at", mode="before")
+    @classmethod
+    def _at(cls, value: object) -> object:
+        return None if value is None else str(_duration(value))
+
+    @field_validator("first_alarm", mode="before")
+    @classmethod
+    def _window(cls, value: Any) -> Any:
+        if isinstance(value, list | tuple) and len(value) == 2:
+            low, high = (parse_duration(_duration(v)) for v in value)
+            if low > high:
+                raise ValueError(f"the window [{value[0]}, {value[1]}] ends before it starts")
+        return value
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Expectation:
+        if (self.at is None) == (self.first_alarm is None):
+            raise ValueError("give either `at` with `state`, or `first_alarm` ([from, to] or never)")
+        if self.at is not None and self.state is None:
+            raise ValueError("`at` needs `state`: OK, ALARM or INSUFFICIENT_DATA")
+        if self.first_alarm is not None and self.state is not None:
+            raise ValueError("`state` goes with `at`, not with `first_alarm`")
+        return self
+
+
+class AlarmTest(Spec):
+    """One test case: series fed to the stack's alarms, and what the alarms must do."""
+
+    name: Annotated[str, Field(min_length=1)]
+    interval: str = "1m"
+    start: datetime = DEFAULT_START
+    series: list[SeriesSpec] = Field(default_factory=list)
+    alarms: dict[Name, Alarm] = Field(default_factory=dict)
+    expect: Annotated[list[Expectation], Field(min_length=1)]
+
+    @field_validator("interval", mode="before")
+    @classmethod
+    def _interval(cls, value: object) -> object:
+        _duration(value)
+        if parse_duration(str(value)) < 1:
+            raise ValueError("interval must be at least 1s")
+        return value
+
+    @field_validator("start")
+    @classmethod
+    def _utc(cls, value: datetime) -> datetime:
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+    @property
+    def start_epoch(self) -> int:
+        """``start`` in epoch seconds."""
+        return int(self.start.timestamp())
+
+    @property
+    def interval_seconds(self) -> int:
+        """``interval`` in seconds."""
+        return parse_duration(self.interval)
+
+
+class TestFile(Spec):
+    """One ``alarms/tests/*.yaml`` file."""
+
+    __test__ = False  # not a pytest class
+
+    version: Version
+    stack: str = "dev"
+    tests: Annotated[list[AlarmTest], Field(min_length=1)]
+
+
+def load_test_file(path: Path, display: str | None = None) -> tuple[TestFile | None, YamlDocument, list[SpecError]]:
+    """The parsed file, its YAML document (for lines) and every located error."""
+    doc = load_yaml(path, display)
+    errors = list(doc.errors)
+    if doc.errors or doc.data is None:
+        return None, doc, errors
+    if not isinstance(doc.data, dict):
+        errors.append(SpecError(doc.file, 1, "(file)", "expected a mapping with `version` and `tests`"))
+        return None, doc, errors
+    if "version" not in doc.data:
+        errors.append(SpecError(doc.file, 1, "version", "missing 'version: vigil/v1' (the test format version)"))
+        return None, doc, errors
+    try:
+        return TestFile.model_validate(doc.data), doc, errors
+    except ValidationError as exc:
+        errors.extend(translate(exc, TestFile, doc))
+        return None, doc, errors
+
+
+def default_test_files(root: Path) -> list[Path]:
+    """``alarms/tests/*.yaml`` (and ``.yml``) under the project root, sorted."""
+    folder = root / TESTS_DIR
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
