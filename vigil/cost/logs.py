@@ -6,17 +6,21 @@ Assumptions (also listed in every report):
   ``emf_bytes_per_event`` (300 B) x ``events_per_minute`` x 43,800 min per metric. Counting every metric as its
   own line is an upper bound: metrics emitted together share one EMF line.
 - Storage is the steady state once the retention window is full: ``ingest per month x retention_days / 30 x
-  compression_ratio`` (0.15). A log group that never expires is priced at ``never_expire_horizon_days`` (365),
-  i.e. its cost after one year; it keeps growing after that.
+  compression_ratio`` (0.15), with the retention the plan sets on the log group (stack overrides and the plan's
+  default included). A retention longer than ``never_expire_horizon_days`` (365) is priced at 365 days, i.e. its
+  cost after one year; it keeps growing after that.
 - Metric filters are free (their metrics are custom metrics, priced with the catalog). Logs Insights queries are
   billed per GB scanned when they run and are not included.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from vigil.cost.prices import PriceTable
 from vigil.cost.report import LineItem
-from vigil.spec.models import MetricNamespaceSpec, Project
+from vigil.plan.types import StackPlan
+from vigil.spec.models import MetricNamespaceSpec
 
 DAYS_PER_MONTH = 30
 
@@ -36,21 +40,6 @@ def emf_gb_per_month(namespace: MetricNamespaceSpec, prices: PriceTable) -> floa
     return events * logs.emf_bytes_per_event * logs.minutes_per_month / logs.bytes_per_gb
 
 
-def retention_days(project: Project, namespace: str) -> int | None:
-    """Effective retention of a namespace's log group; ``None`` means it never expires.
-
-    Same precedence as the loader's overrides (which a loaded project already carries):
-    ``overrides.retention[namespace]`` > the stack's ``retention_days`` > the log group's own.
-    """
-    stack = project.stack
-    if stack is not None and namespace in stack.overrides.retention:
-        return stack.overrides.retention[namespace]
-    if stack is not None and stack.retention_days is not None:
-        return stack.retention_days
-    group = project.namespaces[namespace].log_group
-    return group.retention_days if group is not None else None
-
-
 def stored_gb(ingest_gb_per_month: float, retention: int | None, prices: PriceTable) -> float:
     """Steady-state compressed GB stored for a monthly ingest and a retention (``None``: never expires).
 
@@ -63,16 +52,16 @@ def stored_gb(ingest_gb_per_month: float, retention: int | None, prices: PriceTa
     return ingest_gb_per_month * days / DAYS_PER_MONTH * logs.compression_ratio
 
 
-def log_items(project: Project, prices: PriceTable) -> list[LineItem]:
-    """Ingestion and storage line items for every namespace that declares a log group."""
+def log_items(plan: StackPlan, catalog: Mapping[str, MetricNamespaceSpec], prices: PriceTable) -> list[LineItem]:
+    """Ingestion and storage of every planned log group: the catalog's declared volumes, the plan's retention."""
     logs = prices.logs
     items: list[LineItem] = []
-    for ns_name, namespace in project.namespaces.items():
-        group = namespace.log_group
-        if group is None:
+    for ns in plan.namespaces:
+        group, spec = ns.log_group, catalog.get(ns.namespace)
+        if group is None or spec is None or spec.log_group is None:
             continue
-        ingest = group.ingestion_gb_per_month + emf_gb_per_month(namespace, prices)
-        stored = stored_gb(ingest, retention_days(project, ns_name), prices)
+        ingest = spec.log_group.ingestion_gb_per_month + emf_gb_per_month(spec, prices)
+        stored = stored_gb(ingest, group.retention_days, prices)
         ingest_usd = ingest * logs.ingestion_usd_per_gb
         stored_usd = stored * logs.storage_usd_per_gb_month
         items.append(LineItem("logs", group.name, "ingestion", ingest, "GB", logs.ingestion_usd_per_gb, ingest_usd))

@@ -81,15 +81,15 @@ def sort_key(item: LineItem) -> tuple[int, str, str]:
 
 @dataclass(frozen=True)
 class CostReport:
-    """The estimated monthly CloudWatch cost of one project (or stack).
+    """The estimated monthly CloudWatch cost of one stack's plan.
 
-    Build it with :func:`vigil.cost.estimate`.
+    Build it with :func:`vigil.cost.estimate` (or ``estimate_stack`` / ``estimate_project``).
 
     Example::
 
-        >>> from vigil.cost import estimate
+        >>> from vigil.cost import estimate_project
         >>> from vigil.spec.models import Project
-        >>> report = estimate(Project())
+        >>> report = estimate_project(Project())
         >>> report.total_usd, report.totals["alarm"]
         (0.0, 0.0)
     """
