@@ -124,6 +124,7 @@ class AlarmRouting(pulumi.ComponentResource):
             Naming.logical("topic", plan.name),
             name=plan.name,
             kms_master_key_id=key.arn,
+            delivery_policy=plan.delivery_policy,
             tags={**tags, **plan.tags},
             opts=child,
         )

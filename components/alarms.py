@@ -130,6 +130,7 @@ class Alarms(pulumi.ComponentResource):
             period=a.metric.period if single and a.metric else None,
             statistic=a.statistic if single else None,
             extended_statistic=a.extended_statistic if single else None,
+            evaluate_low_sample_count_percentiles=a.evaluate_low_sample_count_percentile,
             metric_queries=[metric_query(q) for q in a.metric_queries] or None,
             actions_enabled=True,
             alarm_actions=actions["alarm_actions"],

@@ -76,6 +76,7 @@ class Tracing(pulumi.ComponentResource):
             url_path="*",
             resource_arn="*",
             version=1,
+            attributes=dict(rule.attributes) or None,
             tags={**tags, **rule.tags},
             opts=pulumi.ResourceOptions(parent=self),
         ).arn

@@ -44,7 +44,7 @@ def _session(state: ServiceState, request: Request) -> Session:
 
 async def create_session(state: ServiceState, request: Request) -> Response:
     session = state.store.create_session()
-    state.telemetry.emit("session.created", 1, {"sessionId": session.id})
+    state.telemetry.emit("session.created", 1, {"session_id": session.id})
     return Response(201, {"id": session.id, "questions": len(QUESTIONS)})
 
 
@@ -65,7 +65,7 @@ async def submit_answer(state: ServiceState, request: Request) -> Response:
         session.answers[question["id"]] = body["answer"]
         completed = len(session.answers) == len(QUESTIONS)
     if completed and first_completion:
-        state.telemetry.emit("session.questionnaire_completed", 1, {"sessionId": session.id})
+        state.telemetry.emit("session.questionnaire_completed", 1, {"session_id": session.id})
     return Response(200, {"remaining": len(QUESTIONS) - len(session.answers)})
 
 
@@ -92,7 +92,7 @@ async def decide_plan(state: ServiceState, request: Request, approve: bool) -> R
     if session.plan_status != "draft":
         raise HTTPError(409, f"plan already {session.plan_status}")
     session.plan_status = "approved" if approve else "rejected"
-    state.telemetry.emit(f"plan.{session.plan_status}", 1, {"planId": request.params["id"]})
+    state.telemetry.emit(f"plan.{session.plan_status}", 1, {"plan_id": request.params["id"]})
     if not approve:
         return Response(200, {"status": session.plan_status})
     state.telemetry.emit("plan.time_to_approval", round(time.time() - session.plan_created_at, 3))

@@ -1,9 +1,10 @@
 """The scenarios: a normal week and the seed incidents, each with its expected severity and incident window.
 
 Incident scenarios run one Tuesday from 10:00 to two hours after the incident; the incident starts at 14:00 UTC.
-The backtest evaluates from 11:00 (its one-hour warm-up), which leaves three hours of normal traffic for the
-alarms and the anomaly baselines to settle. The normal week runs Monday to Monday
-and contains one deploy blip (3 minutes of 5xx and slow responses on Wednesday at 15:00), which is not an incident.
+The backtest reports from 10:00 (the first datapoint); each alarm is first evaluated once the N periods it
+evaluates lie after 10:00, so short-window alarms have about four hours of normal traffic before the incident (the
+anomaly baselines need ten datapoints) and windows longer than the log are reported as not evaluated. The normal
+week runs Monday to Monday and contains one deploy blip (3 minutes of 5xx and slow responses on Wednesday at 15:00), which is not an incident.
 """
 
 from __future__ import annotations

@@ -14,8 +14,9 @@ from examples.scenarios.generate import generate
 from vigil.backtest import IncidentsError, load_incidents
 from vigil.backtest.incidents import Incident
 from vigil.backtest.ingest import IngestStats
-from vigil.backtest.report import build_result, is_paging_subscription, pages_someone
+from vigil.backtest.report import build_result
 from vigil.cli.main import main
+from vigil.emulator.notifications import is_paging_subscription, pages_someone
 from vigil.emulator.timeline import AlarmTimeline, Evaluation, Transition
 from vigil.plan.types import KmsKeyPlan, RoutingPlan, SubscriptionPlan, TopicPlan
 from vigil.spec.models.common import Severity
@@ -46,7 +47,7 @@ def test_text_report_states_the_facts(storm: Path) -> None:
         str(storm / "websocket-storm.incidents.yaml"),
     )
     assert code == 0, err
-    assert "Backtest 2026-01-06T11:00:00Z .. " in out
+    assert "Backtest 2026-01-06T10:00:00Z .. " in out  # from the first datapoint
     assert "refused by CloudWatch rules: 0" in out
     assert (
         "websocket-storm (2026-01-06T14:00:00Z .. 2026-01-06T14:10:00Z): detected after 2 min by vigil-prod-ws-connection-spike"

@@ -34,8 +34,11 @@ def test_xray_rules_and_groups_per_service(built: tuple[Recorder, dict[str, Any]
     assert rules["vigil-dev-api"]["serviceName"] == "api"
     assert rules["vigil-dev-api"]["fixedRate"] == 1.0
     assert rules["vigil-dev-api"]["reservoirSize"] == 1
+    assert rules["vigil-dev-api"]["attributes"] == {"vigil_environment": "dev"}  # never matches prod's traffic
     groups = {r.inputs["groupName"]: r.inputs for r in recorder.of_type("xray/group:Group")}
-    assert groups["vigil-dev-worker"]["filterExpression"] == 'service("worker")'
+    assert (
+        groups["vigil-dev-worker"]["filterExpression"] == 'service("worker") AND annotation.vigil_environment = "dev"'
+    )
     assert groups["vigil-dev-worker"]["insightsConfiguration"]["insightsEnabled"] is True
     for r in [*recorder.of_type("xray/samplingRule:SamplingRule"), *recorder.of_type("xray/group:Group")]:
         assert "vigil:tracing:Tracing" in r.parent

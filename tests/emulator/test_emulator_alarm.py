@@ -128,3 +128,67 @@ def test_band_comparisons_need_both_bounds() -> None:
     assert breaches("LessThanLowerOrGreaterThanUpperThreshold", 5.0, 4.0, lower=1.0) is True
     assert breaches("LessThanLowerOrGreaterThanUpperThreshold", 2.0, 4.0, lower=1.0) is False
     assert breaches("GreaterThanUpperThreshold", 5.0, None, lower=None) is None
+
+
+# User guide, "Avoiding premature transitions to alarm state": "alarms are designed to always go into ALARM state
+# when the oldest available breaching datapoint during the Evaluation Periods number of data points is at least as
+# old as the value of Datapoints to Alarm, and all other more recent data points are breaching or missing. [...]
+# This alarm logic applies to M out of N alarms as well."
+PREMATURE = [
+    # (row, N, M, state from OK with treat missing)
+    ("- - - - X", 3, 3, "OK"),  # the breaching datapoint is 1 period old: the next one may not breach
+    ("- - - X -", 3, 3, "OK"),  # 2 periods old
+    ("- - X - -", 3, 3, "ALARM"),  # 3 periods old = M: the guide's table row
+    ("- - - X X", 3, 3, "OK"),  # two breaching, the oldest 2 periods old
+    ("- - X X -", 3, 3, "ALARM"),
+    ("- - - - - - X", 5, 4, "OK"),  # 4 out of 5: one breaching datapoint no longer fires the alarm
+    ("- - - X - - -", 5, 4, "ALARM"),  # ... until it is 4 periods old
+    ("- - - - X - -", 5, 4, "OK"),
+    ("- - - X 0 - -", 5, 4, "OK"),  # a newer datapoint that does not breach: OK
+]
+
+
+@pytest.mark.parametrize(("row", "n", "m", "expected"), PREMATURE, ids=[f"{r} {m}/{n}" for r, n, m, _ in PREMATURE])
+def test_premature_transitions_to_alarm_are_avoided(row: str, n: int, m: int, expected: str) -> None:
+    assert decide(_points(row), n=n, m=m, treat="missing", current="OK") == expected
+
+
+def test_a_premature_breach_keeps_the_current_state() -> None:
+    # Not yet ALARM does not mean OK: an alarm already in ALARM (or without data) stays where it is.
+    for current in ("ALARM", "INSUFFICIENT_DATA"):
+        assert decide(_points("- - - - X"), n=3, m=3, treat="missing", current=current) == current
+
+
+@given(
+    st.integers(1, 8),
+    st.data(),
+    st.sampled_from(["OK", "ALARM", "INSUFFICIENT_DATA"]),
+)
+def test_all_breaching_sparse_data_alarms_exactly_when_the_oldest_breach_is_m_periods_old(
+    n: int, data: st.DataObject, current: str
+) -> None:
+    m = data.draw(st.integers(1, n))
+    width = evaluation_range(n)
+    breaching = data.draw(st.sets(st.integers(0, width - 1), min_size=1, max_size=min(m - 1, n - 1) or 1))
+    window: list[bool | None] = [True if i in breaching else None for i in range(width)]
+    if sum(p is not None for p in window) >= n or len(breaching) >= m:
+        return  # enough real datapoints (or breaches) decide on their own
+    oldest_age = width - min(breaching)
+    got = decide(window, n=n, m=m, treat="missing", current=current)  # type: ignore[arg-type]
+    assert got == ("ALARM" if oldest_age >= m else current)
+
+
+@given(st.integers(1, 8), st.data())
+def test_a_lone_breach_on_a_sparse_metric_fires_m_minus_one_periods_later(n: int, data: st.DataObject) -> None:
+    # Sliding the evaluation range over "X" followed by silence: ALARM first when the X is M periods old.
+    m = data.draw(st.integers(1, n))
+    width = evaluation_range(n)
+    series: list[bool | None] = [True] + [None] * (width + 2)
+    state = "INSUFFICIENT_DATA"
+    fired_at = None
+    for t in range(len(series)):
+        window = [series[j] if j >= 0 else None for j in range(t - width + 1, t + 1)]
+        state = decide(window, n=n, m=m, treat="missing", current=state)  # type: ignore[arg-type]
+        if state == "ALARM" and fired_at is None:
+            fired_at = t
+    assert fired_at == m - 1  # M <= N < the evaluation range, so the X is still in range then

@@ -76,7 +76,8 @@ def test_m_out_of_n_over_a_series() -> None:
     values: list[float | None] = [9, 0, 9, 0, 0, 9, 9]
     alarm = _alarm(n=3, m=2)
     timeline = evaluate_alarms(AlarmsPlan((alarm,), ()), _store(values), 0, 420).timelines["a"]
-    expected = [(60, "ALARM"), (120, "OK"), (180, "ALARM"), (240, "OK"), (420, "ALARM")]
+    # At 60 s the one breaching datapoint is 1 period old, less than M = 2: no premature ALARM (user guide).
+    expected = [(120, "OK"), (180, "ALARM"), (240, "OK"), (420, "ALARM")]
     assert [(t.time, t.new) for t in timeline.transitions] == expected
 
 
@@ -89,7 +90,9 @@ def test_notbreaching_missing_data_is_ok_and_breaching_alarms() -> None:
     assert loud.timelines["a"].state_at(120) == "ALARM"
 
 
-def test_composite_waits_for_a_child_change_then_follows_its_rule() -> None:
+def test_composite_is_evaluated_from_its_first_evaluation_then_follows_its_rule() -> None:
+    # PutCompositeAlarm: INSUFFICIENT_DATA at creation, "The alarm is then evaluated and its state is set
+    # appropriately": with both children still INSUFFICIENT_DATA the rule is FALSE, so OK at once.
     a = _alarm("a", threshold=5)
     b = _alarm("b", threshold=100)
     parent = CompositeAlarmPlan(
@@ -97,9 +100,32 @@ def test_composite_waits_for_a_child_change_then_follows_its_rule() -> None:
     )
     result = evaluate_alarms(AlarmsPlan((a, b), (parent,)), _store([1, 1, 9, 9, 1]), 0, 300)
     timeline = result.timelines["p"]
-    assert timeline.state_at(0) == "INSUFFICIENT_DATA"
-    assert [(t.time, t.new) for t in timeline.transitions] == [(60, "OK"), (180, "ALARM"), (300, "OK")]
+    assert timeline.state_at(-1) == "INSUFFICIENT_DATA"
+    assert [(t.time, t.new) for t in timeline.transitions] == [(0, "OK"), (180, "ALARM"), (300, "OK")]
     assert "TRUE" in timeline.transitions[1].reason
+
+
+def test_composite_over_children_that_never_change_is_not_insufficient_forever() -> None:
+    # A child on a metric nobody emits stays INSUFFICIENT_DATA; the composite is still evaluated.
+    silent = _alarm("silent")
+    guard = CompositeAlarmPlan("g", "composite", Severity.P1, "", "ALARM(silent)", ("silent",), NO_ACTIONS)
+    watch = CompositeAlarmPlan("w", "composite", Severity.P1, "", "INSUFFICIENT_DATA(silent)", ("silent",), NO_ACTIONS)
+    result = evaluate_alarms(AlarmsPlan((silent,), (guard, watch)), MetricStore(), 0, 600)
+    assert set(result.timelines["silent"].states) == {"INSUFFICIENT_DATA"}
+    assert set(result.timelines["g"].states) == {"OK"}
+    assert set(result.timelines["w"].states) == {"ALARM"}
+    skipped = evaluate_alarms(AlarmsPlan((silent,), (guard,)), MetricStore(), 0, 600, skip={"silent": "AWS metric"})
+    assert set(skipped.timelines["g"].states) == {"OK"}
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.floats(0, 10)), min_size=1, max_size=20))
+def test_a_composite_is_insufficient_data_only_before_its_first_evaluation(values: list[float | None]) -> None:
+    child = _alarm("c")
+    parent = CompositeAlarmPlan("p", "composite", Severity.P1, "", "ALARM(c)", ("c",), NO_ACTIONS)
+    timeline = evaluate_alarms(AlarmsPlan((child,), (parent,)), _store(values), 0, 60 * len(values)).timelines["p"]
+    assert "INSUFFICIENT_DATA" not in timeline.states
+    assert timeline.transitions[0].old == "INSUFFICIENT_DATA"
 
 
 def test_composite_rule_forms() -> None:
@@ -179,3 +205,35 @@ def test_range_dependent_math_is_evaluated_over_each_evaluation_range() -> None:
     )
     timeline = evaluate_alarms(AlarmsPlan((alarm,), ()), _store([9.0]), 0, 600).timelines["repeat"]
     assert [(t.time, t.new) for t in timeline.transitions] == [(60, "ALARM"), (240, "INSUFFICIENT_DATA")]
+
+
+def _percentile_alarm(low_samples: str | None) -> MetricAlarmPlan:
+    metric = MetricStatPlan("N", "m", {"Service": "api"}, 60, "p50")
+    return MetricAlarmPlan(
+        "a",
+        "static",
+        Severity.P1,
+        "",
+        "GreaterThanThreshold",
+        1,
+        None,
+        "missing",
+        NO_ACTIONS,
+        threshold=5,
+        metric=metric,
+        extended_statistic="p50",
+        evaluate_low_sample_count_percentile=low_samples,
+    )
+
+
+def test_low_sample_count_percentile_ignore_holds_the_state_until_enough_samples() -> None:
+    # User guide, "Percentile-based alarms and low data samples": below p0.5 ... for p50, fewer than 10/(1-0.5) = 20
+    # samples: with `ignore` the alarm does not change state; with `evaluate` (the default) it does.
+    store = MetricStore()
+    for minute, count in enumerate([5, 5, 25]):
+        for i in range(count):
+            store.add(KEY, minute * 60 + i % 60, 9.0)
+    held = evaluate_alarms(AlarmsPlan((_percentile_alarm("ignore"),), ()), store, 0, 180).timelines["a"]
+    assert [(t.time, t.new) for t in held.transitions] == [(180, "ALARM")]  # 25 samples in the minute ending 180
+    default = evaluate_alarms(AlarmsPlan((_percentile_alarm(None),), ()), store, 0, 180).timelines["a"]
+    assert default.first_alarm() == 60

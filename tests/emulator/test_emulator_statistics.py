@@ -273,3 +273,24 @@ def test_errors_say_how_to_write_the_statistic() -> None:
         parse_statistic("iqm")
     with pytest.raises(StatisticError, match="101 is not a percentage"):
         parse_statistic("p101")
+
+
+# API reference (GetMetricStatistics) and user guide: "Percentile statistics are not available for metrics when any
+# of the metric values are negative numbers." Trimmed/winsorized means, counts, sums and ranks share the machinery.
+PERCENTILE_TYPE = ["p50", "p99.9", "tm90", "TM(10%:90%)", "IQM", "wm99", "tc90", "ts90", "PR(:300)", "TC(0:5)"]
+
+
+@pytest.mark.parametrize("stat", PERCENTILE_TYPE)
+def test_percentile_type_statistics_are_unavailable_with_a_negative_value(stat: str) -> None:
+    assert aggregate([-1.0, 2.0, 3.0], stat) is None
+    assert aggregate([0.0, 2.0, 3.0], stat) is not None
+
+
+@given(st.lists(st.floats(-1e6, 1e6), min_size=1, max_size=30), st.sampled_from(PERCENTILE_TYPE))
+def test_any_negative_sample_removes_the_datapoint_and_the_basic_statistics_stay(
+    values: list[float], stat: str
+) -> None:
+    if min(values) < 0:
+        assert aggregate(values, stat) is None
+    for basic in ("SampleCount", "Sum", "Average", "Minimum", "Maximum"):
+        assert aggregate(values, basic) is not None

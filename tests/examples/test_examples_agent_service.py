@@ -21,6 +21,7 @@ from examples.agent_service.names import API_CHECKS, BASE_DIMENSIONS, METRICS, S
 from vigil.cli.main import main
 from vigil.emf import InMemorySink
 from vigil.health.serve import RunningServer
+from vigil.spec import load_project
 
 Start = Callable[..., tuple[RunningServer, InMemorySink]]
 ROOT = Path(__file__).resolve().parents[2]
@@ -114,6 +115,11 @@ def test_smoke_flow_decisions_and_jobs_emit_catalog_metrics(start_service: Start
         assert "WorkerId" not in {
             d for directive in event["_aws"]["CloudWatchMetrics"] for s in directive["Dimensions"] for d in s
         }
+    catalog = load_project(ROOT).project.namespaces
+    for namespace, _, event in seen:  # one spelling per field: what the service writes is what the catalog declares
+        spec = catalog[namespace]
+        undeclared = set(event) - {"_aws", *spec.metrics, *spec.dimensions, *spec.properties}
+        assert not undeclared, f"{namespace} lines carry fields the catalog does not declare: {sorted(undeclared)}"
     requests = [e for _, n, e in seen if n == "http.requests"]
     wanted = {
         "Endpoint": "/sessions/{id}/answers",

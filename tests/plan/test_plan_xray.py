@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from vigil.plan import PlanError, StackPlan, plan_project
+from vigil.plan.collisions import find_collisions
 from vigil.plan.naming import Naming
 from vigil.plan.xray import COLLECTOR_ACTIONS, plan_tracing
 from vigil.spec import load_project
@@ -34,8 +36,41 @@ def test_one_rule_and_group_per_service_at_the_stack_ratio(stack: str, ratio: fl
     assert {r.fixed_rate for r in tracing.sampling_rules} == {ratio}
     assert all(1 <= len(r.name) <= 32 and r.name.startswith(f"vigil-{stack}-") for r in tracing.sampling_rules)
     assert len({r.priority for r in tracing.sampling_rules}) == 3
-    assert [g.filter_expression for g in tracing.groups] == [f'service("{s}")' for s in services]
+    scoped = f'annotation.vigil_environment = "{stack}"'
+    assert [g.filter_expression for g in tracing.groups] == [f'service("{s}") AND {scoped}' for s in services]
+    assert {tuple(r.attributes.items()) for r in tracing.sampling_rules} == {(("vigil_environment", stack),)}
     assert set(json.loads(tracing.collector_policy)["Statement"][0]["Action"]) == set(COLLECTOR_ACTIONS)
+
+
+def test_dev_and_prod_rules_and_groups_never_match_the_same_traffic() -> None:
+    dev, prod = _plan("dev").tracing, _plan("prod").tracing
+    assert dev is not None
+    assert prod is not None
+    assert not {r.matches() for r in dev.sampling_rules} & {r.matches() for r in prod.sampling_rules}
+    assert not {g.filter_expression for g in dev.groups} & {g.filter_expression for g in prod.groups}
+
+
+def test_collision_check_compares_what_rules_match_not_only_their_names() -> None:
+    dev, prod = _plan("dev"), _plan("prod")
+    assert dev.tracing is not None
+    assert prod.tracing is not None
+    unscoped = replace(  # prod's rules and groups as they were before scoping: names differ, matches equal
+        prod,
+        tracing=replace(
+            prod.tracing,
+            sampling_rules=tuple(
+                replace(r, attributes=dev.tracing.sampling_rules[0].attributes) for r in prod.tracing.sampling_rules
+            ),
+            groups=tuple(
+                replace(g, filter_expression=d.filter_expression)
+                for g, d in zip(prod.tracing.groups, dev.tracing.groups, strict=True)
+            ),
+        ),
+    )
+    assert find_collisions([("dev", None, dev), ("prod", None, prod)]) == []
+    (collision,) = find_collisions([("dev", None, dev), ("prod", None, unscoped)])
+    assert set(collision.names) == {"x-ray sampling rule matches", "x-ray group filters"}
+    assert "service api with vigil_environment=dev" in collision.message()
 
 
 def test_app_environment_gives_each_service_the_stack_settings() -> None:

@@ -11,10 +11,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+<<<<<<< HEAD
+=======
+from vigil.alarmtest import notify_checks
+>>>>>>> main
 from vigil.alarmtest.notation import parse_duration
 from vigil.alarmtest.testfile import AlarmTest, Expectation, SeriesSpec, load_test_file
 from vigil.emulator.engine import evaluate_alarms
 from vigil.emulator.errors import EvaluateError
+from vigil.emulator.notifications import notifications
 from vigil.emulator.store import MetricKey, MetricStore
 from vigil.emulator.timeline import AlarmTimeline, Evaluation
 from vigil.plan.errors import PlanError
@@ -210,7 +215,10 @@ def _run_case(
         project, stack_plan = _with_extra_alarms(root, doc, where, project, case)
     names = _alarm_names(project, stack_plan)
     wanted = _resolve(doc, where, project, names, case.expect)
-    alarms = _needed(stack_plan.alarms, set(wanted.values()))
+    roots = set(wanted.values())
+    if any(e.alarm is None for e in case.expect):  # `pages` of every alarm the series feed
+        roots |= _fed(stack_plan.alarms, {_series_key(project, stack_plan.context, s) for s in case.series})
+    alarms = _needed(stack_plan.alarms, roots)
     start = case.start_epoch
     store, length = _store(doc, where, project, stack_plan.context, alarms, case, start)
     end = start + max([length, *(_horizon(e) for e in case.expect)])
@@ -219,9 +227,17 @@ def _run_case(
     except EvaluateError as exc:
         raise _CaseError([_located(doc, where, f"cannot evaluate this case: {exc}")]) from exc
     result = CaseResult(doc.file, doc.line_of(where), case.name, stack)
+    sent = notifications(evaluation, alarms, stack_plan.routing)
     for index, expect in enumerate(case.expect):
         line = doc.line_of((*where, "expect", index))
-        failure = _check(evaluation, wanted[index], expect, start, line)
+        if expect.pages is None and expect.notifies is None:
+            failure = _check(evaluation, wanted[index], expect, start, line)
+        else:
+            mine = [n for n in sent if index not in wanted or n.alarm == wanted[index]]
+            failed = notify_checks.check(expect, mine, start)
+            who = expect.alarm or "(every alarm of the case)"
+            context = notify_checks.describe(mine, start)
+            failure = None if failed is None else Failure(who, line, failed[0], failed[1], context)
         if failure is not None:
             result.failures.append(failure)
     if any(evaluation.timelines[n].approximate for n in set(wanted.values()) if n in evaluation.timelines):
@@ -234,9 +250,19 @@ def _run_case(
 def _horizon(expect: Expectation) -> int:
     if expect.at is not None:
         return parse_duration(expect.at)
-    if isinstance(expect.first_alarm, tuple):
-        return parse_duration(expect.first_alarm[1])
-    return 0
+    window = expect.first_alarm if isinstance(expect.first_alarm, tuple) else expect.between
+    return parse_duration(window[1]) if window is not None else 0
+
+
+def _fed(alarms: AlarmsPlan, keys: set[MetricKey]) -> set[str]:
+    """The metric alarms that read one of ``keys``, and the composites over them (transitively)."""
+    out = {a.name for a, key in ((a, k) for k, a in _read_keys(alarms, every=True)) if key in keys}
+    grew = True
+    while grew:
+        parents = {c.name for c in alarms.composite_alarms if out & set(c.children)} - out
+        out |= parents
+        grew = bool(parents)
+    return out
 
 
 def _alarm_names(project: Project, stack_plan: StackPlan) -> dict[str, str]:
@@ -254,6 +280,8 @@ def _resolve(
     errors: list[SpecError] = []
     out: dict[int, str] = {}
     for index, expect in enumerate(expects):
+        if expect.alarm is None:
+            continue
         if expect.alarm in names:
             out[index] = names[expect.alarm]
             continue
@@ -273,7 +301,7 @@ def _resolve(
 
 
 def _needed(alarms: AlarmsPlan, wanted: set[str]) -> AlarmsPlan:
-    """The alarms ``wanted`` and, for composites, every alarm they read (transitively)."""
+    """The alarms ``wanted`` and, for composites, every alarm they read and their suppressors (transitively)."""
     composites = {c.name: c for c in alarms.composite_alarms}
     needed: set[str] = set()
     todo = list(wanted)
@@ -284,20 +312,24 @@ def _needed(alarms: AlarmsPlan, wanted: set[str]) -> AlarmsPlan:
         needed.add(name)
         if name in composites:
             todo.extend(composites[name].children)
+            suppressor = composites[name].suppressor
+            if suppressor is not None:
+                todo.append(suppressor.alarm)
     return AlarmsPlan(
         tuple(a for a in alarms.metric_alarms if a.name in needed),
         tuple(c for c in alarms.composite_alarms if c.name in needed),
     )
 
 
-def _read_keys(alarms: AlarmsPlan) -> dict[MetricKey, MetricAlarmPlan]:
-    out: dict[MetricKey, MetricAlarmPlan] = {}
+def _read_keys(alarms: AlarmsPlan, every: bool = False) -> Any:
+    """Metric key -> an alarm reading it; with ``every``, all ``(key, alarm)`` pairs."""
+    pairs: list[tuple[MetricKey, MetricAlarmPlan]] = []
     for alarm in alarms.metric_alarms:
         metrics = [alarm.metric] if alarm.metric else [q.metric for q in alarm.metric_queries if q.metric]
         for metric in metrics:
             if metric is not None:
-                out[MetricKey.of(metric.namespace, metric.metric_name, metric.dimensions)] = alarm
-    return out
+                pairs.append((MetricKey.of(metric.namespace, metric.metric_name, metric.dimensions), alarm))
+    return pairs if every else dict(pairs)
 
 
 def _store(
@@ -343,6 +375,7 @@ def _store(
 
 
 def _series_key(project: Project, context: StackContext, series: SeriesSpec) -> MetricKey:
+    """The metric a series feeds, its dimension values rendered exactly as the plan renders them for the stack."""
     spec = project.namespaces.get(series.metric.namespace)
     service = spec.service if spec else ""
     dims = {k: context.render(v, service) for k, v in series.metric.dimensions.items()}
@@ -351,20 +384,19 @@ def _series_key(project: Project, context: StackContext, series: SeriesSpec) -> 
 
 def _check(evaluation: Evaluation, name: str, expect: Expectation, start: int, line: int) -> Failure | None:
     timeline = evaluation.timelines[name]
+    who = expect.alarm or name
     if expect.at is not None:
         at = start + parse_duration(expect.at)
         got = timeline.state_at(at)
         if got == expect.state:
             return None
-        return Failure(
-            expect.alarm, line, f"{expect.state} at {expect.at}", got, _context(evaluation, timeline, at, start)
-        )
+        return Failure(who, line, f"{expect.state} at {expect.at}", got, _context(evaluation, timeline, at, start))
     first = timeline.first_alarm(after=start)
     if expect.first_alarm == "never":
         if first is None:
             return None
         return Failure(
-            expect.alarm,
+            who,
             line,
             "never in ALARM",
             f"ALARM at {format_offset(first - start)}",
@@ -376,7 +408,7 @@ def _check(evaluation: Evaluation, name: str, expect: Expectation, start: int, l
         return None
     window = f"first ALARM within [{expect.first_alarm[0]}, {expect.first_alarm[1]}]"
     seen = "never in ALARM" if first is None else f"first ALARM at {format_offset(first - start)}"
-    return Failure(expect.alarm, line, window, seen, _context(evaluation, timeline, first or high, start))
+    return Failure(who, line, window, seen, _context(evaluation, timeline, first or high, start))
 
 
 def _context(evaluation: Evaluation, timeline: AlarmTimeline, at: int, start: int) -> list[str]:

@@ -15,6 +15,8 @@ The format is a contract (other tests are written against it)::
         expect:
           - {alarm: api-error-rate-5m, at: 30m, state: ALARM}
           - {alarm: api-error-rate-5m, first_alarm: [21m, 26m]}   # or `never`
+          - {alarm: api-error-rate-5m, pages: 1}                     # pages (PagerDuty/SMS) during the case
+          - {alarm: api-error-rate-5m, notifies: P1, between: [21m, 26m]}   # or `notifies: nobody`
 
 Value ``i`` of a series is a sample at ``start + i * interval``; an alarm evaluated at time T sees the periods that
 ended at or before T; before its first evaluation an alarm is INSUFFICIENT_DATA.
@@ -78,19 +80,28 @@ class SeriesSpec(Spec):
 
 
 class Expectation(Spec):
-    """The state of an alarm ``at`` a time, or the window of its ``first_alarm`` (or ``never``)."""
+    """What an alarm must do: its state ``at`` a time, the window of its ``first_alarm`` (or ``never``), how many
+    ``pages`` it sends (every alarm of the case when ``alarm`` is left out), or whom it ``notifies``.
 
-    alarm: str
+    ``notifies`` is a severity (its topic got a notification: ALARM by default, or ``state``), optionally with the
+    window of the first such notification in ``between``; or ``nobody`` (no notification at all, or none for
+    ``state``). A page is what ``vigil backtest`` counts: an ALARM notification that reaches PagerDuty or SMS.
+    """
+
+    alarm: str | None = None
     at: str | None = None
     state: Literal["OK", "ALARM", "INSUFFICIENT_DATA"] | None = None
     first_alarm: Literal["never"] | tuple[str, str] | None = None
+    pages: Annotated[int, Field(ge=0)] | None = None
+    notifies: Literal["P1", "P2", "P3", "P4", "nobody"] | None = None
+    between: tuple[str, str] | None = None
 
     @field_validator("at", mode="before")
     @classmethod
     def _at(cls, value: object) -> object:
         return None if value is None else str(_duration(value))
 
-    @field_validator("first_alarm", mode="before")
+    @field_validator("first_alarm", "between", mode="before")
     @classmethod
     def _window(cls, value: Any) -> Any:
         if isinstance(value, list | tuple) and len(value) == 2:
@@ -101,12 +112,20 @@ class Expectation(Spec):
 
     @model_validator(mode="after")
     def _one_form(self) -> Expectation:
-        if (self.at is None) == (self.first_alarm is None):
-            raise ValueError("give either `at` with `state`, or `first_alarm` ([from, to] or never)")
+        forms = [f for f in ("at", "first_alarm", "pages", "notifies") if getattr(self, f) is not None]
+        if len(forms) != 1:
+            raise ValueError(
+                "give exactly one of: `at` with `state`, `first_alarm` ([from, to] or never), `pages` (a count), "
+                "`notifies` (P1..P4 or nobody)"
+            )
+        if self.alarm is None and forms != ["pages"]:
+            raise ValueError("name the `alarm` (only `pages` may count every alarm of the case)")
         if self.at is not None and self.state is None:
             raise ValueError("`at` needs `state`: OK, ALARM or INSUFFICIENT_DATA")
-        if self.first_alarm is not None and self.state is not None:
-            raise ValueError("`state` goes with `at`, not with `first_alarm`")
+        if self.state is not None and self.at is None and self.notifies is None:
+            raise ValueError("`state` goes with `at` or `notifies`")
+        if self.between is not None and self.notifies in (None, "nobody"):
+            raise ValueError("`between` is the window of the first notification: it goes with `notifies: P1..P4`")
         return self
 
 

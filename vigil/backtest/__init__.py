@@ -20,8 +20,9 @@ from __future__ import annotations
 from vigil.backtest.errors import BacktestError, IncidentsError, LogReadError
 from vigil.backtest.incidents import Incident, load_incidents, parse_time
 from vigil.backtest.ingest import IngestStats, ingest
-from vigil.backtest.report import BacktestResult, pages_someone, render_text
+from vigil.backtest.report import BacktestResult, render_text
 from vigil.backtest.run import backtest_logs, evaluate_store, wanted_keys
+from vigil.emulator.notifications import pages_someone
 
 __all__ = [
     "BacktestError",

@@ -22,6 +22,7 @@ from typing import Any
 
 from vigil.backtest.errors import BacktestError
 from vigil.backtest.report import BacktestResult, iso
+from vigil.emulator.engine import alarm_period
 from vigil.emulator.timeline import AlarmTimeline
 from vigil.plan.types import MetricAlarmPlan, StackPlan
 
@@ -85,10 +86,13 @@ def describe(alarm: MetricAlarmPlan | None, timeline: AlarmTimeline) -> tuple[st
         what = (returned.label or returned.expression or "expression") if returned else "expression"
     op = _OPERATORS.get(alarm.comparison_operator, alarm.comparison_operator)
     threshold = "" if alarm.threshold is None else f" {alarm.threshold:g}"
+    n = alarm.evaluation_periods  # from the plan, the one truth (not from the evaluation, which may not have run)
     rule = (
-        f"ALARM when {timeline.datapoints_to_alarm} of {timeline.evaluation_periods} datapoints "
-        f"({_period(timeline.period)} each) are {op}{threshold}; missing data: {alarm.treat_missing_data}"
+        f"ALARM when {alarm.datapoints_to_alarm or n} of {n} datapoints "
+        f"({_period(alarm_period(alarm))} each) are {op}{threshold}; missing data: {alarm.treat_missing_data}"
     )
+    if not timeline.evaluated:
+        rule = f"NOT EVALUATED: {timeline.note}\n{rule}"
     return what, rule
 
 
@@ -251,6 +255,8 @@ def render_html(result: BacktestResult) -> str:
         first = timeline.first_alarm()
         label = f"<a href='#{html.escape(file_name(name))}'>{html.escape(name)}</a>"
         cells = [timeline.severity, str(count), iso(first) if first is not None else "-"]
+        if not timeline.evaluated:
+            cells = [timeline.severity, "not evaluated", timeline.note]
         parts.append(f"<tr><td>{label}</td>" + "".join(f"<td>{html.escape(c)}</td>" for c in cells) + "</tr>")
     parts.append("</table><h2>Pictures</h2>")
     for name in ev.timelines:

@@ -1,17 +1,18 @@
 """What a backtest found: transitions, pages, incidents caught and missed; as the JSON contract and as text.
 
-A **page** is a transition to ALARM of an alarm whose ALARM action notifies a topic with a paging subscription
-(:func:`pages_someone`). A page inside an incident window (``start <= time <= end``) belongs to that incident;
-any other page is a false page. An incident is **detected** at the first transition to ALARM, inside its window,
+A **page** is defined once, in :mod:`vigil.emulator.notifications` (``vigil test`` uses the same): a transition to
+ALARM of an alarm whose ALARM actions run (after an actions suppressor's wait) and notify a topic with a paging
+subscription (:func:`~vigil.emulator.notifications.pages_someone`). A page inside an incident window
+(``start <= time <= end``) belongs to that incident; any other page is a false page. An incident is **detected** at the first transition to ALARM, inside its window,
 of an alarm that notifies anyone (it has ALARM actions, paging or not: a P4 alarm whose topic only feeds a
 dashboard counts; the halves of an SLO burn-rate pair, which notify nobody, do not); ``mttd_s`` is that time minus
 the incident's start.
 
 Example::
 
-    >>> from vigil.plan.types import SubscriptionPlan
-    >>> is_paging_subscription(SubscriptionPlan("pagerduty", "https", "pd_key", True))
-    True
+    >>> from vigil.plan.types import AlarmsPlan
+    >>> notifying_alarms(AlarmsPlan((), ()))
+    set()
 """
 
 from __future__ import annotations
@@ -23,31 +24,15 @@ from typing import Any
 
 from vigil.backtest.incidents import Incident
 from vigil.backtest.ingest import IngestStats
-from vigil.emulator.suppression import action_time
+from vigil.emulator.notifications import page_times, pages_someone
 from vigil.emulator.timeline import Evaluation
 from vigil.plan.types import (
     AlarmsPlan,
     CompositeAlarmPlan,
     MetricAlarmPlan,
     RoutingPlan,
-    SubscriptionPlan,
     SuppressorPlan,
 )
-from vigil.spec.models.common import Severity
-
-#: Subscription kinds that wake a person up.
-PAGING_KINDS = frozenset({"pagerduty", "sms"})
-
-
-def is_paging_subscription(subscription: SubscriptionPlan) -> bool:
-    """True when a notification to this subscription pages a person (PagerDuty or SMS)."""
-    return subscription.kind in PAGING_KINDS
-
-
-def pages_someone(routing: RoutingPlan, severity: Severity | None) -> bool:
-    """True when an alarm action to ``severity``'s topic pages a person (the one definition of "paging")."""
-    topic = routing.topic(severity) if severity is not None else None
-    return topic is not None and topic.alarm_actions and any(is_paging_subscription(s) for s in topic.subscriptions)
 
 
 def notifying_alarms(alarms: AlarmsPlan) -> set[str]:
@@ -116,6 +101,11 @@ class BacktestResult:
         return max(self.evaluation.end - self.evaluation.start, 1) / 86400.0
 
     @property
+    def not_evaluated(self) -> list[str]:
+        """Alarms the backtest could not evaluate (e.g. AWS service metrics, which logs do not contain)."""
+        return [name for name, tl in self.evaluation.timelines.items() if not tl.evaluated]
+
+    @property
     def pages_per_day(self) -> float:
         """Pages per day of evaluated time."""
         return round(len(self.pages) / self.days, 3)
@@ -136,10 +126,13 @@ class BacktestResult:
                     "name": name,
                     "severity": tl.severity,
                     "approximate": tl.approximate,
+                    "evaluated": tl.evaluated,
+                    **({} if tl.evaluated else {"note": tl.note}),
                     "transitions": [{"time": iso(t.time), "from": t.old, "to": t.new} for t in tl.transitions],
                 }
                 for name, tl in timelines.items()
             ],
+            "not_evaluated": self.not_evaluated,
             "incidents": [
                 {
                     "name": r.incident.name,
@@ -186,21 +179,7 @@ def build_result(
         names = list(dict.fromkeys(name for name, _ in hits))
         results.append(IncidentResult(incident, hits[0][1] if hits else None, names))
     pages = []
-    for name, went in to_alarm:
-        if name not in paging:
-            continue
-        time: int | None = went
-        rule = (suppressors or {}).get(name)
-        if rule is not None and rule.alarm in evaluation.timelines:
-            time = action_time(
-                went,
-                evaluation.timelines[name],
-                evaluation.timelines[rule.alarm],
-                wait=rule.wait_period,
-                extension=rule.extension_period,
-            )
-        if time is None:
-            continue
+    for name, time in page_times(evaluation, paging, suppressors):
         owner = next((i.name for i in incidents if i.start <= time <= i.end), None)
         pages.append(Page(name, evaluation.timelines[name].severity, time, owner))
     pages.sort(key=lambda p: (p.time, p.alarm))
@@ -248,9 +227,16 @@ def render_text(result: BacktestResult) -> str:
         )
     lines.append("")
     changed = [(n, tl) for n, tl in ev.timelines.items() if any(t.new == "ALARM" for t in tl.transitions)]
-    lines.append(f"Alarms that went to ALARM: {len(changed)} of {len(ev.timelines)}")
+    evaluated = len(ev.timelines) - len(result.not_evaluated)
+    lines.append(f"Alarms that went to ALARM: {len(changed)} of {evaluated} evaluated")
     for name, tl in changed:
         count = sum(1 for t in tl.transitions if t.new == "ALARM")
         note = " (anomaly band: approximation)" if tl.approximate else ""
         lines.append(f"  {tl.severity} {name}: {count} time(s), first at {iso(tl.first_alarm() or 0)}{note}")
+    if result.not_evaluated:
+        lines.append("")
+        lines.append(f"Not evaluated: {len(result.not_evaluated)} alarm(s) (their state over this range is unknown)")
+        for name in result.not_evaluated:
+            tl = ev.timelines[name]
+            lines.append(f"  {tl.severity} {name}: {tl.note}")
     return "\n".join(lines)

@@ -44,28 +44,28 @@ def wanted_keys(plan: StackPlan) -> set[MetricKey]:
     return {MetricKey.of(m.namespace, m.metric_name, m.dimensions) for m in alarm_metrics(plan)}
 
 
-WARMUP_S = 3600
-
-
 def evaluation_range(store: MetricStore, start: int | None, end: int | None) -> tuple[int, int]:
-    """``[start, end]`` rounded to whole minutes.
+    """``[start, end]`` rounded to whole minutes; by default from the first datapoint to the last.
 
-    The default start is one hour (:data:`WARMUP_S`) after the first datapoint, so every alarm has data in its
-    evaluation range when it is first evaluated (an alarm evaluated at the very first datapoint sees only missing
-    data, and a missing-is-breaching alarm would page for it); the default end is the last datapoint.
+    Whatever the start, each alarm is first evaluated once the N periods it evaluates (N x period) lie after the
+    first datapoint (:func:`vigil.emulator.engine.first_evaluation`): what happened before the log began is
+    unknown, not missing, so a missing-is-breaching alarm does not page at the start of a log, however short.
     """
     span = store.time_range()
     if (start is None or end is None) and span is None:
         raise BacktestError("the logs contain no metric the stack's alarms read; check --logs and --stack")
-    if start is None:
-        first, last = span  # type: ignore[misc]
-        start = int(first + WARMUP_S) if last - first > 2 * WARMUP_S else int(first)
-    low = int(start)
+    low = int(start if start is not None else span[0])  # type: ignore[index]
     high = int(end if end is not None else span[1])  # type: ignore[index]
     low, high = low - low % 60, high + (-high % 60)
     if high <= low:
         raise BacktestError(f"the time range is empty: --from must be before --to (got {low} .. {high})")
     return low, high
+
+
+def first_datapoint(store: MetricStore) -> int | None:
+    """When the data begins (the first datapoint of any metric), or None for an empty store."""
+    span = store.time_range()
+    return None if span is None else int(span[0])
 
 
 def evaluate_store(
@@ -82,7 +82,9 @@ def evaluate_store(
     """Evaluate every alarm of ``plan`` on ``store`` over the range and build the report."""
     low, high = evaluation_range(store, start, end)
     skip = not_in_logs(plan) if source == "logs" else {}
-    evaluation = evaluate_alarms(plan.alarms, store, low, high, progress=progress, skip=skip)
+    evaluation = evaluate_alarms(
+        plan.alarms, store, low, high, progress=progress, skip=skip, data_start=first_datapoint(store)
+    )
     paging = paging_alarms(plan.alarms, plan.routing)
     suppressors = {c.name: c.suppressor for c in plan.alarms.composite_alarms if c.suppressor is not None}
     return build_result(

@@ -54,7 +54,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     add_project_argument(parser)
     parser.add_argument(
-        "--from", dest="start", metavar="T", help="start of the evaluation (ISO 8601; default: first datapoint)"
+        "--from",
+        dest="start",
+        metavar="T",
+        help="start of the report (ISO 8601; default: the first datapoint); each alarm is first evaluated once "
+        "the N periods it evaluates (N x period) lie after the first datapoint",
     )
     parser.add_argument(
         "--to", dest="end", metavar="T", help="end of the evaluation (ISO 8601; default: last datapoint)"

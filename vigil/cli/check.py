@@ -13,7 +13,15 @@ from pathlib import Path
 from typing import Any
 
 from vigil.cli.project import add_project_argument, project_root
+<<<<<<< HEAD
 from vigil.cost import check_budget, estimate_stack
+=======
+from vigil.cost import check_budget, estimate
+from vigil.docs.catalog import check_catalog
+from vigil.docs.descriptions import check_descriptions
+from vigil.docs.runbooks import check_runbooks
+from vigil.docs.stacks import plan_stacks
+>>>>>>> main
 from vigil.plan.collisions import find_collisions
 from vigil.plan.stack import LoadedStack, ProjectErrors, load_stack_plan
 from vigil.spec import ParseCache, SpecError, available_stacks, load_project
@@ -61,7 +69,20 @@ def collect(project: Path, stacks: list[str | None]) -> list[SpecError]:
             planned[stack] = loaded
     if not any(e.severity == "error" for e in seen.values()):
         add(_collisions(project, [s for s in stacks if s], cache, planned))
+        add(_generated_documents(project, planned))
     return sorted(seen.values(), key=lambda e: (e.file, e.line, e.field, e.message))
+
+
+def _generated_documents(project: Path, planned: dict[str, LoadedStack]) -> list[SpecError]:
+    """Runbook trigger sections, descriptions and the catalog reference that disagree with the plan of every stack.
+
+    Only when every stack plans (``planned`` holds them all after the collision pass): a document generated from
+    some stacks would be reported stale for the ones that failed.
+    """
+    if not planned or set(planned) != set(available_stacks(project)):
+        return []
+    views = plan_stacks(project, planned)
+    return check_runbooks(project, views) + check_catalog(project, views) + check_descriptions(views)
 
 
 def _budget(loaded: LoadedStack) -> list[SpecError]:

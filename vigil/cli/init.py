@@ -53,8 +53,19 @@ def run(args: argparse.Namespace) -> int:
     except InitError as exc:
         print(f"vigil init: {exc}", file=sys.stderr)
         return 2
+    _write_trigger_sections(Path(args.dir))
     print(f"created {args.dir} ({len(files)} files) for service(s): {', '.join(dict.fromkeys(services))}")
     for path in files:
         print(f"  {path}")
     print(f"next:\n  cd {shlex.quote(str(args.dir))}\n  vigil check\n  vigil test\n  vigil preview")
     return 0
+
+
+def _write_trigger_sections(root: Path) -> None:
+    """The runbooks' trigger sections, written from the new project's plans (``vigil docs`` keeps them current)."""
+    try:
+        from vigil.docs.runbooks import write_runbooks
+        from vigil.docs.stacks import plan_stacks
+    except ImportError:  # pragma: no cover - an install without components/ cannot plan names
+        return
+    write_runbooks(root, plan_stacks(root))

@@ -31,6 +31,7 @@ COMMANDS = (
     "verify",
     "fire",
     "grafana",
+    "docs",
 )
 DISTRIBUTION = "vigil-monitoring"
 

@@ -9,8 +9,12 @@ is not documented beyond that example). Then, with M = ``datapoints_to_alarm``:
 - if it holds none: ``missing`` -> INSUFFICIENT_DATA, ``ignore`` -> the current state, ``breaching`` -> ALARM,
   ``notBreaching`` -> OK;
 - if it holds some but fewer than N, the missing ones are filled as few times as possible: ``breaching`` fills
-  breach, ``notBreaching`` fills do not; ``missing`` leaves them out (ALARM when every real datapoint breaches or
-  at least M do), ``ignore`` keeps the current state unless the real datapoints decide on their own.
+  breach, ``notBreaching`` fills do not; ``missing`` and ``ignore`` leave them out: ALARM when at least M real
+  datapoints breach, OK when one real datapoint does not breach; when every real one breaches but fewer than M
+  do, ``missing`` goes to ALARM only once the oldest breaching datapoint is at least M periods old (the guide's
+  "Avoiding premature transitions to alarm state": "the oldest available breaching datapoint [...] is at least
+  as old as the value of Datapoints to Alarm, and all other more recent data points are breaching or missing",
+  M out of N included) and keeps its state until then, and ``ignore`` keeps its state.
 
 These rules reproduce both tables of "How CloudWatch alarm evaluates when data is missing" (tested row by row in
 tests/emulator/test_emulator_alarm.py).
@@ -108,6 +112,11 @@ def decide(points: Sequence[bool | None], *, n: int, m: int, treat: str, current
         return "ALARM"
     if treat == "notBreaching":
         return "OK"
-    if treat == "missing":
-        return "ALARM" if breaching == len(real) else "OK"
-    return "OK" if breaching < len(real) else current
+    if breaching < len(real):
+        return "OK"
+    # Every real datapoint breaches, but fewer than M do: ALARM only once the oldest of them is at least M periods
+    # old (the guide's "Avoiding premature transitions to alarm state"); until then the state does not change.
+    oldest_age = len(points) - next(i for i, p in enumerate(points) if p)
+    if treat == "missing" and oldest_age >= m:
+        return "ALARM"
+    return current

@@ -2,12 +2,12 @@
 
 Metric alarms are evaluated every 60 s (every 10 s when their period is under a minute, i.e. high-resolution
 alarms). At evaluation time ``T`` an alarm with period ``P`` reads the datapoints of the periods ending at ``T``,
-``T - P``, ... (the evaluation range, :mod:`vigil.emulator.alarm`). Composite alarms are re-evaluated whenever a
-child changes state; until then they stay INSUFFICIENT_DATA, like a freshly created composite.
+``T - P``, ... (the evaluation range, :mod:`vigil.emulator.alarm`). Composite alarms are evaluated at every
+evaluation time of their children, from the first one on (INSUFFICIENT_DATA only before it, as at creation).
 
-Not modelled: CloudWatch's ingestion and evaluation delay (real alarms see datapoints a little later), the
-``EvaluateLowSampleCountPercentile`` option (Vigil evaluates percentiles at any sample count, CloudWatch's
-default), and actions suppression windows.
+``EvaluateLowSampleCountPercentile: ignore`` holds the state while the N evaluated periods have too few samples
+(:func:`low_sample_threshold`). Not modelled: CloudWatch's ingestion and evaluation delay (real alarms see
+datapoints a little later).
 
 Example::
 
@@ -39,6 +39,7 @@ from vigil.emulator.timeline import AlarmTimeline, Evaluation, Transition
 from vigil.plan.types import AlarmsPlan, CompositeAlarmPlan, MetricAlarmPlan, MetricStatPlan
 
 Progress = Callable[[str], None]
+_PERCENTILE_STAT = re.compile(r"^p(\d+(?:\.\d+)?)$")
 _BAND = re.compile(r"ANOMALY_DETECTION_BAND\(\s*(\w+)\s*(?:,\s*([0-9.]+)\s*)?\)")
 
 
@@ -50,36 +51,65 @@ def evaluate_alarms(
     *,
     progress: Progress | None = None,
     skip: Mapping[str, str] | None = None,
+    data_start: int | None = None,
 ) -> Evaluation:
     """Evaluate every metric alarm, then every composite alarm (in the plan's dependency order).
 
     ``skip`` maps metric alarm names to why they are not evaluated (e.g. their data is not in the source): they
-    stay INSUFFICIENT_DATA throughout, with that note.
+    stay INSUFFICIENT_DATA throughout, with that note. ``data_start`` is when the data begins (a log's first
+    line): nothing is known before it, so an alarm is first evaluated once the N periods it evaluates lie after it
+    (:func:`first_evaluation`), rather than reading the unknown past as missing (a missing-is-breaching alarm would
+    page for it); an alarm whose N periods do not fit before ``end`` is not evaluated, and says so.
     """
     result = Evaluation(start=start, end=end)
     total = len(alarms.metric_alarms) + len(alarms.composite_alarms)
     for index, alarm in enumerate(alarms.metric_alarms, 1):
         if progress:
             progress(f"[{index}/{total}] {alarm.name}")
-        if skip and alarm.name in skip:
-            times = list(range(-(-start // 60) * 60, end + 1, 60))
-            result.timelines[alarm.name] = AlarmTimeline(
-                alarm.name,
-                alarm.kind,
-                alarm.severity.value,
-                times=times,
-                states=["INSUFFICIENT_DATA"] * len(times),
-                values=[None] * len(times),
-                thresholds=[alarm.threshold] * len(times),
-                note=skip[alarm.name],
-            )
-            continue
-        result.timelines[alarm.name] = evaluate_metric_alarm(alarm, store, start, end)
+        note = (skip or {}).get(alarm.name) or _too_short(alarm, data_start, end)
+        if note:
+            result.timelines[alarm.name] = _not_evaluated(alarm, start, end, note)
+        else:
+            result.timelines[alarm.name] = evaluate_metric_alarm(alarm, store, start, end, data_start=data_start)
     for index, composite in enumerate(alarms.composite_alarms, len(alarms.metric_alarms) + 1):
         if progress:
             progress(f"[{index}/{total}] {composite.name}")
         result.timelines[composite.name] = evaluate_composite(composite, result.timelines, start, end)
     return result
+
+
+def first_evaluation(alarm: MetricAlarmPlan, data_start: int) -> int:
+    """The first evaluation whose N evaluated periods all lie after ``data_start`` (when the data begins)."""
+    return data_start + alarm.evaluation_periods * alarm_period(alarm)
+
+
+def _too_short(alarm: MetricAlarmPlan, data_start: int | None, end: int) -> str:
+    if data_start is None or first_evaluation(alarm, data_start) <= end:
+        return ""
+    need = alarm.evaluation_periods * alarm_period(alarm)
+    return (
+        f"not evaluated: it needs {need // 60} min of data ({alarm.evaluation_periods} x {alarm_period(alarm)} s) "
+        f"before its first evaluation, and the data covers {max(end - data_start, 0) // 60} min"
+    )
+
+
+def _not_evaluated(alarm: MetricAlarmPlan, start: int, end: int, note: str) -> AlarmTimeline:
+    """A timeline that says the alarm was not evaluated (INSUFFICIENT_DATA throughout, with ``note``)."""
+    times = list(range(-(-start // 60) * 60, end + 1, 60))
+    return AlarmTimeline(
+        alarm.name,
+        alarm.kind,
+        alarm.severity.value,
+        times=times,
+        states=["INSUFFICIENT_DATA"] * len(times),
+        values=[None] * len(times),
+        thresholds=[alarm.threshold] * len(times),
+        note=note,
+        period=alarm_period(alarm),
+        evaluation_periods=alarm.evaluation_periods,
+        datapoints_to_alarm=alarm.datapoints_to_alarm or alarm.evaluation_periods,
+        evaluated=False,
+    )
 
 
 def alarm_period(alarm: MetricAlarmPlan) -> int:
@@ -96,14 +126,21 @@ def _key(metric: MetricStatPlan) -> MetricKey:
     return MetricKey.of(metric.namespace, metric.metric_name, metric.dimensions)
 
 
-def evaluate_metric_alarm(alarm: MetricAlarmPlan, store: MetricStore, start: int, end: int) -> AlarmTimeline:
-    """One metric alarm: the datapoints on its grid, then the state machine at every evaluation time."""
+def evaluate_metric_alarm(
+    alarm: MetricAlarmPlan, store: MetricStore, start: int, end: int, *, data_start: int | None = None
+) -> AlarmTimeline:
+    """One metric alarm: the datapoints on its grid, then the state machine at every evaluation time.
+
+    With ``data_start`` the first evaluation is :func:`first_evaluation` (or ``start``, when later).
+    """
     period = alarm_period(alarm)
     step = 10 if period < 60 else 60
     n = alarm.evaluation_periods
     m = alarm.datapoints_to_alarm or n
     r = evaluation_range(n)
     stride = period // step
+    if data_start is not None:
+        start = max(start, first_evaluation(alarm, data_start))
     first = -(-start // step) * step
     lookback = (r - 1) * stride
     grid = list(range(first - lookback * step, end + 1, step))
@@ -121,12 +158,13 @@ def evaluate_metric_alarm(alarm: MetricAlarmPlan, store: MetricStore, start: int
         datapoints_to_alarm=m,
     )
     state: State = "INSUFFICIENT_DATA"
+    too_few = _low_sample_counts(alarm, store, grid, period, stride)
     for index in range(lookback, len(grid)):
         if ranged is None:
             window = [classes[index - j * stride] for j in range(r - 1, -1, -1)]
         else:  # the expression computed over this evaluation's own range
             window = [breaches(alarm.comparison_operator, v, upper[index], lower[index]) for v in ranged[index]]
-        new = decide(window, n=n, m=m, treat=alarm.treat_missing_data, current=state)
+        new = state if too_few[index] else decide(window, n=n, m=m, treat=alarm.treat_missing_data, current=state)
         time = grid[index]
         timeline.times.append(time)
         timeline.states.append(new)
@@ -142,6 +180,39 @@ def evaluate_metric_alarm(alarm: MetricAlarmPlan, store: MetricStore, start: int
 
 
 Ranged = list[list[float | None]] | None
+
+
+def low_sample_threshold(percentile: float) -> float:
+    """Samples a percentile needs before ``EvaluateLowSampleCountPercentile: ignore`` lets it change the state.
+
+    The user guide ("Percentile-based alarms and low data samples"): for percentiles from 0.5 (inclusive) to 1.00
+    (exclusive) the setting applies when there are fewer than 10/(1-percentile) data points during the evaluation
+    period, below 0.5 when there are fewer than 10/percentile.
+
+    >>> low_sample_threshold(99), low_sample_threshold(50), low_sample_threshold(10)
+    (1000.0, 20.0, 100.0)
+    """
+    fraction = percentile / 100
+    if fraction >= 1 or fraction <= 0:
+        return 0.0
+    return round(10 / (1 - fraction) if fraction >= 0.5 else 10 / fraction, 9)
+
+
+def _low_sample_counts(
+    alarm: MetricAlarmPlan, store: MetricStore, grid: list[int], period: int, stride: int
+) -> list[bool]:
+    """Per evaluation: True when ``ignore`` holds the state (too few samples in the N evaluated periods).
+
+    Vigil counts the samples of the N periods the alarm evaluates (the guide's "during the evaluation period").
+    """
+    stat = alarm.metric.stat if alarm.metric is not None else ""
+    match = _PERCENTILE_STAT.match(stat)
+    if alarm.evaluate_low_sample_count_percentile != "ignore" or match is None or alarm.metric is None:
+        return [False] * len(grid)
+    need = low_sample_threshold(float(match.group(1)))
+    counts = [c or 0.0 for c in store.datapoints(_key(alarm.metric), "SampleCount", period, grid)]
+    n = alarm.evaluation_periods
+    return [sum(counts[i - j * stride] for j in range(n) if i - j * stride >= 0) < need for i in range(len(grid))]
 
 
 def _series(
@@ -274,37 +345,31 @@ def _reason(
 def evaluate_composite(
     composite: CompositeAlarmPlan, timelines: dict[str, AlarmTimeline], start: int, end: int
 ) -> AlarmTimeline:
-    """A composite alarm: INSUFFICIENT_DATA until a child first changes state, then ALARM while its rule holds."""
+    """A composite alarm: evaluated from its first evaluation on, ALARM while its rule holds, OK otherwise.
+
+    PutCompositeAlarm: "When this operation creates an alarm, the alarm state is immediately set to
+    INSUFFICIENT_DATA. The alarm is then evaluated and its state is set appropriately." So INSUFFICIENT_DATA is
+    only the state before the first evaluation: a composite over children that never change state (a metric
+    never emitted, a child the backtest skipped) is OK or ALARM as its rule says, not INSUFFICIENT_DATA forever.
+    """
     rule = parse_rule(composite.alarm_rule)
     children = rule.children()
     missing = [c for c in children if c not in timelines]
     if missing:
         raise EvaluateError(f"composite alarm {composite.name}: rule references unknown alarms {missing}")
-    changes = sorted({tr.time for c in children for tr in timelines[c].transitions})
-    times = sorted({t for c in children for t in timelines[c].times})
+    times = sorted({t for c in children for t in timelines[c].times}) or list(range(-(-start // 60) * 60, end + 1, 60))
     timeline = AlarmTimeline(composite.name, composite.kind, composite.severity.value)
     state: State = "INSUFFICIENT_DATA"
-    evaluated = False
-    first_change = changes[0] if changes else None
     for time in times:
-        if first_change is not None and time >= first_change:
-            evaluated = True
-        if evaluated:
-            states = {c: timelines[c].state_at(time) for c in children}
-            new: State = "ALARM" if rule.holds(states) else "OK"
-        else:
-            new = state
+        states = {c: timelines[c].state_at(time) for c in children}
+        new: State = "ALARM" if rule.holds(states) else "OK"
         timeline.times.append(time)
         timeline.states.append(new)
         if new != state:
-            detail = ", ".join(f"{c}={timelines[c].state_at(time)}" for c in children)
+            detail = ", ".join(f"{c}={s}" for c, s in states.items())
+            verdict = "TRUE" if new == "ALARM" else "FALSE"
             timeline.transitions.append(
-                Transition(
-                    time,
-                    state,
-                    new,
-                    f"rule {composite.alarm_rule} is {'TRUE' if new == 'ALARM' else 'FALSE'} ({detail})",
-                )
+                Transition(time, state, new, f"rule {composite.alarm_rule} is {verdict} ({detail})")
             )
             state = new
     return timeline

@@ -22,7 +22,11 @@ same grammar. Semantics follow the CloudWatch user guide, "CloudWatch statistics
 - ``PR(a:b)``: percentage (0-100) of samples with ``a < v <= b``; 0.0 when none is in range.
 - ``IQM`` is ``TM(25%:75%)``.
 
-Every statistic of an empty period is None (no datapoint), never 0.
+Every statistic of an empty period is None (no datapoint), never 0. Every statistic other than the five basic ones
+(percentiles, TM, IQM, WM, TC, TS, PR) is None for a period with a negative sample: the API reference says
+"Percentile statistics are not available for metrics when any of the metric values are negative numbers", and the
+other four families are computed from the same percentile machinery (Vigil applies it per period; CloudWatch may
+refuse the metric over the whole requested range).
 
 >>> aggregate([1.0, 2.0, 3.0, 4.0], "Average"), aggregate([], "Sum")
 (2.5, None)
@@ -90,6 +94,8 @@ def compute(values: Sequence[float], stat: Statistic) -> float | None:
     if family == "Maximum":
         return float(max(values))
     ordered = sorted(values)
+    if ordered[0] < 0:
+        return None  # "Percentile statistics are not available for metrics when any of the metric values are negative"
     if family == "p":
         assert stat.upper is not None
         return ordered[_rank(stat.upper, len(ordered)) - 1]

@@ -25,6 +25,7 @@ class AlarmTimeline:
     ``values`` is the newest datapoint the alarm saw at each evaluation time, ``thresholds`` the threshold (the
     upper band for anomaly alarms) and ``lower`` the lower band (anomaly alarms only). Composite alarms have no
     values. ``approximate`` marks anomaly alarms, whose band is Vigil's approximation of CloudWatch's model.
+    ``evaluated`` False: the alarm was not evaluated (``note`` says why); its INSUFFICIENT_DATA states mean nothing.
 
     >>> t = AlarmTimeline("a", "static", "P1", times=[60, 120], states=["OK", "ALARM"])
     >>> t.state_at(59), t.state_at(60), t.state_at(1000)
@@ -45,6 +46,7 @@ class AlarmTimeline:
     period: int = 60
     evaluation_periods: int = 1
     datapoints_to_alarm: int = 1
+    evaluated: bool = True
 
     def state_at(self, t: float) -> State:
         """The state at time ``t``: the result of the last evaluation at or before ``t``."""

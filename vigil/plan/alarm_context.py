@@ -22,8 +22,13 @@ from vigil.plan.types import (
     RoutingPlan,
     StackContext,
 )
+<<<<<<< HEAD
 from vigil.spec import limits
 from vigil.spec.models.alarms import AlarmBase, MetricRef
+=======
+from vigil.spec.enums import convert
+from vigil.spec.models.alarms import AlarmBase, MetricRef, StaticAlarm
+>>>>>>> main
 from vigil.spec.models.common import Severity
 from vigil.spec.models.dashboards import AlarmStatusWidget
 from vigil.spec.models.project import Project
@@ -98,6 +103,21 @@ class AlarmContext:
         base = self.ctx.runbook_base_url
         return f"{base.rstrip('/')}/{runbook.lstrip('./')}" if base else runbook
 
+    def threshold_in_metric_unit(self, name: str, alarm: StaticAlarm) -> tuple[float, str]:
+        """The threshold in the unit the metric is published in, and a note saying so when it was converted.
+
+        CloudWatch compares datapoints in the metric's unit (an alarm's own ``Unit`` would only filter datapoints),
+        so ``unit: Milliseconds, threshold: 600`` on a metric in Seconds deploys ``Threshold: 0.6``.
+        """
+        spec = self.project.namespaces.get(alarm.metric.namespace)
+        declared = spec.metrics.get(alarm.metric.metric) if spec is not None else None
+        if alarm.unit is None or declared is None or alarm.unit == declared.unit:
+            return alarm.threshold, ""
+        converted = convert(alarm.threshold, alarm.unit, declared.unit)
+        if converted is None:
+            raise PlanError(f"alarm {name!r}: cannot convert a threshold in {alarm.unit} to {declared.unit}")
+        return converted, f"(threshold {alarm.threshold:g} {alarm.unit} = {converted:g} {declared.unit})"
+
     def description(
         self, severity: Severity, text: str, runbook: str | None, *, spec_name: str = "", dashboard: str | None = None
     ) -> str:
@@ -144,16 +164,24 @@ def metric_alarm(
     threshold_metric_id: str | None = None,
     metric: MetricStatPlan | None = None,
     metric_queries: tuple[MetricQueryPlan, ...] = (),
+    note: str = "",
+    shown_threshold: float | None = None,
 ) -> MetricAlarmPlan:
-    """A metric alarm with the fields every kind shares filled from the spec (name, actions, tags...)."""
+    """A metric alarm with the fields every kind shares filled from the spec (name, actions, tags...).
+
+    ``note`` is appended to the description (e.g. how the threshold was converted to the metric's unit);
+    ``${threshold}`` in it shows ``shown_threshold`` (the spec's number, in the spec's unit) when given.
+    """
     statistic, extended = split_statistic(metric.stat) if metric is not None else (None, None)
+    shown = shown_threshold if shown_threshold is not None else threshold
+    text = alarm.description.replace(THRESHOLD, f"{shown:g}") if shown is not None else alarm.description
     return MetricAlarmPlan(
         name=ac.names.alarm_name(name),
         kind=kind,
         severity=alarm.severity,
         description=ac.description(
             alarm.severity,
-            alarm.description.replace(THRESHOLD, f"{threshold:g}") if threshold is not None else alarm.description,
+            f"{text.strip()} {note}".strip(),
             alarm.runbook,
             spec_name=name,
             dashboard=alarm.dashboard,

@@ -9,7 +9,7 @@ from vigil.plan.canary import plan_canary
 from vigil.plan.errors import PlanError
 from vigil.plan.naming import Naming
 from vigil.plan.probes import plan_delivery_alarms, plan_probe
-from vigil.plan.rules import render_rule
+from vigil.plan.rules import composite_rule_words, render_rule
 from vigil.plan.slo import plan_slo
 from vigil.plan.types import (
     AlarmsPlan,
@@ -33,6 +33,9 @@ from vigil.spec.models.alarms import (
 )
 from vigil.spec.models.project import Project
 
+#: In a composite's description: its rule as this stack plans it (``vigil.plan.rules.composite_rule_words``).
+RULE = "${rule}"
+
 
 def plan_static(ac: AlarmContext, name: str, alarm: StaticAlarm | HeartbeatAlarm) -> MetricAlarmPlan:
     """One metric and statistic against a threshold; a heartbeat is ``Sum < min_count``, missing = breaching."""
@@ -50,16 +53,21 @@ def plan_static(ac: AlarmContext, name: str, alarm: StaticAlarm | HeartbeatAlarm
             threshold=alarm.min_count,
             metric=metric,
         )
-    return metric_alarm(
+    threshold, note = ac.threshold_in_metric_unit(name, alarm)
+    planned = metric_alarm(
         ac,
         name,
         alarm,
         service,
         kind="static",
         comparison_operator=alarm.comparison,
-        threshold=alarm.threshold,
+        threshold=threshold,
         metric=metric,
+        note=note,
+        shown_threshold=alarm.threshold,
     )
+    low_samples = alarm.evaluate_low_sample_count_percentile
+    return replace(planned, evaluate_low_sample_count_percentile=low_samples) if low_samples else planned
 
 
 def _expression_id(taken: set[str]) -> str:
@@ -122,7 +130,11 @@ def plan_composite(ac: AlarmContext, name: str, alarm: CompositeAlarm) -> Compos
         kind="composite",
         severity=alarm.severity,
         description=ac.description(
-            alarm.severity, alarm.description, alarm.runbook, spec_name=name, dashboard=alarm.dashboard
+            alarm.severity,
+            alarm.description.replace(RULE, composite_rule_words(ac.project, name)),
+            alarm.runbook,
+            spec_name=name,
+            dashboard=alarm.dashboard,
         ),
         alarm_rule=rule,
         children=children,

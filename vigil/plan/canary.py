@@ -47,8 +47,23 @@ def canary_files() -> dict[str, str]:
     return {"python/vigil_smoke.py": inspect.getsource(flow), "python/vigil_canary.py": CANARY_SCRIPT}
 
 
-def _role_policy(bucket: str, region: str, account_id: str) -> str:
-    """What a canary needs: write its artifacts, its metrics (CloudWatchSynthetics only) and its logs."""
+#: The Lambda function Synthetics runs a canary in is ``cwsyn-<canary>-<uuid>``; IAM's ``?`` matches one character,
+#: so this exact-length pattern matches only this canary's function, never ``cwsyn-<canary>-other-<uuid>``.
+UUID_PATTERN = "????????-????-????-????-????????????"
+
+
+def canary_log_group_arns(region: str, account_id: str, canary: str) -> list[str]:
+    """The ARNs of the canary's own log group and its streams (and no other canary's).
+
+    >>> canary_log_group_arns("us-east-1", "1", "vigil-dev-smoke")[0]
+    'arn:aws:logs:us-east-1:1:log-group:/aws/lambda/cwsyn-vigil-dev-smoke-????????-????-????-????-????????????'
+    """
+    group = f"arn:aws:logs:{region}:{account_id}:log-group:/aws/lambda/cwsyn-{canary}-{UUID_PATTERN}"
+    return [group, f"{group}:*"]
+
+
+def _role_policy(bucket: str, region: str, account_id: str, canary: str) -> str:
+    """What a canary needs: write its artifacts, its metrics (CloudWatchSynthetics only) and its own logs."""
     return dump(
         {
             "Version": VERSION,
@@ -76,7 +91,7 @@ def _role_policy(bucket: str, region: str, account_id: str) -> str:
                     "Sid": "Logs",
                     "Effect": "Allow",
                     "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
-                    "Resource": f"arn:aws:logs:{region}:{account_id}:log-group:/aws/lambda/cwsyn-*",
+                    "Resource": canary_log_group_arns(region, account_id, canary),
                 },
             ],
         }
@@ -121,7 +136,7 @@ def plan_canary(ac: AlarmContext, name: str, alarm: CanaryAlarm) -> tuple[Canary
         bucket_name=bucket,
         role_name=ac.names.role_name(canary, "canary"),
         role_trust_policy=_trust_policy(ctx.account_id),
-        role_policy=_role_policy(bucket, ctx.region, ctx.account_id),
+        role_policy=_role_policy(bucket, ctx.region, ctx.account_id, canary),
         tags=ac.tags(alarm.severity, "canary", dict(alarm.tags)),
         spec_name=name,
     )

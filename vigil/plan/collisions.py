@@ -6,6 +6,10 @@ resource (and ``pulumi destroy`` deletes it). Names come from the plan, so whate
 and the stack config (``vigil:environment``, ``vigil:dashboard_prefix``) produce is what is compared.
 Dashboards are global per account; every other name is per region. Two stacks collide when their
 accounts may be the same: both pin the same ``vigil:account_id``, or either pins none.
+
+X-Ray sampling rules and groups collide by what they match, not only by name: two rules that match the same
+traffic at the same priority, or two groups with one filter, apply one stack's sampling rate and service map to
+both (the plan scopes both to the stack's environment, so they collide only when environments are equal).
 """
 
 from __future__ import annotations
@@ -30,8 +34,8 @@ class Collision:
             f"{kind}: {', '.join(names[:3])}{' ...' if len(names) > 3 else ''}" for kind, names in self.names.items()
         )
         return (
-            f"stacks '{self.first}' and '{self.second}' would create the same resources in one account and region "
-            f"({listing}), so one would overwrite the other; give them different 'vigil:environment' values, "
+            f"stacks '{self.first}' and '{self.second}' would create the same resources (or match the same traces) "
+            f"in one account and region ({listing}), so one would overwrite the other; give them different 'vigil:environment' values, "
             "or pin different 'vigil:account_id's or regions"
         )
 
@@ -46,7 +50,19 @@ def physical_names(plan: StackPlan) -> dict[str, set[str]]:
         "query definitions": set(),
         "parameters": set(),
         "dashboards@global": {d.name for d in plan.dashboards},
+        "x-ray sampling rules": set(),
+        "x-ray sampling rule matches": set(),
+        "x-ray groups": set(),
+        "x-ray group filters": set(),
     }
+    if plan.tracing is not None:
+        for rule in plan.tracing.sampling_rules:
+            names["x-ray sampling rules"].add(rule.name)
+            scope = " ".join(f"{k}={v}" for k, v in sorted(rule.attributes.items())) or "any attributes"
+            names["x-ray sampling rule matches"].add(f"service {rule.service_name} with {scope}")
+        for group in plan.tracing.groups:
+            names["x-ray groups"].add(group.name)
+            names["x-ray group filters"].add(group.filter_expression)
     for ns in plan.namespaces:
         if ns.log_group is not None:
             names["log groups"].add(ns.log_group.name)

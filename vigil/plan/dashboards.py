@@ -13,8 +13,13 @@ from typing import Any
 from vigil.plan.errors import PlanError
 from vigil.plan.layout import Box, layout
 from vigil.plan.naming import Naming
+from vigil.plan.rules import RULE_PLACEHOLDER, composite_rule_words
 from vigil.plan.types import DashboardPlan, StackContext
+<<<<<<< HEAD
 from vigil.spec import limits
+=======
+from vigil.spec.models.alarms import HeartbeatAlarm
+>>>>>>> main
 from vigil.spec.models.dashboards import (
     AlarmStatusWidget,
     DashboardSpec,
@@ -88,6 +93,9 @@ class _Renderer:
         }
         if isinstance(w, MetricGraphWidget):
             props.update(view=w.view, stacked=w.stacked)
+            threshold = self.alarm_threshold(w.alarm)
+            if threshold is not None:
+                props["annotations"] = {"horizontal": [{"label": f"{w.alarm} threshold", "value": threshold}]}
             if w.y_min is not None:
                 props["yAxis"] = {"left": {"min": w.y_min}}
         elif isinstance(w, SingleValueWidget):
@@ -95,6 +103,14 @@ class _Renderer:
         else:
             props.update(view="gauge", yAxis={"left": {"min": w.min, "max": w.max}})
         return {"type": "metric", "properties": props}
+
+    def alarm_threshold(self, name: str | None) -> float | None:
+        """The threshold a graph labelled for alarm ``name`` draws (None when the stack does not deploy it)."""
+        alarm = self.project.enabled_alarms().get(name) if name else None
+        value = getattr(alarm, "threshold", None) if alarm is not None else None
+        if isinstance(alarm, HeartbeatAlarm):
+            value = alarm.min_count
+        return float(value) if isinstance(value, int | float) else None
 
     def alarm(self, w: AlarmStatusWidget) -> Json:
         enabled_alarms, enabled_slos = self.project.enabled_alarms(), self.project.enabled_slos()
@@ -127,7 +143,9 @@ class _Renderer:
         }
 
     def text(self, w: TextWidget) -> Json:
-        return {"type": "text", "properties": {"markdown": w.markdown}}
+        """Markdown with each ``${rule:<composite>}`` replaced by that composite's rule as this stack plans it."""
+        markdown = RULE_PLACEHOLDER.sub(lambda m: composite_rule_words(self.project, m.group(1)), w.markdown)
+        return {"type": "text", "properties": {"markdown": markdown}}
 
     def widget(self, w: Widget, box: Box) -> Json:
         body: Json

@@ -4,7 +4,12 @@
   ``AWS/Route53 HealthCheckStatus`` (Minimum < 1), missing data breaching.
 - Delivery failures: per severity topic with subscribers, an alarm on ``AWS/SNS NumberOfNotificationsFailed``;
   and one on the dead-letter queue of https subscriptions. They publish to the delivery-failure topic, never
-  to the topic whose deliveries fail.
+  to the topic whose deliveries fail. ``NumberOfNotificationsFailed`` counts every failed HTTP(S) *attempt*,
+  retries included (SNS docs), but one per message that finally failed for email and SMS: a topic with HTTP(S)
+  listeners (PagerDuty, webhooks, Chatbot) alarms only above the retries of one message
+  (:data:`~vigil.plan.routing.HTTP_RETRIES`, the topic's planned delivery policy), so one retried attempt that
+  then succeeds does not page; the final failure of a PagerDuty or webhook message is the dead-letter queue's
+  alarm (exact, whatever the timing).
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from dataclasses import replace
 
 from vigil.plan.alarm_context import AlarmContext, metric_alarm
 from vigil.plan.errors import PlanError
+from vigil.plan.routing import HTTP_RETRIES
 from vigil.plan.types import ActionsPlan, HealthCheckPlan, MetricAlarmPlan, MetricStatPlan, TopicPlan
 from vigil.spec.models.alarms import ProbeAlarm
 from vigil.spec.models.common import Severity
@@ -47,8 +53,13 @@ def plan_probe(ac: AlarmContext, name: str, alarm: ProbeAlarm) -> tuple[HealthCh
         failure_threshold=alarm.failure_threshold,
         regions=tuple(alarm.regions),
         tags={"Name": check_name, **ac.tags(alarm.severity, "probe", dict(alarm.tags))},
+<<<<<<< HEAD
         spec_name=name,
         region=ac.ctx.region_of("route53"),
+=======
+        region=ac.ctx.region_of("route53"),
+        spec_name=name,
+>>>>>>> main
     )
     metric = MetricStatPlan("AWS/Route53", "HealthCheckStatus", {"HealthCheckId": check_name}, alarm.period, "Minimum")
 
@@ -60,7 +71,7 @@ def plan_probe(ac: AlarmContext, name: str, alarm: ProbeAlarm) -> tuple[HealthCh
 
 
 def _delivery_alarm(
-    ac: AlarmContext, severity: Severity, name: str, text: str, metric: MetricStatPlan
+    ac: AlarmContext, severity: Severity, name: str, text: str, metric: MetricStatPlan, threshold: float = 0.0
 ) -> MetricAlarmPlan:
     return MetricAlarmPlan(
         name=ac.names.alarm_name(name),
@@ -72,7 +83,7 @@ def _delivery_alarm(
         datapoints_to_alarm=None,
         treat_missing_data="notBreaching",
         actions=ActionsPlan(severity, alarm=True, ok=True, target="delivery"),
-        threshold=0.0,
+        threshold=threshold,
         metric=metric,
         statistic="Sum" if metric.stat == "Sum" else "Maximum",
         tags=ac.tags(severity, "alerting", {"purpose": "delivery-failures"}),
@@ -102,7 +113,9 @@ def plan_delivery_alarms(ac: AlarmContext) -> list[MetricAlarmPlan]:
         metric = MetricStatPlan("AWS/SNS", "NumberOfNotificationsFailed", {"TopicName": topic.name}, 300, "Sum")
         name = f"delivery-failed-{topic.severity.value.lower()}"
         chat = any(topic.severity in c.severities for c in ac.routing.chat_channels)
-        alarms.append(_delivery_alarm(ac, delivery.severity, name, _topic_text(topic, chat), metric))
+        http = chat or any(s.protocol == "https" for s in topic.subscriptions)
+        threshold = float(HTTP_RETRIES) if http else 0.0  # above one message's retries: a final failure
+        alarms.append(_delivery_alarm(ac, delivery.severity, name, _topic_text(topic, chat), metric, threshold))
     if delivery.has_queue:
         metric = MetricStatPlan(
             "AWS/SQS", "ApproximateNumberOfMessagesVisible", {"QueueName": delivery.queue_name}, 300, "Maximum"

@@ -3,6 +3,8 @@ and the delivery-failure path (its own topic and the dead-letter queue of https 
 
 from __future__ import annotations
 
+import json
+
 from vigil.plan.naming import Naming
 from vigil.plan.policies import (
     alarms_key_policy,
@@ -36,6 +38,31 @@ from vigil.spec.models.routing import (
 
 #: PagerDuty's CloudWatch integration endpoint; ``{}`` is the integration key (a secret).
 PAGERDUTY_ENDPOINT = "https://events.pagerduty.com/integration/{}/enqueue"
+#: SNS retries of one HTTP(S) delivery (PagerDuty, webhooks, AWS Chatbot) before it gives up, 20 s apart: SNS's
+#: documented default, planned explicitly on each topic so the delivery-failure alarms can rely on it.
+HTTP_RETRIES = 3
+HTTP_RETRY_DELAY_SECONDS = 20
+
+
+def http_delivery_policy() -> str:
+    """The topic delivery policy: :data:`HTTP_RETRIES` retries of an HTTP(S) delivery, 20 s apart.
+
+    >>> import json; json.loads(http_delivery_policy())["http"]["defaultHealthyRetryPolicy"]["numRetries"]
+    3
+    """
+    delay = HTTP_RETRY_DELAY_SECONDS
+    retry = {
+        "minDelayTarget": delay,
+        "maxDelayTarget": delay,
+        "numRetries": HTTP_RETRIES,
+        "numMaxDelayRetries": 0,
+        "numNoDelayRetries": 0,
+        "numMinDelayRetries": 0,
+        "backoffFunction": "linear",
+    }
+    return json.dumps({"http": {"defaultHealthyRetryPolicy": retry, "disableSubscriptionOverrides": True}})
+
+
 #: Chatbot guardrail: whatever a channel member asks Chatbot to do, it can at most read CloudWatch.
 CHAT_GUARDRAIL = "arn:aws:iam::aws:policy/CloudWatchReadOnlyAccess"
 
@@ -124,8 +151,13 @@ def plan_chat_channels(
                 role_policy=chatbot_notifications_policy(),
                 guardrail_policy_arns=(CHAT_GUARDRAIL,),
                 tags={"severities": " ".join(s.value for s in severities)},
+<<<<<<< HEAD
                 spec_name=label,
                 region=ctx.region_of("chatbot"),
+=======
+                region=ctx.region_of("chatbot"),
+                spec_name=label,
+>>>>>>> main
             )
         )
     return tuple(plans)
@@ -191,6 +223,7 @@ def plan_routing(
                 insufficient_data_actions=publishes and route.insufficient_data_actions,
                 tags={"severity": severity.value},
                 spec_name=severity.value,
+                delivery_policy=http_delivery_policy(),
             )
         )
     with_subscribers = [t for t in topics if t.alarm_actions]

@@ -192,10 +192,10 @@ class ChatChannelPlan:
     role_policy: str  # JSON: what Chatbot may read to render notifications
     guardrail_policy_arns: tuple[str, ...]
     tags: Mapping[str, str] = field(default_factory=dict)
-    #: Name in the spec: the chat channel's label (``slack-alerts``), before the stack's naming.
-    spec_name: str = field(default="", kw_only=True)
     #: Where the configuration is created: Chatbot's API is served in few regions (vigil:chatbot_region).
     region: str = "us-east-2"
+    #: Name in the spec: the chat channel's label (``slack-alerts``), before the stack's naming.
+    spec_name: str = field(default="", kw_only=True)
 
 
 @dataclass(frozen=True)
@@ -232,6 +232,8 @@ class TopicPlan:
     tags: Mapping[str, str] = field(default_factory=dict)
     #: Name in the spec: the severity (``P1``).
     spec_name: str = field(default="", kw_only=True)
+    #: The topic's delivery policy JSON: how often SNS retries an HTTP(S) delivery (PagerDuty, webhooks, Chatbot).
+    delivery_policy: str | None = None
 
 
 @dataclass(frozen=True)
@@ -335,6 +337,8 @@ class MetricAlarmPlan:
     tags: Mapping[str, str] = field(default_factory=dict)
     #: Name in the spec: the alarm spec; an SLO window alarm's or delivery alarm's name before the stack's naming.
     spec_name: str = field(default="", kw_only=True)
+    #: ``EvaluateLowSampleCountPercentile`` (``evaluate`` or ``ignore``; None: not sent, CloudWatch's default).
+    evaluate_low_sample_count_percentile: str | None = None
 
 
 @dataclass(frozen=True)
@@ -381,10 +385,10 @@ class HealthCheckPlan:
     failure_threshold: int
     regions: tuple[str, ...]
     tags: Mapping[str, str] = field(default_factory=dict)
-    #: Name in the spec: the ``kind: probe`` alarm.
-    spec_name: str = field(default="", kw_only=True)
     #: Where the health check is created: Route 53's API region (us-east-1 in the aws partition).
     region: str = "us-east-1"
+    #: Name in the spec: the ``kind: probe`` alarm.
+    spec_name: str = field(default="", kw_only=True)
 
 
 @dataclass(frozen=True)
@@ -424,6 +428,12 @@ class SamplingRulePlan:
     tags: Mapping[str, str] = field(default_factory=dict)
     #: Name in the spec: the service it samples.
     spec_name: str = field(default="", kw_only=True)
+    #: Span attributes a request must carry to match: the stack's environment, so stacks never share a rule.
+    attributes: Mapping[str, str] = field(default_factory=dict)
+
+    def matches(self) -> tuple[object, ...]:
+        """What the rule matches (X-Ray compares every field; host, method, path, type and ARN are ``*``)."""
+        return (self.service_name, tuple(sorted(self.attributes.items())))
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,12 @@ One sampling rule and one group per service of the catalog (``service`` of each 
   reservoir of ``reservoir_per_second`` traces per second; X-Ray SDKs and the ADOT collector's remote
   sampler read it, and Vigil's own SDK set-up applies the same ratio locally (parent-based), so every
   path agrees;
-- the group selects the service's traces (``service("api")``) for its service map and X-Ray Insights.
+- the group selects the service's traces of this stack (``service("api") AND annotation.vigil_environment =
+  "prod"``) for its service map and X-Ray Insights.
+
+Both are scoped to the stack's environment (the ``vigil_environment`` span attribute that
+:func:`vigil.tracing.setup_tracing` puts on every span and X-Ray indexes as an annotation): two stacks in one
+account and region never match each other's traffic (``vigil check`` compares what rules and groups match).
 
 ``app_environment`` hands each service its tracing and log settings as environment variables (exported
 as ``app_environment`` by the Pulumi program), so the stack file stays the one source of truth.
@@ -28,6 +33,7 @@ from vigil.plan.types import SamplingRulePlan, StackContext, TraceGroupPlan, Tra
 from vigil.spec import limits
 from vigil.spec.models.project import Project
 from vigil.spec.models.stack import TracingSpec
+from vigil.tracing.settings import ENVIRONMENT_ANNOTATION
 
 #: X-Ray limits: rule and group names 1-32 characters (:data:`vigil.spec.limits.XRAY_NAME`); rule priorities
 #: 1-9999 (lower wins).
@@ -58,6 +64,15 @@ def _check_name(name: str, service: str, project: Project) -> str:
     return name
 
 
+def group_filter(service: str, environment: str) -> str:
+    """The X-Ray filter expression of a service's traces in one stack's environment.
+
+    >>> group_filter("api", "prod")
+    'service("api") AND annotation.vigil_environment = "prod"'
+    """
+    return f'service("{service}") AND annotation.{ENVIRONMENT_ANNOTATION} = "{environment}"'
+
+
 def app_environment(ctx: StackContext, tracing: TracingSpec, log_level: str) -> dict[str, str]:
     """The variables :meth:`vigil.tracing.TelemetrySettings.from_env` reads (same for every service)."""
     return {
@@ -82,6 +97,7 @@ def plan_tracing(ctx: StackContext, names: Naming, project: Project) -> TracingP
         for index, service in enumerate(services):
             name = _check_name(names.trace_resource_name(service), service, project)
             tags = {"service": service}
+            scope = {ENVIRONMENT_ANNOTATION: ctx.environment}
             rules.append(
                 SamplingRulePlan(
                     name,
@@ -90,11 +106,14 @@ def plan_tracing(ctx: StackContext, names: Naming, project: Project) -> TracingP
                     tracing.sample_ratio,
                     tracing.reservoir_per_second,
                     tags,
+                    scope,
                     spec_name=service,
                 )
             )
             groups.append(
-                TraceGroupPlan(name, f'service("{service}")', insights_enabled=True, tags=tags, spec_name=service)
+                TraceGroupPlan(
+                    name, group_filter(service, ctx.environment), insights_enabled=True, tags=tags, spec_name=service
+                )
             )
     policy = dump(
         {

@@ -212,7 +212,7 @@ def alarm_status(fig: Figure, box: Box, props: dict[str, Any], data: Data) -> No
     for i, name in enumerate(names):
         row, col = divmod(i, columns)
         timeline = data.evaluation.timelines.get(name) if data.evaluation else None
-        state = timeline.state_at(data.end) if timeline else "not evaluated"
+        state = timeline.state_at(data.end) if timeline and timeline.evaluated else "not evaluated"
         colour = STATE_COLOURS.get(state, "#aab7b8")
         x = left + col * width / columns
         y = bottom + height - (row + 0.5) * row_h

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+from fractions import Fraction
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -74,6 +75,24 @@ def is_extended(name: str) -> bool:
     return name not in statistics() and statistic.is_statistic(name)
 
 
+#: Units Vigil converts a threshold between, by size in the smallest one. Only time: CloudWatch does not say
+#: whether a Kilobyte is 1,000 or 1,024 Bytes, so byte and bit units are never converted.
+_TIME_SCALE: dict[str, int] = {"Microseconds": 1, "Milliseconds": 1_000, "Seconds": 1_000_000}
+
+
+def convert(value: float, from_unit: str, to_unit: str) -> float | None:
+    """``value`` in ``from_unit`` expressed in ``to_unit``; None when Vigil does not convert between them.
+
+    >>> convert(600, "Milliseconds", "Seconds"), convert(0.25, "Seconds", "Milliseconds"), convert(1, "Kilobytes", "Bytes")
+    (0.6, 250.0, None)
+    """
+    if from_unit == to_unit:
+        return float(value)
+    if from_unit not in _TIME_SCALE or to_unit not in _TIME_SCALE:
+        return None
+    return float(Fraction(str(value)) * _TIME_SCALE[from_unit] / _TIME_SCALE[to_unit])
+
+
 def unit_family(unit: str) -> str:
     """The family a unit converts within (``Milliseconds -> 'time'``); other units are their own family."""
     for family, members in _UNIT_FAMILIES.items():
@@ -115,27 +134,3 @@ def main() -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
-
-
-_SCALE: dict[str, float] = {
-    "Microseconds": 1e-6,
-    "Milliseconds": 1e-3,
-    "Seconds": 1.0,
-    **{u: 1000.0**i for i, u in enumerate(_UNIT_FAMILIES["bytes"])},
-    **{u: 1000.0**i for i, u in enumerate(_UNIT_FAMILIES["bits"])},
-    **{u: 1000.0**i for i, u in enumerate(_UNIT_FAMILIES["byte-rate"])},
-    **{u: 1000.0**i for i, u in enumerate(_UNIT_FAMILIES["bit-rate"])},
-}
-
-
-def convert(value: float, from_unit: str, to_unit: str) -> float:
-    """Convert a threshold between units of one family (CloudWatch itself never converts).
-
-    >>> convert(5, "Seconds", "Milliseconds")
-    5000.0
-    """
-    if from_unit == to_unit:
-        return float(value)
-    if unit_family(from_unit) != unit_family(to_unit) or from_unit not in _SCALE or to_unit not in _SCALE:
-        raise ValueError(f"cannot convert {from_unit} to {to_unit}")
-    return float(value) * _SCALE[from_unit] / _SCALE[to_unit]

@@ -7,7 +7,9 @@ keys are kept as given.
 
 from __future__ import annotations
 
-from typing import Any
+import re
+import types
+from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import ValidationError
 
@@ -23,6 +25,44 @@ PULUMI_TOP_LEVEL = ("config", "secretsprovider", "encryptedkey", "encryptionsalt
 _TYPED = tuple(name for name in StackSpec.model_fields if name not in ("name", "values", "provider", "region"))
 
 
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+
+
+def _scalar_types(annotation: Any) -> set[type]:
+    """The scalar types (bool, int, float, str) a field annotation accepts."""
+    if annotation in (bool, int, float, str):
+        return {annotation}
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        return _scalar_types(get_args(annotation)[0])
+    if origin in (Union, types.UnionType):
+        return {t for arg in get_args(annotation) for t in _scalar_types(arg)}
+    return set()
+
+
+def pulumi_scalar(field: str, value: Any) -> Any:
+    """A typed stack setting as written by ``pulumi config set`` (always a string) read as its type.
+
+    ``pulumi config set vigil:budget_usd 250`` writes ``vigil:budget_usd: "250"``: a number or boolean field
+    takes the quoted text as the number or boolean it spells; anything else is left for the model to refuse.
+
+    >>> pulumi_scalar("budget_usd", "250"), pulumi_scalar("page_people", "true"), pulumi_scalar("budget_usd", "lots")
+    (250.0, True, 'lots')
+    """
+    if not isinstance(value, str) or field not in StackSpec.model_fields:
+        return value
+    kinds = _scalar_types(StackSpec.model_fields[field].annotation)
+    if str in kinds:
+        return value
+    text = value.strip()
+    if bool in kinds and text in ("true", "false"):
+        return text == "true"
+    if kinds & {int, float} and _NUMBER.match(text):
+        number = float(text)
+        return int(number) if int in kinds and number.is_integer() and float not in kinds else number
+    return value
+
+
 def _split_config(config: dict[str, Any], doc: YamlDocument) -> tuple[dict[str, Any], YamlDocument, dict[str, PathKey]]:
     """Model input for :class:`StackSpec`, a document whose lines follow it, and model -> file paths."""
     data: dict[str, Any] = {"values": {}, "provider": {}}
@@ -33,7 +73,7 @@ def _split_config(config: dict[str, Any], doc: YamlDocument) -> tuple[dict[str, 
         namespace, _, short = str(key).partition(":")
         if namespace == "vigil" and short in _TYPED:
             model_path: PathKey = (short,)
-            data[short] = value
+            data[short] = pulumi_scalar(short, value)
         elif namespace == "vigil":
             model_path = ("values", short)
             data["values"][short] = value

@@ -8,19 +8,29 @@ from vigil.spec.errors import SpecError
 from vigil.spec.models import Project
 from vigil.spec.rules.alarms import check_alarms
 from vigil.spec.rules.alerting import check_alerting
+from vigil.spec.rules.chat_ids import check_chat_ids
 from vigil.spec.rules.context import Context
 from vigil.spec.rules.coverage import check_coverage
+from vigil.spec.rules.dashboard_limits import check_dashboard_limits
 from vigil.spec.rules.dashboards import check_dashboards
+from vigil.spec.rules.emf_names import check_emf_names
 from vigil.spec.rules.endpoints import check_endpoints
+from vigil.spec.rules.log_groups import check_log_groups
 from vigil.spec.rules.namespaces import check_namespaces
 from vigil.spec.rules.policy import check_policy
 from vigil.spec.rules.queries import check_queries
 from vigil.spec.rules.regions import check_regions
 from vigil.spec.rules.routing import check_routing
+from vigil.spec.rules.widget_alarms import check_widget_alarms
+from vigil.spec.rules.wording import check_wording
 from vigil.spec.sources import Sources
 
 RULES = (
     check_regions,
+    check_emf_names,
+    check_log_groups,
+    check_chat_ids,
+    check_dashboard_limits,
     check_namespaces,
     check_alarms,
     check_dashboards,
@@ -30,6 +40,8 @@ RULES = (
     check_coverage,
     check_alerting,
     check_queries,
+    check_wording,
+    check_widget_alarms,
 )
 
 

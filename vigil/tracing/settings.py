@@ -28,6 +28,10 @@ if TYPE_CHECKING:
 
 #: The CloudWatch agent's and the ADOT collector's OTLP/HTTP traces endpoint on the same host.
 DEFAULT_OTLP_ENDPOINT: Final = "http://127.0.0.1:4318/v1/traces"
+#: The span attribute naming the stack's environment, indexed as an X-Ray annotation (``aws.xray.annotations``):
+#: the stack's X-Ray sampling rules match it and its X-Ray groups filter on it, so two stacks in one account and
+#: region never share a rule or a service map.
+ENVIRONMENT_ANNOTATION: Final = "vigil_environment"
 _TRUE: Final = frozenset({"1", "true", "yes", "on"})
 _FALSE: Final = frozenset({"0", "false", "no", "off"})
 

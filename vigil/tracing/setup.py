@@ -5,6 +5,9 @@
 - Sampler: ``ParentBased(TraceIdRatioBased(sample_ratio))``: new traces are recorded with the stack's ratio
   (prod 10 %, dev 100 %); a request that carries a ``traceparent`` keeps its caller's decision, so a
   trace is recorded in every service or in none.
+- Spans: every span carries ``vigil_environment`` (the stack's environment), listed in ``aws.xray.annotations``
+  so X-Ray indexes it as an annotation: the stack's X-Ray groups select on it and its sampling rules match it,
+  so dev's and prod's traces stay apart in one account and region.
 - Ids: X-Ray-compatible trace ids (the first 8 hex digits are the start time in epoch seconds, the rest
   random), valid W3C ids too.
 - Export: OTLP over HTTP to the CloudWatch agent or ADOT collector (``otlp_endpoint``), batched off the
@@ -33,17 +36,29 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
 from opentelemetry import trace
+from opentelemetry.context import Context
 from opentelemetry.sdk.resources import Resource
-from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
+from opentelemetry.sdk.trace import ReadableSpan, Span, SpanProcessor, TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, SimpleSpanProcessor, SpanExporter, SpanExportResult
 from opentelemetry.sdk.trace.id_generator import IdGenerator
 from opentelemetry.sdk.trace.sampling import ParentBased, TraceIdRatioBased
 
 from vigil.tracing.server import serve_traced
-from vigil.tracing.settings import TelemetrySettings
+from vigil.tracing.settings import ENVIRONMENT_ANNOTATION, TelemetrySettings
 
 if TYPE_CHECKING:
     from vigil.middleware.asgi import Receive, Scope, Send, VigilMiddleware
+
+
+class EnvironmentAnnotation(SpanProcessor):
+    """Puts the stack's environment on every span, as an attribute X-Ray indexes as an annotation."""
+
+    def __init__(self, environment: str) -> None:
+        self._attributes = {ENVIRONMENT_ANNOTATION: environment, "aws.xray.annotations": [ENVIRONMENT_ANNOTATION]}
+
+    def on_start(self, span: Span, parent_context: Context | None = None) -> None:
+        """Set the attributes as the span starts (before any exporter sees it)."""
+        span.set_attributes(self._attributes)
 
 
 class XRayIdGenerator(IdGenerator):
@@ -136,6 +151,7 @@ def setup_tracing(
         from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 
         exporter = OTLPSpanExporter(endpoint=settings.otlp_endpoint)
+    provider.add_span_processor(EnvironmentAnnotation(settings.environment))
     provider.add_span_processor(BatchSpanProcessor(exporter) if batch else SimpleSpanProcessor(exporter))
     if install_global:
         trace.set_tracer_provider(provider)

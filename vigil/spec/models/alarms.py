@@ -105,6 +105,9 @@ class StaticAlarm(_Comparing):
     kind: Literal["static"]
     metric: MetricRef
     unit: str | None = None  # the unit the threshold is expressed in; must be compatible with the metric's
+    #: Percentile statistics only: ``ignore`` keeps the alarm's state while the sample count is too low for the
+    #: percentile (fewer than 10/(1-p) samples for p >= 0.5, 10/p below); ``evaluate`` (CloudWatch's default) does not.
+    evaluate_low_sample_count_percentile: Literal["evaluate", "ignore"] | None = None
 
 
 class MathAlarm(_Comparing):

@@ -7,7 +7,7 @@ import re
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 SPEC_VERSION = "vigil/v1"
 
@@ -24,7 +24,16 @@ MetricName = Annotated[str, StringConstraints(pattern=METRIC_NAME_PATTERN)]
 
 #: CloudWatch namespaces: 1-255 chars of alphanumerics and . - _ / # : and must not start with "AWS/" (checked by the validator).
 NAMESPACE_PATTERN = r"^[A-Za-z0-9.\-_/#:]{1,255}$"
-Namespace = Annotated[str, StringConstraints(pattern=NAMESPACE_PATTERN)]
+
+
+def _no_leading_colon(value: str) -> str:
+    """CloudWatch's ``Namespace`` pattern is ``[^:].*`` (botocore's model): no leading colon."""
+    if value.startswith(":"):
+        raise ValueError(f"namespace {value!r} starts with ':', which CloudWatch refuses; remove the colon")
+    return value
+
+
+Namespace = Annotated[str, StringConstraints(pattern=NAMESPACE_PATTERN), AfterValidator(_no_leading_colon)]
 
 #: Dimension names: 1-255 chars, no leading colon; we keep to identifiers (PascalCase by convention).
 DIMENSION_NAME_PATTERN = r"^[A-Za-z][A-Za-z0-9_]{0,254}$"

@@ -75,6 +75,10 @@ class MetricGraphWidget(_MetricWidget):
     stacked: bool = False
     view: Literal["timeSeries", "bar", "pie"] = "timeSeries"
     y_min: Number | None = None
+    #: The alarm (static, heartbeat or math) whose series this graph shows: ``vigil check`` verifies the graph
+    #: reads the alarm's metrics, dimensions and statistics (and its expression), and the plan draws the alarm's
+    #: threshold in each stack as a horizontal line.
+    alarm: Name | None = None
 
 
 class SingleValueWidget(_MetricWidget):

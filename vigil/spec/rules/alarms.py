@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from vigil.spec import enums, metric_math
@@ -20,11 +21,13 @@ from vigil.spec.models import (
     StaticAlarm,
 )
 from vigil.spec.models.rules import rule_names, walk
+from vigil.spec.rule_paths import rule_refs
 from vigil.spec.rules.alarm_limits import check_composite_limits, check_generated_names, check_metric_periods
 from vigil.spec.rules.context import Context, Where
 from vigil.spec.slo import page_alarm_names
 
 DAY = 86_400
+_PERCENTILE = re.compile(r"^p\d+(\.\d+)?$")
 WEEK = 7 * DAY
 
 
@@ -57,20 +60,18 @@ def check_period(
 
 
 def _static(ctx: Context, name: str, alarm: StaticAlarm) -> None:
+    if alarm.evaluate_low_sample_count_percentile is not None and not _PERCENTILE.match(alarm.metric.statistic):
+        ctx.report(
+            ("alarm", name, ("evaluate_low_sample_count_percentile",)),
+            f"applies to percentile statistics (p90, p99.9) only, and this alarm uses {alarm.metric.statistic}: "
+            "remove it",
+        )
     metric = ctx.metric_ref(("alarm", name, ("metric",)), alarm.metric)
     if metric is None:
         return
     unit = alarm.unit or metric.unit
-    known_units = enums.units()
-    if (
-        alarm.unit is not None
-        and metric.unit in known_units  # an unknown metric unit is reported once, in its metrics/ file
-        and enums.unit_family(alarm.unit) != enums.unit_family(metric.unit)
-    ):
-        ctx.report(
-            ("alarm", name, ("unit",)),
-            f"threshold unit {alarm.unit} is not compatible with the metric's unit {metric.unit}",
-        )
+    if alarm.unit is not None and metric.unit in enums.units():  # an unknown metric unit is reported in metrics/
+        _threshold_unit(ctx, name, alarm, metric.unit)
     if unit == "Percent" and not 0 <= alarm.threshold <= 100 and alarm.metric.statistic != "SampleCount":
         ctx.report(
             ("alarm", name, ("threshold",)), f"threshold {alarm.threshold} is outside 0-100 for a Percent metric"
@@ -79,6 +80,32 @@ def _static(ctx: Context, name: str, alarm: StaticAlarm) -> None:
         ctx.report(
             ("alarm", name, ("threshold",)),
             f"a {unit} metric is never negative; threshold {alarm.threshold} always breaches or never does",
+        )
+
+
+#: Statistics whose value is not in the metric's unit (a count of samples, a percentage of them).
+_UNITLESS = ("SampleCount", "TC", "tc", "PR")
+
+
+def _threshold_unit(ctx: Context, name: str, alarm: StaticAlarm, metric_unit: str) -> None:
+    """``unit:`` says what the threshold is written in; the plan converts it to the metric's unit (time units only)."""
+    assert alarm.unit is not None
+    where: Where = ("alarm", name, ("unit",))
+    if alarm.unit == metric_unit:
+        return
+    if enums.unit_family(alarm.unit) != enums.unit_family(metric_unit):
+        ctx.report(where, f"threshold unit {alarm.unit} is not compatible with the metric's unit {metric_unit}")
+    elif alarm.metric.statistic.startswith(_UNITLESS):
+        ctx.report(
+            where,
+            f"statistic {alarm.metric.statistic} is a count or a percentage, not a value in {metric_unit}: "
+            "remove `unit:`",
+        )
+    elif enums.convert(alarm.threshold, alarm.unit, metric_unit) is None:
+        ctx.report(
+            where,
+            f"Vigil converts thresholds between time units only, not {alarm.unit} to {metric_unit} (CloudWatch does "
+            f"not define a Kilobyte as 1,000 or 1,024 Bytes): write the threshold in {metric_unit} and remove `unit:`",
         )
 
 
@@ -153,17 +180,18 @@ def _composites(ctx: Context) -> None:
     for name, alarm in ctx.project.alarms.items():
         if not isinstance(alarm, CompositeAlarm):
             continue
-        refs = rule_names(alarm.rule)
-        graph[name] = set(refs)
-        for ref in refs:
+        refs = rule_refs(alarm.rule)
+        graph[name] = {ref for ref, _ in refs}
+        for ref, path in refs:
             target = ctx.project.alarms.get(ref) or ctx.project.slos.get(ref)
             if ref not in known and not ctx.sources.is_broken("alarm", ref):
                 ctx.report(
-                    ("alarm", name, ("rule",)), f"rule references unknown alarm '{ref}'{did_you_mean(ref, known)}"
+                    ("alarm", name, ("rule", *path)),
+                    f"rule references unknown alarm '{ref}'{did_you_mean(ref, known)}",
                 )
             elif target is not None and not target.enabled and alarm.enabled:
                 ctx.report(
-                    ("alarm", name, ("rule",)),
+                    ("alarm", name, ("rule", *path)),
                     f"rule references '{ref}', which is disabled in this stack: it counts as never in ALARM here",
                     "warning",
                 )

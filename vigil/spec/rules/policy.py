@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from vigil.spec.rules.context import Context
+from vigil.spec.rules.runbook_paths import outside_project
 
 
 def _runbook(ctx: Context, where: tuple[str, str, tuple[Any, ...]], runbook: str | None, pages: bool) -> None:
@@ -21,6 +22,13 @@ def _runbook(ctx: Context, where: tuple[str, str, tuple[Any, ...]], runbook: str
             )
         return
     if runbook.startswith("https://"):
+        return
+    if outside_project(ctx.root, runbook):
+        ctx.report(
+            (kind, name, ("runbook",)),
+            f"runbook '{runbook}' is outside the project: write a path inside it (alarms/runbooks/<alarm>.md) "
+            "or an https:// URL",
+        )
         return
     if not (ctx.root / runbook).is_file():
         ctx.report((kind, name, ("runbook",)), f"runbook file '{runbook}' does not exist in the project")

@@ -1,0 +1,133 @@
+"""The generated catalog reference, composite rules in text widgets and descriptions, anomaly wording and graphs
+labelled for an alarm: each is written from the plan or checked against it, and `vigil check` fails when not."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from docs_project_copy import ROOT, check_errors, edit
+
+from vigil.cli.main import main
+from vigil.docs.catalog import CATALOG_PATH, render_catalog
+from vigil.docs.stacks import plan_stacks
+
+VIEWS = plan_stacks(ROOT)
+
+
+def test_catalog_reference_is_current() -> None:
+    assert (ROOT / CATALOG_PATH).read_text() == render_catalog(VIEWS), "run `vigil docs` to regenerate it"
+
+
+def test_catalog_lists_every_alarm_metric_query_and_dashboard_per_stack() -> None:
+    text = render_catalog(VIEWS)
+    project = VIEWS[0].project
+    for name in project.alarms:
+        assert f"**`{name}`**" in text
+    for ns in project.namespaces.values():
+        for metric in ns.metrics:
+            assert f"| `{metric}` |" in text
+        for query in ns.log_group.queries if ns.log_group else {}:
+            assert f"Saved query `{query}`" in text
+    for dashboard in project.dashboards:
+        assert f"| `{dashboard}` |" in text
+    assert "> 250 in 5 consecutive periods" in text  # queue-backlog in dev
+    assert "> 100 in 5 consecutive periods" in text  # and in prod
+
+
+def test_stale_catalog_fails_check(shipped: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    edit(shipped / "alarms" / "jobs.yaml", "users wait longer for\n", "users wait much longer for\n")
+    errors = check_errors(shipped, capsys)
+    assert [(e["file"], e["field"]) for e in errors] == [(CATALOG_PATH, "catalog reference")]
+    assert main(["docs", str(shipped)]) == 0
+    capsys.readouterr()
+    assert main(["check", str(shipped)]) == 0
+
+
+def _bodies(stack: str) -> list[dict[str, object]]:
+    view = next(v for v in VIEWS if v.stack == stack)
+    return [w for d in view.plan.dashboards for w in json.loads(d.body)["widgets"]]
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_text_widget_shows_the_planned_rule(stack: str) -> None:
+    view = next(v for v in VIEWS if v.stack == stack)
+    composite = next(c for c in view.plan.alarms.composite_alarms if view.short(c.name) == "platform-down")
+    deployed = re.sub(r'ALARM\("([^"]+)"\)', lambda m: f"`{view.short(m.group(1))}`", composite.alarm_rule)[1:-1]
+    texts = [str(w["properties"]["markdown"]) for w in _bodies(stack) if w["type"] == "text"]  # type: ignore[index]
+    assert any(f"`platform-down` is {deployed}" in t for t in texts), texts
+    assert composite.description.count(deployed) == 1
+
+
+def test_text_widget_naming_a_composite_without_its_rule(shipped: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    line = edit(
+        shipped / "dashboards" / "system-overview.yaml",
+        "`platform-down` is ${rule:platform-down};",
+        "`platform-down` means workers are gone while the queue backs up;",
+    )
+    (error,) = check_errors(shipped, capsys)
+    assert (error["file"], error["line"]) == ("dashboards/system-overview.yaml", line - 2)
+    assert "names the composite alarm 'platform-down' without its rule" in str(error["message"])
+
+
+def test_rule_placeholder_of_a_non_composite(shipped: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    edit(
+        shipped / "dashboards" / "system-overview.yaml",
+        "${rule:platform-down}",
+        "${rule:platform-down} ${rule:worker-down}",
+    )
+    (error,) = check_errors(shipped, capsys)
+    assert "'worker-down' is not a composite alarm" in str(error["message"])
+
+
+def test_anomaly_band_as_a_ratio_is_an_error(shipped: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    line = edit(
+        shipped / "alarms" / "api.yaml",
+        "above its anomaly band (two standard deviations above the expected value)",
+        "above its usual band (about twice normal)",
+    )
+    errors = [e for e in check_errors(shipped, capsys) if e["file"] == "alarms/api.yaml"]
+    assert [(e["line"], e["field"]) for e in errors] == [(line - 1, "alarms.api-latency-anomaly.description")]
+    assert "says 'twice'" in str(errors[0]["message"])
+
+
+def test_anomaly_ratio_in_a_runbook(shipped: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    line = edit(shipped / "alarms/runbooks/api-latency.md", "## Symptoms", "## Symptoms\n- The band is 2x normal.")
+    (error,) = check_errors(shipped, capsys)
+    assert (error["file"], error["line"]) == ("alarms/runbooks/api-latency.md", line + 1)
+
+
+def test_graph_labelled_for_an_alarm_reads_what_it_reads(shipped: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    board = shipped / "dashboards" / "jobs-and-agents.yaml"
+    line = edit(board, "alarm: queue-backlog", "alarm: queue-backlog")
+    text = board.read_text().replace(
+        "Mode: genius}, statistic: Average, id: genius", "Mode: genius}, statistic: Maximum, id: genius"
+    )
+    board.write_text(text)
+    (error,) = check_errors(shipped, capsys)
+    assert (error["file"], error["line"]) == ("dashboards/jobs-and-agents.yaml", line)
+    assert "does not read the alarm's 'genius'" in str(error["message"])
+
+
+def test_graph_labelled_for_an_alarm_with_another_expression(shipped: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    board = shipped / "dashboards" / "jobs-and-agents.yaml"
+    edit(board, 'expression: "FILL(mechanic, 0) + FILL(genius, 0)"', 'expression: "MAX([mechanic, genius])"')
+    (error,) = check_errors(shipped, capsys)
+    assert "has no line with the alarm's expression" in str(error["message"])
+
+
+@pytest.mark.parametrize(("stack", "threshold"), [("dev", 250.0), ("prod", 100.0)])
+def test_queue_graph_draws_the_threshold_of_the_stack(stack: str, threshold: float) -> None:
+    (graph,) = [w for w in _bodies(stack) if "queue-backlog threshold" in str(w["properties"])]
+    props = graph["properties"]
+    assert props["annotations"] == {"horizontal": [{"label": "queue-backlog threshold", "value": threshold}]}  # type: ignore[index]
+
+
+def test_description_duration_the_alarm_does_not_evaluate(shipped: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    jobs = shipped / "alarms" / "jobs.yaml"
+    line = edit(jobs, "% of claimed jobs failed in 5 minutes", "% of claimed jobs failed in 10 minutes")
+    errors = [e for e in check_errors(shipped, capsys) if e["file"] == "alarms/jobs.yaml"]
+    assert [(e["line"], e["field"]) for e in errors] == [(line - 1, "alarms.job-failure-rate.description")]
+    assert "says '10 minutes'" in str(errors[0]["message"])
