@@ -6,11 +6,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from vigil.backtest import BacktestResult
-<<<<<<< HEAD
 from vigil.cost import estimate_stack
-=======
-from vigil.cost import estimate
->>>>>>> main
 from vigil.emulator.store import MetricStore
 from vigil.plan.stack import LoadedStack
 from vigil.report.dashboard import render_dashboard

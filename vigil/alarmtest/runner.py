@@ -11,10 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-<<<<<<< HEAD
-=======
 from vigil.alarmtest import notify_checks
->>>>>>> main
 from vigil.alarmtest.notation import parse_duration
 from vigil.alarmtest.testfile import AlarmTest, Expectation, SeriesSpec, load_test_file
 from vigil.emulator.engine import evaluate_alarms

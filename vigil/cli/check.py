@@ -13,15 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from vigil.cli.project import add_project_argument, project_root
-<<<<<<< HEAD
 from vigil.cost import check_budget, estimate_stack
-=======
-from vigil.cost import check_budget, estimate
 from vigil.docs.catalog import check_catalog
 from vigil.docs.descriptions import check_descriptions
 from vigil.docs.runbooks import check_runbooks
 from vigil.docs.stacks import plan_stacks
->>>>>>> main
 from vigil.plan.collisions import find_collisions
 from vigil.plan.stack import LoadedStack, ProjectErrors, load_stack_plan
 from vigil.spec import ParseCache, SpecError, available_stacks, load_project

@@ -22,13 +22,9 @@ from vigil.plan.types import (
     RoutingPlan,
     StackContext,
 )
-<<<<<<< HEAD
 from vigil.spec import limits
-from vigil.spec.models.alarms import AlarmBase, MetricRef
-=======
 from vigil.spec.enums import convert
 from vigil.spec.models.alarms import AlarmBase, MetricRef, StaticAlarm
->>>>>>> main
 from vigil.spec.models.common import Severity
 from vigil.spec.models.dashboards import AlarmStatusWidget
 from vigil.spec.models.project import Project

@@ -15,11 +15,8 @@ from vigil.plan.layout import Box, layout
 from vigil.plan.naming import Naming
 from vigil.plan.rules import RULE_PLACEHOLDER, composite_rule_words
 from vigil.plan.types import DashboardPlan, StackContext
-<<<<<<< HEAD
 from vigil.spec import limits
-=======
 from vigil.spec.models.alarms import HeartbeatAlarm
->>>>>>> main
 from vigil.spec.models.dashboards import (
     AlarmStatusWidget,
     DashboardSpec,

@@ -53,13 +53,8 @@ def plan_probe(ac: AlarmContext, name: str, alarm: ProbeAlarm) -> tuple[HealthCh
         failure_threshold=alarm.failure_threshold,
         regions=tuple(alarm.regions),
         tags={"Name": check_name, **ac.tags(alarm.severity, "probe", dict(alarm.tags))},
-<<<<<<< HEAD
-        spec_name=name,
-        region=ac.ctx.region_of("route53"),
-=======
         region=ac.ctx.region_of("route53"),
         spec_name=name,
->>>>>>> main
     )
     metric = MetricStatPlan("AWS/Route53", "HealthCheckStatus", {"HealthCheckId": check_name}, alarm.period, "Minimum")
 

@@ -151,13 +151,8 @@ def plan_chat_channels(
                 role_policy=chatbot_notifications_policy(),
                 guardrail_policy_arns=(CHAT_GUARDRAIL,),
                 tags={"severities": " ".join(s.value for s in severities)},
-<<<<<<< HEAD
-                spec_name=label,
-                region=ctx.region_of("chatbot"),
-=======
                 region=ctx.region_of("chatbot"),
                 spec_name=label,
->>>>>>> main
             )
         )
     return tuple(plans)
