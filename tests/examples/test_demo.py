@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("matplotlib", reason="vigil[plot] is not installed")
+pytest.importorskip("matplotlib", reason="vigil-monitoring[plot] is not installed")
 
 from examples import demo
 from vigil.plan.stack import load_stack_plan

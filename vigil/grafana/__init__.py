@@ -1,6 +1,6 @@
 """Grafana dashboards on the CloudWatch data source, from the plan's CloudWatch dashboards (``vigil grafana``).
 
-Needs ``grafana-foundation-sdk`` (``pip install 'vigil[grafana]'``); importing this package does not.
+Needs ``grafana-foundation-sdk`` (``pip install 'vigil-monitoring[grafana]'``); importing this package does not.
 
 Example::
 

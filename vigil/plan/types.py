@@ -28,6 +28,8 @@ class StackContext:
     page_people: bool = True
     #: ``${ecs_cluster}`` in dimension values (``""``: the default ``vigil-<env>``).
     ecs_cluster: str = ""
+    #: The stack file's plain ``vigil:*`` values, read by ``${config:KEY}`` in dimension values.
+    config: Mapping[str, str] = field(default_factory=dict, compare=False, hash=False)
     #: ``(service, region)`` of the services created outside ``region`` (:data:`vigil.spec.regions.CONTROL_PLANES`).
     service_regions: tuple[tuple[str, str], ...] = ()
 
@@ -40,7 +42,7 @@ class StackContext:
         return dict(self.service_regions).get(service, self.region)
 
     def render(self, value: str, service: str = "") -> str:
-        """``value`` with ``${environment}``, ``${stack}``, ``${ecs_cluster}`` (and ``${service}``) of this stack.
+        """``value`` with ``${environment}``, ``${stack}``, ``${ecs_cluster}``, ``${config:KEY}`` (and ``${service}``).
 
         The one place a plan's consumers render a spec's dimension value or expression (``vigil test`` feeding
         a series, the dashboards, the alarms), so all of them read the metric the deployed alarm reads.
@@ -49,7 +51,12 @@ class StackContext:
         'vigil-prod/api'
         """
         return render_template(
-            value, environment=self.environment, service=service, stack=self.stack, ecs_cluster=self.ecs_cluster
+            value,
+            environment=self.environment,
+            service=service,
+            stack=self.stack,
+            ecs_cluster=self.ecs_cluster,
+            config=self.config,
         )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 from enum import StrEnum
 from typing import Annotated, Literal
 
@@ -43,9 +44,10 @@ DimensionName = Annotated[str, StringConstraints(pattern=DIMENSION_NAME_PATTERN)
 #: published under the stack's ``vigil:runbook_base_url``.
 Runbook = Annotated[str, StringConstraints(pattern=r"^(https://\S+|[A-Za-z0-9_./-]+\.md)$")]
 
-_TEMPLATE = re.compile(r"\$\{(environment|service|stack|ecs_cluster)\}")
+_TEMPLATE = re.compile(r"\$\{(environment|service|stack|ecs_cluster|config:[A-Za-z0-9_.-]+)\}")
 _ANY_PLACEHOLDER = re.compile(r"\$\{([^}]*)\}?")
-PLACEHOLDERS = ("environment", "service", "stack", "ecs_cluster")
+_CONFIG_REF = re.compile(r"\$\{config:([A-Za-z0-9_.-]+)\}")
+PLACEHOLDERS = ("environment", "service", "stack", "ecs_cluster", "config:KEY")
 
 
 class Severity(StrEnum):
@@ -114,14 +116,26 @@ class Spec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, use_enum_values=False)
 
 
-def render_template(value: str, *, environment: str, service: str = "", stack: str = "", ecs_cluster: str = "") -> str:
-    """Substitute ``${environment}``, ``${service}``, ``${stack}`` and ``${ecs_cluster}`` in a dimension value.
+def render_template(
+    value: str,
+    *,
+    environment: str,
+    service: str = "",
+    stack: str = "",
+    ecs_cluster: str = "",
+    config: Mapping[str, object] | None = None,
+) -> str:
+    """Substitute ``${environment}``, ``${service}``, ``${stack}``, ``${ecs_cluster}`` and ``${config:KEY}``.
 
     ``${ecs_cluster}`` is the stack's ``vigil:ecs_cluster`` (default ``vigil-<environment>``), for the
-    ``AWS/ECS`` and ``ECS/ContainerInsights`` metrics of the services.
+    ``AWS/ECS`` and ``ECS/ContainerInsights`` metrics of the services. ``${config:KEY}`` is the stack file's plain
+    value ``vigil:KEY`` (a load balancer, a queue name); one the stack does not set is left as written, and
+    ``vigil check`` reports it at the dimension value.
 
     >>> render_template("${environment}", environment="prod"), render_template("${ecs_cluster}", environment="prod")
     ('prod', 'vigil-prod')
+    >>> render_template("${config:orders_queue}", environment="prod", config={"orders_queue": "orders-prod"})
+    'orders-prod'
     """
     names = {
         "environment": environment,
@@ -129,7 +143,25 @@ def render_template(value: str, *, environment: str, service: str = "", stack: s
         "stack": stack or environment,
         "ecs_cluster": ecs_cluster or f"vigil-{environment}",
     }
-    return _TEMPLATE.sub(lambda m: names[m.group(1)], value)
+    values = config or {}
+
+    def substitute(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name.startswith("config:"):
+            found = values.get(name[len("config:") :])
+            return found if isinstance(found, str) else match.group(0)
+        return names[name]
+
+    return _TEMPLATE.sub(substitute, value)
+
+
+def config_keys(value: str) -> list[str]:
+    """The stack config keys a value reads with ``${config:KEY}``.
+
+    >>> config_keys("app/${config:alb_name}/${config:alb_id}")
+    ['alb_name', 'alb_id']
+    """
+    return _CONFIG_REF.findall(value)
 
 
 def unknown_placeholders(value: str) -> list[str]:
@@ -141,5 +173,5 @@ def unknown_placeholders(value: str) -> list[str]:
     return [
         m.group(0)
         for m in _ANY_PLACEHOLDER.finditer(value)
-        if m.group(1) not in PLACEHOLDERS or not m.group(0).endswith("}")
+        if (m.group(1) not in PLACEHOLDERS and not _CONFIG_REF.fullmatch(m.group(0))) or not m.group(0).endswith("}")
     ]

@@ -12,7 +12,7 @@ from vigil.spec.aws_metrics import aws_namespace, aws_namespaces
 from vigil.spec.errors import Level, SpecError, did_you_mean
 from vigil.spec.math_parser import MathSyntaxError, parse_syntax
 from vigil.spec.models import MetricRef, MetricSpec, Project
-from vigil.spec.models.common import PLACEHOLDERS, render_template, unknown_placeholders
+from vigil.spec.models.common import PLACEHOLDERS, config_keys, render_template, unknown_placeholders
 from vigil.spec.models.metrics import dimension_value_problem
 from vigil.spec.slo import expand_slo
 from vigil.spec.sources import Sources
@@ -93,6 +93,34 @@ class Context:
         kind, name, fields = where
         self.errors.append(self.sources.error(kind, name, fields, message, severity))
 
+    def stack_values(self) -> dict[str, str]:
+        """The stack file's plain ``vigil:*`` values (what ``${config:KEY}`` reads); none without a stack."""
+        stack = self.project.stack
+        return {k: v for k, v in stack.values.items() if isinstance(v, str)} if stack else {}
+
+    def config_refs_set(self, where: Where, value: str) -> bool:
+        """Report each ``${config:KEY}`` of ``value`` that the stack file does not set as a plain value."""
+        stack = self.project.stack
+        if stack is None:
+            return True
+        ok = True
+        for key in config_keys(value):
+            if key in self.stack_values():
+                continue
+            ok = False
+            secret = stack.has_value(key)
+            hint = did_you_mean(key, self.stack_values())
+            self.report(
+                where,
+                f"stack '{stack.name}': ${{config:{key}}} reads 'vigil:{key}', which stacks/Pulumi.{stack.name}.yaml "
+                + (
+                    "sets as a secret; a dimension value is public: set it as a plain value"
+                    if secret
+                    else f"does not set{hint}; add 'vigil:{key}: <value>' under 'config:' in that file"
+                ),
+            )
+        return ok
+
     def alarm_names(self) -> set[str]:
         """Every alarm name that will exist: plain alarms, SLO names, and SLO burn-rate pair names."""
         names = set(self.project.alarms) | set(self.project.slos)
@@ -161,7 +189,9 @@ class Context:
             if unknown_placeholders(value):
                 self.report((kind, name, (*fields, "dimensions", dim)), placeholder_message(value))
                 continue
-            rendered = render_template(value, environment=env)
+            if not self.config_refs_set((kind, name, (*fields, "dimensions", dim)), value):
+                continue
+            rendered = render_template(value, environment=env, config=self.stack_values())
             known = declared[dim].values if dim in declared else ()
             problem = dimension_value_problem(rendered)
             if problem:
