@@ -8,6 +8,7 @@ custom metrics the application emits (dimension cardinalities) and how much it l
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from vigil.cost.alarms import alarm_items
@@ -92,19 +93,22 @@ def estimate(
 
 def estimate_stack(loaded: LoadedStack, prices: PriceTable | None = None) -> CostReport:
     """:func:`estimate` of a loaded stack, against its ``vigil:budget_usd``."""
-    stack = loaded.project.stack
-    budget = stack.budget_usd if stack is not None else None
-    return estimate(loaded.plan, loaded.project.namespaces, budget_usd=budget, prices=prices)
+    return estimate_project(loaded.project, prices, plan=loaded.plan)
 
 
-def estimate_project(project: Project, prices: PriceTable | None = None) -> CostReport:
-    """:func:`estimate` of a project already validated for its stack (planned with :func:`plan_stack`).
+def estimate_project(
+    project: Project, prices: PriceTable | None = None, *, plan: StackPlan | None = None
+) -> CostReport:
+    """:func:`estimate` of a project already validated for its stack (planned with ``plan_stack`` unless ``plan``
+    is given); a project loaded without a stack is reported as ``project``, not under an environment name.
 
-    >>> estimate_project(Project()).total_usd
-    0.0
+    >>> report = estimate_project(Project())
+    >>> report.total_usd, report.stack
+    (0.0, None)
     """
     from vigil.plan.stack import plan_stack
 
     stack = project.stack
     budget = stack.budget_usd if stack is not None else None
-    return estimate(plan_stack(project), project.namespaces, budget_usd=budget, prices=prices)
+    report = estimate(plan or plan_stack(project), project.namespaces, budget_usd=budget, prices=prices)
+    return report if stack is not None else replace(report, stack=None)

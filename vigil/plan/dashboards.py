@@ -190,8 +190,9 @@ def render_body(ctx: StackContext, names: Naming, project: Project, name: str, s
 def plan_dashboards(ctx: StackContext, names: Naming, project: Project) -> tuple[DashboardPlan, ...]:
     """One dashboard plan per dashboard spec, sorted by name.
 
-    >>> [d.url for d in plan_dashboards(ctx, Naming("dev"), project)][:1]  # doctest: +SKIP
-    ['https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#dashboards:name=overview']
+    >>> from vigil.plan.stack import load_stack_plan
+    >>> [d.url for d in load_stack_plan("tests/spec/good/minimal", "dev").plan.dashboards]
+    ['https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#dashboards:name=vigil-dev-overview']
     """
     plans = []
     for spec_name, spec in sorted(project.dashboards.items()):

@@ -127,9 +127,14 @@ def plan_namespace(
 ) -> NamespacePlan:
     """Plan everything one namespace provisions.
 
-    >>> from vigil.plan.naming import Naming  # doctest: +SKIP
-    >>> plan_namespace(ctx, Naming("dev"), project.namespaces["Vigil/API"]).log_group.retention_days  # doctest: +SKIP
-    30
+    >>> from vigil.plan.naming import Naming
+    >>> from vigil.spec.models import Project
+    >>> from vigil.plan.project import stack_context
+    >>> ns = {"version": "vigil/v1", "namespace": "Vigil/API", "service": "api", "log_group": {"name": "/vigil/api"}}
+    >>> project = Project(namespaces={"Vigil/API": ns})
+    >>> group = plan_namespace(stack_context(project, "123456789012"), Naming("dev"), project.namespaces["Vigil/API"])
+    >>> group.log_group.name, group.log_group.retention_days
+    ('/vigil/dev/api', 30)
     """
     lg = spec.log_group
     if lg is None:

@@ -18,9 +18,9 @@ as ``app_environment`` by the Pulumi program), so the stack file stays the one s
 
 Example::
 
-    >>> from vigil.plan.naming import Naming  # doctest: +SKIP
-    >>> plan = plan_tracing(ctx, Naming("prod"), project)  # doctest: +SKIP
-    >>> plan.sampling_rules[0].fixed_rate  # doctest: +SKIP
+    >>> from vigil.plan.stack import load_stack_plan
+    >>> plan = load_stack_plan(".", "prod").plan.tracing
+    >>> plan.sampling_rules[0].fixed_rate
     0.1
 """
 
