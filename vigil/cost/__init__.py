@@ -14,9 +14,9 @@ from __future__ import annotations
 from vigil.cost.budget import check_budget
 from vigil.cost.errors import CostError
 from vigil.cost.estimate import estimate, estimate_project, estimate_stack
+from vigil.cost.items import KINDS, CostReport, Kind, LineItem
 from vigil.cost.prices import PriceTable, load_prices
 from vigil.cost.render import render_text
-from vigil.cost.report import KINDS, CostReport, Kind, LineItem
 
 __all__ = [
     "KINDS",

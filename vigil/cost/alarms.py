@@ -11,8 +11,8 @@ disabled alarms are not in the plan and cost nothing.
 from __future__ import annotations
 
 from vigil.cost.alerting import canary_items, probe_items
+from vigil.cost.items import LineItem
 from vigil.cost.prices import PriceTable
-from vigil.cost.report import LineItem
 from vigil.plan.types import AlarmsPlan, CompositeAlarmPlan, MetricAlarmPlan
 
 #: Periods below this many seconds make an alarm metric high resolution.

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import re
 
+from vigil.cost.items import LineItem
 from vigil.cost.prices import PriceTable
-from vigil.cost.report import LineItem
 from vigil.plan.types import CanaryPlan, HealthCheckPlan
 
 #: Optional Route 53 features a probe uses: HTTPS (and SNI), string matching, a 10 s interval.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from vigil.cost.report import CostReport
+from vigil.cost.items import CostReport
 
 
 def check_budget(report: CostReport) -> list[str]:
@@ -13,7 +13,7 @@ def check_budget(report: CostReport) -> list[str]:
 
     Example::
 
-        >>> from vigil.cost.report import LineItem
+        >>> from vigil.cost.items import LineItem
         >>> board = LineItem("dashboard", "vigil-dev-d3", "dashboard", 1, "dashboard", 3.0, 3.0)
         >>> for part in check_budget(CostReport((board,), stack="dev", budget_usd=0))[0].split("; "):
         ...     print(part)

@@ -12,10 +12,10 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from vigil.cost.alarms import alarm_items
+from vigil.cost.items import CostReport, LineItem, sort_key
 from vigil.cost.logs import log_items
 from vigil.cost.metrics import metric_items
 from vigil.cost.prices import PriceTable, load_prices
-from vigil.cost.report import CostReport, LineItem, sort_key
 from vigil.plan.types import DashboardPlan, StackPlan
 from vigil.spec.models import MetricNamespaceSpec, Project
 

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from vigil.cost.items import LineItem
 from vigil.cost.prices import PriceTable
-from vigil.cost.report import LineItem
 from vigil.plan.types import StackPlan
 from vigil.spec.models import MetricNamespaceSpec
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from vigil.cost.report import CostReport
+from vigil.cost.items import CostReport
 
 
 def _money(usd: float) -> str:

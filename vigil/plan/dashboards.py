@@ -10,10 +10,10 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from vigil.plan.alarm_rules import RULE_PLACEHOLDER, composite_rule_words
 from vigil.plan.errors import PlanError
 from vigil.plan.layout import Box, layout
 from vigil.plan.naming import Naming
-from vigil.plan.rules import RULE_PLACEHOLDER, composite_rule_words
 from vigil.plan.types import DashboardPlan, StackContext
 from vigil.spec import limits
 from vigil.spec.models.alarms import HeartbeatAlarm

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from vigil.plan.alarms import plan_alarms
 from vigil.plan.dashboards import plan_dashboards
-from vigil.plan.logs import plan_namespace
+from vigil.plan.namespaces import plan_namespace
 from vigil.plan.naming import Naming
 from vigil.plan.routing import plan_routing
 from vigil.plan.types import StackContext, StackPlan

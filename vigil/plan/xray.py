@@ -27,8 +27,8 @@ Example::
 from __future__ import annotations
 
 from vigil.plan.errors import PlanError
+from vigil.plan.iam import dump
 from vigil.plan.naming import Naming
-from vigil.plan.policies import dump
 from vigil.plan.types import SamplingRulePlan, StackContext, TraceGroupPlan, TracingPlan
 from vigil.spec import limits
 from vigil.spec.models.project import Project

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from vigil.plan.iam import app_policy, dump, logs_key_policy
 from vigil.plan.naming import Naming
-from vigil.plan.policies import app_policy, dump, logs_key_policy
 from vigil.plan.types import (
     AgentConfigPlan,
     KmsKeyPlan,

@@ -1,4 +1,6 @@
-"""Composite alarm rules -> CloudWatch ``AlarmRule`` strings.
+"""Composite alarm rules (a spec's ``rule``) -> CloudWatch ``AlarmRule`` strings.
+
+Not ``vigil.spec.rules``, which are the validation rules of ``vigil check``.
 
 An alarm name stands for ``ALARM("name")``; an SLO name for the OR of its page-tier burn-rate alarms.
 """

@@ -1,4 +1,7 @@
-"""The cost report: priced line items, totals by kind, and a per-resource view for ``vigil preview``."""
+"""Cost line items and the cost report (:class:`CostReport`): totals by kind, a per-resource view for preview.
+
+Named ``items`` so it is not read as one more ``report`` (``vigil.report`` is the HTML report of a run).
+"""
 
 from __future__ import annotations
 
