@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from vigil.backtest import BacktestResult
-from vigil.cost import estimate
+from vigil.cost import estimate_stack
 from vigil.emulator.store import MetricStore
 from vigil.plan.stack import LoadedStack
 from vigil.report.dashboard import render_dashboard
@@ -67,7 +67,7 @@ def build(
         Detection(r.incident.name, r.incident.start, r.incident.end, r.alarms[0] if r.alarms else None, r.detected_at)
         for r in result.incidents
     ]
-    cost = estimate(loaded.project)
+    cost = estimate_stack(loaded)
     inputs = ReportInputs(
         title="Vigil demo: an incident caught, end to end",
         stack=loaded.plan.context.stack,
