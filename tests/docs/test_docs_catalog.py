@@ -33,7 +33,7 @@ def test_catalog_lists_every_alarm_metric_query_and_dashboard_per_stack() -> Non
             assert f"Saved query `{query}`" in text
     for dashboard in project.dashboards:
         assert f"| `{dashboard}` |" in text
-    assert "> 250 in 5 consecutive periods" in text  # queue-backlog in dev
+    assert "> 250 in 3 of the last 5 periods" in text  # queue-backlog in dev
     assert "> 100 in 5 consecutive periods" in text  # and in prod
 
 
@@ -118,7 +118,7 @@ def test_graph_labelled_for_an_alarm_with_another_expression(shipped: Path, caps
     assert "has no line with the alarm's expression" in str(error["message"])
 
 
-@pytest.mark.parametrize(("stack", "threshold"), [("dev", 250.0), ("prod", 100.0)])
+@pytest.mark.parametrize(("stack", "threshold"), [("dev", 250.0), ("prod", 50.0)])
 def test_queue_graph_draws_the_threshold_of_the_stack(stack: str, threshold: float) -> None:
     (graph,) = [w for w in _bodies(stack) if "queue-backlog threshold" in str(w["properties"])]
     props = graph["properties"]

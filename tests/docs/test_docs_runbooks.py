@@ -32,7 +32,7 @@ def test_shipped_runbooks_match_the_plan_of_both_stacks() -> None:
 def test_prod_and_dev_thresholds_differ_in_the_section() -> None:
     text = (ROOT / "alarms/runbooks/queue-backlog.md").read_text()
     assert "- **dev**: P2; fires when" in text
-    assert "> 250 in 5 consecutive periods of 1 min" in text
+    assert "> 250 in 3 of the last 5 periods of 1 min" in text
     assert "- **prod**: P2; fires when" in text
     assert "> 100 in 5 consecutive periods of 1 min" in text
 
@@ -62,7 +62,11 @@ def test_override_change_makes_the_section_stale_until_vigil_docs(
 
 
 def test_edited_section_is_stale(shipped: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    line = edit(shipped / "alarms/runbooks/worker-down.md", "per 1 min < 3.5", "per 1 min < 1")
+    line = edit(
+        shipped / "alarms/runbooks/worker-down.md",
+        "per 1 min < 1 in 2 of the last 3",
+        "per 1 min < 2 in 2 of the last 3",
+    )
     (error,) = check_errors(shipped, capsys)
     assert (error["file"], error["line"]) == ("alarms/runbooks/worker-down.md", line)
 
