@@ -33,7 +33,7 @@ def test_catalog_lists_every_alarm_metric_query_and_dashboard_per_stack() -> Non
             assert f"Saved query `{query}`" in text
     for dashboard in project.dashboards:
         assert f"| `{dashboard}` |" in text
-    assert "> 250 in 3 of the last 5 periods" in text  # queue-backlog in dev
+    assert "> 250 in 3 of the last 10 periods" in text  # queue-backlog in dev
     assert "> 100 in 5 consecutive periods" in text  # and in prod
 
 

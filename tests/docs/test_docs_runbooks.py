@@ -32,7 +32,7 @@ def test_shipped_runbooks_match_the_plan_of_both_stacks() -> None:
 def test_prod_and_dev_thresholds_differ_in_the_section() -> None:
     text = (ROOT / "alarms/runbooks/queue-backlog.md").read_text()
     assert "- **dev**: P2; fires when" in text
-    assert "> 250 in 3 of the last 5 periods of 1 min" in text
+    assert "> 250 in 3 of the last 10 periods of 1 min" in text
     assert "- **prod**: P2; fires when" in text
     assert "> 100 in 5 consecutive periods of 1 min" in text
 
