@@ -34,7 +34,7 @@ def test_catalog_lists_every_alarm_metric_query_and_dashboard_per_stack() -> Non
     for dashboard in project.dashboards:
         assert f"| `{dashboard}` |" in text
     assert "> 250 in 3 of the last 10 periods" in text  # queue-backlog in dev
-    assert "> 100 in 5 consecutive periods" in text  # and in prod
+    assert "> 50 in 3 of the last 10 periods" in text  # and in prod
 
 
 def test_stale_catalog_fails_check(shipped: Path, capsys: pytest.CaptureFixture[str]) -> None:

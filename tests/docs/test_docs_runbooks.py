@@ -34,7 +34,7 @@ def test_prod_and_dev_thresholds_differ_in_the_section() -> None:
     assert "- **dev**: P2; fires when" in text
     assert "> 250 in 3 of the last 10 periods of 1 min" in text
     assert "- **prod**: P2; fires when" in text
-    assert "> 100 in 5 consecutive periods of 1 min" in text
+    assert "> 50 in 3 of the last 10 periods of 1 min" in text
 
 
 def test_override_change_makes_the_section_stale_until_vigil_docs(
