@@ -98,7 +98,7 @@ def test_spec_errors_are_printed_with_their_location_and_exit_1(
 
 def test_unknown_stack_is_an_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     root = _project(tmp_path, budget=100)
-    assert main(["cost", str(root), "--stack", "staging"]) == 1
+    assert main(["cost", str(root), "--stack", "staging"]) == 2  # no such stack: a usage error
     assert "Pulumi.staging.yaml" in capsys.readouterr().err
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-pytest.importorskip("grafana_foundation_sdk", reason="vigil[grafana] is not installed")
+pytest.importorskip("grafana_foundation_sdk", reason="vigil-monitoring[grafana] is not installed")
 
 from grafana_foundation_sdk.models.dashboard import Dashboard
 

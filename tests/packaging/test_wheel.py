@@ -58,7 +58,7 @@ def test_wheel_contents(wheel: Path) -> None:
     top = {n.split("/")[0] for n in names}
     assert "components" not in top, "a top-level `components` package would clash with users' own"
     assert "vigil/components/monitoring_stack.py" in names
-    assert "vigil/init/templates/service/alarms/tests/__service__.yaml.tmpl" in names
+    assert "vigil/init/templates/services/http/alarms/tests/__service__.yaml.tmpl" in names
     assert "vigil/init/templates/project/dot-github/workflows/vigil.yml.tmpl" in names
     assert "vigil/cost/prices.json" in names
     assert any(n.endswith((".dist-info/licenses/LICENSE", ".dist-info/LICENSE")) for n in names)

@@ -1,6 +1,6 @@
-"""The README's fenced code blocks, and running them verbatim as a reader would.
+"""The fenced code blocks of the README and of docs/, and running them verbatim as a reader would.
 
-Convention (also in the README, "Conventions of this README"):
+Convention (also in docs/contributing.md):
 
 - A block fenced with ```` ```sh ```` runs in bash (``set -euo pipefail``) from the repository root; one fenced with
   ```` ```python ```` runs with ``.venv/bin/python`` from the repository root. Each block is a fresh process; what a
@@ -9,7 +9,10 @@ Convention (also in the README, "Conventions of this README"):
   block (``--port N`` or ``127.0.0.1:N``) accepts connections and stops the server after the last block.
 - ```` ```sh no-run: REASON ```` / ```` ```python no-run: REASON ```` is shown but not run here; the reason is
   required (the Pulumi CLI or AWS credentials, for instance).
+- ```` ```yaml write: PATH ```` / ```` ```yaml append: PATH ```` (any language) writes the block's text to PATH, or
+  appends it, relative to the repository root, as a reader saving the file would; the site shows PATH as the title.
 - Blocks in any other language (``yaml``, ``text``, none) are examples and output, not commands.
+- Every block runs with ``.venv/bin`` first on ``PATH``, as after ``source .venv/bin/activate``.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from dataclasses import dataclass
 RUNNABLE = {"sh": "sh", "bash": "sh", "shell": "sh", "python": "python", "py": "python"}
 NO_RUN = "no-run"
 BACKGROUND = "background"
+FILE_TAGS = ("write:", "append:")
 _FENCE = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})(?P<info>[^`]*)$")
 _PORT = re.compile(r"(?:--port[ =]|127\.0\.0\.1:|localhost:)(\d{2,5})")
 
@@ -37,6 +41,13 @@ class Block:
     tags: tuple[str, ...]
     text: str
     reason: str = ""
+
+    @property
+    def file_target(self) -> tuple[str, str] | None:
+        """``("write" | "append", PATH)`` for a block that saves itself to a file, else ``None``."""
+        if len(self.tags) == 2 and self.tags[0] in FILE_TAGS:
+            return self.tags[0][:-1], self.tags[1]
+        return None
 
     @property
     def kind(self) -> str | None:
@@ -63,7 +74,7 @@ class Block:
         return f"{file}:{self.line} ({self.lang} block{', ' + ' '.join(self.tags) if self.tags else ''})"
 
 
-def _parse_info(info: str, line: int) -> tuple[str, tuple[str, ...], str]:
+def _parse_info(info: str, line: int, file: str = "README.md") -> tuple[str, tuple[str, ...], str]:
     lang, _, rest = info.strip().partition(" ")
     rest = rest.strip()
     if not rest:
@@ -72,19 +83,26 @@ def _parse_info(info: str, line: int) -> tuple[str, tuple[str, ...], str]:
         reason = rest[len(NO_RUN) :].lstrip(":").strip()
         if RUNNABLE.get(lang) and not reason:
             raise ReadmeFormatError(
-                f"README.md:{line}: '{NO_RUN}' needs a reason: ```{lang} {NO_RUN}: why it cannot run here"
+                f"{file}:{line}: '{NO_RUN}' needs a reason: ```{lang} {NO_RUN}: why it cannot run here"
             )
         return lang, (NO_RUN,), reason
+    if rest.startswith(FILE_TAGS):
+        action, _, path = rest.partition(":")
+        if not path.strip() or len(path.split()) != 1:
+            raise ReadmeFormatError(
+                f"{file}:{line}: '{action}:' needs one relative path: ```{lang} {action}: dir/file.yaml"
+            )
+        return lang, (action + ":", path.strip()), ""
     tags = tuple(rest.split())
     unknown = [t for t in tags if t != BACKGROUND]
     if RUNNABLE.get(lang) and unknown:
         raise ReadmeFormatError(
-            f"README.md:{line}: unknown tag(s) {' '.join(unknown)} on a {lang} block; use '{BACKGROUND}' or '{NO_RUN}: REASON'"
+            f"{file}:{line}: unknown tag(s) {' '.join(unknown)} on a {lang} block; use '{BACKGROUND}', '{NO_RUN}: REASON' or 'write: PATH'"
         )
     return lang, tags, ""
 
 
-def parse_blocks(markdown: str) -> list[Block]:
+def parse_blocks(markdown: str, file: str = "README.md") -> list[Block]:
     """Every fenced block of ``markdown``, in order.
 
     >>> [(b.line, b.lang, b.text) for b in parse_blocks("x\\n```sh\\necho hi\\n```\\n")]
@@ -99,7 +117,7 @@ def parse_blocks(markdown: str) -> list[Block]:
             index += 1
             continue
         fence, start = opening.group("fence"), index + 1
-        lang, tags, reason = _parse_info(opening.group("info"), start)
+        lang, tags, reason = _parse_info(opening.group("info"), start, file)
         body: list[str] = []
         index += 1
         while index < len(lines):
@@ -109,7 +127,7 @@ def parse_blocks(markdown: str) -> list[Block]:
             body.append(lines[index])
             index += 1
         else:
-            raise ReadmeFormatError(f"README.md:{start}: the {fence} block opened here is never closed")
+            raise ReadmeFormatError(f"{file}:{start}: the {fence} block opened here is never closed")
         blocks.append(Block(start, lang, tags, "".join(body), reason))
         index += 1
     return blocks

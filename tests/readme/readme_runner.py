@@ -24,9 +24,10 @@ class Failure:
 
     block: Block
     message: str
+    file: str = "README.md"
 
     def __str__(self) -> str:
-        return f"{self.block.where()}: {self.message}"
+        return f"{self.block.where(self.file)}: {self.message}"
 
 
 def copy_repository(root: Path, dest: Path) -> Path:
@@ -48,10 +49,14 @@ def copy_repository(root: Path, dest: Path) -> Path:
     return dest
 
 
-def block_env() -> dict[str, str]:
-    """The user's environment without Vigil's own variables (a README must not depend on them)."""
+def block_env(cwd: Path | None = None) -> dict[str, str]:
+    """The user's environment without Vigil's own variables (a page must not depend on them), with the copy's
+    ``.venv/bin`` first on ``PATH`` (as after ``source .venv/bin/activate``)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("VIGIL_")}
     env["PYTHONDONTWRITEBYTECODE"] = "1"
+    if cwd is not None:
+        env["PATH"] = f"{cwd / '.venv' / 'bin'}{os.pathsep}{env.get('PATH', '')}"
+        env["VIRTUAL_ENV"] = str(cwd / ".venv")
     return env
 
 
@@ -71,7 +76,7 @@ def run_block(block: Block, cwd: Path) -> Failure | None:
     started = time.monotonic()
     try:
         done = subprocess.run(
-            _command(block), cwd=cwd, env=block_env(), capture_output=True, text=True, timeout=BLOCK_TIMEOUT_S
+            _command(block), cwd=cwd, env=block_env(cwd), capture_output=True, text=True, timeout=BLOCK_TIMEOUT_S
         )
     except subprocess.TimeoutExpired:
         return Failure(block, f"still running after {BLOCK_TIMEOUT_S:.0f} s (a server? tag it 'background')")
@@ -107,7 +112,12 @@ class Servers:
         log = cwd / f".readme-server-{block.line}.log"
         with log.open("wb") as out:
             proc = subprocess.Popen(
-                _command(block), cwd=cwd, env=block_env(), stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+                _command(block),
+                cwd=cwd,
+                env=block_env(cwd),
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
         self.running.append(proc)
         deadline = time.monotonic() + SERVER_START_TIMEOUT_S
@@ -133,16 +143,34 @@ class Servers:
         self.running.clear()
 
 
-def run_all(blocks: list[Block], cwd: Path) -> list[Failure]:
+def save_block(block: Block, cwd: Path) -> Failure | None:
+    """Write (or append) a ``write: PATH`` / ``append: PATH`` block's text to PATH under ``cwd``."""
+    action, relative = block.file_target or ("", "")
+    target = (cwd / relative).resolve()
+    if not target.is_relative_to(cwd.resolve()):
+        return Failure(block, f"{relative} is outside the repository")
+    if action == "append" and not target.exists():
+        return Failure(block, f"append: {relative} does not exist yet (an earlier block must create it)")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with target.open("a" if action == "append" else "w", encoding="utf-8") as out:
+        out.write(block.text)
+    return None
+
+
+def run_all(blocks: list[Block], cwd: Path, file: str = "README.md") -> list[Failure]:
     """Run every runnable block in order; returns the failures (all of them, not only the first)."""
     servers = Servers()
     failures: list[Failure] = []
     try:
         for block in blocks:
-            if not block.runs:
+            if block.file_target is not None:
+                failure = save_block(block, cwd)
+            elif not block.runs:
                 continue
-            failure = servers.start(block, cwd) if block.background else run_block(block, cwd)
+            else:
+                failure = servers.start(block, cwd) if block.background else run_block(block, cwd)
             if failure is not None:
+                failure.file = file
                 failures.append(failure)
     finally:
         servers.stop()

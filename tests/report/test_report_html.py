@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("matplotlib", reason="vigil[plot] is not installed")
+pytest.importorskip("matplotlib", reason="vigil-monitoring[plot] is not installed")
 
 from vigil.emulator.store import MetricStore
 from vigil.emulator.timeline import Evaluation

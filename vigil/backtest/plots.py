@@ -3,7 +3,7 @@
 Each picture shows what the alarm saw at each evaluation (the datapoint, or the metric math result), its
 threshold (or anomaly band, labelled as Vigil's approximation), the periods the alarm was in ALARM (red), and the
 incident windows (orange). Composite alarms show their state over time. Needs matplotlib (``pip install
-'vigil[plot]'``); it is imported here only, with the headless Agg backend.
+'vigil-monitoring[plot]'``); it is imported here only, with the headless Agg backend.
 
 Example::
 
@@ -37,11 +37,17 @@ _OPERATORS = {
 }
 
 
-def _pyplot() -> Any:
+def require_matplotlib() -> Any:
+    """The matplotlib module, or :class:`BacktestError` with the install hint (checked before a long run)."""
     try:
         import matplotlib
     except ImportError as exc:
-        raise BacktestError("--plot needs matplotlib: pip install 'vigil[plot]'") from exc
+        raise BacktestError("--plot needs matplotlib: pip install 'vigil-monitoring[plot]'") from exc
+    return matplotlib
+
+
+def _pyplot() -> Any:
+    matplotlib = require_matplotlib()
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 

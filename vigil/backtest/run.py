@@ -18,7 +18,7 @@ from vigil.backtest.errors import BacktestError
 from vigil.backtest.filters import MetricFilters
 from vigil.backtest.incidents import Incident
 from vigil.backtest.ingest import IngestStats, ingest
-from vigil.backtest.report import BacktestResult, build_result, notifying_alarms, paging_alarms
+from vigil.backtest.report import BacktestResult, PageRules, build_result, notifying_alarms
 from vigil.emulator.engine import evaluate_alarms
 from vigil.emulator.store import MetricKey, MetricStore
 from vigil.plan.types import MetricStatPlan, StackPlan
@@ -85,10 +85,15 @@ def evaluate_store(
     evaluation = evaluate_alarms(
         plan.alarms, store, low, high, progress=progress, skip=skip, data_start=first_datapoint(store)
     )
-    paging = paging_alarms(plan.alarms, plan.routing)
-    suppressors = {c.name: c.suppressor for c in plan.alarms.composite_alarms if c.suppressor is not None}
+    rules = PageRules.of(plan.alarms, plan.routing)
     return build_result(
-        evaluation, stats, list(incidents), paging, source, notifying_alarms(plan.alarms) - set(skip), suppressors
+        evaluation,
+        stats,
+        list(incidents),
+        set(rules.paging),
+        source,
+        notifying_alarms(plan.alarms) - set(skip),
+        rules.suppressors,
     )
 
 

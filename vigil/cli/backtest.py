@@ -73,7 +73,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--incidents", metavar="FILE", help="YAML list of {name, start, end}: the incidents to score")
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     parser.add_argument(
-        "--plot", metavar="DIR", help="write one PNG per alarm and index.html to DIR (needs vigil[plot])"
+        "--plot", metavar="DIR", help="write one PNG per alarm and index.html to DIR (needs vigil-monitoring[plot])"
     )
     parser.set_defaults(func=run)
 
@@ -93,6 +93,10 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
         return 2
     progress = _Progress(err)
     try:
+        if args.plot:  # fail before a run that can take minutes, not after it
+            from vigil.backtest.plots import require_matplotlib
+
+            require_matplotlib()
         start = _time_arg("--from", args.start, parse_time)
         end = _time_arg("--to", args.end, parse_time)
         incidents = load_incidents(args.incidents) if args.incidents else []

@@ -28,7 +28,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "grafana",
         help="export the stack's dashboards as Grafana dashboards on the CloudWatch data source",
         description="Write one Grafana dashboard JSON per dashboard of the stack's plan (same panels, metrics, "
-        "statistics and layout), for teams that read CloudWatch through Grafana. Needs vigil[grafana].",
+        "statistics and layout), for teams that read CloudWatch through Grafana. Needs vigil-monitoring[grafana].",
     )
     add_project_argument(parser)
     parser.add_argument("--stack", default=None, metavar="NAME", help="stack (stacks/Pulumi.<NAME>.yaml); required")

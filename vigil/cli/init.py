@@ -1,8 +1,10 @@
-"""``vigil init DIR [--service NAME ...] [--prefix NAME] [--name NAME]``: start a new monitoring project.
+"""``vigil init DIR [--service NAME[:KIND] ...] [--prefix NAME] [--name NAME] [--vigil-source SRC]``: a new project.
 
-Creates DIR (absent or empty) with Pulumi.yaml, dev and prod stacks, a starter catalog per service (request,
-error and latency metrics, an availability SLO, error-rate and latency alarms with runbooks and unit tests,
-a dashboard), routing, JSON Schemas, .gitignore and a CI workflow. The new project passes ``vigil check``,
+Creates DIR (absent or empty) with Pulumi.yaml, dev and prod stacks, a starter catalog per service by kind
+(``http``: request, error and latency metrics, an availability SLO, error-rate and latency alarms;
+``queue-worker``: SQS backlog, age of the oldest message, progress and heartbeat alarms; ``scheduled-job``:
+missed, failed and slow runs), each alarm with a runbook and unit tests, a dashboard per service, routing, JSON
+Schemas, .gitignore, requirements.txt (Vigil from ``--vigil-source``) and a CI workflow. The new project passes ``vigil check``,
 ``vigil test`` and ``vigil preview`` as created. Exit 0 created, 2 usage errors (nothing written).
 """
 
@@ -14,6 +16,7 @@ import sys
 from pathlib import Path
 
 from vigil.init import InitError, create_project
+from vigil.init.source import VigilSource
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -33,8 +36,15 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument(
         "--service",
         action="append",
-        metavar="NAME",
-        help="a service to monitor (lowercase, e.g. api); repeat for several (default: api)",
+        metavar="NAME[:KIND]",
+        help="a service to monitor (lowercase, e.g. api) and its kind: http (default), queue-worker or "
+        "scheduled-job (e.g. settlement:queue-worker); repeat for several (default: api)",
+    )
+    parser.add_argument(
+        "--vigil-source",
+        metavar="SRC",
+        help="where requirements.txt (and CI) install Vigil from: a Vigil clone's directory, a VCS URL "
+        "(git+https://...@TAG) or a version (default: where this Vigil was installed from)",
     )
     parser.add_argument("--prefix", metavar="NAME", help="EMF namespace prefix: <prefix>/<Service> (default: from DIR)")
     parser.add_argument("--name", metavar="NAME", help="Pulumi project name (default: DIR's name, lowercased)")
@@ -43,13 +53,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Create the project and print what was written and what to run next."""
-    from vigil.cli.main import version
-
     services: list[str] = args.service or ["api"]
-    installed = version()
-    pin = installed if installed[:1].isdigit() else "0.1.0"
     try:
-        files = create_project(args.dir, services, prefix=args.prefix, project=args.name, version=pin)
+        source = VigilSource.parse(args.vigil_source) if args.vigil_source else None
+        files = create_project(args.dir, services, prefix=args.prefix, project=args.name, source=source)
     except InitError as exc:
         print(f"vigil init: {exc}", file=sys.stderr)
         return 2

@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import importlib.metadata
+import os
 import sys
 from collections.abc import Callable, Sequence
 
@@ -24,6 +25,8 @@ COMMANDS = (
     "schema",
     "test",
     "backtest",
+    "oncall",
+    "drill",
     "preview",
     "cost",
     "probe",
@@ -74,13 +77,37 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     >>> main(["--help"])  # doctest: +SKIP
     """
+    try:
+        return _run(argv)
+    except BrokenPipeError:
+        return _closed_stdout()
+
+
+def _run(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     func: Callable[[argparse.Namespace], int] | None = getattr(args, "func", None)
     if func is None:
         parser.print_help(sys.stderr)
         return 2
+    from vigil.cli.project import unknown_stack_message
+
+    problem = unknown_stack_message(args, args.command)
+    if problem is not None:
+        print(problem, file=sys.stderr)
+        return 2
     return func(args)
+
+
+def _closed_stdout() -> int:
+    """The reader of stdout went away (``vigil test | head``): stop quietly, as ``cat`` does.
+
+    Python flushes stdout again at exit, which would raise once more; pointing the descriptor at /dev/null
+    (the recipe in Python's ``signal`` documentation) makes that flush a no-op. Exit 141 is 128 + SIGPIPE.
+    """
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    return 141
 
 
 if __name__ == "__main__":

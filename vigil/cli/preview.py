@@ -54,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         from vigil.preview import render_text, run_preview
     except ImportError as exc:  # pragma: no cover - depends on the install
-        print(f"vigil preview needs the Pulumi SDK: pip install 'vigil[pulumi]' ({exc})", file=sys.stderr)
+        print(f"vigil preview needs the Pulumi SDK: pip install 'vigil-monitoring[pulumi]' ({exc})", file=sys.stderr)
         return 2
     try:
         result = run_preview(project, stack)

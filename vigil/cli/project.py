@@ -115,3 +115,31 @@ def project_root(args: argparse.Namespace, command: str) -> Path | None:
     except ProjectNotFoundError as exc:
         print(f"vigil {command}: {exc}", file=sys.stderr)
         return None
+
+
+def unknown_stack_message(args: argparse.Namespace, command: str) -> str | None:
+    """Why ``--stack NAME`` names no stack of the project (every command's one check), or ``None``.
+
+    ``None`` too when there is no ``--stack``, no project (the command says so itself), or a project without
+    stack files.
+
+    >>> unknown_stack_message(argparse.Namespace(stack=None), "cost") is None
+    True
+    """
+    stack = getattr(args, "stack", None)
+    if not isinstance(stack, str):
+        return None
+    named = getattr(args, "project", None) or getattr(args, "project_arg", None)
+    try:
+        root = find_project_root(named, explicit=named is not None)
+    except ProjectNotFoundError:
+        return None
+    from vigil.spec.loader import available_stacks
+
+    known = available_stacks(root)
+    if not known or stack in known:
+        return None
+    return (
+        f"vigil {command}: no stack '{stack}' (stacks/Pulumi.{stack}.yaml does not exist); known: {', '.join(known)}; "
+        f"pass one of them to --stack, or create stacks/Pulumi.{stack}.yaml"
+    )

@@ -1,6 +1,6 @@
 """Grafana dashboards on the CloudWatch data source, from the plan's CloudWatch dashboards (``vigil grafana``).
 
-Needs ``grafana-foundation-sdk`` (``pip install 'vigil[grafana]'``); importing this package does not.
+Needs ``grafana-foundation-sdk`` (``pip install 'vigil-monitoring[grafana]'``); importing this package does not.
 
 Example::
 
@@ -23,7 +23,9 @@ def write_dashboards(plan: StackPlan, out: Path, *, datasource_uid: str = "cloud
     try:
         from vigil.grafana.build import grafana_dashboard
     except ModuleNotFoundError as exc:
-        raise GrafanaExportError("grafana-foundation-sdk is not installed: pip install 'vigil[grafana]'") from exc
+        raise GrafanaExportError(
+            "grafana-foundation-sdk is not installed: pip install 'vigil-monitoring[grafana]'"
+        ) from exc
     out.mkdir(parents=True, exist_ok=True)
     paths = []
     for board in plan.dashboards:

@@ -1,6 +1,6 @@
 """CloudWatch dashboard bodies (from the plan) as Grafana dashboards on the CloudWatch data source.
 
-Built with Grafana's own Python SDK (``grafana-foundation-sdk``, ``pip install 'vigil[grafana]'``), one builder
+Built with Grafana's own Python SDK (``grafana-foundation-sdk``, ``pip install 'vigil-monitoring[grafana]'``), one builder
 per panel kind, so the JSON is what Grafana's schema expects rather than hand-written dictionaries.
 
 Widget -> panel: metric graphs -> ``timeseries`` (stacked and y-axis minimum kept), single values -> ``stat``,

@@ -1,7 +1,7 @@
 """Serve an ASGI app (a ``HealthApp`` or a whole service) with uvicorn in a background thread.
 
 For processes that have no web server of their own (a queue worker exposing ``/health`` on a side port), for
-``vigil smoke``, and for tests. Needs ``uvicorn`` (the ``vigil[asgi]`` extra), imported only when called.
+``vigil smoke``, and for tests. Needs ``uvicorn`` (the ``vigil-monitoring[asgi]`` extra), imported only when called.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Pictures and the static HTML report of a run: dashboards drawn locally, alarm timeline, detections, notifications.
 
-Everything here draws with matplotlib (``pip install 'vigil[plot]'``) on its object API (``Figure``, no pyplot,
+Everything here draws with matplotlib (``pip install 'vigil-monitoring[plot]'``) on its object API (``Figure``, no pyplot,
 no display needed). Import the modules you need; this package itself imports nothing heavy.
 
 Example::

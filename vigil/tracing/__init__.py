@@ -1,7 +1,7 @@
 """``vigil.tracing``: OpenTelemetry tracing set up from the stack, and spans for agent-platform work.
 
 ``import vigil.tracing`` loads no SDK; :func:`setup_tracing` (and :class:`Tracing`) import the OpenTelemetry
-SDK and the OTLP exporter on first use (``pip install vigil[tracing]``). The span helpers need only
+SDK and the OTLP exporter on first use (``pip install vigil-monitoring[tracing]``). The span helpers need only
 ``opentelemetry-api``.
 
 Example::

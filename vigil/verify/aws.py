@@ -81,7 +81,7 @@ class AwsTarget:
                 import boto3
                 from botocore.config import Config
             except ModuleNotFoundError as exc:  # pragma: no cover - boto3 is in the aws extra
-                raise VerifyError("boto3 is not installed: pip install 'vigil[aws]'") from exc
+                raise VerifyError("boto3 is not installed: pip install 'vigil-monitoring[aws]'") from exc
             config = Config(retries={"max_attempts": 1, "mode": "standard"}, connect_timeout=5, read_timeout=30)
             session = boto3.session.Session()
             self._clients[service] = session.client(

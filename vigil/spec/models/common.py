@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 from enum import StrEnum
 from typing import Annotated, Literal
 
@@ -43,9 +44,12 @@ DimensionName = Annotated[str, StringConstraints(pattern=DIMENSION_NAME_PATTERN)
 #: published under the stack's ``vigil:runbook_base_url``.
 Runbook = Annotated[str, StringConstraints(pattern=r"^(https://\S+|[A-Za-z0-9_./-]+\.md)$")]
 
-_TEMPLATE = re.compile(r"\$\{(environment|service|stack|ecs_cluster)\}")
+_TEMPLATE = re.compile(r"\$\{(environment|service|stack|ecs_cluster|ai_daily_budget_usd|config:[A-Za-z0-9_.-]+)\}")
 _ANY_PLACEHOLDER = re.compile(r"\$\{([^}]*)\}?")
-PLACEHOLDERS = ("environment", "service", "stack", "ecs_cluster")
+_CONFIG_REF = re.compile(r"\$\{config:([A-Za-z0-9_.-]+)\}")
+PLACEHOLDERS = ("environment", "service", "stack", "ecs_cluster", "ai_daily_budget_usd", "config:KEY")
+#: The stack's daily AI budget in USD (``vigil:ai_budget: {daily_usd: N}``), for metric math expressions.
+AI_BUDGET_PLACEHOLDER = "${ai_daily_budget_usd}"
 
 
 class Severity(StrEnum):
@@ -114,22 +118,64 @@ class Spec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, use_enum_values=False)
 
 
-def render_template(value: str, *, environment: str, service: str = "", stack: str = "", ecs_cluster: str = "") -> str:
-    """Substitute ``${environment}``, ``${service}``, ``${stack}`` and ``${ecs_cluster}`` in a dimension value.
+def render_template(
+    value: str,
+    *,
+    environment: str,
+    service: str = "",
+    stack: str = "",
+    ecs_cluster: str = "",
+    config: Mapping[str, object] | None = None,
+    ai_daily_budget_usd: float | None = None,
+) -> str:
+    """Substitute ``${environment}``, ``${service}``, ``${stack}``, ``${ecs_cluster}``, ``${ai_daily_budget_usd}``
+    and ``${config:KEY}``.
 
     ``${ecs_cluster}`` is the stack's ``vigil:ecs_cluster`` (default ``vigil-<environment>``), for the
-    ``AWS/ECS`` and ``ECS/ContainerInsights`` metrics of the services.
+    ``AWS/ECS`` and ``ECS/ContainerInsights`` metrics of the services. ``${config:KEY}`` is the stack file's plain
+    value ``vigil:KEY`` (a load balancer, a queue name); one the stack does not set is left as written, and
+    ``vigil check`` reports it at the dimension value. ``${ai_daily_budget_usd}`` is the stack's
+    ``vigil:ai_budget.daily_usd`` (metric math); rendering it for a stack without one raises ``ValueError``
+    (``vigil check`` reports that first, at the expression).
 
     >>> render_template("${environment}", environment="prod"), render_template("${ecs_cluster}", environment="prod")
     ('prod', 'vigil-prod')
+    >>> render_template("${config:orders_queue}", environment="prod", config={"orders_queue": "orders-prod"})
+    'orders-prod'
+    >>> render_template("100 * cost / ${ai_daily_budget_usd}", environment="prod", ai_daily_budget_usd=240)
+    '100 * cost / 240'
     """
     names = {
         "environment": environment,
         "service": service,
         "stack": stack or environment,
         "ecs_cluster": ecs_cluster or f"vigil-{environment}",
+        "ai_daily_budget_usd": "" if ai_daily_budget_usd is None else f"{ai_daily_budget_usd:g}",
     }
-    return _TEMPLATE.sub(lambda m: names[m.group(1)], value)
+    if ai_daily_budget_usd is None and AI_BUDGET_PLACEHOLDER in value:
+        raise ValueError(
+            f"{value!r} uses {AI_BUDGET_PLACEHOLDER} but the stack sets no daily AI budget; "
+            "add `vigil:ai_budget: {daily_usd: <USD>}` to its stack file"
+        )
+    values = config or {}
+
+    def substitute(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name.startswith("config:"):
+            found = values.get(name[len("config:") :])
+            return found if isinstance(found, str) else match.group(0)
+        return names[name]
+
+    return _TEMPLATE.sub(substitute, value)
+
+
+def config_keys(value: str) -> list[str]:
+    """The stack config keys a value reads with ``${config:KEY}``.
+
+    >>> config_keys("app/${config:alb_name}/${config:alb_id}")
+    ['alb_name', 'alb_id']
+    """
+    return _CONFIG_REF.findall(value)
 
 
 def unknown_placeholders(value: str) -> list[str]:
@@ -141,5 +187,5 @@ def unknown_placeholders(value: str) -> list[str]:
     return [
         m.group(0)
         for m in _ANY_PLACEHOLDER.finditer(value)
-        if m.group(1) not in PLACEHOLDERS or not m.group(0).endswith("}")
+        if (m.group(1) not in PLACEHOLDERS and not _CONFIG_REF.fullmatch(m.group(0))) or not m.group(0).endswith("}")
     ]

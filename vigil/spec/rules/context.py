@@ -12,7 +12,13 @@ from vigil.spec.aws_metrics import aws_namespace, aws_namespaces
 from vigil.spec.errors import Level, SpecError, did_you_mean
 from vigil.spec.math_parser import MathSyntaxError, parse_syntax
 from vigil.spec.models import MetricRef, MetricSpec, Project
-from vigil.spec.models.common import PLACEHOLDERS, render_template, unknown_placeholders
+from vigil.spec.models.common import (
+    AI_BUDGET_PLACEHOLDER,
+    PLACEHOLDERS,
+    config_keys,
+    render_template,
+    unknown_placeholders,
+)
 from vigil.spec.models.metrics import dimension_value_problem
 from vigil.spec.slo import expand_slo
 from vigil.spec.sources import Sources
@@ -73,7 +79,7 @@ def math_syntax_error(expression: str) -> str | None:
     "unknown function 'FIL' at column 1 (did you mean FILL?): FIL(m1, 0)"
     """
     try:
-        metric_math.parse(render_template(expression, environment="x"))
+        metric_math.parse(render_template(expression, environment="x", ai_daily_budget_usd=1.0))
     except MathSyntaxError as exc:
         return f"{exc}: {expression}"
     return None
@@ -92,6 +98,34 @@ class Context:
         """Record a problem at ``(kind, name, fields)``."""
         kind, name, fields = where
         self.errors.append(self.sources.error(kind, name, fields, message, severity))
+
+    def stack_values(self) -> dict[str, str]:
+        """The stack file's plain ``vigil:*`` values (what ``${config:KEY}`` reads); none without a stack."""
+        stack = self.project.stack
+        return {k: v for k, v in stack.values.items() if isinstance(v, str)} if stack else {}
+
+    def config_refs_set(self, where: Where, value: str) -> bool:
+        """Report each ``${config:KEY}`` of ``value`` that the stack file does not set as a plain value."""
+        stack = self.project.stack
+        if stack is None:
+            return True
+        ok = True
+        for key in config_keys(value):
+            if key in self.stack_values():
+                continue
+            ok = False
+            secret = stack.has_value(key)
+            hint = did_you_mean(key, self.stack_values())
+            self.report(
+                where,
+                f"stack '{stack.name}': ${{config:{key}}} reads 'vigil:{key}', which stacks/Pulumi.{stack.name}.yaml "
+                + (
+                    "sets as a secret; a dimension value is public: set it as a plain value"
+                    if secret
+                    else f"does not set{hint}; add 'vigil:{key}: <value>' under 'config:' in that file"
+                ),
+            )
+        return ok
 
     def alarm_names(self) -> set[str]:
         """Every alarm name that will exist: plain alarms, SLO names, and SLO burn-rate pair names."""
@@ -161,7 +195,9 @@ class Context:
             if unknown_placeholders(value):
                 self.report((kind, name, (*fields, "dimensions", dim)), placeholder_message(value))
                 continue
-            rendered = render_template(value, environment=env)
+            if not self.config_refs_set((kind, name, (*fields, "dimensions", dim)), value):
+                continue
+            rendered = render_template(value, environment=env, config=self.stack_values())
             known = declared[dim].values if dim in declared else ()
             problem = dimension_value_problem(rendered)
             if problem:
@@ -172,3 +208,15 @@ class Context:
                     (kind, name, (*fields, "dimensions", dim)),
                     f"'{rendered}' is not a declared value of dimension {dim}{hint}; declared: {', '.join(known)}",
                 )
+
+
+def budget_set(ctx: Context, where: Where, expression: str) -> None:
+    """An expression dividing by the stack's daily AI budget needs a stack that sets one."""
+    stack = ctx.project.stack
+    if AI_BUDGET_PLACEHOLDER in expression and stack is not None and stack.ai_budget is None:
+        ctx.report(
+            where,
+            f"{AI_BUDGET_PLACEHOLDER} is the stack's daily AI budget, and stack '{stack.name}' sets none: add "
+            f"`vigil:ai_budget: {{daily_usd: <USD>}}` to stacks/Pulumi.{stack.name}.yaml (an alarm can instead be "
+            "disabled there: vigil:overrides: alarms: <name>: {enabled: false})",
+        )
