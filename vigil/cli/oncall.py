@@ -1,17 +1,14 @@
-"""``vigil oncall-report``: on-call health of a stack from CloudWatch's real alarm history.
+"""``vigil oncall-report --stack S --since 7d``: on-call health from the stack's real alarm history.
 
-    vigil oncall-report --stack S [--since 7d | --from T [--to T]] [--incidents FILE] [--format text|json]
-                        [--endpoint URL] [--region R]
-
-Exit codes: 0 the report was printed, 2 bad input (a bad time or duration, a bad incidents file, a project that
-does not validate) or CloudWatch refused the history (the message says why).
+Pages per week, mean time to resolve, mean detection delay, the noisiest and the flapping alarms, read from
+CloudWatch DescribeAlarmHistory for every alarm the stack's plan deploys (seed 004 "Success Metrics").
+Exit codes: 0 report printed, 1 the project has errors or CloudWatch refused, 2 usage.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import time
 from typing import Any, TextIO
@@ -20,102 +17,76 @@ from vigil.cli.project import add_project_argument, project_root
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add the ``oncall-report`` sub-command.
+    """Add ``vigil oncall-report`` to the CLI.
 
-    Example::
-
-        >>> parser = argparse.ArgumentParser(prog="vigil")
-        >>> register(parser.add_subparsers())
-        >>> parser.parse_args(["oncall-report", "--stack", "prod", "--since", "7d"]).since
-        '7d'
+    >>> parser = argparse.ArgumentParser(prog="vigil")
+    >>> register(parser.add_subparsers())
+    >>> parser.parse_args(["oncall-report", "--stack", "prod", "--since", "14d"]).since
+    '14d'
     """
     parser = subparsers.add_parser(
         "oncall-report",
-        help="on-call health from real alarm history: pages/week, MTTR, MTTD, noisy and flapping alarms",
-        description="Read the stack's alarm transitions with DescribeAlarmHistory and report pages per week, "
-        "time in ALARM, MTTR, the noisiest and flapping alarms, and with --incidents MTTD and false pages.",
+        help="on-call health (pages/week, MTTR, detection delay, noisy and flapping alarms) from alarm history",
+        description="Read the stack's alarm history from CloudWatch (DescribeAlarmHistory) and report pages per "
+        "week, mean time to resolve, mean detection delay, and the noisiest and flapping alarms.",
     )
-    parser.add_argument("--stack", default="dev", metavar="NAME", help="stack whose alarms to report (default: dev)")
     add_project_argument(parser)
-    parser.add_argument("--since", metavar="DURATION", help="how far back from --to (e.g. 7d, 36h; default 7d)")
-    parser.add_argument("--from", dest="start", metavar="T", help="start (ISO 8601); instead of --since")
-    parser.add_argument("--to", dest="end", metavar="T", help="end (ISO 8601; default: now)")
-    parser.add_argument("--incidents", metavar="FILE", help="YAML list of {name, start, end}: MTTD and false pages")
+    parser.add_argument("--stack", default=None, metavar="NAME", help="stack whose alarms to report on (required)")
+    parser.add_argument("--since", default="7d", metavar="DURATION", help="how far back (e.g. 7d, 36h; default 7d)")
+    parser.add_argument("--endpoint", default=None, metavar="URL", help="CloudWatch endpoint (e.g. a local moto)")
+    parser.add_argument("--region", default=None, help="AWS region (default: the stack's)")
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
-    parser.add_argument("--endpoint", metavar="URL", help="CloudWatch endpoint (default: AWS_ENDPOINT_URL or AWS)")
-    parser.add_argument("--region", metavar="REGION", help="AWS region (default: the stack's)")
     parser.set_defaults(func=run)
 
 
-def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None, client: Any = None) -> int:
-    """Print the report; ``client`` is a CloudWatch client to use instead of a new one (tests)."""
-    out = out or sys.stdout
-    err = err or sys.stderr
-    from vigil.backtest.errors import BacktestError
-    from vigil.backtest.incidents import load_incidents
-    from vigil.backtest.report import notifying_alarms, paging_alarms
-    from vigil.oncall import OncallError, fetch_transitions, make_client, render_text, summarise
+def run(args: argparse.Namespace, client: Any = None, out: TextIO | None = None, now: float | None = None) -> int:
+    """Plan the stack, read its alarms' history, print the report (``client``: a CloudWatch client to use)."""
+    from vigil.alarmtest.notation import parse_duration
+    from vigil.oncall.fetch import HistoryError, fetch_history, make_client
+    from vigil.oncall.report import summarize
     from vigil.plan.stack import ProjectErrors, load_stack_plan
 
+    out = out or sys.stdout
     root = project_root(args, "oncall-report")
     if root is None:
         return 2
-    try:
-        start, end = time_range(args.since, args.start, args.end, now=int(time.time()))
-        incidents = load_incidents(args.incidents) if args.incidents else []
-        plan = load_stack_plan(root, args.stack).plan
-        endpoint = args.endpoint or os.environ.get("AWS_ENDPOINT_URL") or None
-        client = client or make_client(args.region or plan.context.region, endpoint)
-        names = {a.name for a in plan.alarms.metric_alarms} | {a.name for a in plan.alarms.composite_alarms}
-        history = fetch_transitions(client, names, start, end)
-    except (OncallError, BacktestError, ProjectErrors, ValueError) as exc:
-        print(f"vigil oncall-report: {exc}", file=err)
+    if not args.stack:
+        print("vigil oncall-report: give --stack NAME (the stack whose alarm history to read)", file=sys.stderr)
         return 2
-    report = summarise(
-        history.transitions,
-        start=start,
-        end=end,
-        paging=paging_alarms(plan.alarms, plan.routing),
-        notifying=notifying_alarms(plan.alarms),
-        names=names,
-        incidents=incidents,
-    )
+    try:
+        since = parse_duration(args.since)
+    except ValueError as exc:
+        print(f"vigil oncall-report: --since {args.since!r}: {exc}", file=sys.stderr)
+        return 2
+    try:
+        plan = load_stack_plan(root, args.stack).plan
+        alarms = {a.name: (str(a.severity), a.actions.alarm) for a in plan.alarms.metric_alarms}
+        alarms |= {c.name: (str(c.severity), c.actions.alarm) for c in plan.alarms.composite_alarms}
+        end = time.time() if now is None else now
+        cw = client or make_client(args.region or plan.context.region, args.endpoint)
+        report = summarize(fetch_history(cw, alarms, end - since, end), alarms, start=end - since, end=end)
+    except (ProjectErrors, HistoryError) as exc:
+        print(f"vigil oncall-report: {exc}", file=sys.stderr)
+        return 1
     if args.format == "json":
-        json.dump(
-            {**report.to_json(), "api_calls": history.calls, "unreadable_items": history.unreadable}, out, indent=2
-        )
-        out.write("\n")
-    else:
-        print(render_text(report), file=out)
-        print(f"  ({history.calls} DescribeAlarmHistory calls, {len(history.transitions)} transitions)", file=err)
+        print(json.dumps(report.to_json(), sort_keys=True), file=out)
+        return 0
+    _text(report, args.stack, args.since, out)
     return 0
 
 
-def time_range(since: str | None, start: str | None, end: str | None, *, now: int) -> tuple[int, int]:
-    """``(start, end)`` epoch seconds from the command's flags; ValueError names the bad flag.
+def _minutes(seconds: float | None) -> str:
+    return "-" if seconds is None else f"{seconds / 60:.1f} min"
 
-    >>> time_range("7d", None, "2026-01-08T00:00:00Z", now=0)
-    (1767225600, 1767830400)
-    """
-    from vigil.alarmtest.notation import parse_duration
-    from vigil.backtest.incidents import parse_time
 
-    if since and start:
-        raise ValueError("--since and --from both say where the report starts; pass one of them")
-    try:
-        stop = parse_time(end) if end else now
-    except ValueError:
-        raise ValueError(f"--to {end!r} is not a time; write ISO 8601 such as 2026-01-05T00:00:00Z") from None
-    if start:
-        try:
-            begin = parse_time(start)
-        except ValueError:
-            raise ValueError(f"--from {start!r} is not a time; write ISO 8601 such as 2026-01-05T00:00:00Z") from None
-    else:
-        try:
-            begin = stop - parse_duration((since or "7d").strip())
-        except ValueError as exc:
-            raise ValueError(f"--since: {exc}") from None
-    if begin >= stop:
-        raise ValueError(f"the report starts at or after it ends (from {begin}, to {stop}); check --from/--since/--to")
-    return begin, stop
+def _text(report: Any, stack: str, since: str, out: TextIO) -> None:
+    print(f"on-call health of stack {stack} over the last {since}", file=out)
+    print(f"  pages (P1/P2 that notify): {report.pages} ({report.pages_per_week:.1f} a week)", file=out)
+    print(f"  mean time to resolve:      {_minutes(report.mean_resolve_s)}", file=out)
+    print(f"  mean detection delay:      {_minutes(report.mean_detect_s)}", file=out)
+    noisy = report.noisiest()
+    print("  noisiest alarms:" + ("" if noisy else " none"), file=out)
+    for a in noisy:
+        print(f"    {a.alarms:>4}x  {a.alarm} ({a.severity})", file=out)
+    flapping = report.flapping()
+    print("  flapping (4+ alarms within an hour): " + (", ".join(a.alarm for a in flapping) or "none"), file=out)
