@@ -58,6 +58,7 @@ def stack_config(project: Path) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Recorder, Any]:
+    pytest.importorskip("pulumi_pagerduty", reason="the pagerduty extra is not installed")
     project = project_with_pagerduty(tmp_path_factory.mktemp("pd"))
     plan = load_stack_plan(project, "prod").plan
     config = {k: str(v) for k, v in stack_config(project).items()}
