@@ -162,3 +162,15 @@ def test_without_the_section_nothing_imports_the_provider() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert done.stdout.strip() == "False", done.stderr
+
+
+def test_vigil_preview_shows_the_pagerduty_side(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("pulumi_pagerduty", reason="the pagerduty extra is not installed")
+    from vigil.cli.main import main
+
+    project = project_with_pagerduty(tmp_path)
+    assert main(["preview", "--project", str(project), "--stack", "prod"]) == 0
+    out = capsys.readouterr().out
+    assert "vigil:pagerduty:PagerDutyService" in out
+    assert out.count("pagerduty:index/serviceIntegration:ServiceIntegration") >= 2
+    assert "vigil-prod-p1-0-pagerduty" in out
