@@ -28,11 +28,16 @@ CONFIG_NAMESPACE = "vigil"
 
 @dataclass(frozen=True)
 class AlarmRoutingArgs:
-    """The planned routing; endpoints are read from ``config`` (default: ``pulumi.Config("vigil")``)."""
+    """The planned routing; endpoints are read from ``config`` (default: ``pulumi.Config("vigil")``).
+
+    ``pagerduty_keys`` (severity -> integration key, from :class:`~components.pagerduty.PagerDutyService`) replace
+    the ``{secret: ...}`` key of that severity's ``kind: pagerduty`` subscriptions.
+    """
 
     plan: RoutingPlan
     tags: Mapping[str, str] = field(default_factory=dict)
     config: pulumi.Config | None = None
+    pagerduty_keys: Mapping[Severity, pulumi.Output[str]] = field(default_factory=dict)
 
 
 def endpoint(config: pulumi.Config, sub: SubscriptionPlan) -> pulumi.Input[str]:
@@ -57,6 +62,7 @@ class AlarmRouting(pulumi.ComponentResource):
     topic_arns: dict[Severity, pulumi.Output[str]]
     kms_key_arn: pulumi.Output[str]
     delivery_topic_arn: pulumi.Output[str] | None
+    pagerduty_keys: dict[Severity, pulumi.Output[str]]
 
     def __init__(self, name: str, args: AlarmRoutingArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("vigil:alarm_routing:AlarmRouting", name, None, opts)
@@ -66,6 +72,7 @@ class AlarmRouting(pulumi.ComponentResource):
         self.kms_key_arn = key.arn
         delivery = args.plan.delivery
         queue = self._queue(delivery, key, tags) if delivery and delivery.has_queue else None
+        self.pagerduty_keys = dict(args.pagerduty_keys)
         self.topic_arns = {t.severity: self._topic(t, key, tags, config, queue) for t in args.plan.topics}
         self.delivery_topic_arn = self._delivery_topic(delivery, key, tags, config) if delivery else None
         chatbot = RegionalProviders("chatbot", self)
@@ -78,6 +85,12 @@ class AlarmRouting(pulumi.ComponentResource):
         if self.delivery_topic_arn is not None:
             outputs["delivery_topic_arn"] = self.delivery_topic_arn
         self.register_outputs(outputs)
+
+    def _endpoint(self, severity: Severity, config: pulumi.Config, sub: SubscriptionPlan) -> pulumi.Input[str]:
+        managed = self.pagerduty_keys.get(severity) if sub.kind == "pagerduty" else None
+        if managed is not None:
+            return pulumi.Output.secret(managed.apply(sub.endpoint_template.format))
+        return endpoint(config, sub)
 
     def _queue(self, plan: DeliveryPlan, key: aws.kms.Key, tags: dict[str, str]) -> aws.sqs.Queue:
         """The dead-letter queue of https subscriptions: encrypted, kept 14 days, writable only by our topics."""
@@ -139,7 +152,7 @@ class AlarmRouting(pulumi.ComponentResource):
                 Naming.logical("subscription", plan.name, str(index), sub.kind),
                 topic=topic.arn,
                 protocol=sub.protocol,
-                endpoint=endpoint(config, sub),
+                endpoint=self._endpoint(plan.severity, config, sub),
                 raw_message_delivery=sub.raw_message_delivery or None,
                 filter_policy=sub.filter_policy,
                 filter_policy_scope="MessageBody" if sub.filter_policy else None,

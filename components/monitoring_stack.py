@@ -8,6 +8,7 @@ import pulumi
 
 from vigil.plan import StackPlan
 from vigil.plan.naming import Naming
+from vigil.spec.models.common import Severity
 
 from .alarm_routing import AlarmRouting, AlarmRoutingArgs
 from .alarms import Alarms, AlarmsArgs
@@ -71,7 +72,15 @@ class MonitoringStack(pulumi.ComponentResource):
             detectors = [ns.anomaly_detector for ns in self.plan.namespaces if ns.anomaly_detector is not None]
             tracing = Tracing("tracing", TracingArgs(self.plan.tracing, detectors, tags, namespaces), opts=child)
             self.app_environment, self.collector_policy = tracing.app_environment, tracing.collector_policy
-        routing = AlarmRouting("routing", AlarmRoutingArgs(self.plan.routing, tags, args.config), opts=child)
+        pagerduty_keys: dict[Severity, pulumi.Output[str]] = {}
+        if self.plan.routing.pagerduty is not None:  # the optional extra is imported only when the spec enables it
+            from .pagerduty import PagerDutyArgs, PagerDutyService
+
+            pd = PagerDutyService("pagerduty", PagerDutyArgs(self.plan.routing.pagerduty, args.config), opts=child)
+            pagerduty_keys = pd.integration_keys
+        routing = AlarmRouting(
+            "routing", AlarmRoutingArgs(self.plan.routing, tags, args.config, pagerduty_keys), opts=child
+        )
         self.topic_arns = {s.value: arn for s, arn in routing.topic_arns.items()}
         alarms = Alarms(
             "alarms",

@@ -47,6 +47,8 @@ class Recorder(pulumi.runtime.Mocks):
         state = {**args.inputs, "name": physical, "arn": f"arn:aws:{service}:{self.region}:{self.account}:{physical}"}
         if args.typ == "aws:kms/key:Key":
             state["keyId"] = f"key-{args.name}"
+        if args.typ == "pagerduty:index/serviceIntegration:ServiceIntegration":
+            state["integrationKey"] = f"pdkey-{args.name}"  # PagerDuty computes it
         return f"{args.name}-id", state
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]]]:
@@ -55,6 +57,8 @@ class Recorder(pulumi.runtime.Mocks):
         if args.token == "aws:kms/getAlias:getAlias":
             alias = args.args["name"]
             return {"arn": alias, "targetKeyArn": f"arn:aws:kms:{self.region}:{self.account}:key/for-{alias}"}, []
+        if args.token == "pagerduty:index/getVendor:getVendor":
+            return {"id": "PZQ6AUS", "name": args.args["name"], "type": "api"}, []
         return {}, []
 
     def region_of(self, resource: Resource) -> str:

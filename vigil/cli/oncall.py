@@ -36,11 +36,19 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--endpoint", default=None, metavar="URL", help="CloudWatch endpoint (e.g. a local moto)")
     parser.add_argument("--region", default=None, help="AWS region (default: the stack's)")
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    parser.add_argument(
+        "--incidents",
+        metavar="FILE",
+        help="YAML list of {name, start, end} (as for vigil backtest): time to detect, missed incidents, false pages",
+    )
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace, client: Any = None, out: TextIO | None = None, now: float | None = None) -> int:
     """Plan the stack, read its alarms' history, print the report (``client``: a CloudWatch client to use)."""
+    from vigil.backtest.errors import IncidentsError
+    from vigil.backtest.incidents import load_incidents
+    from vigil.oncall.accuracy import score
     from vigil.oncall.fetch import HistoryError, fetch_history, make_client
     from vigil.oncall.report import summarize
     from vigil.plan.stack import ProjectErrors, load_stack_plan
@@ -64,15 +72,36 @@ def run(args: argparse.Namespace, client: Any = None, out: TextIO | None = None,
         alarms |= {c.name: (str(c.severity), c.actions.alarm) for c in plan.alarms.composite_alarms}
         end = time.time() if now is None else now
         cw = client or make_client(args.region or plan.context.region, args.endpoint)
-        report = summarize(fetch_history(cw, alarms, end - since, end), alarms, start=end - since, end=end)
+        incidents = load_incidents(args.incidents) if getattr(args, "incidents", None) else None
+        changes = fetch_history(cw, alarms, end - since, end)
+        report = summarize(changes, alarms, start=end - since, end=end)
+    except IncidentsError as exc:
+        print(f"vigil oncall-report: {exc}", file=sys.stderr)
+        return 2
     except (ProjectErrors, HistoryError) as exc:
         print(f"vigil oncall-report: {exc}", file=sys.stderr)
         return 1
+    accuracy = None if incidents is None else score(changes, alarms, incidents, start=end - since, end=end)
     if args.format == "json":
-        print(json.dumps(report.to_json(), sort_keys=True), file=out)
+        data = report.to_json() | ({"incidents": accuracy.to_json()} if accuracy is not None else {})
+        print(json.dumps(data, sort_keys=True), file=out)
         return 0
     _text(report, args.stack, args.since, out)
+    if accuracy is not None:
+        _accuracy_text(accuracy, out)
     return 0
+
+
+def _accuracy_text(accuracy: Any, out: TextIO) -> None:
+    precision = "-" if accuracy.precision is None else f"{accuracy.precision:.0%}"
+    print(
+        f"  incidents: mean time to detect {_minutes(accuracy.mean_detect_s)}, false pages "
+        f"{accuracy.false_pages} of {accuracy.pages} (precision {precision})",
+        file=out,
+    )
+    for d in accuracy.detections:
+        found = f"caught by {d.alarm} after {_minutes(d.detect_s)}" if d.alarm else "MISSED"
+        print(f"    {d.incident.name}: {found}", file=out)
 
 
 def _minutes(seconds: float | None) -> str:

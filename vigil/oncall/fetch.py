@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import random
+import time
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -11,6 +13,28 @@ from vigil.oncall.report import StateChange, parse_history_item
 
 class HistoryError(Exception):
     """CloudWatch did not return the history (no credentials, an endpoint without DescribeAlarmHistory ...)."""
+
+
+#: Error codes CloudWatch answers when a caller exceeds its request rate: retried with backoff, not fatal.
+THROTTLING = frozenset({"Throttling", "ThrottlingException", "TooManyRequestsException", "RequestLimitExceeded"})
+MAX_ATTEMPTS = 8
+
+
+def _call(client: Any, kwargs: dict[str, Any], sleep: Callable[[float], None]) -> dict[str, Any]:
+    """One DescribeAlarmHistory call, retried with exponential backoff and jitter while CloudWatch throttles
+    (botocore's own retries are one attempt, so an endpoint that lacks the call fails at once)."""
+    from botocore.exceptions import ClientError
+
+    for attempt in range(MAX_ATTEMPTS):
+        try:
+            page: dict[str, Any] = client.describe_alarm_history(**kwargs)
+            return page
+        except ClientError as exc:
+            code = exc.response.get("Error", {}).get("Code", "")
+            if code not in THROTTLING or attempt == MAX_ATTEMPTS - 1:
+                raise
+            sleep(min(20.0, 0.5 * 2**attempt) * random.uniform(0.5, 1.0))
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def make_client(region: str, endpoint_url: str | None) -> Any:
@@ -24,8 +48,10 @@ def make_client(region: str, endpoint_url: str | None) -> Any:
     return boto3.client("cloudwatch", region_name=region, endpoint_url=endpoint_url, config=config)
 
 
-def fetch_history(client: Any, alarms: Iterable[str], start: float, end: float) -> list[StateChange]:
-    """Every state change of ``alarms`` in ``[start, end)``; one paginated call per alarm name.
+def fetch_history(
+    client: Any, alarms: Iterable[str], start: float, end: float, *, sleep: Callable[[float], None] = time.sleep
+) -> list[StateChange]:
+    """Every state change of ``alarms`` in ``[start, end)``; one paginated call per alarm name (throttling retried).
 
     Raises :class:`HistoryError` with the service's message when a call fails.
     """
@@ -46,7 +72,7 @@ def fetch_history(client: Any, alarms: Iterable[str], start: float, end: float) 
             if token:
                 kwargs["NextToken"] = token
             try:
-                page = client.describe_alarm_history(**kwargs)
+                page = _call(client, kwargs, sleep)
             except (ClientError, BotoCoreError) as exc:
                 first = (str(exc).splitlines() or [type(exc).__name__])[0][:200]
                 raise HistoryError(f"DescribeAlarmHistory for {name!r} failed: {first}") from exc

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from vigil.plan.alarms import plan_alarms
 from vigil.plan.dashboards import plan_dashboards
 from vigil.plan.namespaces import plan_namespace
 from vigil.plan.naming import Naming
+from vigil.plan.pagerduty import plan_pagerduty
 from vigil.plan.routing import plan_routing
 from vigil.plan.types import StackContext, StackPlan
 from vigil.plan.xray import plan_tracing
@@ -54,6 +57,9 @@ def plan_project(project: Project, names: Naming, account_id: str) -> StackPlan:
         plan_namespace(ctx, names, spec, project.stack) for _, spec in sorted(project.namespaces.items())
     )
     routing = plan_routing(ctx, names, project.routing, project.delivery_failures)
+    pagerduty = plan_pagerduty(project.pagerduty, project.routing, names.prefix, ctx.page_people)
+    if pagerduty is not None:
+        routing = dataclasses.replace(routing, pagerduty=pagerduty)
     alarms = plan_alarms(ctx, names, project, routing)
     dashboards = plan_dashboards(ctx, names, project)
     tracing = plan_tracing(ctx, names, project)

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
+from vigil.plan.pagerduty import PagerDutyPlan
 from vigil.spec.models.common import Severity, render_template
 
 
@@ -295,6 +296,8 @@ class RoutingPlan:
     topics: tuple[TopicPlan, ...]
     chat_channels: tuple[ChatChannelPlan, ...] = ()
     delivery: DeliveryPlan | None = None
+    #: PagerDuty's services, escalation policy and schedule (``pagerduty:`` in routing), None when not managed.
+    pagerduty: PagerDutyPlan | None = None
 
     def topic(self, severity: Severity) -> TopicPlan | None:
         """The topic of a severity, or None when the severity is not routed."""

@@ -209,6 +209,8 @@ def _load_routing(run: _Run, path: Path, routing: dict[Any, Any]) -> None:
     if result.spec.delivery_failures is not None:
         failures = result.spec.delivery_failures
         run.merge.add("route", routing, "delivery_failures", failures, doc, ("delivery_failures",))
+    if result.spec.pagerduty is not None:
+        run.merge.add("route", routing, "pagerduty", result.spec.pagerduty, doc, ("pagerduty",))
 
 
 def _load_alarms(run: _Run, alarms: dict[str, Any], slos: dict[str, Any], routing: dict[Any, Any]) -> None:
@@ -300,12 +302,14 @@ def _load(root: Path, stack: str | None, validate: bool, cache: ParseCache | Non
     _load_dashboards(run, dashboards)
     stack_spec = _load_stack(run, stack) if stack else None
     delivery = routing.pop("delivery_failures", None)
+    pagerduty = routing.pop("pagerduty", None)
     project = Project(
         namespaces=namespaces,
         alarms=alarms,
         slos=slos,
         routing=routing,
         delivery_failures=delivery,
+        pagerduty=pagerduty,
         dashboards=dashboards,
         stack=stack_spec,
     )

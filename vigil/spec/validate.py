@@ -18,6 +18,7 @@ from vigil.spec.rules.endpoints import check_endpoints
 from vigil.spec.rules.families import check_families
 from vigil.spec.rules.log_groups import check_log_groups
 from vigil.spec.rules.namespaces import check_namespaces
+from vigil.spec.rules.pagerduty import check_pagerduty
 from vigil.spec.rules.paging import check_paging
 from vigil.spec.rules.queries import check_queries
 from vigil.spec.rules.regions import check_regions
@@ -36,6 +37,7 @@ RULES = (
     check_alarms,
     check_dashboards,
     check_routing,
+    check_pagerduty,
     check_endpoints,
     check_paging,
     check_coverage,

@@ -65,7 +65,8 @@ def instrument_dependencies(
     """Instrument the installed ``libraries`` on ``tracing``'s provider; the names that were instrumented.
 
     ``engines``: SQLAlchemy engines to instrument (none: every engine created afterwards). ``metrics``: the
-    service's catalog logger; with it, SQL spans also emit ``db.query.duration``.
+    service's catalog logger; with it, SQL spans also emit ``db.query.duration`` and Redis reads ``cache.hits`` /
+    ``cache.misses`` (:mod:`vigil.tracing.cache_metrics`).
     """
     done: list[str] = []
     engines = list(engines)
@@ -78,6 +79,11 @@ def instrument_dependencies(
         kwargs: dict[str, Any] = {"tracer_provider": tracing.provider}
         if name == "sqlalchemy" and engines:
             kwargs["engines"] = engines
+        if name == "redis" and metrics is not None:  # cache.hits / cache.misses from the same commands
+            from vigil.tracing.cache_metrics import CacheHitHooks
+
+            hooks = CacheHitHooks(metrics)
+            kwargs |= {"request_hook": hooks.request_hook, "response_hook": hooks.response_hook}
         if not instrumentor.is_instrumented_by_opentelemetry:
             instrumentor.instrument(**kwargs)  # logs and does nothing when the library's version is unsupported
         if instrumentor.is_instrumented_by_opentelemetry:

@@ -8,6 +8,7 @@ from vigil.spec.models.alarms import Alarm, SloSpec
 from vigil.spec.models.common import Severity, Spec
 from vigil.spec.models.dashboards import DashboardSpec
 from vigil.spec.models.metrics import MetricNamespaceSpec
+from vigil.spec.models.pagerduty import PagerDutySpec
 from vigil.spec.models.routing import DeliveryFailureRoute, SeverityRoute
 from vigil.spec.models.stack import StackSpec
 
@@ -32,6 +33,7 @@ class Project(Spec):
     slos: dict[str, SloSpec] = Field(default_factory=dict)
     routing: dict[Severity, SeverityRoute] = Field(default_factory=dict)
     delivery_failures: DeliveryFailureRoute | None = None
+    pagerduty: PagerDutySpec | None = None
     dashboards: dict[str, DashboardSpec] = Field(default_factory=dict)
     stack: StackSpec | None = None
 

@@ -12,36 +12,10 @@ from typing import Annotated, Literal, Union
 from pydantic import Field, model_validator
 
 from vigil.spec.models.common import Integer, Severity, Spec, Version
+from vigil.spec.models.config_ref import ConfigKey, ConfigRef
+from vigil.spec.models.pagerduty import PagerDutySpec
 
-ConfigKey = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_]{0,127}$")]
-
-
-class ConfigRef(Spec):
-    """A value read from the stack config (``vigil:<key>``), never written inline in the spec.
-
-    ``{config: oncall_email}`` reads a plain value; ``{secret: pagerduty_p1_key}`` reads it with
-    ``config.require_secret`` so it stays encrypted in Pulumi state.
-    """
-
-    config: ConfigKey | None = None
-    secret: ConfigKey | None = None
-
-    @model_validator(mode="after")
-    def _exactly_one(self) -> ConfigRef:
-        if (self.config is None) == (self.secret is None):
-            raise ValueError("give exactly one of 'config: <key>' or 'secret: <key>'")
-        return self
-
-    @property
-    def key(self) -> str:
-        """The config key, without the ``vigil:`` namespace."""
-        return self.config or self.secret or ""
-
-    @property
-    def is_secret(self) -> bool:
-        """True when read with ``require_secret``."""
-        return self.secret is not None
-
+__all__ = ["ConfigKey", "ConfigRef"]
 
 #: Alarm states a subscription may receive (an SNS filter policy on the alarm message's ``NewStateValue``).
 StateName = Literal["ALARM", "OK", "INSUFFICIENT_DATA"]
@@ -181,3 +155,5 @@ class RoutingFile(Spec):
     version: Version
     routing: dict[Severity, SeverityRoute]
     delivery_failures: DeliveryFailureRoute | None = None
+    #: PagerDuty's services, escalation policy and schedule, provisioned too (:mod:`vigil.spec.models.pagerduty`).
+    pagerduty: PagerDutySpec | None = None

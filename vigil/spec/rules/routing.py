@@ -33,6 +33,8 @@ def check_routing(ctx: Context) -> None:
         for index, sub in enumerate(route.subscriptions):
             if stack is not None and not stack.page_people and sub.kind not in CHAT_KINDS:
                 continue  # not created in a stack that pages nobody: its config is not needed
+            if sub.kind == "pagerduty" and ctx.project.pagerduty is not None:
+                continue  # the key comes from the PagerDuty service Vigil creates (routing.yaml 'pagerduty:')
             for field, ref in config_refs(sub).items():
                 check_config_ref(ctx, ("route", severity.value, ("subscriptions", index, field)), ref, warned)
 
