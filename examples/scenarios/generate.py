@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import json
 import logging
 import math
 import random
@@ -45,6 +46,7 @@ class Writer:
 
     def __init__(self, stream: TextIO, namespaces: dict[str, MetricNamespaceSpec], environment: str) -> None:
         self.stream = stream
+        self.environment = environment
         sink = StdoutSink(stream)
         self.loggers = {
             service: MetricsLogger.from_catalog(
@@ -101,38 +103,48 @@ class Writer:
         self.stream.write(self.formatters[service].format(record) + "\n")
 
 
+def _latencies(rng: random.Random, count: int, c: Conditions) -> list[float]:
+    """Request latencies; a share ``tail_share`` of them ``tail_factor`` times slower (a slow tail)."""
+    samples = _samples(rng, count, c.latency_ms, 0.5)
+    return [round(v * c.tail_factor, 1) if rng.random() < c.tail_share else v for v in samples]
+
+
+def _groups(w: Writer, rng: random.Random, t: int, c: Conditions, total: int) -> None:
+    """Requests per endpoint group and status class (every group, so per-group rates exist)."""
+    for index, (group, share) in enumerate(GROUPS.items()):
+        count = binomial(rng, total, share) if share < 1 else total
+        rate_5xx = c.failing_group_5xx if group == c.failing_group else c.rate_5xx
+        rate_4xx = c.questionnaire_4xx if group == "questionnaire" else c.rate_4xx
+        n5 = binomial(rng, count, rate_5xx)
+        n4 = binomial(rng, count - n5, rate_4xx)
+        for second, (status, n) in enumerate((("2xx", count - n4 - n5), ("4xx", n4), ("5xx", n5))):
+            if n:  # one metric per event: vigil.emf emits it under every declared set its keys cover
+                dims = {"EndpointGroup": group, "StatusClass": status}
+                w.metrics("api", t + 1 + index * 3 + second, {"http.requests": n}, dims)
+                if status != "2xx":
+                    w.metrics("api", t + 1 + index * 3 + second, {"http.errors": n}, dims)
+
+
 def _api(w: Writer, rng: random.Random, t: int, c: Conditions, df: float) -> None:
-    total = poisson(rng, c.requests_per_min * df)
-    quest = binomial(rng, total, GROUPS["questionnaire"])
-    q4, q5 = binomial(rng, quest, c.questionnaire_4xx), binomial(rng, quest, c.rate_5xx)
-    n5 = binomial(rng, total - quest, c.rate_5xx) + q5
-    n4 = binomial(rng, total - quest, c.rate_4xx) + q4
-    other4, other5 = n4 - q4, n5 - q5
-    rows = (("2xx", total - quest - other4 - other5, None), ("4xx", other4, other4), ("5xx", other5, other5))
-    for second, (status, count, errors) in enumerate(rows):
-        if count:  # traffic outside the questionnaire: the service and status views
-            w.metrics(
-                "api",
-                t + 1 + second,
-                {"http.requests": count, "http.errors": errors},
-                {"StatusClass": status},
-                [S, (*S, "StatusClass")],
-            )
-    for second, (status, count) in enumerate((("2xx", quest - q4 - q5), ("4xx", q4), ("5xx", q5))):
-        if count:  # one metric per event: vigil.emf emits it under every declared set its keys cover
-            dims = {"EndpointGroup": "questionnaire", "StatusClass": status}
-            w.metrics("api", t + 5 + second, {"http.requests": count}, dims)
-            if status != "2xx":
-                w.metrics("api", t + 5 + second, {"http.errors": count}, dims)
+    total = poisson(rng, c.requests_per_min * df * c.traffic_factor)
+    _groups(w, rng, t, c, total)
     if total:
         w.metrics(
             "api",
             t + 20,
             {
-                "http.request.duration": _samples(rng, total, c.latency_ms, 0.5),
+                "http.request.duration": _latencies(rng, total, c),
                 "db.query.duration": _samples(rng, 60, c.db_ms, 0.6),
             },
         )
+    w.metrics(
+        "api",
+        t + 21,
+        {
+            "db.connections": round(20 * c.pool_utilization / 100),
+            "db.pool.utilization": min(100.0, round(c.pool_utilization * (0.8 + 0.4 * df) + rng.gauss(0, 2), 1)),
+        },
+    )
     attempts = poisson(rng, c.patch_attempts * df)
     w.metrics(
         "api",
@@ -159,7 +171,31 @@ def _logs(w: Writer, rng: random.Random, service: str, t: int, c: Conditions, df
         w.log(service, t + 50 + rng.random() * 9, logging.ERROR, "unhandled error in request handler")
 
 
+def _container_insights(w: Writer, t: int, running: int, desired: int) -> None:
+    """The worker service's task counts as Container Insights publishes them (an EMF line of its own namespace)."""
+    metrics = [{"Name": "RunningTaskCount", "Unit": "Count"}, {"Name": "DesiredTaskCount", "Unit": "Count"}]
+    line = {
+        "_aws": {
+            "Timestamp": (t + 30) * 1000,
+            "CloudWatchMetrics": [
+                {
+                    "Namespace": "ECS/ContainerInsights",
+                    "Dimensions": [["ClusterName", "ServiceName"]],
+                    "Metrics": metrics,
+                }
+            ],
+        },
+        "Type": "Service",
+        "ClusterName": f"vigil-{w.environment}",
+        "ServiceName": "worker",
+        "RunningTaskCount": running,
+        "DesiredTaskCount": desired,
+    }
+    w.stream.write(json.dumps(line, separators=(",", ":")) + "\n")
+
+
 def _worker(w: Writer, rng: random.Random, t: int, c: Conditions, df: float) -> None:
+    _container_insights(w, t, c.workers_alive if c.tasks_running is None else c.tasks_running, c.workers)
     if c.workers_alive <= 0:
         return
     capacity = c.workers_alive / c.workers
@@ -187,7 +223,7 @@ def _worker(w: Writer, rng: random.Random, t: int, c: Conditions, df: float) -> 
 def _jobs(w: Writer, rng: random.Random, t: int, c: Conditions, df: float, capacity: float) -> None:
     """Jobs per mode, then the queue and token lines of that mode."""
     for mode, (job_type, share) in MODES.items():
-        claimed = poisson(rng, c.jobs_per_min * df * share * capacity)
+        claimed = 0 if c.stalled else poisson(rng, c.jobs_per_min * df * share * capacity)
         failed = binomial(rng, claimed, c.job_fail)
         w.metrics(
             "worker",
@@ -243,13 +279,15 @@ def _llm(w: Writer, rng: random.Random, t: int, c: Conditions, df: float, capaci
 
 
 def _dashboard(w: Writer, rng: random.Random, t: int, c: Conditions, df: float) -> None:
+    if not c.dashboard_up:
+        return
     opened = poisson(rng, c.ws_opened * df if c.ws_opened < 100 else c.ws_opened)
     w.metrics(
         "dashboard",
         t + 25,
         {
             "ws.connections.opened": opened,
-            "ws.connections.active": round(120 * df + rng.gauss(0, 4)),
+            "ws.connections.active": max(0, round((120 * df + rng.gauss(0, 4)) * c.ws_factor)),
             "ws.messages": poisson(rng, 100 * df),
         },
     )

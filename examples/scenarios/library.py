@@ -51,6 +51,8 @@ def _deploy_blip(c: Conditions, t: int) -> Conditions:
     blip = WEEK_START + 2 * DAY + 15 * 3600
     if blip <= t < blip + 180:
         return c.but(rate_5xx=0.03, latency_ms=c.latency_ms * 2)
+    if t >= WEEK_START + 3 * DAY + 3 * 3600:  # Thursday 03:00: the worker service scales in from 4 tasks to 3
+        return c.but(workers=3, workers_alive=3)
     return c
 
 
@@ -60,7 +62,7 @@ def _ramp(seconds: float, over: float) -> float:
 
 NORMAL_WEEK = Scenario(
     "normal-week",
-    "A normal week (daily cycle, weekend dip, noise, one deploy blip)",
+    "A normal week (daily cycle, weekend dip, noise, one deploy blip, a worker scale-in from 4 to 3)",
     None,
     WEEK_START,
     WEEK_START + 7 * DAY,
@@ -87,17 +89,24 @@ SCENARIOS: tuple[Scenario, ...] = (
     ),
     _incident(
         "one-worker-dead",
-        "One of the 4 workers dies for an hour (no heartbeat, capacity -25 %)",
+        "One of the 4 workers dies for an hour and ECS cannot replace it (3 running, 4 desired; capacity -25 %)",
         "P1",
         60,
         lambda c, s: c.but(workers_alive=3, queue_depth=c.queue_depth * 1.5),
+    ),
+    _incident(
+        "one-worker-hung",
+        "One of the 4 workers hangs for an hour (ECS still runs its task; no heartbeat, capacity -25 %)",
+        "P2",
+        60,
+        lambda c, s: c.but(workers_alive=3, tasks_running=4, queue_depth=c.queue_depth * 1.5),
     ),
     _incident(
         "all-workers-dead",
         "Every worker dies for 30 minutes: no worker metrics at all",
         "P1",
         30,
-        lambda c, s: c.but(workers_alive=0),
+        lambda c, s: c.but(workers_alive=0, tasks_running=0),
     ),
     _incident(
         "token-spike", "Token consumption 4x normal for 45 minutes", "P3", 45, lambda c, s: c.but(token_multiplier=4.0)
@@ -150,6 +159,77 @@ SCENARIOS: tuple[Scenario, ...] = (
         "P2",
         15,
         lambda c, s: c.but(error_logs=30.0),
+    ),
+    # issue 18's fault classes, one scenario each
+    _incident(
+        "group-5xx",
+        "Every plans request answers 5xx for 30 minutes (the service-wide rate stays near 15 %)",
+        "P1",
+        30,
+        lambda c, s: c.but(failing_group="plans", failing_group_5xx=1.0),
+    ),
+    _incident(
+        "p99-tail",
+        "2 % of API requests take 40x longer for an hour (p95 unchanged)",
+        "P2",
+        60,
+        lambda c, s: c.but(tail_share=0.02, tail_factor=40.0),
+    ),
+    _incident(
+        "db-slow-20x",
+        "Database queries 20x slower for an hour",
+        "P2",
+        60,
+        lambda c, s: c.but(db_ms=c.db_ms * 20),
+    ),
+    _incident(
+        "pool-saturated",
+        "The database connection pool is full for 45 minutes",
+        "P2",
+        45,
+        lambda c, s: c.but(pool_utilization=100.0),
+    ),
+    _incident(
+        "jobs-stalled",
+        "Workers heartbeat but complete nothing for 30 minutes while the queue grows",
+        "P1",
+        30,
+        lambda c, s: c.but(stalled=True, queue_depth=c.queue_depth + 10 * s / 60),
+    ),
+    _incident(
+        "dashboard-gone",
+        "The dashboard app is gone for 30 minutes (no metrics)",
+        "P1",
+        30,
+        lambda c, s: c.but(dashboard_up=False),
+    ),
+    _incident(
+        "websockets-closed",
+        "Every WebSocket is closed for 30 minutes (the dashboard is up)",
+        "P1",
+        30,
+        lambda c, s: c.but(ws_factor=0.0),
+    ),
+    _incident(
+        "half-traffic-lost",
+        "Half the API traffic is lost before the API for an hour",
+        "P1",
+        60,
+        lambda c, s: c.but(traffic_factor=0.5),
+    ),
+    _incident(
+        "api-crash-loop",
+        "The API is down one minute in ten for an hour (a crash loop)",
+        "P2",
+        60,
+        lambda c, s: c.but(api_up=(s // 60) % 10 != 0),
+    ),
+    _incident(
+        "worker-crash-loop",
+        "Every worker is down one minute in ten for an hour (a crash loop)",
+        "P2",
+        60,
+        lambda c, s: c.but(workers_alive=0, tasks_running=0) if (s // 60) % 10 == 0 else c,
     ),
 )
 

@@ -75,6 +75,18 @@ class Conditions:
     ws_opened: float = 20.0
     logins: float = 3.0
     login_failures: float = 0.05
+    # issue 18's fault classes: one endpoint group failing, a slow tail, the pool, workers that live but do not
+    # work, hung tasks ECS still counts, the dashboard and its WebSockets, traffic lost before the API.
+    failing_group: str = ""
+    failing_group_5xx: float = 0.0
+    tail_share: float = 0.0
+    tail_factor: float = 1.0
+    pool_utilization: float = 30.0
+    stalled: bool = False
+    tasks_running: int | None = None
+    dashboard_up: bool = True
+    ws_factor: float = 1.0
+    traffic_factor: float = 1.0
     notes: tuple[str, ...] = field(default_factory=tuple)
 
     def but(self, **changes: object) -> Conditions:

@@ -1,7 +1,7 @@
 """The shipped alarm tests (alarms/tests/*.yaml) pass, and they catch a broken threshold in either direction.
 
-For every alarm with a threshold that a shipped case names, the stack's threshold is overridden to 10x and to
-1/10 of its value (a threshold of 0 becomes 1; it has no lower mutant, counts are never negative): the first mutant must miss a case that fires, the second must fire in
+For every alarm with a threshold that a shipped case names, the stack's threshold is overridden to 10x (at most
+100 for a static alarm on a Percent metric) and to 1/10 of its value (a threshold of 0 becomes 1; it has no lower mutant, counts are never negative): the first mutant must miss a case that fires, the second must fire in
 a case that stays quiet. A suite that passes both mutants would not notice the threshold at all.
 """
 
@@ -34,6 +34,20 @@ def _cases_by_alarm() -> dict[tuple[str, str], list[Path]]:
                 if path not in files:
                     files.append(path)
     return out
+
+
+def _upper(project: Any, alarm: str, threshold: float) -> float:
+    """The upper mutant: 10x, capped at 100 for a Percent metric (a threshold above 100 % is refused by check)."""
+    spec = project.alarms.get(alarm)
+    refs = [getattr(spec, "metric", None), *getattr(spec, "metrics", {}).values()]
+    units = {
+        project.namespaces[r.namespace].metrics[r.metric].unit
+        for r in refs
+        if r is not None and r.namespace in project.namespaces and r.metric in project.namespaces[r.namespace].metrics
+    }
+    return (
+        min(threshold * 10, 100.0) if units == {"Percent"} and getattr(spec, "kind", "") == "static" else threshold * 10
+    )
 
 
 def _thresholds() -> list[tuple[str, str, float]]:
@@ -76,7 +90,8 @@ def _mutant(tmp_path: Path, stack: str, alarm: str, threshold: float) -> Path:
 @pytest.mark.parametrize(("stack", "alarm", "threshold"), _thresholds(), ids=lambda v: str(v))
 def test_a_broken_threshold_fails_a_shipped_case(tmp_path: Path, stack: str, alarm: str, threshold: float) -> None:
     files = _cases_by_alarm()[(stack, alarm)]
-    for broken in (threshold * 10, threshold / 10) if threshold else (1.0,):
+    upper = _upper(load_project(ROOT, stack=stack).project, alarm, threshold)
+    for broken in (upper, threshold / 10) if threshold else (1.0,):
         project = _mutant(tmp_path / str(broken), stack, alarm, broken)
         report = run_tests(project, [project / f.relative_to(ROOT) for f in files])
         assert report.errors == [], report.errors

@@ -1,6 +1,6 @@
 """The scenario library through ``vigil backtest``: the JSON contract, catalog coverage, and issue 10's acceptance
-on the shipped catalog (stack prod): every P1 scenario pages within 5 minutes and every P2 within 15, exactly once,
-by the alarm named here; P3/P4 scenarios page nobody (token-spike excepted, see below); the normal week pages
+(extended by issue 18's fault classes) on the shipped catalog (stack prod): every P1 scenario pages within 5
+minutes and every P2 within 15, exactly once, by the alarm named here; P3/P4 scenarios page nobody (token-spike excepted, see below); the normal week pages
 nobody. When the alarms change, update EXPECTED and the README table (``python -m examples.scenarios.report``)."""
 
 from __future__ import annotations
@@ -29,17 +29,34 @@ EXPECTED: dict[str, tuple[str | None, str]] = {
     "api-5xx-burst": ("platform-down", "platform-down"),
     "api-total-outage": ("platform-down", "platform-down"),
     "latency-drift": ("api-slow", "api-slow"),
-    "one-worker-dead": ("worker-down", "worker-down"),
-    "all-workers-dead": ("worker-down", "worker-down"),
+    # Issue 18: a dead worker ECS cannot replace is running < desired (worker-missing), inside jobs-failing; a hung
+    # one is heartbeats < running over 10 minutes (worker-hung, P2), inside platform-degraded.
+    "one-worker-dead": ("jobs-failing", "jobs-failing"),
+    "one-worker-hung": ("platform-degraded", "platform-degraded"),
+    "all-workers-dead": ("jobs-failing", "jobs-failing"),
     # 4x tokens is also $18 an hour of LLM spend: the cost alarm pages (P2) on a P3 incident, as it should.
     "token-spike": ("ai-cost", "token-spike"),
     "cost-runaway": ("ai-cost", "ai-cost"),
-    "queue-backlog": ("queue-backlog", "queue-backlog"),
+    # Issue 18: the backlog, error bursts and the smoke flow page through one P2 family, platform-degraded.
+    "queue-backlog": ("platform-degraded", "platform-degraded"),
     "llm-auth-failures": ("jobs-failing", "jobs-failing"),
     "4xx-spike": (None, "elevated-4xx"),
     "websocket-storm": (None, "ws-connection-spike"),
     "patch-failures": ("jobs-failing", "jobs-failing"),
-    "error-log-burst": ("error-burst", "error-burst"),
+    "error-log-burst": ("platform-degraded", "platform-degraded"),
+    # issue 18's fault classes
+    "group-5xx": ("platform-down", "platform-down"),
+    "p99-tail": ("api-slow", "api-slow"),
+    "db-slow-20x": ("api-slow", "api-slow"),
+    "pool-saturated": ("api-slow", "api-slow"),
+    "jobs-stalled": ("jobs-failing", "jobs-failing"),
+    "dashboard-gone": ("platform-down", "platform-down"),
+    "websockets-closed": ("platform-down", "platform-down"),
+    "half-traffic-lost": ("platform-down", "platform-down"),
+    # Crash loops page through the P1 families (a loop drops work at every restart), within P2's 15 minutes: the
+    # second restart is the first evidence that it is a loop.
+    "api-crash-loop": ("platform-down", "platform-down"),
+    "worker-crash-loop": ("jobs-failing", "jobs-failing"),
 }
 
 
@@ -142,8 +159,8 @@ def test_every_emitted_metric_is_declared_in_the_catalog(tmp_path: Path) -> None
     stats = ingest([path], store)
     assert stats.invalid == 0
     for key in store.keys():  # noqa: SIM118 (a MetricStore is not a dict)
-        if key.metric == "error.total":
-            continue  # from metric filters, not EMF
+        if key.metric == "error.total" or key.namespace == "ECS/ContainerInsights":
+            continue  # from metric filters, and Container Insights' own EMF lines (an AWS namespace), not the app
         spec = namespaces[key.namespace]
         metric = spec.metrics[key.metric]
         declared = [frozenset(spec.dimension_sets[s]) for s in metric.dimension_sets]

@@ -41,7 +41,7 @@ def test_errors_exit_1_and_json_lists_them(tmp_path: Path, capsys: pytest.Captur
     assert payload == [
         {
             "file": "alarms/api.yaml",
-            "line": 39,
+            "line": 40,
             "field": "alarms.latency-anomaly.period",
             "message": "period 45 s is invalid: use 10, 20, 30 or a multiple of 60",
             "severity": "error",

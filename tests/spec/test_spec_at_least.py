@@ -38,7 +38,7 @@ def _errors(root: Path) -> list[str]:
     [
         (
             "      at_least: 4\n      of: [worker-down, latency-p95, errors-logged]\n",
-            "alarms/api.yaml:67: alarms.quorum.rule.at_least: at_least 4 is more than the 3 alarms in `of`",
+            "alarms/api.yaml:69: alarms.quorum.rule.at_least: at_least 4 is more than the 3 alarms in `of`",
         ),
         ('      {at_least: "0%", of: [worker-down]}\n', 'a percentage is a whole number from "1%" to "100%"'),
         ('      {at_least: "101%", of: [worker-down]}\n', 'a percentage is a whole number from "1%" to "100%"'),

@@ -17,7 +17,7 @@ Example::
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -153,6 +153,37 @@ class BacktestResult:
         }
 
 
+@dataclass(frozen=True)
+class PageRules:
+    """What turns a transition to ALARM into a page: the paging alarms, and the composites' actions suppressors."""
+
+    paging: frozenset[str]
+    suppressors: Mapping[str, SuppressorPlan]
+
+    @classmethod
+    def of(cls, alarms: AlarmsPlan, routing: RoutingPlan) -> PageRules:
+        """The rules of a plan's alarms and routing."""
+        suppressors = {c.name: c.suppressor for c in alarms.composite_alarms if c.suppressor is not None}
+        return cls(frozenset(paging_alarms(alarms, routing)), suppressors)
+
+
+def count_pages(
+    evaluation: Evaluation,
+    incidents: Sequence[Incident],
+    paging: Set[str],
+    suppressors: Mapping[str, SuppressorPlan] | None = None,
+) -> list[Page]:
+    """Every page of an evaluation, in time order: each transition to ALARM of a paging alarm (a composite with
+    an actions suppressor pages when :func:`vigil.emulator.notifications.page_times` says, or not at all), owned
+    by the first incident whose window holds it. The one definition of a page, shared by backtest and drill."""
+    pages = []
+    for name, time in page_times(evaluation, set(paging), suppressors):
+        owner = next((i.name for i in incidents if i.start <= time <= i.end), None)
+        pages.append(Page(name, evaluation.timelines[name].severity, time, owner))
+    pages.sort(key=lambda p: (p.time, p.alarm))
+    return pages
+
+
 def build_result(
     evaluation: Evaluation,
     stats: IngestStats,
@@ -178,11 +209,7 @@ def build_result(
         ]
         names = list(dict.fromkeys(name for name, _ in hits))
         results.append(IncidentResult(incident, hits[0][1] if hits else None, names))
-    pages = []
-    for name, time in page_times(evaluation, paging, suppressors):
-        owner = next((i.name for i in incidents if i.start <= time <= i.end), None)
-        pages.append(Page(name, evaluation.timelines[name].severity, time, owner))
-    pages.sort(key=lambda p: (p.time, p.alarm))
+    pages = count_pages(evaluation, incidents, paging, suppressors)
     return BacktestResult(stats, evaluation, results, pages, source)
 
 

@@ -18,7 +18,7 @@ from vigil.backtest.errors import BacktestError
 from vigil.backtest.filters import MetricFilters
 from vigil.backtest.incidents import Incident
 from vigil.backtest.ingest import IngestStats, ingest
-from vigil.backtest.report import BacktestResult, build_result, notifying_alarms, paging_alarms
+from vigil.backtest.report import BacktestResult, PageRules, build_result, notifying_alarms
 from vigil.emulator.engine import evaluate_alarms
 from vigil.emulator.store import MetricKey, MetricStore
 from vigil.plan.types import MetricStatPlan, StackPlan
@@ -81,25 +81,35 @@ def evaluate_store(
 ) -> BacktestResult:
     """Evaluate every alarm of ``plan`` on ``store`` over the range and build the report."""
     low, high = evaluation_range(store, start, end)
-    skip = not_in_logs(plan) if source == "logs" else {}
+    skip = not_in_logs(plan, store) if source == "logs" else {}
     evaluation = evaluate_alarms(
         plan.alarms, store, low, high, progress=progress, skip=skip, data_start=first_datapoint(store)
     )
-    paging = paging_alarms(plan.alarms, plan.routing)
-    suppressors = {c.name: c.suppressor for c in plan.alarms.composite_alarms if c.suppressor is not None}
+    rules = PageRules.of(plan.alarms, plan.routing)
     return build_result(
-        evaluation, stats, list(incidents), paging, source, notifying_alarms(plan.alarms) - set(skip), suppressors
+        evaluation,
+        stats,
+        list(incidents),
+        set(rules.paging),
+        source,
+        notifying_alarms(plan.alarms) - set(skip),
+        rules.suppressors,
     )
 
 
-def not_in_logs(plan: StackPlan) -> dict[str, str]:
+def not_in_logs(plan: StackPlan, store: MetricStore | None = None) -> dict[str, str]:
     """Metric alarms that read metrics no log line carries: AWS service metrics (``AWS/*``, Synthetics), i.e.
-    any namespace the project does not declare for its own EMF or metric filters.
+    any namespace the project does not declare for its own EMF or metric filters, unless the logs read into
+    ``store`` do carry it (ECS Container Insights publishes ``ECS/ContainerInsights`` through EMF lines of its own
+    performance log group, so an export of that group brings the task counts).
 
     They are reported as not evaluated (INSUFFICIENT_DATA throughout) rather than evaluated on no data, which
     would put every missing-is-breaching probe into ALARM. ``--from-cloudwatch`` evaluates them.
     """
     own = {ns.namespace for ns in plan.namespaces}
+    if store is not None:
+        stored = store.keys()
+        own |= {key.namespace for key in stored}
     out: dict[str, str] = {}
     for alarm in plan.alarms.metric_alarms:
         stats = [alarm.metric] if alarm.metric is not None else [q.metric for q in alarm.metric_queries]

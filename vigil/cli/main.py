@@ -25,6 +25,7 @@ COMMANDS = (
     "schema",
     "test",
     "backtest",
+    "drill",
     "preview",
     "cost",
     "probe",

@@ -215,6 +215,17 @@ class MetricStore:
         """Every metric with data, sorted."""
         return sorted(self._series)
 
+    def raw(self, key: MetricKey) -> Mapping[int, Sequence[float]]:
+        """The raw samples of ``key`` by bucket start (empty for data fetched pre-aggregated); read-only.
+
+        >>> store = MetricStore()
+        >>> store.add(MetricKey.of("N", "m", {}), 61.0, [2.0, 3.0])
+        >>> dict(store.raw(MetricKey.of("N", "m", {})))
+        {60: [2.0, 3.0]}
+        """
+        series = self._series.get(key)
+        return series.raw if series else {}
+
     def unit(self, key: MetricKey) -> str | None:
         """The unit the first sample of ``key`` carried, if any."""
         series = self._series.get(key)

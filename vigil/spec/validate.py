@@ -15,6 +15,7 @@ from vigil.spec.rules.dashboard_limits import check_dashboard_limits
 from vigil.spec.rules.dashboards import check_dashboards
 from vigil.spec.rules.emf_names import check_emf_names
 from vigil.spec.rules.endpoints import check_endpoints
+from vigil.spec.rules.families import check_families
 from vigil.spec.rules.log_groups import check_log_groups
 from vigil.spec.rules.namespaces import check_namespaces
 from vigil.spec.rules.policy import check_policy
@@ -42,6 +43,7 @@ RULES = (
     check_queries,
     check_wording,
     check_widget_alarms,
+    check_families,
 )
 
 
