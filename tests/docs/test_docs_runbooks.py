@@ -11,6 +11,8 @@ from docs_project_copy import ROOT, check_errors, edit
 from vigil.cli.main import main
 from vigil.docs.runbooks import check_runbooks, find_section, runbook_specs
 from vigil.docs.stacks import plan_stacks
+from vigil.docs.triggers import number
+from vigil.plan import MetricAlarmPlan
 
 VIEWS = plan_stacks(ROOT)
 
@@ -18,7 +20,7 @@ VIEWS = plan_stacks(ROOT)
 def test_shipped_runbooks_match_the_plan_of_both_stacks() -> None:
     assert [v.stack for v in VIEWS] == ["dev", "prod"]
     assert check_runbooks(ROOT, VIEWS) == []
-    for path, specs in runbook_specs(VIEWS[0]).items():
+    for path, specs in runbook_specs(VIEWS[0], ROOT).items():
         text = (ROOT / path).read_text()
         found = find_section(text)
         assert found is not None, f"{path} has no generated trigger section; run `vigil docs`"
@@ -29,12 +31,21 @@ def test_shipped_runbooks_match_the_plan_of_both_stacks() -> None:
         assert "prod**" in section
 
 
+def _threshold(stack: str, alarm: str) -> str:
+    view = next(v for v in VIEWS if v.stack == stack)
+    planned = view.alarm(alarm)
+    assert isinstance(planned, MetricAlarmPlan)
+    return number(planned.threshold)
+
+
 def test_prod_and_dev_thresholds_differ_in_the_section() -> None:
-    text = (ROOT / "alarms/runbooks/queue-backlog.md").read_text()
-    assert "- **dev**: P2; fires when" in text
-    assert "> 250 in 5 consecutive periods of 1 min" in text
-    assert "- **prod**: P2; fires when" in text
-    assert "> 100 in 5 consecutive periods of 1 min" in text
+    dev, prod = _threshold("dev", "queue-backlog"), _threshold("prod", "queue-backlog")
+    assert dev != prod, "the stacks override queue-backlog differently"
+    lines = (ROOT / "alarms/runbooks/queue-backlog.md").read_text().splitlines()
+    (dev_line,) = [line for line in lines if line.startswith("- **dev**: ")]
+    (prod_line,) = [line for line in lines if line.startswith("- **prod**: ")]
+    assert f"> {dev} " in dev_line
+    assert f"> {prod} " in prod_line
 
 
 def test_override_change_makes_the_section_stale_until_vigil_docs(
@@ -62,9 +73,11 @@ def test_override_change_makes_the_section_stale_until_vigil_docs(
 
 
 def test_edited_section_is_stale(shipped: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    line = edit(shipped / "alarms/runbooks/worker-down.md", "per 1 min < 3.5", "per 1 min < 1")
+    path = shipped / "alarms/runbooks/queue-backlog.md"
+    threshold = _threshold("prod", "queue-backlog")
+    line = edit(path, f"> {threshold} ", f"> {threshold}0 ")
     (error,) = check_errors(shipped, capsys)
-    assert (error["file"], error["line"]) == ("alarms/runbooks/worker-down.md", line)
+    assert (error["file"], error["line"]) == ("alarms/runbooks/queue-backlog.md", line)
 
 
 def test_trigger_stated_by_hand_is_an_error(shipped: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -127,3 +140,32 @@ def test_vigil_init_writes_the_sections_and_its_queries_pass(
     assert main(["docs", str(shop), "--check"]) == 0
     assert main(["check", str(shop)]) == 0
     assert "0 error(s), 0 warning(s)" in capsys.readouterr().out
+
+
+def test_runbook_outside_the_project_is_never_read_or_written(
+    shipped: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    outside = shipped.parent / "outside.md"
+    outside.write_text("# Elsewhere\n\n**Fires when** never.\n\n`filter level = 'error' | limit 1`\n")
+    edit(shipped / "alarms" / "jobs.yaml", "runbook: alarms/runbooks/queue-backlog.md", "runbook: ../outside.md")
+    errors = check_errors(shipped, capsys)
+    assert all(e["file"] != "../outside.md" for e in errors)
+    assert outside.read_text().startswith("# Elsewhere\n\n**Fires when**")
+    main(["docs", str(shipped)])
+    assert "vigil:triggers" not in outside.read_text()
+
+
+def test_drop_hand_triggers_replaces_hand_prose_with_the_section(
+    shipped: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    runbook = shipped / "alarms/runbooks/worker-down.md"
+    edit(runbook, "## Symptoms", "**Fires when** no heartbeat arrives\nfor one minute.\n\n## Symptoms")
+    assert main(["docs", str(shipped)]) == 0
+    assert "**Fires when**" in runbook.read_text()  # kept without the option
+    assert main(["docs", str(shipped), "--drop-hand-triggers"]) == 0
+    text = runbook.read_text()
+    assert "Fires when" not in text
+    assert "for one minute." not in text
+    assert "## Symptoms" in text
+    capsys.readouterr()
+    assert main(["check", str(shipped)]) == 0

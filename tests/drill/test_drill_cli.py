@@ -75,6 +75,8 @@ def test_json_contract(small: tuple[int, dict[str, Any], str, Path]) -> None:
             "pages", "pages_per_incident", "met",
         }  # fmt: skip
     assert set(report["normal_days"]) == {"days", "false_pages", "false_pages_per_day", "pages"}
+    for page in report["normal_days"]["pages"]:
+        assert set(page) == {"alarm", "severity", "time", "day", "noise"}
     for incident in report["incidents"]:
         assert set(incident) == {"seed", "index", "class", "start", "end", "intensity", "where", "first_page", "pages"}
         if incident["first_page"] is not None:
@@ -92,13 +94,23 @@ def test_deterministic_for_a_seed(small: tuple[int, dict[str, Any], str, Path]) 
     assert json.loads(out) == report
 
 
-def test_check_fails_on_a_missed_target() -> None:
-    # a crash loop (down 1 minute in 10) pages nobody on the current alarms: --check exits 1, without it 0
-    args = [*SMALL, "--class", "api-crash-loop", "--incidents", "1", "--normal-days", "0"]
+def test_check_fails_on_a_missed_target(tmp_path: Path) -> None:
+    """A P1 class no alarm can see (1 % more WebSocket messages) misses its target: --check exits 1, without
+    --check the drill still exits 0; the same file with the class at P4 (must not page) meets it."""
+    faults = tmp_path / "faults.yaml"
+    text = (
+        "version: vigil/v1\nclasses:\n  invisible:\n    severity: P1\n    duration: [10m, 20m]\n"
+        "    effects:\n      - {signal: ws-messages, scale: 1.01}\n"
+    )
+    faults.write_text(text)
+    args = [*SMALL, "--faults", str(faults), "--incidents", "1", "--normal-days", "0"]
     code, out, _ = run(*args, "--check")
     assert code == 1
+    assert "invisible" in out
     assert "MISSED" in out
     assert run(*args)[0] == 0
+    faults.write_text(text.replace("severity: P1", "severity: P4"))
+    assert run(*args, "--check")[0] == 0
 
 
 def _copy_drill_files(tmp_path: Path) -> tuple[Path, Path]:
@@ -121,6 +133,11 @@ def _line_of(path: Path, text: str) -> int:
          "signals.api-requests.per_minute: Input should be greater than or equal to 0"),
         ("traffic", "  api-latency:\n    kind: samples", "  api-latency:\n    kind: sample", "  api-latency:",
          "signals.api-latency: unknown kind 'sample' (did you mean 'samples'?)"),
+        ("traffic", "    metric: http.request.duration", "    metric: http.request.durations", "http.request.durations",
+         "signals.api-latency.metric: Vigil/API declares no metric 'http.request.durations' (did you mean "
+         "'http.request.duration'?)"),
+        ("traffic", "      EndpointGroup: {sessions", "      EndpointGroups: {sessions", "EndpointGroups:",
+         "signals.api-requests.mix.EndpointGroups: Vigil/API declares no dimension 'EndpointGroups'"),
         ("faults", "{signal: api-latency, scale: 40}", "{signal: api-latenc, scale: 40}", "api-latenc,",
          "classes.api-slow.effects[0].signal: unknown signal 'api-latenc'"),
         ("faults", "{signal: jobs-failed, rate: 0.6}", "{signal: jobs-failed, scale: 0.6}", "jobs-failed, scale",

@@ -4,17 +4,20 @@ traffic. (A window store that held only the changed keys once hid a failure rate
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from vigil.drill.draws import draw_incidents
+from vigil.drill.draws import TAIL_S, draw_incidents
 from vigil.drill.drill_spec import DrillFile
 from vigil.drill.inject import apply
 from vigil.drill.keys import fill
 from vigil.drill.load import load_drill, load_traffic
-from vigil.drill.run import DAY, SETTLE_DAYS, generated_world, prepare
-from vigil.drill.window import SETTLE_S, Base, alarm_keys, evaluate_window
+from vigil.drill.run import DAY, SETTLE_DAYS, generated_world, prepare, run_incident
+from vigil.drill.window import SETTLE_S, Base, alarm_keys, evaluate_window, pages_in
 from vigil.emulator.engine import evaluate_alarms
 from vigil.emulator.store import MetricStore
 from vigil.plan.stack import load_stack_plan
@@ -55,3 +58,16 @@ def test_window_evaluation_equals_full_evaluation(setup: tuple[Base, DrillFile, 
         mine, whole = window.timelines[alarm.name], full.timelines[alarm.name]
         for time in range(lo + SETTLE_S, hi, 60):
             assert mine.state_at(time) == whole.state_at(time), (fault, alarm.name, time - occ.start)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(index=st.integers(0, 500), seed=st.integers(0, 10_000))
+def test_a_fault_of_zero_intensity_never_pages(setup: tuple[Base, DrillFile, int, int], index: int, seed: int) -> None:
+    """Whatever the class, start and duration: at intensity 0 the drill finds exactly the pages of normal traffic
+    in that window (the base evaluation's own), so a fault that does nothing is never credited with a page."""
+    base, drill, first, last = setup
+    draw = draw_incidents(drill, index + 1, seed=seed, lo=first, hi=last)[index]
+    silent = replace(draw, occurrence=replace(draw.occurrence, intensity=0.0))
+    occ = silent.occurrence
+    normal = pages_in(base, base.evaluation, [], occ.start, occ.end + TAIL_S + 1)
+    assert run_incident(base, silent).pages == [replace(p, incident=f"incident-{index}") for p in normal]

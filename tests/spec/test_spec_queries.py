@@ -173,3 +173,17 @@ def test_metric_filter_pattern_with_a_value_no_line_holds(shipped: Path, capsys:
     errors = [e for e in _errors(shipped, capsys) if "pattern" in str(e["field"])]
     assert [(e["file"], e["line"]) for e in errors] == [("metrics/worker.yaml", line)]
     assert "$.level = 'error' can never match" in str(errors[0]["message"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["```", "```logs-insights", "~~~", "`filter x`", "`fields a | limit 1`", "text", ""]),
+        max_size=12,
+    )
+)
+def test_markdown_reader_never_crashes_and_lines_exist(lines: list[str]) -> None:
+    text = "\n".join(lines)
+    for line, query in markdown_queries(text):
+        assert 1 <= line <= max(len(lines), 1)
+        assert query.strip()

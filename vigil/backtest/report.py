@@ -173,14 +173,13 @@ def count_pages(
     paging: Set[str],
     suppressors: Mapping[str, SuppressorPlan] | None = None,
 ) -> list[Page]:
-    """Every page of an evaluation, in time order: each transition to ALARM of a paging alarm (a composite with
-    an actions suppressor pages when :func:`vigil.emulator.notifications.page_times` says, or not at all), owned
-    by the first incident whose window holds it. The one definition of a page, shared by backtest and drill."""
+    """Every page of an evaluation (:func:`~vigil.emulator.notifications.page_times`: transitions to ALARM of a
+    paging alarm, when its actions run), in time order, each owned by the first incident whose window holds it.
+    The one definition of a page, shared by ``vigil backtest`` and ``vigil drill``."""
     pages = []
     for name, time in page_times(evaluation, set(paging), suppressors):
         owner = next((i.name for i in incidents if i.start <= time <= i.end), None)
         pages.append(Page(name, evaluation.timelines[name].severity, time, owner))
-    pages.sort(key=lambda p: (p.time, p.alarm))
     return pages
 
 

@@ -18,6 +18,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("docs", help="write runbook trigger sections and the catalog reference from the plan")
     add_project_argument(parser, positional=True)
     parser.add_argument("--check", action="store_true", help="write nothing; exit 1 when a generated file is stale")
+    parser.add_argument(
+        "--drop-hand-triggers",
+        action="store_true",
+        help="also delete runbook paragraphs that start with 'Fires when' (the generated section replaces them)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -45,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
             print(error)
         print(f"vigil docs: {len(errors)} stale file(s)" if errors else "vigil docs: up to date")
         return 1 if errors else 0
-    changed = write_runbooks(project, views)
+    changed = write_runbooks(project, views, drop_hand=args.drop_hand_triggers)
     catalog = project / CATALOG_PATH
     text = render_catalog(views)
     if not catalog.is_file() or catalog.read_text(encoding="utf-8") != text:

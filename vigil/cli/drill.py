@@ -126,12 +126,14 @@ def _drill(args: argparse.Namespace, root: Path, err: TextIO) -> DrillResult:
         raise ValueError("--incidents and --normal-days must be 0 or more, --days at least 1")
     progress = _Progress(err)
     try:
-        traffic = load_traffic(Path(args.traffic) if args.traffic else root / DEFAULT_TRAFFIC)
+        loaded = load_stack_plan(root, args.stack)
+        plan = loaded.plan
+        catalog = {ns.namespace: ns for ns in loaded.project.namespaces.values()}
+        traffic = load_traffic(Path(args.traffic) if args.traffic else root / DEFAULT_TRAFFIC, catalog)
         drill = load_drill(Path(args.faults) if args.faults else root / DEFAULT_FAULTS, traffic)
         unknown = sorted(set(args.classes or []) - set(drill.classes))
         if unknown:
             raise ValueError(f"--class {' '.join(unknown)}: no such class; known: {', '.join(sorted(drill.classes))}")
-        plan = load_stack_plan(root, args.stack).plan
         recorded = _recorded(args, plan, progress)
         result: DrillResult | None = None
         for seed in args.seed:

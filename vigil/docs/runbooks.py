@@ -26,6 +26,7 @@ from vigil.docs.triggers import composite_text, routing_text, trigger_text
 from vigil.plan import CompositeAlarmPlan, MetricAlarmPlan
 from vigil.plan.rules import absent_note
 from vigil.spec.errors import SpecError
+from vigil.spec.rules.runbook_paths import outside_project
 
 BEGIN = (
     "<!-- BEGIN vigil:triggers (written by `vigil docs` from the plan of every stack; "
@@ -39,15 +40,14 @@ _LEADING_SEVERITY = re.compile(r"^\s*(?:[-*]\s+)?(?:\*\*)?(P[1-4])\b(?:\*\*)?:")
 _SEVERITY = re.compile(r"`([a-z0-9][a-z0-9-]*)`,?\s+(?:page\s+|composite\s+|ticket\s+)?(P[1-4])\b")
 
 
-def runbook_specs(view: StackView) -> dict[str, list[tuple[str, str]]]:
-    """Runbook path -> ``(kind, spec name)`` of every alarm and SLO that links it (local files only)."""
+def runbook_specs(view: StackView, root: Path) -> dict[str, list[tuple[str, str]]]:
+    """Runbook path -> ``(kind, spec name)`` of every alarm and SLO that links it (files inside ``root`` only)."""
     found: dict[str, list[tuple[str, str]]] = {}
-    for name, alarm in sorted(view.project.alarms.items()):
-        if alarm.runbook and not alarm.runbook.startswith("https://"):
-            found.setdefault(alarm.runbook, []).append(("alarm", name))
-    for name, slo in sorted(view.project.slos.items()):
-        if slo.runbook and not slo.runbook.startswith("https://"):
-            found.setdefault(slo.runbook, []).append(("slo", name))
+    specs = [("alarm", n, a.runbook) for n, a in sorted(view.project.alarms.items())]
+    specs += [("slo", n, s.runbook) for n, s in sorted(view.project.slos.items())]
+    for kind, name, runbook in specs:
+        if runbook and not runbook.startswith("https://") and not outside_project(root, runbook):
+            found.setdefault(runbook, []).append((kind, name))
     return found
 
 
@@ -257,7 +257,7 @@ def check_runbooks(root: Path, views: Sequence[StackView]) -> list[SpecError]:
     if not views:
         return []
     errors: list[SpecError] = []
-    for path, specs in sorted(runbook_specs(views[0]).items()):
+    for path, specs in sorted(runbook_specs(views[0], root).items()):
         try:
             text = (root / path).read_text(encoding="utf-8")
         except OSError:
@@ -266,17 +266,40 @@ def check_runbooks(root: Path, views: Sequence[StackView]) -> list[SpecError]:
     return errors
 
 
-def write_runbooks(root: Path, views: Sequence[StackView]) -> list[str]:
-    """Rewrite the generated section of every local runbook; the paths that changed."""
+def drop_hand_triggers(text: str) -> str:
+    """``text`` without the paragraphs outside the generated section that start with "Fires when".
+
+    >>> drop_hand_triggers("# T\\n\\n**Fires when** x\\ngoes on.\\n\\n## Symptoms\\n")
+    '# T\\n\\n## Symptoms\\n'
+    """
+    lines = text.splitlines()
+    found = find_section(text)
+    inside = set(range(found[0], found[1] + 1)) if found else set()
+    keep: list[str] = []
+    dropping = False
+    for number, line in enumerate(lines):
+        if number not in inside and _HAND_TRIGGER.match(line):
+            dropping = True
+            continue
+        if dropping:
+            dropping = bool(line.strip())
+            continue
+        keep.append(line)
+    return "\n".join(keep) + "\n"
+
+
+def write_runbooks(root: Path, views: Sequence[StackView], *, drop_hand: bool = False) -> list[str]:
+    """Rewrite the generated section of every local runbook (``drop_hand``: and delete the paragraphs that state
+    a trigger by hand, see :func:`drop_hand_triggers`); the paths that changed."""
     changed: list[str] = []
     if not views:
         return changed
-    for path, specs in sorted(runbook_specs(views[0]).items()):
+    for path, specs in sorted(runbook_specs(views[0], root).items()):
         file = root / path
         if not file.is_file():
             continue
         text = file.read_text(encoding="utf-8")
-        new = replace_section(text, render_section(views, specs))
+        new = replace_section(drop_hand_triggers(text) if drop_hand else text, render_section(views, specs))
         if new != text:
             file.write_text(new, encoding="utf-8")
             changed.append(path)

@@ -12,7 +12,7 @@
 Example::
 
     >>> from vigil.drill import load_drill, load_traffic, run_drill
-    >>> from vigil.plan.stack import ProjectErrors, load_stack_plan
+    >>> from vigil.plan.stack import load_stack_plan
     >>> traffic = load_traffic("alarms/drill/traffic.yaml")
     >>> drill = load_drill("alarms/drill/faults.yaml", traffic)
     >>> result = run_drill(load_stack_plan(".", "prod").plan, traffic, drill, incidents=1, normal_days=0, seed=1,

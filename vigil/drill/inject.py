@@ -151,7 +151,8 @@ def _effect(world: World, patch: Patch, name: str, effect: Effect, level: Floats
         elif data.pool is not None:
             data.pool = (data.pool * np.where(rows, factor, 1.0)[:, :, None]).astype(np.float32)
         else:
-            data.values = data.values * np.where(rows, factor, 1.0)
+            ceiling = getattr(world.signals[name].spec, "max", None)
+            data.values = np.clip(data.values * np.where(rows, factor, 1.0), 0.0, ceiling)
     elif effect.tail is not None and data.pool is not None:
         factor = 1.0 + (effect.tail.scale - 1.0) * level[None, :, None]
         hit = (rng.random(data.pool.shape) < effect.tail.fraction) & rows[:, :, None]

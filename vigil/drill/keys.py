@@ -134,9 +134,9 @@ def fill(
 ) -> None:
     """Write the datapoints of minute columns ``[lo, hi)`` of every key of ``feeds`` into ``store``.
 
-    ``raw``: the keys some alarm reads with a statistic that needs every value (percentiles, trimmed means); the
-    values of other ``samples`` keys are stored as one statistic set per minute (the same SampleCount, Sum,
-    Minimum, Maximum and Average, in a fraction of the memory). Default: every key keeps its values."""
+    ``raw``: the keys some alarm reads with a statistic that needs every value (percentiles, trimmed means): they
+    get the kept raw values; the other ``samples`` keys get one statistic set per minute over every event (exact
+    SampleCount, Sum, Minimum, Maximum and Average, in a fraction of the memory). Default: every key raw."""
     lo, hi = max(lo, 0), min(hi, world.minutes)
     if hi <= lo:
         return
@@ -235,21 +235,21 @@ def _fill_samples(
     hi: int,
     times: list[int],
 ) -> None:
+    """A samples source as raw values: at most ``max_samples`` a minute (a uniform subsample of the minute's
+    values, so percentiles are unbiased; SampleCount and Sum of such a key count only the kept values)."""
     counts, present = _sample_counts(world, patch, source.signal, lo, hi)
     _, _, pool = _window(world, patch, source.signal, lo, hi)
     assert pool is not None
     cap = pool.shape[2]
+    kept = np.minimum(counts[list(source.rows)], cap).tolist()
+    rows = pool[list(source.rows)]
     for column, t in enumerate(times):
         if not present[column]:
             continue
         raw: list[float] = []
-        extra = 0
-        for row in source.rows:
-            n = int(counts[row, column])
-            raw.extend(pool[row, column, : min(n, cap)].tolist())
-            extra += max(0, n - cap)
+        for index in range(len(kept)):
+            n = kept[index][column]
+            if n:
+                raw.extend(rows[index, column, :n].tolist())
         if raw:
             store.add(key, t, raw)
-        if extra and raw:
-            mean = sum(raw) / len(raw)
-            store.add_statistic_set(key, t, sample_count=extra, total=mean * extra, minimum=min(raw), maximum=max(raw))

@@ -13,6 +13,7 @@ Example::
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -23,6 +24,7 @@ from vigil.drill.errors import DrillSpecError
 from vigil.drill.traffic_spec import COUNT_KINDS, CountSignal, GaugeSignal, Signal, TrafficFile
 from vigil.spec.errors import SpecError, did_you_mean
 from vigil.spec.file_model import validate_file
+from vigil.spec.models.metrics import MetricNamespaceSpec
 from vigil.spec.yaml_source import YamlDocument, field_name, load_yaml
 
 M = TypeVar("M", bound=BaseModel)
@@ -53,12 +55,17 @@ def _parse(model: type[M], path: str | Path) -> tuple[M, YamlDocument]:
     return result.spec, doc
 
 
-def load_traffic(path: str | Path) -> TrafficFile:
-    """Read a traffic file; raises :class:`~vigil.drill.errors.DrillSpecError` with every located problem."""
+def load_traffic(path: str | Path, catalog: Mapping[str, MetricNamespaceSpec] | None = None) -> TrafficFile:
+    """Read a traffic file; raises :class:`~vigil.drill.errors.DrillSpecError` with every located problem.
+
+    ``catalog`` (the project's namespaces by name): signals in one of its namespaces must name a declared metric
+    and declared dimensions, so a typo cannot silently generate a metric no alarm reads."""
     spec, doc = _parse(TrafficFile, path)
     errors: list[SpecError] = []
     for name, signal in spec.signals.items():
         errors.extend(_check_signal(spec, doc, name, signal))
+        if catalog is not None and signal.namespace in catalog:
+            errors.extend(_check_catalog(doc, name, signal, catalog[signal.namespace]))
     if not errors:
         errors.extend(_cycles(spec, doc))
     if errors:
@@ -108,6 +115,31 @@ def _check_signal(spec: TrafficFile, doc: YamlDocument, name: str, signal: Signa
             out.extend(_check_where(doc, (*at, "where", dim), dim, values, root_mix))
     if signal.kind not in ("count",) and signal.metric is None:
         out.append(_err(doc, (*at, "metric"), f"a {signal.kind} signal needs the metric it produces"))
+    return out
+
+
+def _check_catalog(doc: YamlDocument, name: str, signal: Signal, namespace: MetricNamespaceSpec) -> list[SpecError]:
+    at = ("signals", name)
+    out = []
+    if signal.metric is not None and signal.metric not in namespace.metrics:
+        out.append(
+            _err(
+                doc,
+                (*at, "metric"),
+                f"{namespace.namespace} declares no metric '{signal.metric}'"
+                f"{did_you_mean(signal.metric, namespace.metrics)}; add it to the catalog or fix the name",
+            )
+        )
+    dims = [("dimensions", d) for d in signal.dimensions] + [("mix", d) for d in getattr(signal, "mix", {})]
+    for field, dim in dims:
+        if dim not in namespace.dimensions:
+            out.append(
+                _err(
+                    doc,
+                    (*at, field, dim),
+                    f"{namespace.namespace} declares no dimension '{dim}'{did_you_mean(dim, namespace.dimensions)}",
+                )
+            )
     return out
 
 

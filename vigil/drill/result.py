@@ -86,6 +86,12 @@ class DayOutcome:
     day: NormalDay
     pages: list[Page]
 
+    def noise_at(self, time: int) -> list[str]:
+        """The noise of this day active from an hour before ``time`` until ``time`` (what a false page may be
+        blamed on), by name, without duplicates."""
+        active = [o.name for o in self.day.occurrences if o.start - 3600 <= time and o.end + 3600 >= time]
+        return sorted(set(active))
+
 
 @dataclass
 class ClassStats:
@@ -211,7 +217,13 @@ class DrillResult:
                 "false_pages": self.false_pages,
                 "false_pages_per_day": round(self.false_pages_per_day, 3),
                 "pages": [
-                    {"alarm": p.alarm, "severity": p.severity, "time": iso(p.time), "day": iso(d.day.start)[:10]}
+                    {
+                        "alarm": p.alarm,
+                        "severity": p.severity,
+                        "time": iso(p.time),
+                        "day": iso(d.day.start)[:10],
+                        "noise": d.noise_at(p.time),
+                    }
                     for d in self.days
                     for p in d.pages
                 ],
@@ -263,7 +275,8 @@ def render_text(result: DrillResult) -> str:
     )
     for day in result.days:
         for page in day.pages:
-            lines.append(f"  {iso(page.time)} {page.severity} {page.alarm}")
+            noise = ", ".join(day.noise_at(page.time)) or "no noise nearby"
+            lines.append(f"  {iso(page.time)} {page.severity} {page.alarm}  (noise: {noise})")
     if result.not_drilled:
         lines.append("")
         lines.append(f"Not drilled ({len(result.not_drilled)} alarms read metrics the traffic file does not generate):")

@@ -2,7 +2,7 @@
 
 Example::
 
-    >>> from vigil.plan.stack import ProjectErrors, load_stack_plan
+    >>> from vigil.plan.stack import load_stack_plan
     >>> from vigil.drill.load import load_drill, load_traffic
     >>> traffic = load_traffic("alarms/drill/traffic.yaml")  # doctest: +SKIP
     >>> result = run_drill(load_stack_plan(".", "prod").plan, traffic, load_drill("alarms/drill/faults.yaml", traffic),
@@ -151,7 +151,7 @@ def prepare(
     fill(store, world, None, feeds, 0, world.minutes, raw)
     if progress:
         progress(f"evaluating {len(metric_alarms)} metric alarms over the normal traffic")
-    evaluation = evaluate_alarms(plan.alarms, store, evaluate_from, world.end - 60, skip=skip)
+    evaluation = evaluate_alarms(plan.alarms, store, evaluate_from, world.end - 60, skip=skip, data_start=world.start)
     dependants: dict[str, set[str]] = {}
     for name, signal in traffic.signals.items():
         parent = getattr(signal, "of", None)

@@ -12,7 +12,7 @@ A **signal** produces the datapoints of one metric (namespace, name, fixed dimen
 - ``remainder``: the events of ``of`` minus those of the ``minus`` signals (``job.completed``);
 - ``samples``: one value per event of ``of`` (or ``per_minute`` events), log-normal around ``median`` with
   ``sigma``; at most ``max_samples`` raw values per minute are kept, the others only counted;
-- ``gauge``: a level sampled once a minute (``level`` split by ``mix``, Gaussian ``noise``);
+- ``gauge``: a level sampled once a minute (``level`` split by ``mix``, Gaussian ``noise``, at most ``max``);
 - ``heartbeat``: ``fleet`` instances each emitting 1 once a minute (``worker.heartbeat``);
 - ``probe``: an outside check of the ``checks`` service, ``up`` (1) while it runs and ``down`` (0) while it is
   gone (Route 53 health checks, Synthetics canaries).
@@ -130,6 +130,7 @@ class GaugeSignal(_Signal):
     mix: Mix = Field(default_factory=dict)
     noise: Number = Field(0, ge=0)
     curve: bool = True
+    max: Number | None = Field(None, ge=0, description="Values never exceed this (100 for a percentage).")
 
     _check_mix = field_validator("mix")(_shares)
 

@@ -124,7 +124,8 @@ def evaluate_window(base: Base, patch: Patch, lo: int, hi: int) -> Evaluation:
     fresh = {a.name for a in alarms}
     for alarm in base.alarms.metric_alarms:
         if alarm.name in fresh:
-            timelines[alarm.name] = slice_timeline(evaluate_metric_alarm(alarm, store, start, hi), lo, hi)
+            fresh_timeline = evaluate_metric_alarm(alarm, store, start, hi, data_start=world.start)
+            timelines[alarm.name] = slice_timeline(fresh_timeline, lo, hi)
         else:
             timelines[alarm.name] = slice_timeline(base.evaluation.timelines[alarm.name], lo, hi)
     for composite in base.alarms.composite_alarms:

@@ -188,9 +188,9 @@ def _generate(
         combos, shares = _mix_combos(signal.mix)
         level = factors if signal.curve else np.ones(minutes)
         values = signal.level * shares[:, None] * level[None, :]
-        values = (
-            np.clip(values + rng.normal(0.0, signal.noise, size=values.shape), 0.0, None) if signal.noise else values
-        )
+        if signal.noise:
+            values = values + rng.normal(0.0, signal.noise, size=values.shape)
+        values = np.clip(values, 0.0, signal.max)
         return SignalData(signal, combos, np.asarray(values, dtype=np.float64))
     if isinstance(signal, ProbeSignal):
         return SignalData(signal, [()], np.full((1, minutes), signal.up, dtype=np.float64))

@@ -215,6 +215,9 @@ def _fast_dumps() -> Callable[[dict[str, Any]], str]:
         return orjson_dumps
 
     def stdlib_dumps(doc: dict[str, Any]) -> str:
+        for key in doc:
+            if type(key) is not str:  # json.dumps would write 1 as "1": a duplicate of a "1" key
+                raise TypeError("a non-str property key: the general path converts and de-duplicates it")
         aws = doc.pop("_aws")
         return _json.render_line(aws["Timestamp"], aws["CloudWatchMetrics"], _EMPTY, doc, _EMPTY)
 

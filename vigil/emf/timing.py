@@ -33,8 +33,32 @@ _CO_COROUTINE = 0x80
 
 
 def _is_async(func: Callable[..., Any]) -> bool:
-    code = getattr(func, "__code__", None)
-    return bool(code is not None and code.co_flags & _CO_COROUTINE)
+    """Whether calling ``func`` starts a coroutine: an ``async def``, also behind ``functools.partial`` and
+    ``partialmethod``, a bound method, or an object whose ``__call__`` is ``async def``."""
+    for _ in range(100):  # partials of partials; bounded against a self-referencing object
+        inner = getattr(func, "func", None)
+        if isinstance(func, functools.partial | functools.partialmethod) and inner is not None:
+            func = inner
+            continue
+        code = getattr(func, "__code__", None)
+        if code is not None:
+            return bool(code.co_flags & _CO_COROUTINE)
+        call = getattr(type(func), "__call__", None)  # noqa: B004 (the method itself, to read its code)
+        if call is None or call is func or isinstance(func, type):
+            return False
+        func = call
+    return False
+
+
+async def _timed_await(helper: _Helper, started: float, awaitable: Any) -> Any:
+    """Await what a sync-looking callable returned (a coroutine, a task) and measure until it completes."""
+    try:
+        result = await awaitable
+    except BaseException as exc:
+        helper._finish(started, exc)
+        raise
+    helper._finish(started, None)
+    return result
 
 
 class _Helper:
@@ -71,6 +95,8 @@ class _Helper:
             except BaseException as exc:
                 self._finish(started, exc)
                 raise
+            if hasattr(result, "__await__"):  # async work the check above could not see: time it to completion
+                return _timed_await(self, started, result)
             self._finish(started, None)
             return result
 

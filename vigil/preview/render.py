@@ -9,6 +9,7 @@ from vigil.preview.run import PreviewResource, PreviewResult
 
 #: The inputs worth a glance, by resource type (everything is in ``--format json``).
 KEY_INPUTS: dict[str, tuple[str, ...]] = {
+    "pulumi:providers:aws": ("region",),  # explicit providers of services served outside the stack's region
     "aws:cloudwatch/logGroup:LogGroup": ("name", "retentionInDays", "kmsKeyId"),
     "aws:cloudwatch/logMetricFilter:LogMetricFilter": ("logGroupName", "pattern"),
     "aws:cloudwatch/queryDefinition:QueryDefinition": ("name",),

@@ -1,10 +1,13 @@
 """A sink that sends lines to the CloudWatch agent over TCP or UDP from a background thread.
 
-``write`` only puts the line in a bounded queue (never blocks); a daemon thread connects, sends,
-reconnects with exponential backoff while the agent is down, and counts the lines it drops when
-the queue is full. Pending lines are flushed by ``close()``, at interpreter exit, and on SIGTERM
-with ``flush_on_sigterm=True``. ``flush()``/``close()`` stop waiting as soon as a fresh attempt
+``write`` only puts the line in a bounded, lock-free buffer (never blocks, even from a signal handler); a
+daemon thread connects, sends, reconnects with exponential backoff while the agent is down, and counts the
+lines it drops when the buffer is full. Pending lines are flushed by ``close()``, at interpreter exit, and on
+SIGTERM with ``flush_on_sigterm=True``. ``flush()``/``close()`` stop waiting as soon as a fresh attempt
 finds the agent unreachable, so they do not block for their whole timeout while it is down.
+
+After ``os.fork()`` the child starts with an empty buffer (the parent's lines are the parent's to send), its
+own connection and its own sender thread, started by its first ``write``.
 
 Example::
 
@@ -16,22 +19,24 @@ Example::
 from __future__ import annotations
 
 import contextlib
-import queue
 import select
 import socket
 import threading
 import time
 from urllib.parse import urlsplit
 
+from vigil.emf._reentrancy import after_fork_in_child
 from vigil.emf.constants import DEFAULT_AGENT_ENDPOINT
 from vigil.emf.errors import ConfigError
 from vigil.emf.sinks._background import close_on_sigterm, start_sender
 from vigil.emf.sinks._backoff import Backoff
+from vigil.emf.sinks._buffer import LineBuffer
 from vigil.emf.sinks._drops import SinkDrops
 from vigil.emf.sinks.base import SinkStats
 
 _UDP_MAX = 65_507
 _BATCH = 512
+_IDLE_WAIT = 0.05  # seconds the idle sender waits before looking at the buffer again
 
 
 def parse_endpoint(url: str) -> tuple[str, str, int]:
@@ -73,7 +78,7 @@ class AgentSink:
         flush_on_sigterm: bool = False,
     ) -> None:
         self._scheme, self._host, self._port = parse_endpoint(endpoint)
-        self._queue: queue.Queue[str] = queue.Queue(maxsize=max_buffer)
+        self._queue: LineBuffer[str] = LineBuffer(max_buffer)
         self._pending: list[bytes] = []
         self._connect_timeout = connect_timeout
         self._backoff = Backoff(initial_backoff, max_backoff)
@@ -84,7 +89,9 @@ class AgentSink:
         self._closed = False
         self._stop = threading.Event()
         self._wake = threading.Event()
+        self._forked = False  # set in a forked child: the first write starts the child's sender thread
         self._thread = start_sender(self, self._run, "vigil-emf-agent")
+        after_fork_in_child(self)
         if flush_on_sigterm:
             close_on_sigterm(self)
 
@@ -93,10 +100,28 @@ class AgentSink:
         if self._closed:
             self._drops.drop("closed", "write after close()", (line,))
             return
-        try:
-            self._queue.put_nowait(line)
-        except queue.Full:
+        if self._forked:
+            self._restart_in_child()
+        if not self._queue.put(line):
             self._drops.drop("buffer_full", f"agent {self._host}:{self._port} unreachable or slow", (line,))
+
+    def _after_fork_in_child(self) -> None:
+        """In a forked child: the parent's lines, socket, events and sender thread are not this process's."""
+        self._queue.clear()
+        self._pending = []
+        if self._sock is not None:
+            with contextlib.suppress(OSError):
+                self._sock.close()  # closes the child's copy only; the parent's connection stays open
+            self._sock = None
+        self._stop, self._wake = threading.Event(), threading.Event()
+        self._written, self._failures = 0, 0
+        self._drops = SinkDrops(self._drops.lines._owner)
+        self._forked = not self._closed
+
+    def _restart_in_child(self) -> None:
+        self._forked = False
+        self._thread = threading.Thread(target=self._run, name="vigil-emf-agent", daemon=True)
+        self._thread.start()
 
     def flush(self, timeout: float = 5.0) -> None:
         """Wait until every queued line is sent: at most ``timeout`` seconds, and no longer than one fresh
@@ -104,7 +129,9 @@ class AgentSink:
         deadline = time.monotonic() + timeout
         failures = self._failures
         self._wake.set()  # retry now instead of at the end of a backoff wait
-        while (self._queue.qsize() or self._pending) and time.monotonic() < deadline and self._thread.is_alive():
+        if self._forked and len(self._queue):
+            self._restart_in_child()
+        while (len(self._queue) or self._pending) and time.monotonic() < deadline and self._thread.is_alive():
             if self._failures > failures:
                 return  # a send attempted during this flush failed: the agent is down, waiting will not help
             self._wake.set()
@@ -132,12 +159,7 @@ class AgentSink:
         return self._drops.stats(self._written)
 
     def _drain(self) -> list[str]:
-        lines: list[str] = []
-        while True:
-            try:
-                lines.append(self._queue.get_nowait())
-            except queue.Empty:
-                return lines
+        return self._queue.take(len(self._queue) + 1)
 
     def _run(self) -> None:
         while not self._stop.is_set():
@@ -153,16 +175,11 @@ class AgentSink:
                 self._wake.wait(self._backoff.next_delay())  # flush() and close() wake it for a retry now
 
     def _take(self, *, block: bool) -> None:
-        try:
-            line = self._queue.get(timeout=0.1) if block else self._queue.get_nowait()
-        except queue.Empty:
-            return
-        self._pending.append(line.encode("utf-8", "surrogatepass") + b"\n")
-        while len(self._pending) < _BATCH:
-            try:
-                self._pending.append(self._queue.get_nowait().encode("utf-8", "surrogatepass") + b"\n")
-            except queue.Empty:
-                break
+        if block and not len(self._queue):
+            self._wake.wait(_IDLE_WAIT)  # write() never signals (it must not take a lock): poll, or flush() wakes
+            self._wake.clear()
+        for line in self._queue.take(_BATCH - len(self._pending)):
+            self._pending.append(line.encode("utf-8", "surrogatepass") + b"\n")
 
     def _send(self) -> bool:
         """Send the pending batch; False (batch kept) if the agent could not be reached."""

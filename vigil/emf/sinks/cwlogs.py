@@ -8,6 +8,10 @@ timeouts) with backoff, creates the log stream (and group) if missing, and count
 (with ``flush_on_sigterm=True``) SIGTERM flush what is pending; ``close()`` is bounded by its
 timeout and counts every line it could not deliver, including a batch still being retried.
 
+``write`` puts the line in a lock-free buffer, so it never blocks, even from a signal handler. After
+``os.fork()`` the child starts with an empty buffer (the parent's lines are the parent's to send), drops the
+HTTP connections it inherited from the parent's client, and starts its own sender thread at its first ``write``.
+
 Example::
 
     sink = CloudWatchLogsSink("/vigil/api", "host-1", region_name="us-east-1")
@@ -17,15 +21,17 @@ Example::
 
 from __future__ import annotations
 
-import queue
+import contextlib
 import threading
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from vigil.emf._reentrancy import after_fork_in_child
 from vigil.emf.constants import EVENT_OVERHEAD_BYTES, MAX_BATCH_BYTES
 from vigil.emf.sinks._background import close_on_sigterm, start_sender
 from vigil.emf.sinks._backoff import Backoff
+from vigil.emf.sinks._buffer import LineBuffer
 from vigil.emf.sinks._drops import SinkDrops
 from vigil.emf.sinks.base import SinkStats
 from vigil.emf.sinks.batching import LogEvent, event_size, make_batches
@@ -96,7 +102,7 @@ class CloudWatchLogsSink:
         self._max_attempts = max_attempts
         self._backoff = Backoff(initial_backoff, max_backoff)
         self._create = create
-        self._queue: queue.Queue[LogEvent] = queue.Queue(maxsize=max_buffer)
+        self._queue: LineBuffer[LogEvent] = LineBuffer(max_buffer)
         self._drops = SinkDrops(f"vigil.emf CloudWatchLogsSink({log_group}/{log_stream})")
         self._written = 0
         self._closed = False
@@ -105,7 +111,9 @@ class CloudWatchLogsSink:
         self._abandoned = False  # close() gave up: the sender stops retrying and counts nothing more
         self._flush_now = threading.Event()
         self._stop = threading.Event()
+        self._forked = False  # set in a forked child: the first write starts the child's sender thread
         self._thread = start_sender(self, self._run, "vigil-emf-cwlogs")
+        after_fork_in_child(self)
         if flush_on_sigterm:
             close_on_sigterm(self)
 
@@ -117,16 +125,33 @@ class CloudWatchLogsSink:
         if event_size(line) > MAX_BATCH_BYTES:
             self._drops.drop("too_large", f"line of {event_size(line) - EVENT_OVERHEAD_BYTES} bytes", (line,))
             return
-        try:
-            self._queue.put_nowait((line_timestamp(line), line))
-        except queue.Full:
+        if self._forked:
+            self._restart_in_child()
+        if not self._queue.put((line_timestamp(line), line)):
             self._drops.drop("buffer_full", "CloudWatch Logs unreachable or slow", (line,))
+
+    def _after_fork_in_child(self) -> None:
+        """In a forked child: the parent's lines, HTTP connections, events and sender thread are not ours."""
+        self._queue.clear()
+        self._inflight, self._busy, self._written = [], False, 0
+        self._flush_now, self._stop = threading.Event(), threading.Event()
+        self._drops = SinkDrops(self._drops.lines._owner)
+        with contextlib.suppress(Exception):  # botocore's pooled sockets are the parent's: open new ones
+            self._client._endpoint.http_session.close()  # type: ignore[attr-defined]
+        self._forked = not self._closed
+
+    def _restart_in_child(self) -> None:
+        self._forked = False
+        self._thread = threading.Thread(target=self._run, name="vigil-emf-cwlogs", daemon=True)
+        self._thread.start()
 
     def flush(self, timeout: float = 10.0) -> None:
         """Send everything queued now; wait at most ``timeout`` seconds."""
         deadline = time.monotonic() + timeout
         self._flush_now.set()
-        while (self._queue.qsize() or self._busy) and time.monotonic() < deadline and self._thread.is_alive():
+        if self._forked and len(self._queue):
+            self._restart_in_child()
+        while (len(self._queue) or self._busy) and time.monotonic() < deadline and self._thread.is_alive():
             self._flush_now.set()
             time.sleep(0.005)
 
@@ -166,17 +191,12 @@ class CloudWatchLogsSink:
             finally:
                 self._busy = False
             if stopping:
-                if self._queue.empty():
+                if not len(self._queue):
                     return
                 self._flush_now.set()
 
     def _drain(self) -> list[LogEvent]:
-        events: list[LogEvent] = []
-        while True:
-            try:
-                events.append(self._queue.get_nowait())
-            except queue.Empty:
-                return events
+        return self._queue.take(len(self._queue) + 1)
 
     def _put(self, batch: list[LogEvent]) -> None:
         """Send one batch, retrying throttling, unavailability and connection errors with backoff."""

@@ -25,6 +25,7 @@ from vigil.spec.models import Project
 from vigil.spec.models.dashboards import LogQueryWidget
 from vigil.spec.models.metrics import MetricNamespaceSpec
 from vigil.spec.rules.context import Context
+from vigil.spec.rules.runbook_paths import outside_project
 
 #: The info string of a fenced runbook block that holds a Logs Insights query.
 FENCE_LANGUAGE = "logs-insights"
@@ -185,7 +186,7 @@ def markdown_queries(text: str) -> list[tuple[int, str]]:
         opened = _FENCE.match(line)
         if fence is not None:
             if opened and opened.group(1).startswith(fence) and not opened.group(2):
-                if block:
+                if "".join(block).strip():
                     out.append((start, "\n".join(block)))
                 fence, block = None, []
             elif start:
@@ -200,6 +201,8 @@ def markdown_queries(text: str) -> list[tuple[int, str]]:
             words = code.split(None, 1)
             if len(words) == 2 and words[0].lower() in _INLINE_COMMANDS and words[0].lower() in COMMANDS:
                 out.append((number, code))
+    if fence is not None and start and "".join(block).strip():  # an unclosed block runs to the end of the file
+        out.append((start, "\n".join(block)))
     return out
 
 
@@ -217,15 +220,18 @@ def check_runbook_queries(ctx: Context, runbooks: Mapping[str, tuple[str, str]])
                 ctx.errors.append(SpecError(runbook, line + offset, "runbook query", message + _FIX))
 
 
-def local_runbooks(project: Project) -> dict[str, tuple[str, str]]:
-    """Runbook files of the project (not https links), each with the first alarm or SLO that links it."""
+def local_runbooks(project: Project, root: Path | None = None) -> dict[str, tuple[str, str]]:
+    """Runbook files of the project (not https links, not paths outside ``root``: those are
+    :mod:`~vigil.spec.rules.runbook_paths`' errors), each with the first alarm or SLO that links it."""
     found: dict[str, tuple[str, str]] = {}
-    for name, alarm in sorted(project.alarms.items()):
-        if alarm.runbook and not alarm.runbook.startswith("https://"):
-            found.setdefault(alarm.runbook, ("alarm", name))
-    for name, slo in sorted(project.slos.items()):
-        if slo.runbook and not slo.runbook.startswith("https://"):
-            found.setdefault(slo.runbook, ("slo", name))
+    specs = [("alarm", n, a.runbook) for n, a in sorted(project.alarms.items())]
+    specs += [("slo", n, s.runbook) for n, s in sorted(project.slos.items())]
+    for kind, name, runbook in specs:
+        if not runbook or runbook.startswith("https://"):
+            continue
+        if root is not None and outside_project(root, runbook):
+            continue
+        found.setdefault(runbook, (kind, name))
     return found
 
 
@@ -249,7 +255,7 @@ def check_queries(ctx: Context) -> None:
                 vocab = Vocabulary.of(namespaces[n] for n in widget.namespaces if n in namespaces)
                 _report_query(ctx, "dashboard", dash_name, ("widgets", index, "query"), widget.query, vocab)
     if not _catalog_broken(ctx):  # a runbook query may read any namespace's fields: all of them must have loaded
-        check_runbook_queries(ctx, local_runbooks(ctx.project))
+        check_runbook_queries(ctx, local_runbooks(ctx.project, ctx.root))
 
 
 def _catalog_broken(ctx: Context, namespaces: Iterable[str] | None = None) -> bool:

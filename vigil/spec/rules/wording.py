@@ -51,7 +51,7 @@ def check_wording(ctx: Context) -> None:
         for index, widget in enumerate(dash.widgets):
             if isinstance(widget, TextWidget):
                 _text_widget(ctx, dash_name, index, widget.markdown, composites)
-    for runbook in sorted(local_runbooks(ctx.project)):
+    for runbook in sorted(local_runbooks(ctx.project, ctx.root)):
         try:
             lines = (ctx.root / runbook).read_text(encoding="utf-8").splitlines()
         except OSError:
