@@ -11,6 +11,8 @@ import pulumi_aws as aws
 from vigil.plan.naming import Naming
 from vigil.plan.types import KmsKeyPlan, LogGroupPlan, NamespacePlan
 
+from .new_errors import new_error_detector
+
 
 @dataclass(frozen=True)
 class MetricNamespaceArgs:
@@ -113,6 +115,17 @@ class MetricNamespace(pulumi.ComponentResource):
                 log_group_names=list(q.log_group_names),
                 opts=after_group,
             )
+        for rule in plan.contributor_rules:
+            aws.cloudwatch.ContributorInsightRule(
+                Naming.logical("contributor-rule", rule.name),
+                rule_name=rule.name,
+                rule_definition=rule.definition,
+                rule_state="ENABLED",
+                tags={**tags, **rule.tags},
+                opts=after_group,
+            )
+        if plan.new_errors is not None:
+            new_error_detector(plan.new_errors, tags, self, group, key_arn)
         if plan.agent_config is not None:
             aws.ssm.Parameter(
                 Naming.logical("agent-config", plan.service),

@@ -53,6 +53,7 @@ METRICS: Final[dict[str, MetricDef]] = {
     "job.failed": _worker("Count", *_JOB_SETS),
     "job.duration": _worker("Milliseconds", *_JOB_SETS),
     "queue.depth": _worker("Count", ("Mode",)),
+    "jobs.active": _worker("Count", ("Mode",)),
     "queue.oldest_age": _worker("Seconds", ("Mode",)),
     "tool.calls": _worker("Count", ("Tool",), ("AgentType",)),
     "tool.duration": _worker("Milliseconds", ("Tool",)),

@@ -13,7 +13,11 @@ from examples.agent_service.incidents import KINDS, QUEUE_BACKLOG
 from examples.agent_service.names import JOB_TYPES, MODES
 from examples.agent_service.state import ServiceState
 from examples.agent_service.store import QUESTIONS, Session
+from vigil.audit import Audit, Outcome, domain_event
 from vigil.health import TokenAuthorizer
+
+AUDIT = Audit("examples.agent_service.audit")
+EVENTS = "examples.agent_service.events"
 
 Handler = Callable[[ServiceState, Request], Awaitable[Response]]
 
@@ -42,9 +46,16 @@ def _session(state: ServiceState, request: Request) -> Session:
     return session
 
 
+def _user(request: Request) -> str:
+    """The caller's user id from the JSON body (``user_id``), ``anonymous`` when absent (the example has no auth)."""
+    user = request.json().get("user_id", "anonymous")
+    return user if isinstance(user, str) and 0 < len(user) <= 128 else "anonymous"
+
+
 async def create_session(state: ServiceState, request: Request) -> Response:
-    session = state.store.create_session()
+    session = state.store.create_session(user_id=_user(request))
     state.telemetry.emit("session.created", 1, {"session_id": session.id})
+    domain_event("session.created", resource=f"session:{session.id}", user_id=session.user_id, logger=EVENTS)
     return Response(201, {"id": session.id, "questions": len(QUESTIONS)})
 
 
@@ -66,6 +77,14 @@ async def submit_answer(state: ServiceState, request: Request) -> Response:
         completed = len(session.answers) == len(QUESTIONS)
     if completed and first_completion:
         state.telemetry.emit("session.questionnaire_completed", 1, {"session_id": session.id})
+        domain_event(
+            "session.phase_changed",
+            resource=f"session:{session.id}",
+            user_id=session.user_id,
+            from_phase="questionnaire",
+            to_phase="plan",
+            logger=EVENTS,
+        )
     return Response(200, {"remaining": len(QUESTIONS) - len(session.answers)})
 
 
@@ -80,6 +99,7 @@ async def plan_summary(state: ServiceState, request: Request) -> Response:
             session.plan_created_at = time.time()
             state.store.plans[session.plan_id] = session.id
     state.telemetry.emit("db.query.duration", round((time.perf_counter() - t0) * 1000.0, 3))
+    AUDIT.data_access(session.user_id, f"session:{session.id}", action="read", route="/sessions/{id}/plan")
     steps = [f"{q['text']} -> {session.answers[q['id']]}" for q in QUESTIONS if q["id"] in session.answers]
     return Response(200, {"planId": session.plan_id, "status": session.plan_status, "summary": steps})
 
@@ -92,6 +112,11 @@ async def decide_plan(state: ServiceState, request: Request, approve: bool) -> R
     if session.plan_status != "draft":
         raise HTTPError(409, f"plan already {session.plan_status}")
     session.plan_status = "approved" if approve else "rejected"
+    domain_event(
+        f"plan.{session.plan_status}", resource=f"plan:{session.plan_id}", user_id=session.user_id, logger=EVENTS
+    )
+    route = "/plans/{id}/approve" if approve else "/plans/{id}/reject"
+    AUDIT.sensitive_call(session.user_id, "POST", route, outcome="success")
     state.telemetry.emit(f"plan.{session.plan_status}", 1, {"plan_id": request.params["id"]})
     if not approve:
         return Response(200, {"status": session.plan_status})
@@ -101,7 +126,7 @@ async def decide_plan(state: ServiceState, request: Request, approve: bool) -> R
         return Response(
             200, {"status": session.plan_status, "jobId": await submit_job(state.config.downstream, mode, "implement")}
         )
-    job = state.store.enqueue(mode, "implement", session_id=session.id)
+    job = state.store.enqueue(mode, "implement", session_id=session.id, user_id=session.user_id)
     return Response(200, {"status": session.plan_status, "jobId": job.id})
 
 
@@ -118,7 +143,7 @@ async def create_job(state: ServiceState, request: Request) -> Response:
     mode, job_type = body.get("mode", "mechanic"), body.get("type", "implement")
     if mode not in MODES or job_type not in JOB_TYPES:
         raise HTTPError(422, f"mode must be one of {list(MODES)} and type one of {list(JOB_TYPES)}")
-    job = state.store.enqueue(mode, job_type)
+    job = state.store.enqueue(mode, job_type, user_id=_user(request))
     return Response(202, {"id": job.id, "status": job.status})
 
 
@@ -134,11 +159,17 @@ def admin_only(handler: Handler) -> Handler:
 
     async def guarded(state: ServiceState, request: Request) -> Response:
         token = state.config.health_token
+        action = f"{handler.__name__}"
         if not token:
+            AUDIT.admin_action("operator", action, f"route:{request.method} {request.path}", outcome="failure")
             raise HTTPError(403, "admin routes are disabled: start the service with --health-token")
         if not TokenAuthorizer([token]).is_authorized(request.authorization):
+            AUDIT.admin_action(None, action, f"route:{request.method} {request.path}", outcome="failure")
             raise HTTPError(401, "admin routes need the header 'Authorization: Bearer <the service token>'")
-        return await handler(state, request)
+        response = await handler(state, request)
+        outcome: Outcome = "success" if response.status < 400 else "failure"
+        AUDIT.admin_action("operator", action, f"route:{request.method} {request.path}", outcome=outcome)
+        return response
 
     return guarded
 
@@ -166,6 +197,34 @@ async def list_incidents(state: ServiceState, request: Request) -> Response:
     return Response(200, {"active": state.incidents.snapshot(), "kinds": list(KINDS)})
 
 
+def patch_path_problem(path: object) -> str | None:
+    """Why a patch may not touch ``path`` (absolute, a ``..`` segment, a NUL byte, not a string), or None.
+
+    >>> patch_path_problem("src/app.py"), patch_path_problem("src/../../etc/passwd")
+    (None, "'src/../../etc/passwd' leaves the workspace (a '..' segment)")
+    """
+    if not isinstance(path, str) or not path:
+        return f"{path!r} is not a relative file path"
+    if "\x00" in path:
+        return f"{path!r} has a NUL byte"
+    if path.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", path):
+        return f"{path!r} is absolute"
+    if ".." in re.split(r"[/\\]", path):
+        return f"{path!r} leaves the workspace (a '..' segment)"
+    return None
+
+
+async def validate_patch(state: ServiceState, request: Request) -> Response:
+    """Dry run of the workspace patch checks (nothing is applied): 422 with the refused paths, or 200 valid."""
+    files = request.json().get("files")
+    if not isinstance(files, list) or not files:
+        raise HTTPError(400, "give 'files': the paths the patch touches")
+    refused = [problem for path in files if (problem := patch_path_problem(path)) is not None]
+    if refused:
+        return Response(422, {"valid": False, "refused": refused})
+    return Response(200, {"valid": True, "checked": len(files)})
+
+
 ROUTES: tuple[Route, ...] = (
     Route("POST", "/sessions", "sessions", create_session),
     Route("GET", "/sessions/{id}/question", "questionnaire", next_question),
@@ -175,6 +234,7 @@ ROUTES: tuple[Route, ...] = (
     Route("POST", "/plans/{id}/reject", "plans", reject_plan),
     Route("POST", "/jobs", "workspace", create_job),
     Route("GET", "/jobs/{id}", "workspace", get_job),
+    Route("POST", "/workspaces/validate-patch", "workspace", validate_patch),
     Route("GET", "/admin/incidents", "auth", admin_only(list_incidents), admin=True),
     Route("POST", "/admin/incidents/{kind}", "auth", admin_only(start_incident), admin=True),
     Route("DELETE", "/admin/incidents/{kind}", "auth", admin_only(clear_incident), admin=True),

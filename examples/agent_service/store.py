@@ -28,6 +28,7 @@ class Session:
     plan_id: str = ""
     plan_status: str = "draft"
     plan_created_at: float = 0.0
+    user_id: str = "anonymous"  # who opened it (a property on EMF lines, never a dimension)
 
 
 @dataclass
@@ -41,6 +42,7 @@ class Job:
     status: str = "queued"
     session_id: str = ""
     synthetic: bool = False
+    user_id: str = "anonymous"  # whose run it is: the worker's LLM lines carry it (cost per user)
     trace_headers: dict[str, str] = field(
         default_factory=dict
     )  # the enqueuing request's trace, continued by the worker
@@ -61,18 +63,21 @@ class Store:
         """A short unique id, e.g. ``s-12``."""
         return f"{prefix}-{next(self._ids)}"
 
-    def create_session(self) -> Session:
-        """Open a new session."""
+    def create_session(self, user_id: str = "anonymous") -> Session:
+        """Open a new session for ``user_id``."""
         with self.lock:
-            session = Session(self.new_id("s"), time.time())
+            session = Session(self.new_id("s"), time.time(), user_id=user_id)
             self.sessions[session.id] = session
             return session
 
-    def enqueue(self, mode: str, job_type: str, *, session_id: str = "", synthetic: bool = False) -> Job:
+    def enqueue(
+        self, mode: str, job_type: str, *, session_id: str = "", synthetic: bool = False, user_id: str = "anonymous"
+    ) -> Job:
         """Append a job to the queue, with the trace context of the request that queued it."""
         headers = outgoing_headers()
         with self.lock:
             job = Job(self.new_id("j"), mode, job_type, time.time(), session_id=session_id, synthetic=synthetic)
+            job.user_id = user_id
             job.trace_headers = headers
             self.jobs[job.id] = job
             self.queue.append(job)
@@ -96,3 +101,12 @@ class Store:
                 depth, age = stats.get(job.mode, (0, 0.0))
                 stats[job.mode] = (depth + 1, max(age, now - job.enqueued_at))
         return stats
+
+    def running(self) -> dict[str, int]:
+        """Per mode: jobs claimed by a worker and not finished yet."""
+        counts: dict[str, int] = {}
+        with self.lock:
+            for job in self.jobs.values():
+                if job.status == "running":
+                    counts[job.mode] = counts.get(job.mode, 0) + 1
+        return counts

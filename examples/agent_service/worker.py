@@ -14,6 +14,7 @@ from examples.agent_service.llm import PROVIDER, LLMError, SimulatedLLM
 from examples.agent_service.names import MODES
 from examples.agent_service.store import Job, Store
 from examples.agent_service.telemetry import Telemetry
+from vigil.audit import domain_event
 from vigil.middleware import trace_properties
 from vigil.tracing import agent_loop, llm_call, process_job, record_llm_usage, tool_execution
 
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
     from opentelemetry.trace import Tracer
 
 log = logging.getLogger("examples.agent_service.worker")
+EVENTS = "examples.agent_service.events"  # domain events (vigil.audit.domain_event)
 TOOLS = (("planner", "read_file"), ("coder", "apply_patch"), ("tester", "run_tests"))
 
 
@@ -94,9 +96,11 @@ class Worker:
                     next_claim = time.monotonic() + self.config.backlog_delay
 
     def emit_queue_gauges(self) -> None:
-        """queue.depth and queue.oldest_age per mode (zero for an empty mode, so alarms see data)."""
+        """queue.depth, queue.oldest_age and jobs.active per mode (zero for an empty mode, so alarms see data)."""
         stats = self.store.queue_stats()
+        running = self.store.running()
         for mode in MODES:
+            self.telemetry.emit("jobs.active", running.get(mode, 0), Mode=mode)
             depth, age = stats.get(mode, (0, 0.0))
             self.telemetry.emit("queue.depth", depth, Mode=mode)
             self.telemetry.emit("queue.oldest_age", round(age, 3), Mode=mode)
@@ -111,13 +115,15 @@ class Worker:
         dims = {"Mode": job.mode, "JobType": job.job_type}
         props = {"WorkerId": self.worker_id, "job_id": job.id, **trace_properties()}
         self.telemetry.emit("job.claimed", 1, props, **dims)
+        workspace = f"workspace:{job.id}"
+        domain_event("workspace.created", resource=workspace, user_id=job.user_id, job_id=job.id, logger=EVENTS)
         t0 = time.perf_counter()
         simulated_ms = 0.0
         try:
-            simulated_ms += self._llm_call(job.mode)
+            simulated_ms += self._llm_call(job)
             for agent, tool in TOOLS:
                 simulated_ms += self._tool_call(agent, tool)
-            simulated_ms += self._llm_call(job.mode)
+            simulated_ms += self._llm_call(job)
             if self.incidents.active(ERROR_BURST) and self.rng.random() < 0.3:
                 raise RuntimeError("patch did not apply")
             job.status = "completed"
@@ -126,12 +132,22 @@ class Worker:
             log.exception("job %s failed", job.id)  # error.type, fingerprint and trace id on the line
             self.telemetry.emit("agent.errors", 1, {**props, "error": str(exc)}, AgentType="orchestrator")
         real_ms = (time.perf_counter() - t0) * 1000.0
+        applied = job.status == "completed"
+        domain_event(
+            "patch.applied" if applied else "patch.rejected",
+            resource=workspace,
+            user_id=job.user_id,
+            outcome="success" if applied else "failure",
+            job_id=job.id,
+            logger=EVENTS,
+        )
         self.telemetry.emit(f"job.{job.status}", 1, props, **dims)
         self.telemetry.emit("job.duration", round(simulated_ms + real_ms, 1), props, **dims)
         self.telemetry.emit("worker.jobs_processed", 1, {"WorkerId": self.worker_id}, Mode=job.mode)
         self.jobs_processed += 1
 
-    def _llm_call(self, mode: str) -> float:
+    def _llm_call(self, job: Job) -> float:
+        mode = job.mode
         model = "gpt-4o" if mode == "genius" else "gpt-4o-mini"
         with llm_call(PROVIDER, model, tracer=self.tracer) as span:
             try:
@@ -146,7 +162,10 @@ class Worker:
         self.telemetry.emit("llm.latency", done.latency_ms, **dims)
         self.telemetry.emit("llm.tokens.input", done.tokens_in, **dims)
         self.telemetry.emit("llm.tokens.output", done.tokens_out, **dims)
-        self.telemetry.emit("llm.cost_usd", done.cost_usd, **dims)
+        # user_id and cost_usd are properties (no dimension per user): the ai-cost-by-user Contributor Insights
+        # rule sums cost_usd per user_id (its JSON paths read the dot of llm.cost_usd as nesting).
+        cost_props = {"user_id": job.user_id, "job_id": job.id, "cost_usd": done.cost_usd}
+        self.telemetry.emit("llm.cost_usd", done.cost_usd, cost_props, **dims)
         self.telemetry.emit("tokens.used", done.tokens_in + done.tokens_out, Mode=mode)
         return done.latency_ms
 

@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from vigil.audit import Audit, domain_event
 from vigil.emf.log_formatter import JsonFormatter, log_context
 from vigil.emf.log_schema import ERROR_PATTERN, LEVELS, PATHS, TOP_LEVEL, line_problems
 from vigil.emulator.logfilter import compile_metric_filter, compile_pattern
@@ -61,6 +62,14 @@ SCENARIOS: dict[str, tuple[Callable[[logging.Logger], None], Callable[[logging.L
     "auth-login-failure": (
         lambda log: log.warning("login refused", extra={"event": "auth.login", "outcome": "failure"}),
         lambda log: log.info("logout", extra={"event": "auth.logout", "outcome": "failure"}),
+    ),
+    "audit-events": (
+        lambda log: Audit(log).data_access("u-1", "session:s-1"),
+        lambda log: domain_event("session.created", resource="session:s-1", logger=log),
+    ),
+    "audit-failures": (
+        lambda log: Audit(log).admin_action(None, "incident.start", "incident:x", outcome="failure"),
+        lambda log: Audit(log).sensitive_call("u-1", "POST", "/plans/{id}/approve", outcome="success"),
     ),
 }
 

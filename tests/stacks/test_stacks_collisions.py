@@ -37,6 +37,8 @@ def add_stack(root: Path, name: str, base: str = "prod", **changes: object) -> N
     for key, value in changes.items():
         doc["config"]["aws:region" if key == "region" else f"vigil:{key}"] = value
     (root / "stacks" / f"Pulumi.{name}.yaml").write_text(yaml.safe_dump(doc, sort_keys=False))
+    # Runbook trigger sections list every stack: a new stack makes them stale until `vigil docs` rewrites them.
+    assert main(["docs", str(root)]) == 0
 
 
 def test_shipped_dev_and_prod_share_no_name() -> None:

@@ -82,12 +82,21 @@ def test_resource_counts_match_the_spec(run: tuple[str, Project, Recorder]) -> N
     canaries = sum(isinstance(a, CanaryAlarm) for a in alarms.values())
     assert counts["SlackChannelConfiguration"] == len(channels) > 0
     assert counts["Canary"] == canaries > 0
-    assert counts["Role"] == len(channels) + canaries  # one per Chatbot channel, one per canary
     assert counts["Queue"] == (1 if https else 0)  # the dead-letter queue exists only for https subscriptions
-    assert counts["LogGroup"] == len(with_logs)
+    detectors = sum(lg.new_errors is not None for lg in with_logs)
+    assert counts["Role"] == len(channels) + canaries + detectors  # per Chatbot channel, canary, new-error detector
+    assert counts["LogGroup"] == len(with_logs) + detectors  # + each detector function's own log group
+    assert counts["Function"] == counts["Table"] == counts["LogSubscriptionFilter"] == detectors > 0
+    for function in recorder.of_type("lambda/function:Function"):
+        assert function.inputs["environment"]["variables"]["METRIC"] == "error.new_fingerprints"
     assert counts["QueryDefinition"] == sum(len(lg.queries) for lg in with_logs)
     assert counts["Dashboard"] == len(project.dashboards)
     assert counts["LogMetricFilter"] == sum(len(lg.metric_filters) for lg in with_logs)
+    assert counts["ContributorInsightRule"] == sum(len(lg.contributor_rules) for lg in with_logs) > 0
+    for rule in recorder.of_type("contributorInsightRule:ContributorInsightRule"):
+        body = json.loads(rule.inputs["ruleDefinition"])
+        assert rule.inputs["ruleState"] == "ENABLED"
+        assert [g.startswith("/vigil/") for g in body["LogGroupNames"]] == [True]
 
 
 def test_every_alarm_has_an_action_unless_p4(run: tuple[str, Project, Recorder]) -> None:

@@ -36,7 +36,7 @@ def test_emulator_verify_fire_round_trip() -> None:
         changed = re.findall(r"changed  subscription \S+/chatbot:\S+: Endpoint: plan \"AWS Chatbot", verify.stdout)
         assert len(changed) == 4  # one per severity topic: the loopback receiver stands in for the Slack channels
         assert verify.stdout.rstrip().endswith("4 drift(s)")
-        fire = subprocess.run([*vigil, "fire", "worker-down", "--stack", "dev", "--endpoint", url], cwd=ROOT, env=env,
+        fire = subprocess.run([*vigil, "fire", "ai-cost", "--stack", "dev", "--endpoint", url], cwd=ROOT, env=env,
                               capture_output=True, text=True, timeout=120, check=False)  # fmt: skip
         assert fire.returncode == 0, fire.stderr
         assert re.search(r"subscription http   http://127\.0\.0\.1:\d+/hook: confirmed", fire.stdout)
@@ -44,7 +44,7 @@ def test_emulator_verify_fire_round_trip() -> None:
         seen = ""
         while "webhook received: OK" not in seen and time.monotonic() < deadline:
             seen += helper.stdout.readline()
-        assert re.search(r'webhook received: ALARM: "(vigil-dev-)?worker-down" in US East \(N\. Virginia\)', seen)
+        assert re.search(r'webhook received: ALARM: "(vigil-dev-)?ai-cost" in US East \(N\. Virginia\)', seen)
     finally:
         helper.send_signal(signal.SIGTERM)
         helper.communicate(timeout=30)

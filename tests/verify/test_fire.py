@@ -39,10 +39,10 @@ def hooked(target: AwsTarget, dev: LoadedStack, url: str) -> None:
 
 
 def test_fire_on_the_emulator_delivers_cloudwatchs_message(target: AwsTarget, dev: LoadedStack) -> None:
-    name = find_alarm(dev.plan, "worker-down").name  # the spec name finds the alarm whatever the stack prefix
+    name = find_alarm(dev.plan, "ai-cost").name  # the spec name finds the alarm whatever the stack prefix
     with webhook_receiver() as hook:
         hooked(target, dev, hook.url)
-        result = fire(target, dev.plan, "worker-down")
+        result = fire(target, dev.plan, "ai-cost")
         alarm_note, ok_note = hook.wait_for(2)
     assert result.states == ["ALARM", "OK"]
     assert [title for title, _ in result.published] == [
@@ -60,7 +60,7 @@ def test_fire_on_the_emulator_delivers_cloudwatchs_message(target: AwsTarget, de
     assert message["AlarmActions"] == [result.topic_arn]
     trigger = message["Trigger"]
     assert (trigger["MetricName"], trigger["Namespace"], trigger["StatisticType"]) == (
-        "worker.heartbeat",
+        "llm.cost_usd",
         "Vigil/Worker",
         "Statistic",
     )
@@ -74,7 +74,7 @@ def test_fire_on_the_emulator_delivers_cloudwatchs_message(target: AwsTarget, de
 
 
 def test_a_math_alarm_message_carries_its_metrics(target: AwsTarget, dev: LoadedStack) -> None:
-    math = find_alarm(dev.plan, "error-burst")
+    math = find_alarm(dev.plan, "worker-error-rate")  # a math alarm that notifies in dev
     assert isinstance(math, MetricAlarmPlan)
     with webhook_receiver() as hook:
         hooked(target, dev, hook.url)
@@ -91,7 +91,7 @@ def test_a_math_alarm_message_carries_its_metrics(target: AwsTarget, dev: Loaded
 def test_fire_refuses_a_topic_that_would_post_outside_loopback(target: AwsTarget, dev: LoadedStack) -> None:
     apply_plan(target, dev.plan, dev.config_value, subscribe_external=True)  # AWS Chatbot's https endpoint
     with pytest.raises(VerifyError, match=r"subscriptions outside 127\.0\.0\.1"):
-        fire(target, dev.plan, "worker-down")
+        fire(target, dev.plan, "ai-cost")
 
 
 def test_unknown_alarm_suggests_close_names(dev: LoadedStack) -> None:
@@ -103,11 +103,11 @@ def test_cli_lists_subscriptions_and_their_confirmation(target: AwsTarget, dev: 
     with webhook_receiver() as hook:
         hooked(target, dev, hook.url)
         out, err = io.StringIO(), io.StringIO()
-        args = ["fire", "queue-backlog", "--project", str(ROOT), "--stack", "dev", "--endpoint", emulator_url]
+        args = ["fire", "ai-cost", "--project", str(ROOT), "--stack", "dev", "--endpoint", emulator_url]
         assert cli.run(build_parser().parse_args(args), out, err) == 0, err.getvalue()
         hook.wait_for(1)
     text = out.getvalue()
-    name = find_alarm(dev.plan, "queue-backlog").name
+    name = find_alarm(dev.plan, "ai-cost").name
     assert f"{name}: ALARM -> OK on emulator" in text
     assert f'published by Vigil (the emulator runs no alarm actions): ALARM: "{name}"' in text
     assert f"subscription http   {hook.url}: confirmed" in text
@@ -145,12 +145,12 @@ def test_on_aws_fire_sets_the_states_and_publishes_nothing_itself(
     aws = AwsTarget("us-east-1", endpoint_url=emulator_url, emulator=False)
     with webhook_receiver() as hook:
         hooked(target, dev, hook.url)
-        result = fire(aws, dev.plan, "worker-down", hold_seconds=0)
+        result = fire(aws, dev.plan, "ai-cost", hold_seconds=0)
         delivered = hook.wait_for(1, timeout=1.5)
     assert result.states == ["ALARM", "OK"]
     assert result.published == []  # on AWS, CloudWatch publishes; Vigil never does
     assert delivered == []  # moto runs no alarm actions, which is why the emulator path publishes
-    name = find_alarm(dev.plan, "worker-down").name
+    name = find_alarm(dev.plan, "ai-cost").name
     alarm = aws.client("cloudwatch").describe_alarms(AlarmNames=[name])["MetricAlarms"][0]
     assert alarm["StateValue"] == "OK"
     assert alarm["StateReason"].startswith("vigil fire: end-to-end routing test")

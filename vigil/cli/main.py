@@ -25,6 +25,7 @@ COMMANDS = (
     "schema",
     "test",
     "backtest",
+    "oncall",
     "drill",
     "preview",
     "cost",

@@ -1,5 +1,7 @@
 """``vigil smoke``: the seed's smoke flow (create session -> fetch question -> submit answer -> fetch plan summary).
 
+``--flow patch-validation`` runs the seed's periodic patch validation dry run instead (:mod:`vigil.smoke.flow`).
+
 Against ``--base-url``, or, without it, against the example agent service started on 127.0.0.1 (a free port)
 for the run. Prints each step's status and latency. Exit codes: 0 every step passed, 1 a step failed, 2 usage.
 """
@@ -16,7 +18,9 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from vigil.smoke.flow import STEPS, StepResult, run_flow
+from vigil.smoke.flow import FLOWS, PATCH_STEPS, STEPS, StepResult
+
+__all__ = ["PATCH_STEPS", "STEPS", "example_service", "register", "run"]
 
 
 @contextmanager
@@ -52,23 +56,27 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--base-url", default=None, help="service base URL (default: start the example service)")
     parser.add_argument("--timeout", type=float, default=10.0, help="seconds per request (default 10)")
     parser.add_argument("--format", choices=["text", "json"], default="text", help="output format")
+    parser.add_argument(
+        "--flow", choices=sorted(FLOWS), default="smoke", help="smoke (default) or the patch validation dry run"
+    )
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Run the flow and print it; returns the exit code."""
+    names, flow = FLOWS[getattr(args, "flow", "smoke")]
     try:
         if args.base_url:
-            return _report(args.base_url, run_flow(args.base_url, timeout=args.timeout), args.format, "")
+            return _report(args.base_url, flow(args.base_url, timeout=args.timeout), args.format, "", names)
         with example_service() as url:
-            return _report(url, run_flow(url, timeout=args.timeout), args.format, "example service on " + url)
+            return _report(url, flow(url, timeout=args.timeout), args.format, "example service on " + url, names)
     except (ValueError, ModuleNotFoundError) as exc:
         print(f"vigil smoke: {exc}", file=sys.stderr)
         return 2
 
 
-def _report(base_url: str, steps: list[StepResult], fmt: str, note: str) -> int:
-    ok = len(steps) == len(STEPS) and all(s.ok for s in steps)
+def _report(base_url: str, steps: list[StepResult], fmt: str, note: str, names: tuple[str, ...] = STEPS) -> int:
+    ok = len(steps) == len(names) and all(s.ok for s in steps)
     emit: Callable[[str], None] = print
     if fmt == "json":
         steps_out = [{**asdict(s), "latencyMs": s.latency_ms} for s in steps]
@@ -79,11 +87,11 @@ def _report(base_url: str, steps: list[StepResult], fmt: str, note: str) -> int:
     emit(f"smoke {base_url}" + (f" ({note})" if note else ""))
     for s in steps:
         status = "-" if s.status is None else str(s.status)
-        line = f"  {'ok' if s.ok else 'FAIL':<4}  {s.name:<18} {s.method:<4} {s.path:<28} {status:>3} {s.latency_ms:8.1f} ms"
+        line = f"  {'ok' if s.ok else 'FAIL':<4}  {s.name:<22} {s.method:<4} {s.path:<28} {status:>3} {s.latency_ms:8.1f} ms"
         emit(line + (f"  {s.detail}" if s.detail else ""))
-    for name in STEPS[len(steps) :]:
+    for name in names[len(steps) :]:
         emit(f"  skip  {name}")
     total = sum(s.latency_ms for s in steps)
     passed = sum(s.ok for s in steps)
-    emit(f"{'PASS' if ok else 'FAIL'} {passed}/{len(STEPS)} steps in {total:.1f} ms")
+    emit(f"{'PASS' if ok else 'FAIL'} {passed}/{len(names)} steps in {total:.1f} ms")
     return 0 if ok else 1

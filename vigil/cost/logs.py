@@ -8,6 +8,10 @@ Assumptions (also listed in every report):
 - Storage is the steady state once the retention window is full: ``ingest per month x retention_days / 30 x
   compression_ratio`` (0.15). A log group that never expires is priced at ``never_expire_horizon_days`` (365),
   i.e. its cost after one year; it keeps growing after that.
+- Contributor Insights rules: a flat price per rule and month plus a price per million matched log events
+  (the rule's declared ``events_per_minute`` x 43,800 minutes).
+- The new-error detector: per error line that reaches it, one Lambda invocation (128 MB, 0.1 s), one DynamoDB
+  write and one PutMetricData call (an upper bound: lines arrive in batches), from ``error_lines_per_minute``.
 - Metric filters are free (their metrics are custom metrics, priced with the catalog). Logs Insights queries are
   billed per GB scanned when they run and are not included.
 """
@@ -16,7 +20,7 @@ from __future__ import annotations
 
 from vigil.cost.prices import PriceTable
 from vigil.cost.report import LineItem
-from vigil.spec.models import MetricNamespaceSpec, Project
+from vigil.spec.models import LogGroupSpec, MetricNamespaceSpec, Project
 
 DAYS_PER_MONTH = 30
 
@@ -79,4 +83,31 @@ def log_items(project: Project, prices: PriceTable) -> list[LineItem]:
         items.append(
             LineItem("logs", group.name, "storage", stored, "GB-month", logs.storage_usd_per_gb_month, stored_usd)
         )
+        items.extend(contributor_rule_items(group, prices))
+        if group.new_errors is not None:
+            lines = group.new_errors.error_lines_per_minute * logs.minutes_per_month / 1_000_000
+            unit_usd = prices.new_error_line_usd * 1_000_000
+            item = "new-error detector (Lambda, DynamoDB, PutMetricData), per million error lines"
+            items.append(LineItem("logs", group.name, item, lines, "million error lines", unit_usd, lines * unit_usd))
+    return items
+
+
+def contributor_rule_items(group: LogGroupSpec, prices: PriceTable) -> list[LineItem]:
+    """Per Contributor Insights rule: the rule itself, and the log events it matches in a month.
+
+    >>> from vigil.cost.prices import load_prices
+    >>> from vigil.spec.models import LogGroupSpec
+    >>> lg = LogGroupSpec(name="/vigil/worker", contributor_rules={"by-user": {"keys": ["$.user_id"],
+    ...                                                                       "events_per_minute": 150}})
+    >>> [round(i.monthly_usd, 4) for i in contributor_rule_items(lg, load_prices())]  # $0.50 + 6.57 M events x $0.02
+    [0.5, 0.1314]
+    """
+    items: list[LineItem] = []
+    for name, rule in sorted(group.contributor_rules.items()):
+        per_rule = prices.contributor_rule_usd
+        items.append(LineItem("logs", group.name, f"Contributor Insights rule {name}", 1, "rule", per_rule, per_rule))
+        millions = rule.events_per_minute * prices.logs.minutes_per_month / 1_000_000
+        unit_usd = prices.contributor_usd_per_million_events
+        item = f"Contributor Insights {name}: matched events"
+        items.append(LineItem("logs", group.name, item, millions, "million events", unit_usd, millions * unit_usd))
     return items

@@ -65,6 +65,11 @@ class PriceTable:
     health_check_feature_usd: float = 0.0
     #: CloudWatch Synthetics: price of one canary run.
     canary_run_usd: float = 0.0
+    #: Contributor Insights (logs): per rule per month, and per million matched log events.
+    contributor_rule_usd: float = 0.0
+    contributor_usd_per_million_events: float = 0.0
+    #: New-error detector (Lambda + DynamoDB + PutMetricData), USD per error line that reaches it (upper bound).
+    new_error_line_usd: float = 0.0
 
     def metric_cost(self, count: int) -> float:
         """Monthly USD of ``count`` custom metrics, walking the volume tiers."""
@@ -153,7 +158,8 @@ def parse_prices(data: dict[str, Any], where: str = "prices.json") -> PriceTable
 
 
 def _health_checks(data: dict[str, Any], where: str) -> dict[str, float]:
-    """Route 53 health check and Synthetics prices (optional sections: without them probes and canaries cost 0)."""
+    """Route 53 health check, Synthetics and Contributor Insights prices (optional sections: without them those
+    resources cost 0)."""
     out: dict[str, float] = {}
     if "route53_health_checks" in data:
         section = _section(data, "route53_health_checks", where)
@@ -162,7 +168,25 @@ def _health_checks(data: dict[str, Any], where: str) -> dict[str, float]:
         out["health_check_feature_usd"] = _number(section, "optional_feature_usd", at)
     if "synthetics" in data:
         out["canary_run_usd"] = _number(_section(data, "synthetics", where), "canary_run_usd", f"{where}: synthetics")
+    if "new_error_detector" in data:
+        out["new_error_line_usd"] = _new_error_line_usd(_section(data, "new_error_detector", where), where)
+    if "contributor_insights" in data:
+        section, at = _section(data, "contributor_insights", where), f"{where}: contributor_insights"
+        out["contributor_rule_usd"] = _number(section, "rule_usd", at)
+        out["contributor_usd_per_million_events"] = _number(section, "usd_per_million_events", at)
     return out
+
+
+def _new_error_line_usd(section: dict[str, Any], where: str) -> float:
+    """USD per error line through the new-error detector: one 128 MB invocation, one write, one PutMetricData."""
+    at = f"{where}: new_error_detector"
+    gb_seconds = 0.125 * _number(section, "lambda_seconds_per_invocation", at)
+    return (
+        _number(section, "lambda_request_usd_per_million", at) / 1e6
+        + gb_seconds * _number(section, "lambda_gb_second_usd", at)
+        + _number(section, "dynamodb_write_usd_per_million", at) / 1e6
+        + _number(section, "put_metric_data_usd_per_thousand", at) / 1e3
+    )
 
 
 def load_prices(path: str | Path | None = None) -> PriceTable:

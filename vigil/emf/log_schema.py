@@ -58,8 +58,10 @@ FIELDS: Final = (
     LogField("trace_id", "string", "W3C trace id (32 hex digits)"),
     LogField("span_id", "string", "W3C span id (16 hex digits)"),
     LogField("user_id", "string", "the authenticated user, when known"),
-    LogField("event", "string", "audit event name, e.g. auth.login"),
-    LogField("outcome", "string", "audit event outcome: success or failure"),
+    LogField("event", "string", "audit or domain event name, e.g. auth.login, data.read, session.phase_changed"),
+    LogField("event_type", "string", "audit (who did what to which data) or domain (what happened in the product)"),
+    LogField("resource", "string", "what an event is about, kind:id, e.g. session:s-1"),
+    LogField("outcome", "string", "event outcome: success or failure"),
     LogField("error", "object", "exception details of a line logged with exc_info"),
     LogField("error.type", "string", "exception class, module-qualified unless builtin (e.g. TimeoutError)"),
     LogField("error.message", "string", "str(exception), redacted and truncated"),
@@ -91,7 +93,11 @@ SYSTEM_FIELDS: Final = frozenset({"@timestamp", "@message", "@logStream", "@log"
 
 #: Values a field can hold where the schema fixes them: a query comparing the field with anything else
 #: never matches (Logs Insights compares strings case-sensitively).
-VALUES: Final[dict[str, tuple[str, ...]]] = {"level": LEVELS, "outcome": ("success", "failure")}
+VALUES: Final[dict[str, tuple[str, ...]]] = {
+    "level": LEVELS,
+    "outcome": ("success", "failure"),
+    "event_type": ("audit", "domain"),
+}
 _TYPES: Final[dict[str, type | tuple[type, ...]]] = {"string": str, "number": (int, float), "object": dict}
 
 

@@ -67,7 +67,8 @@ class VigilMiddleware:
         Route templates to match raw paths against when the framework does not say which route matched,
         and endpoint group per template (the ``EndpointGroup`` dimension).
     exclude:
-        Path prefixes that get ids but no metrics (``/health``: health probes report their own metrics).
+        Path prefixes that get ids but no metrics and no server span (``/health``: health probes report their own
+        metrics, and a trace per probe every few seconds would only cost sampling budget).
     """
 
     def __init__(
@@ -92,7 +93,7 @@ class VigilMiddleware:
             return
         correlation, traceparent = _read_headers(scope.get("headers") or ())
         correlation_id = clean_correlation_id(correlation)
-        if self.tracing is not None:
+        if self.tracing is not None and not self._excluded(scope):
             await self.tracing.serve(self, scope, receive, send, correlation_id)
             return
         parent = parse_traceparent(traceparent)
@@ -148,8 +149,11 @@ class VigilMiddleware:
             _current.reset(ids_token)
         return status
 
+    def _excluded(self, scope: Scope) -> bool:
+        return bool(self.exclude) and str(scope.get("path", "")).startswith(self.exclude)
+
     def _record(self, scope: Scope, status: int, started: float, size: int, correlation_id: str, trace_id: str) -> None:
-        if self.metrics is None or (self.exclude and scope.get("path", "").startswith(self.exclude)):
+        if self.metrics is None or self._excluded(scope):
             return
         template, group = self.resolver.resolve(scope)
         duration_ms = (time.perf_counter() - started) * 1000.0

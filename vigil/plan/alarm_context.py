@@ -69,6 +69,13 @@ class AlarmContext:
         dims = {k: self.ctx.render(v, service) for k, v in sorted(ref.dimensions.items())}
         return MetricStatPlan(ref.namespace, ref.metric, dims, ref.period or period, ref.statistic)
 
+    def expression(self, expression: str) -> str:
+        """A metric math expression with the stack's values in it (``${ai_daily_budget_usd}``)."""
+        try:
+            return self.ctx.render(expression)
+        except ValueError as exc:
+            raise PlanError(f"stack {self.ctx.stack!r}: {exc}") from None
+
     def actions(self, severity: Severity, notify: bool = True) -> ActionsPlan:
         """The actions of a severity's topic (none when the alarm does not notify on its own, the severity is
         not routed, or nobody listens)."""

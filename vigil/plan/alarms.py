@@ -81,7 +81,8 @@ def plan_math(ac: AlarmContext, name: str, alarm: MathAlarm) -> MetricAlarmPlan:
         for mid, ref in sorted(alarm.metrics.items())
     ]
     eid = _expression_id(set(alarm.metrics))
-    queries.append(MetricQueryPlan(id=eid, return_data=True, expression=alarm.expression, label=alarm.label or name))
+    expression = ac.expression(alarm.expression)
+    queries.append(MetricQueryPlan(id=eid, return_data=True, expression=expression, label=alarm.label or name))
     service = ac.service(next(iter(alarm.metrics.values())).namespace)
     return metric_alarm(
         ac,

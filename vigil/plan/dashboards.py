@@ -61,7 +61,11 @@ class _Renderer:
         if not m.visible:
             options["visible"] = False
         if m.expression is not None:  # SEARCH() filters may name ${environment}
-            return [{"expression": self.ctx.render(m.expression), **options}]
+            try:
+                expression = self.ctx.render(m.expression)
+            except ValueError as exc:
+                raise PlanError(f"dashboard {self.owner!r}: stack {self.ctx.stack!r}: {exc}") from None
+            return [{"expression": expression, **options}]
         options["stat"] = m.statistic
         if m.period:
             options["period"] = m.period

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from urllib.parse import urlsplit
 
 from vigil.plan.naming import Naming
+from vigil.plan.new_errors import function_log_group, plan_new_errors
 from vigil.plan.policies import app_policy, dump, logs_key_policy
 from vigil.plan.types import (
     AgentConfigPlan,
+    ContributorRulePlan,
     KmsKeyPlan,
     LogAnomalyDetectorPlan,
     LogGroupPlan,
@@ -16,7 +19,7 @@ from vigil.plan.types import (
     QueryDefinitionPlan,
     StackContext,
 )
-from vigil.spec.models.metrics import LogGroupSpec, MetricNamespaceSpec
+from vigil.spec.models.metrics import ContributorRuleSpec, LogGroupSpec, MetricNamespaceSpec
 from vigil.spec.models.stack import StackSpec
 
 #: Retention when neither the stack nor the spec sets one: every log group has a retention.
@@ -92,10 +95,13 @@ def _log_group(
     tags = {"service": spec.service}
     key = None
     if lg.kms.enabled and lg.kms.key_alias is None:
+        arns: str | list[str] = arn
+        if lg.new_errors is not None:  # the detector function's own log group shares the key
+            arns = [arn, log_group_arn(ctx, function_log_group(names, spec.service))]
         key = KmsKeyPlan(
             alias=names.kms_alias(f"logs-{spec.service}"),
             description=f"Vigil {ctx.stack}: encrypts log group {name}",
-            policy=logs_key_policy(account_id=ctx.account_id, region=ctx.region, log_group_arn=arn),
+            policy=logs_key_policy(account_id=ctx.account_id, region=ctx.region, log_group_arn=arns),
             tags=tags,
             spec_name=spec.namespace,
         )
@@ -108,6 +114,39 @@ def _log_group(
         tags=tags,
         spec_name=lg.name,
     )
+
+
+def contributor_rule_definition(log_group: str, rule: ContributorRuleSpec) -> str:
+    """The Contributor Insights rule JSON (CloudWatchLogRule schema, JSON log format) of one rule.
+
+    >>> from vigil.spec.models import ContributorRuleSpec
+    >>> rule = ContributorRuleSpec(keys=("$.user_id",), value_of="$.cost_usd")
+    >>> contributor_rule_definition("/vigil/prod/worker", rule)[:61]
+    '{"AggregateOn": "Sum", "Contribution": {"Keys": ["$.user_id"]'
+    """
+    contribution: dict[str, object] = {"Keys": list(rule.keys)}
+    if rule.value_of is not None:
+        contribution["ValueOf"] = rule.value_of
+    filters: list[dict[str, object]] = []
+    for f in rule.filters:
+        entry: dict[str, object] = {"Match": f.match}
+        if f.in_ is not None:
+            entry["In"] = list(f.in_)
+        elif f.is_present is not None:
+            entry["IsPresent"] = f.is_present
+        else:
+            entry["GreaterThan"] = f.greater_than
+        filters.append(entry)
+    if filters:
+        contribution["Filters"] = filters
+    body = {
+        "Schema": {"Name": "CloudWatchLogRule", "Version": 1},
+        "LogGroupNames": [log_group],
+        "LogFormat": "JSON",
+        "Contribution": contribution,
+        "AggregateOn": "Sum" if rule.value_of is not None else "Count",
+    }
+    return json.dumps(body, sort_keys=True)
 
 
 def _anomaly_detector(names: Naming, spec: MetricNamespaceSpec, log_group_arn: str) -> LogAnomalyDetectorPlan:
@@ -169,7 +208,19 @@ def plan_namespace(
         spec_name=spec.namespace,
     )
     detector = _anomaly_detector(names, spec, group.arn) if stack is None or stack.log_anomaly_detection else None
+    rules = tuple(
+        ContributorRulePlan(
+            name=names.contributor_rule_name(spec.service, name),
+            definition=contributor_rule_definition(group.name, rule),
+            tags={"service": spec.service},
+            spec_name=name,
+        )
+        for name, rule in sorted(lg.contributor_rules.items())
+    )
+    new_errors = plan_new_errors(ctx, names, spec, lg.new_errors, group) if lg.new_errors is not None else None
     return NamespacePlan(
+        new_errors=new_errors,
+        contributor_rules=rules,
         namespace=spec.namespace,
         service=spec.service,
         log_group=group,

@@ -118,6 +118,10 @@ class Naming:
         """``vigil/<env>/<service>/<query>`` (a folder per stack and service in the console)."""
         return f"vigil/{self.environment}/{service}/{query}"
 
+    def contributor_rule_name(self, service: str, rule: str) -> str:
+        """``vigil-<env>-<service>-<rule>`` (Contributor Insights rule names: printable ASCII, 128 at most)."""
+        return f"{self.prefix}{service}-{rule}"[:128]
+
     def metric_filter_name(self, service: str, filter_name: str) -> str:
         """``vigil-<env>-<service>-<filter>``."""
         return f"{self.prefix}{service}-{filter_name}"

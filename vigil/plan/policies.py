@@ -29,8 +29,8 @@ def _root_admin(account_id: str) -> dict[str, Any]:
     }
 
 
-def logs_key_policy(*, account_id: str, region: str, log_group_arn: str) -> str:
-    """Key policy letting CloudWatch Logs use the key for exactly one log group."""
+def logs_key_policy(*, account_id: str, region: str, log_group_arn: str | list[str]) -> str:
+    """Key policy letting CloudWatch Logs use the key for exactly these log groups (one, or a list)."""
     return dump(
         {
             "Version": VERSION,

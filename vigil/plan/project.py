@@ -31,6 +31,7 @@ def stack_context(project: Project, account_id: str, stack: str | None = None) -
         runbook_base_url=spec.runbook_base_url if spec else None,
         page_people=spec.page_people if spec else True,
         ecs_cluster=(spec.ecs_cluster or "") if spec else "",
+        ai_daily_budget_usd=spec.ai_budget.daily_usd if spec and spec.ai_budget else None,
         config={k: v for k, v in spec.values.items() if isinstance(v, str)} if spec else {},
         service_regions=services,
     )

@@ -28,6 +28,8 @@ class StackContext:
     page_people: bool = True
     #: ``${ecs_cluster}`` in dimension values (``""``: the default ``vigil-<env>``).
     ecs_cluster: str = ""
+    #: ``${ai_daily_budget_usd}`` in metric math: the stack's ``vigil:ai_budget.daily_usd`` (None: not set).
+    ai_daily_budget_usd: float | None = None
     #: The stack file's plain ``vigil:*`` values, read by ``${config:KEY}`` in dimension values.
     config: Mapping[str, str] = field(default_factory=dict, compare=False, hash=False)
     #: ``(service, region)`` of the services created outside ``region`` (:data:`vigil.spec.regions.CONTROL_PLANES`).
@@ -42,7 +44,9 @@ class StackContext:
         return dict(self.service_regions).get(service, self.region)
 
     def render(self, value: str, service: str = "") -> str:
-        """``value`` with ``${environment}``, ``${stack}``, ``${ecs_cluster}``, ``${config:KEY}`` (and ``${service}``).
+        """``value`` with ``${environment}``, ``${stack}``, ``${ecs_cluster}``, ``${config:KEY}``,
+        ``${ai_daily_budget_usd}`` (and ``${service}``); ``ValueError`` when the stack sets no AI budget and
+        ``value`` needs it.
 
         The one place a plan's consumers render a spec's dimension value or expression (``vigil test`` feeding
         a series, the dashboards, the alarms), so all of them read the metric the deployed alarm reads.
@@ -56,6 +60,7 @@ class StackContext:
             service=service,
             stack=self.stack,
             ecs_cluster=self.ecs_cluster,
+            ai_daily_budget_usd=self.ai_daily_budget_usd,
             config=self.config,
         )
 
@@ -114,6 +119,17 @@ class QueryDefinitionPlan:
 
 
 @dataclass(frozen=True)
+class ContributorRulePlan:
+    """A Contributor Insights rule over one log group; ``definition`` is the rule JSON (sorted keys)."""
+
+    name: str
+    definition: str
+    tags: Mapping[str, str] = field(default_factory=dict)
+    #: Name in the spec: the rule's name in its namespace's ``log_group.contributor_rules``.
+    spec_name: str = field(default="", kw_only=True)
+
+
+@dataclass(frozen=True)
 class AgentConfigPlan:
     """The CloudWatch agent config (JSON) of one service, stored in an SSM parameter."""
 
@@ -138,6 +154,32 @@ class LogAnomalyDetectorPlan:
 
 
 @dataclass(frozen=True)
+class NewErrorDetectorPlan:
+    """First sightings of error fingerprints: subscription filter -> Lambda -> DynamoDB + a catalog metric.
+
+    ``name`` names the table, the function and its role; ``environment`` is the function's environment
+    (``TABLE``, ``NAMESPACE``, ``METRIC``, ``DIMENSIONS``); ``policy`` its IAM policy (JSON).
+    """
+
+    name: str
+    log_group_name: str
+    log_group_arn: str
+    filter_pattern: str
+    table_name: str
+    function_log_group: str
+    function_log_retention_days: int
+    runtime: str
+    handler: str
+    memory_mb: int
+    timeout_seconds: int
+    environment: Mapping[str, str]
+    policy: str
+    tags: Mapping[str, str] = field(default_factory=dict)
+    #: Name in the spec: the namespace whose log group it watches.
+    spec_name: str = field(default="", kw_only=True)
+
+
+@dataclass(frozen=True)
 class NamespacePlan:
     """Everything one metric namespace provisions, and the policy its application needs."""
 
@@ -149,6 +191,8 @@ class NamespacePlan:
     app_policy: str  # IAM policy JSON
     agent_config: AgentConfigPlan | None
     anomaly_detector: LogAnomalyDetectorPlan | None = None
+    contributor_rules: tuple[ContributorRulePlan, ...] = ()
+    new_errors: NewErrorDetectorPlan | None = None
     #: Name in the spec: the namespace (``Vigil/API``).
     spec_name: str = field(default="", kw_only=True)
 

@@ -13,11 +13,22 @@ from __future__ import annotations
 import http.client
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
 STEPS = ("create session", "fetch question", "submit answer", "fetch plan summary")
+#: The seed's periodic patch validation dry run (``vigil smoke --flow patch-validation``): the service must refuse a
+#: path-traversal and an absolute-path patch and accept a safe one; ``POST /workspaces/validate-patch`` applies
+#: nothing. (step, files, expected status)
+PATCH_STEPS = ("refuse traversal patch", "refuse absolute patch", "accept safe patch")
+PATCH_ENDPOINT = "/workspaces/validate-patch"
+PATCH_CASES = (
+    (PATCH_STEPS[0], ["src/../../../etc/passwd"], 422),
+    (PATCH_STEPS[1], ["/etc/shadow"], 422),
+    (PATCH_STEPS[2], ["src/app.py", "tests/test_app.py"], 200),
+)
 
 
 @dataclass(frozen=True)
@@ -101,3 +112,29 @@ def _fail_missing(results: list[StepResult], step: StepResult, detail: str) -> l
     if step.ok:
         results[-1] = StepResult(step.name, step.method, step.path, step.status, step.latency_ms, False, detail)
     return results
+
+
+def run_patch_validation(base_url: str, *, timeout: float = 10.0) -> list[StepResult]:
+    """The patch validation dry run: traversal and absolute paths refused (422), a safe patch accepted (200).
+
+    >>> [s.ok for s in run_patch_validation("http://127.0.0.1:8000")]  # doctest: +SKIP
+    [True, True, True]
+    """
+    client = _Client(base_url, timeout)
+    results: list[StepResult] = []
+    for name, files, expect in PATCH_CASES:
+        step, body = client.call(name, "POST", PATCH_ENDPOINT, expect, {"dryRun": True, "files": files})
+        results.append(step)
+        if not step.ok:
+            return results
+        if expect == 200 and not (isinstance(body, dict) and body.get("valid") is True):
+            return _fail_missing(results, step, "the safe patch was not reported valid")
+    return results
+
+
+#: The flows by name: their steps and the function that runs them (``vigil smoke --flow``; the canary's
+#: ``VIGIL_CANARY_FLOW``).
+FLOWS: dict[str, tuple[tuple[str, ...], Callable[..., list[StepResult]]]] = {
+    "smoke": (STEPS, run_flow),
+    "patch-validation": (PATCH_STEPS, run_patch_validation),
+}

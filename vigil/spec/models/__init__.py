@@ -29,11 +29,14 @@ from vigil.spec.models.dashboards import (
     WidgetMetric,
 )
 from vigil.spec.models.metrics import (
+    ContributorFilterSpec,
+    ContributorRuleSpec,
     DimensionSpec,
     LogGroupSpec,
     MetricFilterSpec,
     MetricNamespaceSpec,
     MetricSpec,
+    NewErrorsSpec,
     QuerySpec,
 )
 from vigil.spec.models.project import Project
@@ -56,6 +59,8 @@ __all__ = [
     "CanaryAlarm",
     "CompositeAlarm",
     "ConfigRef",
+    "ContributorFilterSpec",
+    "ContributorRuleSpec",
     "DashboardFile",
     "DashboardSpec",
     "DeliveryFailureRoute",
@@ -70,6 +75,7 @@ __all__ = [
     "MetricNamespaceSpec",
     "MetricRef",
     "MetricSpec",
+    "NewErrorsSpec",
     "NotRule",
     "Overrides",
     "ProbeAlarm",

@@ -210,6 +210,8 @@ class CanaryAlarm(AlarmBase):
 
     kind: Literal["canary"]
     url: ConfigRef
+    #: ``smoke``: the seed smoke flow; ``patch-validation``: the patch validation dry run (``vigil smoke --flow``).
+    flow: Literal["smoke", "patch-validation"] = "smoke"
     every_minutes: Annotated[int, Field(ge=1, le=60)] = 5
     timeout_seconds: Annotated[int, Field(ge=10, le=840)] = 60
     runtime: Annotated[str, Field(pattern=r"^syn-python-selenium-[0-9]+\.[0-9]+$")] = DEFAULT_CANARY_RUNTIME

@@ -44,10 +44,12 @@ DimensionName = Annotated[str, StringConstraints(pattern=DIMENSION_NAME_PATTERN)
 #: published under the stack's ``vigil:runbook_base_url``.
 Runbook = Annotated[str, StringConstraints(pattern=r"^(https://\S+|[A-Za-z0-9_./-]+\.md)$")]
 
-_TEMPLATE = re.compile(r"\$\{(environment|service|stack|ecs_cluster|config:[A-Za-z0-9_.-]+)\}")
+_TEMPLATE = re.compile(r"\$\{(environment|service|stack|ecs_cluster|ai_daily_budget_usd|config:[A-Za-z0-9_.-]+)\}")
 _ANY_PLACEHOLDER = re.compile(r"\$\{([^}]*)\}?")
 _CONFIG_REF = re.compile(r"\$\{config:([A-Za-z0-9_.-]+)\}")
-PLACEHOLDERS = ("environment", "service", "stack", "ecs_cluster", "config:KEY")
+PLACEHOLDERS = ("environment", "service", "stack", "ecs_cluster", "ai_daily_budget_usd", "config:KEY")
+#: The stack's daily AI budget in USD (``vigil:ai_budget: {daily_usd: N}``), for metric math expressions.
+AI_BUDGET_PLACEHOLDER = "${ai_daily_budget_usd}"
 
 
 class Severity(StrEnum):
@@ -124,25 +126,37 @@ def render_template(
     stack: str = "",
     ecs_cluster: str = "",
     config: Mapping[str, object] | None = None,
+    ai_daily_budget_usd: float | None = None,
 ) -> str:
-    """Substitute ``${environment}``, ``${service}``, ``${stack}``, ``${ecs_cluster}`` and ``${config:KEY}``.
+    """Substitute ``${environment}``, ``${service}``, ``${stack}``, ``${ecs_cluster}``, ``${ai_daily_budget_usd}``
+    and ``${config:KEY}``.
 
     ``${ecs_cluster}`` is the stack's ``vigil:ecs_cluster`` (default ``vigil-<environment>``), for the
     ``AWS/ECS`` and ``ECS/ContainerInsights`` metrics of the services. ``${config:KEY}`` is the stack file's plain
     value ``vigil:KEY`` (a load balancer, a queue name); one the stack does not set is left as written, and
-    ``vigil check`` reports it at the dimension value.
+    ``vigil check`` reports it at the dimension value. ``${ai_daily_budget_usd}`` is the stack's
+    ``vigil:ai_budget.daily_usd`` (metric math); rendering it for a stack without one raises ``ValueError``
+    (``vigil check`` reports that first, at the expression).
 
     >>> render_template("${environment}", environment="prod"), render_template("${ecs_cluster}", environment="prod")
     ('prod', 'vigil-prod')
     >>> render_template("${config:orders_queue}", environment="prod", config={"orders_queue": "orders-prod"})
     'orders-prod'
+    >>> render_template("100 * cost / ${ai_daily_budget_usd}", environment="prod", ai_daily_budget_usd=240)
+    '100 * cost / 240'
     """
     names = {
         "environment": environment,
         "service": service,
         "stack": stack or environment,
         "ecs_cluster": ecs_cluster or f"vigil-{environment}",
+        "ai_daily_budget_usd": "" if ai_daily_budget_usd is None else f"{ai_daily_budget_usd:g}",
     }
+    if ai_daily_budget_usd is None and AI_BUDGET_PLACEHOLDER in value:
+        raise ValueError(
+            f"{value!r} uses {AI_BUDGET_PLACEHOLDER} but the stack sets no daily AI budget; "
+            "add `vigil:ai_budget: {daily_usd: <USD>}` to its stack file"
+        )
     values = config or {}
 
     def substitute(match: re.Match[str]) -> str:

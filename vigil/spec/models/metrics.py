@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BeforeValidator, Field
+from pydantic import AfterValidator, BeforeValidator, Field, model_validator
 
 from vigil.spec import enums
 from vigil.spec.models.common import (
@@ -107,6 +107,77 @@ class QuerySpec(Spec):
     description: str = ""
 
 
+#: A Contributor Insights JSON path: ``$`` then ``.field`` or ``[index]`` steps; a dot always means nesting.
+JsonPath = Annotated[str, Field(pattern=r"^\$(\.[A-Za-z0-9_@-]+|\[[0-9]+\])+$")]
+
+
+class ContributorFilterSpec(Spec):
+    """One filter of a Contributor Insights rule: the field ``match`` and exactly one operator.
+
+    Example (YAML)::
+
+        {match: $.level, in: [ERROR, CRITICAL]}
+        {match: $.cost_usd, is_present: true}
+    """
+
+    match: JsonPath
+    in_: Annotated[tuple[str, ...], Field(min_length=1, max_length=10)] | None = Field(default=None, alias="in")
+    is_present: bool | None = None
+    greater_than: Number | None = None
+
+    @model_validator(mode="after")
+    def _one_operator(self) -> ContributorFilterSpec:
+        given = [k for k in ("in_", "is_present", "greater_than") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError("give exactly one operator: in, is_present or greater_than")
+        return self
+
+
+class ContributorRuleSpec(Spec):
+    """A CloudWatch Contributor Insights rule over the log group: the top-N contributors by ``keys``.
+
+    With ``value_of`` contributors are ranked by the sum of that numeric field, without it by their number of
+    log events. Contributor Insights reads a dot in a path as nesting, so ``value_of`` names a field without dots
+    in its name (``$.cost_usd``, not the EMF key ``llm.cost_usd``). Priced per rule and per matched event
+    (``events_per_minute``).
+
+    Example (YAML)::
+
+        ai-cost-by-user:
+          keys: [$.user_id]
+          value_of: $.cost_usd
+          filters: [{match: $.cost_usd, is_present: true}]
+          events_per_minute: 150
+    """
+
+    description: str = ""
+    keys: Annotated[tuple[JsonPath, ...], Field(min_length=1, max_length=4)]
+    value_of: JsonPath | None = None
+    filters: Annotated[tuple[ContributorFilterSpec, ...], Field(max_length=4)] = ()
+    events_per_minute: Annotated[Number, Field(ge=0)] = 0.0
+
+
+class NewErrorsSpec(Spec):
+    """New-error detection on the log group: a metric of this namespace counts fingerprints seen for the first time.
+
+    A subscription filter sends the lines matching ``pattern`` to a Lambda function that stores each
+    ``error.fingerprint`` in a DynamoDB table; the first write of a fingerprint counts one on ``metric``
+    (dimensions Service and Environment). Alarm on that metric like on any other (``alarms/errors.yaml``).
+    ``error_lines_per_minute`` prices the function and the table.
+
+    Example (YAML)::
+
+        new_errors:
+          metric: error.new_fingerprints
+          error_lines_per_minute: 5
+    """
+
+    description: str = ""
+    metric: MetricName
+    pattern: Annotated[str, Field(min_length=1, max_length=1024)] = "{ $.error.fingerprint = * }"
+    error_lines_per_minute: Annotated[Number, Field(ge=0)] = 1.0
+
+
 class KmsSpec(Spec):
     """Encryption of the log group with a customer managed KMS key."""
 
@@ -123,6 +194,8 @@ class LogGroupSpec(Spec):
     ingestion_gb_per_month: Annotated[Number, Field(ge=0)] = 1.0
     metric_filters: dict[Name, MetricFilterSpec] = Field(default_factory=dict)
     queries: dict[Name, QuerySpec] = Field(default_factory=dict)
+    contributor_rules: dict[Name, ContributorRuleSpec] = Field(default_factory=dict)
+    new_errors: NewErrorsSpec | None = None
 
 
 class MetricNamespaceSpec(Spec):

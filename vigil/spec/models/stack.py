@@ -61,6 +61,20 @@ class TracingSpec(Spec):
     reservoir_per_second: Annotated[Integer, Field(ge=0)] = 1  # X-Ray sampling rule: traces/s before the ratio
 
 
+class AiBudgetSpec(Spec):
+    """``vigil:ai_budget`` in a stack file: the stack's daily LLM spend budget in USD.
+
+    Metric math reads it as ``${ai_daily_budget_usd}`` (the budget alarms of ``alarms/budget.yaml`` and the
+    utilisation widget of the cost dashboard), so each stack alarms at its own budget.
+
+    Example (YAML)::
+
+        vigil:ai_budget: {daily_usd: 240}
+    """
+
+    daily_usd: Annotated[Number, Field(gt=0)]
+
+
 #: Environments in which DEBUG logging is refused (``vigil:log_level``).
 PRODUCTION_ENVIRONMENTS = ("prod", "production")
 
@@ -96,6 +110,8 @@ class StackSpec(Spec):
     tracing: TracingSpec = TracingSpec()
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_anomaly_detection: bool = True
+    #: The daily AI (LLM) spend budget; ``${ai_daily_budget_usd}`` in metric math. None: no budget alarms possible.
+    ai_budget: AiBudgetSpec | None = None
     values: dict[str, str | Secure] = Field(default_factory=dict)
     provider: dict[str, object] = Field(default_factory=dict)
 

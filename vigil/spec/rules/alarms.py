@@ -20,10 +20,11 @@ from vigil.spec.models import (
     Rule,
     StaticAlarm,
 )
+from vigil.spec.models.common import render_template
 from vigil.spec.models.rules import rule_names, walk
 from vigil.spec.rule_paths import rule_refs
 from vigil.spec.rules.alarm_limits import check_composite_limits, check_generated_names, check_metric_periods
-from vigil.spec.rules.context import Context, Where
+from vigil.spec.rules.context import Context, Where, budget_set
 from vigil.spec.slo import page_alarm_names
 
 DAY = 86_400
@@ -114,10 +115,12 @@ def _math(ctx: Context, name: str, alarm: MathAlarm) -> None:
         ctx.metric_ref(("alarm", name, ("metrics", ident)), ref)
     where: Where = ("alarm", name, ("expression",))
     try:
-        tree = metric_math.parse(alarm.expression)
+        tree = metric_math.parse(render_template(alarm.expression, environment="x", ai_daily_budget_usd=1.0))
     except MathSyntaxError as exc:
         ctx.report(where, f"{exc}: {alarm.expression}")
         return
+    if alarm.enabled:
+        budget_set(ctx, where, alarm.expression)
     used = set(metric_math.ids(tree))
     for ident in sorted(used - set(alarm.metrics)):
         ctx.report(where, f"expression uses '{ident}' but no metric has that id{did_you_mean(ident, alarm.metrics)}")

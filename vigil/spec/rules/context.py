@@ -12,7 +12,13 @@ from vigil.spec.aws_metrics import aws_namespace, aws_namespaces
 from vigil.spec.errors import Level, SpecError, did_you_mean
 from vigil.spec.math_parser import MathSyntaxError, parse_syntax
 from vigil.spec.models import MetricRef, MetricSpec, Project
-from vigil.spec.models.common import PLACEHOLDERS, config_keys, render_template, unknown_placeholders
+from vigil.spec.models.common import (
+    AI_BUDGET_PLACEHOLDER,
+    PLACEHOLDERS,
+    config_keys,
+    render_template,
+    unknown_placeholders,
+)
 from vigil.spec.models.metrics import dimension_value_problem
 from vigil.spec.slo import expand_slo
 from vigil.spec.sources import Sources
@@ -73,7 +79,7 @@ def math_syntax_error(expression: str) -> str | None:
     "unknown function 'FIL' at column 1 (did you mean FILL?): FIL(m1, 0)"
     """
     try:
-        metric_math.parse(render_template(expression, environment="x"))
+        metric_math.parse(render_template(expression, environment="x", ai_daily_budget_usd=1.0))
     except MathSyntaxError as exc:
         return f"{exc}: {expression}"
     return None
@@ -202,3 +208,15 @@ class Context:
                     (kind, name, (*fields, "dimensions", dim)),
                     f"'{rendered}' is not a declared value of dimension {dim}{hint}; declared: {', '.join(known)}",
                 )
+
+
+def budget_set(ctx: Context, where: Where, expression: str) -> None:
+    """An expression dividing by the stack's daily AI budget needs a stack that sets one."""
+    stack = ctx.project.stack
+    if AI_BUDGET_PLACEHOLDER in expression and stack is not None and stack.ai_budget is None:
+        ctx.report(
+            where,
+            f"{AI_BUDGET_PLACEHOLDER} is the stack's daily AI budget, and stack '{stack.name}' sets none: add "
+            f"`vigil:ai_budget: {{daily_usd: <USD>}}` to stacks/Pulumi.{stack.name}.yaml (an alarm can instead be "
+            "disabled there: vigil:overrides: alarms: <name>: {enabled: false})",
+        )

@@ -6,7 +6,7 @@ from vigil.spec.errors import did_you_mean
 from vigil.spec.models import AlarmStatusWidget, DashboardSpec, LogQueryWidget, MetricRef, TextWidget
 from vigil.spec.models.common import unknown_placeholders
 from vigil.spec.models.dashboards import GRID_WIDTH
-from vigil.spec.rules.context import Context, expression_ids, math_syntax_error, placeholder_message
+from vigil.spec.rules.context import Context, budget_set, expression_ids, math_syntax_error, placeholder_message
 
 MAX_WIDGETS = 500
 MAX_METRICS_PER_WIDGET = 500  # CloudWatch's hard limit for a graph's metrics array
@@ -72,6 +72,8 @@ def _metrics(ctx: Context, name: str, dash: DashboardSpec, index: int) -> None:
                 ctx.report(("dashboard", name, (*fields, i, "expression")), placeholder_message(entry.expression))
             elif (syntax := math_syntax_error(entry.expression)) is not None:
                 ctx.report(("dashboard", name, (*fields, i, "expression")), syntax)
+            else:
+                budget_set(ctx, ("dashboard", name, (*fields, i, "expression")), entry.expression)
                 continue
             for ident in sorted(expression_ids(entry.expression) - ids):
                 ctx.report(

@@ -24,7 +24,63 @@ def check_namespaces(ctx: Context) -> None:
         _dimension_sets(ctx, key, ns)
         _metrics(ctx, key, ns)
         _log_group(ctx, key, ns)
+        _contributor_rules(ctx, key, ns)
+        _new_errors(ctx, key, ns)
     _shared_log_groups(ctx)
+
+
+def _new_errors(ctx: Context, key: str, ns: MetricNamespaceSpec) -> None:
+    """The new-error detector publishes a Count with dimensions Service and Environment to a declared metric."""
+    new = ns.log_group.new_errors if ns.log_group is not None else None
+    if new is None:
+        return
+    where = ("namespace", key, ("log_group", "new_errors", "metric"))
+    metric = ns.metrics.get(new.metric)
+    if metric is None:
+        hint = did_you_mean(new.metric, ns.metrics)
+        ctx.report(
+            where, f"metric '{new.metric}' is not in {ns.namespace}{hint}; declare it under 'metrics:' (unit Count)"
+        )
+        return
+    published = ("Service", "Environment")
+    sets = [tuple(ns.dimension_sets.get(s, ())) for s in metric.dimension_sets]
+    if metric.unit != "Count" or sets != [published]:
+        ctx.report(
+            where,
+            f"the new-error detector publishes '{new.metric}' as a Count with dimensions Service and Environment; "
+            f"declare it with unit Count and one dimension set [Service, Environment] (it has unit {metric.unit}, "
+            f"sets {[list(s) for s in sets]})",
+        )
+
+
+def _contributor_rules(ctx: Context, key: str, ns: MetricNamespaceSpec) -> None:
+    """Contributor Insights paths read dots as nesting: a dotted EMF key (``$.llm.cost_usd``) matches nothing, and a
+    summed field must be numeric (a declared property, or a metric without a dot in its name)."""
+    if ns.log_group is None:
+        return
+    dotted = {f"$.{m}": m for m in ns.metrics if "." in m}
+    numeric = {f"$.{p}" for p in ns.properties} | {f"$.{m}" for m in ns.metrics if "." not in m}
+    for name, rule in ns.log_group.contributor_rules.items():
+        base = ("log_group", "contributor_rules", name)
+        paths: list[tuple[tuple[str | int, ...], str]] = [(("keys", i), p) for i, p in enumerate(rule.keys)]
+        paths += [(("filters", i, "match"), f.match) for i, f in enumerate(rule.filters)]
+        if rule.value_of is not None:
+            paths.append((("value_of",), rule.value_of))
+        for fields, path in paths:
+            if path in dotted:
+                ctx.report(
+                    ("namespace", key, (*base, *fields)),
+                    f"'{path}' reads field '{dotted[path].split('.')[0]}' and then a nested key: Contributor Insights "
+                    f"takes every dot as nesting, so the EMF key '{dotted[path]}' never matches; emit the value again "
+                    "as a property without a dot (e.g. cost_usd) and name that",
+                )
+        if rule.value_of is not None and rule.value_of not in numeric and rule.value_of not in dotted:
+            ctx.report(
+                ("namespace", key, (*base, "value_of")),
+                f"'{rule.value_of}' is neither a declared property nor a metric of {ns.namespace}; the rule sums it, so "
+                "declare it under 'properties:' (the app must write a number there)",
+                "warning",
+            )
 
 
 def _shared_log_groups(ctx: Context) -> None:

@@ -1,0 +1,60 @@
+"""Read a stack's alarm history from CloudWatch (DescribeAlarmHistory, StateUpdate items, paginated)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+from vigil.oncall.report import StateChange, parse_history_item
+
+
+class HistoryError(Exception):
+    """CloudWatch did not return the history (no credentials, an endpoint without DescribeAlarmHistory ...)."""
+
+
+def make_client(region: str, endpoint_url: str | None) -> Any:
+    """A boto3 CloudWatch client with one attempt per call (boto3 is imported here, lazily)."""
+    try:
+        import boto3
+        from botocore.config import Config
+    except ImportError as exc:
+        raise HistoryError("vigil oncall-report needs boto3: pip install 'vigil[aws]'") from exc
+    config = Config(retries={"max_attempts": 1, "mode": "standard"})
+    return boto3.client("cloudwatch", region_name=region, endpoint_url=endpoint_url, config=config)
+
+
+def fetch_history(client: Any, alarms: Iterable[str], start: float, end: float) -> list[StateChange]:
+    """Every state change of ``alarms`` in ``[start, end)``; one paginated call per alarm name.
+
+    Raises :class:`HistoryError` with the service's message when a call fails.
+    """
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    changes: list[StateChange] = []
+    for name in sorted(set(alarms)):
+        token: str | None = None
+        while True:
+            kwargs: dict[str, Any] = {
+                "AlarmName": name,
+                "HistoryItemType": "StateUpdate",
+                "AlarmTypes": ["MetricAlarm", "CompositeAlarm"],
+                "StartDate": datetime.fromtimestamp(start, UTC),
+                "EndDate": datetime.fromtimestamp(end, UTC),
+                "MaxRecords": 100,
+            }
+            if token:
+                kwargs["NextToken"] = token
+            try:
+                page = client.describe_alarm_history(**kwargs)
+            except (ClientError, BotoCoreError) as exc:
+                first = (str(exc).splitlines() or [type(exc).__name__])[0][:200]
+                raise HistoryError(f"DescribeAlarmHistory for {name!r} failed: {first}") from exc
+            for item in page.get("AlarmHistoryItems", []):
+                change = parse_history_item(item)
+                if change is not None:
+                    changes.append(change)
+            token = page.get("NextToken")
+            if not token:
+                break
+    return changes
