@@ -37,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
     files: list[Path] = list(args.files) or default_test_files(root)
     if not files:
         print(
-            f"vigil test: no test files in {root / TESTS_DIR} (write one; see the README, 'vigil test')",
+            f"vigil test: no test files in {root / TESTS_DIR} (write one: docs/alarm-testing.md describes the format)",
             file=sys.stderr,
         )
         return 2
