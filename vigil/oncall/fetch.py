@@ -43,7 +43,7 @@ def make_client(region: str, endpoint_url: str | None) -> Any:
         import boto3
         from botocore.config import Config
     except ImportError as exc:
-        raise HistoryError("vigil oncall-report needs boto3: pip install 'vigil[aws]'") from exc
+        raise HistoryError("vigil oncall-report needs boto3: pip install 'vigil-monitoring[aws]'") from exc
     config = Config(retries={"max_attempts": 1, "mode": "standard"})
     return boto3.client("cloudwatch", region_name=region, endpoint_url=endpoint_url, config=config)
 
