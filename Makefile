@@ -23,7 +23,7 @@ endif
 endif
 endif
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml setup.py
 	@test -x $(BIN)/python || $(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
 		|| (echo "Vigil needs Python 3.11+; $(PYTHON) is $$($(PYTHON) --version 2>&1): run make PYTHON=python3.11 ..." && exit 1)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,7 @@ demo: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports  # the layer contracts in pyproject.toml ([tool.importlinter])
 
 typecheck: $(STAMP)
 	$(BIN)/mypy --strict vigil components examples

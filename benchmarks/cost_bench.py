@@ -4,7 +4,7 @@ Run: ``.venv/bin/python benchmarks/cost_bench.py`` (add ``--sizes 10 100`` for a
 
 The alarms cycle through five kinds (static, high-resolution static, anomaly band, metric math over three
 metrics, composite), so USD per alarm must be the same at every size: the cost grows linearly with alarm count.
-Run time is the median of ``--repeat`` runs of ``vigil.cost.estimate`` on the already-built project.
+Run time is the median of ``--repeat`` runs of ``vigil.cost.estimate`` on the already-built plan.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import time
 from typing import Any
 
 from vigil.cost import estimate
+from vigil.plan.stack import plan_stack
 from vigil.spec.models import Project
 
 REF = {"namespace": "Bench/App", "metric": "requests", "dimensions": {"Service": "app"}}
@@ -53,10 +54,11 @@ def generated_project(alarms: int) -> Project:
 def measure(alarms: int, repeat: int) -> tuple[float, float, float]:
     """(alarm USD per month, total USD per month, median estimate seconds) for a generated project."""
     project = generated_project(alarms)
+    plan = plan_stack(project)
     times: list[float] = []
     for _ in range(repeat):
         start = time.perf_counter()
-        report = estimate(project)
+        report = estimate(plan, project.namespaces)
         times.append(time.perf_counter() - start)
     return report.totals["alarm"], report.total_usd, statistics.median(times)
 

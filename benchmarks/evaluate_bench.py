@@ -17,11 +17,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from vigil.alarmtest.runner import run_tests
-from vigil.alarmtest.testfile import default_test_files
 from vigil.emulator.engine import evaluate_alarms
 from vigil.emulator.store import MetricKey, MetricStore
 from vigil.plan.types import NO_ACTIONS, AlarmsPlan, MetricAlarmPlan, MetricStatPlan
 from vigil.spec.models.common import Severity
+from vigil.spec.testfile import default_test_files
 
 WEEK_MINUTES = 7 * 1440
 KEY = MetricKey.of("Bench/App", "requests", {"Service": "app"})

@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from vigil.backtest import BacktestResult
-from vigil.cost import estimate
+from vigil.cost import estimate_stack
 from vigil.emulator.store import MetricStore
 from vigil.plan.stack import LoadedStack
 from vigil.report.dashboard import render_dashboard
@@ -17,7 +17,7 @@ from vigil.report.widgets import Data
 NOTES = [
     "Time is simulated: the example service ran for about a minute and a half of real time; every EMF line was "
     "stamped on a clock running 60 times faster, so CloudWatch-style 1-minute periods and 5-minute windows see it.",
-    "The local AWS is moto. It stores alarms but never evaluates them: Vigil's evaluator (vigil.evaluate) decided "
+    "The local AWS is moto. It stores alarms but never evaluates them: Vigil's emulator (vigil.emulator) decided "
     "every state change, set it in moto with SetAlarmState, and published CloudWatch's own notification message to "
     "the severity's SNS topic (its NewStateReason says so). moto delivered it to a loopback webhook, which stands "
     "in for the Slack channels AWS Chatbot would post to (and PagerDuty, where a stack pages).",
@@ -67,7 +67,7 @@ def build(
         Detection(r.incident.name, r.incident.start, r.incident.end, r.alarms[0] if r.alarms else None, r.detected_at)
         for r in result.incidents
     ]
-    cost = estimate(loaded.project)
+    cost = estimate_stack(loaded)
     inputs = ReportInputs(
         title="Vigil demo: an incident caught, end to end",
         stack=loaded.plan.context.stack,

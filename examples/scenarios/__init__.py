@@ -2,5 +2,5 @@
 
 ``python -m examples.scenarios.generate OUT`` writes the logs and incident files;
 ``python -m examples.scenarios.report`` generates them in a temporary directory, backtests each one against the
-shipped catalog and prints the README's markdown table.
+shipped catalog and prints the backtest guide's markdown table (docs/guides/backtest.md).
 """

@@ -213,7 +213,7 @@ SCENARIOS: tuple[Scenario, ...] = (
     _incident(
         "half-traffic-lost",
         "Half the API traffic is lost before the API for an hour",
-        "P1",
+        "P2",
         60,
         lambda c, s: c.but(traffic_factor=0.5),
     ),

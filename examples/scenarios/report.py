@@ -1,4 +1,4 @@
-"""Backtest every scenario against the shipped catalog and print the README's markdown table.
+"""Backtest every scenario against the shipped catalog and print the backtest guide's markdown table (docs/guides/backtest.md).
 
 Usage::
 
@@ -69,7 +69,7 @@ def _first(names: list[str], shown: int = 3) -> str:
 
 
 def markdown(rows: list[Measured]) -> str:
-    """The README table: incidents first, then the normal week's pages."""
+    """The backtest guide's table: incidents first, then the normal week's pages."""
     lines = [
         "| scenario | expected | time to detect | first page after | caught by (earliest first) | pages during the incident "
         "| pages outside it |",

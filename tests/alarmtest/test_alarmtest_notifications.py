@@ -43,7 +43,7 @@ def project(tmp_path: Path) -> Path:
 def test_the_notification_cases_pass(project: Path) -> None:
     report = run_tests(project, [project / "alarms" / "tests" / CASES.name])
     assert report.errors == []
-    assert [c.passed for c in report.cases] == [True] * 4, [
+    assert [c.passed for c in report.cases] == [True] * 5, [
         (f.expected, f.got) for c in report.cases for f in c.failures
     ]
 
@@ -52,6 +52,7 @@ def test_the_notification_cases_pass(project: Path) -> None:
     ("old", "new", "expected", "got"),
     [
         ("errors-burst, pages: 1}", "errors-burst, pages: 2}", "2 page(s)", "1 page(s)"),
+        ("      - {pages: 2}", "      - {pages: 3}", "3 page(s)", "2 page(s)"),
         (
             "between: [9m, 9m]}",
             "between: [7m, 7m]}",

@@ -8,10 +8,10 @@ from pathlib import Path
 
 from vigil.alarmtest import run_tests
 from vigil.alarmtest.runner import _series_key
-from vigil.alarmtest.testfile import SeriesMetric, SeriesSpec
 from vigil.emulator import MetricKey
 from vigil.plan.stack import load_stack_plan
 from vigil.spec import load_project
+from vigil.spec.testfile import SeriesMetric, SeriesSpec
 
 GOOD = Path(__file__).resolve().parents[1] / "spec" / "good" / "minimal"
 ROOT = Path(__file__).resolve().parents[2]

@@ -24,7 +24,7 @@ SLO = """
       dimensions: {Service: api, Environment: "${environment}"}
       statistic: SampleCount
     page_severity: P2
-    runbook: alarms/runbooks/api-latency.md
+    runbook: alarms/runbooks/api-latency-slo.md
 """
 
 CASES = """version: vigil/v1
@@ -53,7 +53,7 @@ def project(tmp_path: Path) -> Path:
     create_project(root, ["api"])
     alarms = root / "alarms" / "api.yaml"
     alarms.write_text(alarms.read_text().replace("\nslos:\n", "\nslos:\n" + SLO.lstrip("\n") + "\n", 1))
-    (root / "alarms" / "runbooks" / "api-latency.md").write_text("# api: slow\n")
+    (root / "alarms" / "runbooks" / "api-latency-slo.md").write_text("# api: slow\n")
     (root / "alarms" / "tests" / "latency.yaml").write_text(CASES)
     return root
 

@@ -15,8 +15,8 @@ import pytest
 import yaml
 
 from vigil.alarmtest.runner import run_tests
-from vigil.alarmtest.testfile import default_test_files, load_test_file
 from vigil.spec import load_project
+from vigil.spec.testfile import default_test_files, load_test_file
 
 ROOT = Path(__file__).resolve().parents[2]
 FILES = default_test_files(ROOT)

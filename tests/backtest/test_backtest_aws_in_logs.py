@@ -44,7 +44,7 @@ def test_a_hung_worker_among_running_tasks_fires_from_logs(tmp_path: Path) -> No
     path = tmp_path / "workers.log"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     result = backtest_logs(plan, [path])
-    transitions = result.evaluation.timelines["vigil-prod-worker-missing"].transitions
+    transitions = result.evaluation.timelines["vigil-prod-worker-hung"].transitions  # running tasks minus heartbeats
     alarms = [t.time for t in transitions if t.new == "ALARM"]
     assert alarms
     assert alarms[0] >= 1_767_225_600 + 100 * 60

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from vigil.cli.main import main
-from vigil.cost import estimate
+from vigil.cost import estimate_project
 from vigil.spec import load_project
 
 NAMESPACE = """\
@@ -67,7 +67,7 @@ def test_json_report_is_the_estimate(tmp_path: Path, capsys: pytest.CaptureFixtu
     root = _project(tmp_path, budget=100)
     assert main(["cost", str(root), "--stack", "dev", "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    expected = estimate(load_project(root, stack="dev").project).to_dict()
+    expected = estimate_project(load_project(root, stack="dev").project).to_dict()
     assert data == {**expected, "budget_problems": []}
     assert data["totals"]["alarm"] == 0.1
     assert data["totals"]["metrics"] == pytest.approx(21 * 0.30)

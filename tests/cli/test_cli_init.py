@@ -17,8 +17,6 @@ from vigil.cli.main import main
 from vigil.init import InitError, create_project, plan_project
 from vigil.spec import load_project
 
-NEEDS_MATH = "vigil test on math alarms needs vigil.emulator.mathexpr (issue 8), not merged on this branch yet"
-
 
 @pytest.fixture(scope="module")
 def shop(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -78,7 +76,6 @@ def test_preview_runs_the_generated_program(shop: Path, stack: str, capsys: pyte
 
 
 def test_generated_tests_pass(shop: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    pytest.importorskip("vigil.emulator.mathexpr", reason=NEEDS_MATH)
     assert main(["test", "--project", str(shop)]) == 0
     out = capsys.readouterr().out
     assert "vigil test ok: 12 passed, 0 failed" in out
@@ -91,7 +88,6 @@ def test_generated_tests_pass(shop: Path, capsys: pytest.CaptureFixture[str]) ->
 def test_generated_tests_catch_a_broken_threshold(
     shop: Path, tmp_path: Path, alarm: str, old: str, new: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    pytest.importorskip("vigil.emulator.mathexpr", reason=NEEDS_MATH)
     project = tmp_path / "p"
     assert main(["init", str(project)]) == 0
     spec = project / "alarms" / "api.yaml"

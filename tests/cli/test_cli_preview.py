@@ -58,9 +58,9 @@ def test_json_shows_secrets_as_placeholders_and_parents_from_urns(prod: dict[str
 
 
 def test_json_prices_the_stack_with_the_cost_model(prod: dict[str, Any]) -> None:
-    from vigil.cost import estimate
+    from vigil.cost import estimate_project
 
-    total = estimate(load_project(ROOT, stack="prod").project).total_usd
+    total = estimate_project(load_project(ROOT, stack="prod").project).total_usd
     assert prod["monthly_usd"] == pytest.approx(total, abs=0.01)
     alarm = next(r for r in prod["resources"] if r["type"].endswith("MetricAlarm"))
     assert alarm["monthly_usd"] > 0

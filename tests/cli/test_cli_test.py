@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from vigil.alarmtest.notation import NotationError, expand, parse_duration
 from vigil.cli.main import main
+from vigil.spec.notation import NotationError, expand, parse_duration
 
 ROOT = Path(__file__).resolve().parents[2]
 METRIC = "{namespace: Vigil/API, metric: auth.login.failure, dimensions: {Service: api, Environment: prod}}"

@@ -151,3 +151,9 @@ def test_canary_code_is_uploaded_to_a_private_encrypted_bucket_and_started(recor
     )
     (encryption,) = recorder.of_type("bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration")
     assert encryption.inputs["rules"][0]["applyServerSideEncryptionByDefault"]["sseAlgorithm"] == "AES256"
+
+
+def test_a_percentile_alarm_sends_evaluate_low_sample_count_percentiles(recorder: Recorder) -> None:
+    alarms = by_name(recorder, "metricAlarm:MetricAlarm")
+    assert alarms["vigil-dev-api-latency-p95"]["evaluateLowSampleCountPercentiles"] == "ignore"
+    assert all("evaluateLowSampleCountPercentiles" not in a or a["extendedStatistic"] for a in alarms.values())

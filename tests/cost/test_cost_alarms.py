@@ -9,7 +9,7 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from vigil.cost import estimate
+from vigil.cost import estimate_project
 from vigil.spec.models import Project
 from vigil.spec.slo import expand_slo
 
@@ -20,7 +20,7 @@ REF = {"namespace": "Vigil/API", "metric": "http.requests"}
 
 def _alarm_usd(project: Project) -> dict[str, float]:
     """USD per alarm spec name (provisioned names carry the ``vigil-<env>-`` prefix of the naming module)."""
-    return {k.removeprefix("vigil-dev-"): round(v, 6) for k, v in estimate(project).by_resource().items()}
+    return {k.removeprefix("vigil-dev-"): round(v, 6) for k, v in estimate_project(project).by_resource().items()}
 
 
 def test_each_alarm_kind_has_its_price(make_project: ProjectFactory, make_static: AlarmFactory) -> None:
@@ -49,14 +49,14 @@ def test_each_alarm_kind_has_its_price(make_project: ProjectFactory, make_static
 def test_high_resolution_storage_alone_keeps_the_standard_alarm_price(
     make_project: ProjectFactory, make_static: AlarmFactory
 ) -> None:
-    report = estimate(make_project(alarms={"a": make_static(period=60)}))
+    report = estimate_project(make_project(alarms={"a": make_static(period=60)}))
     assert report.line_items[0].item == "static alarm metrics (standard)"
 
 
 def test_disabled_alarms_and_slos_cost_nothing(make_project: ProjectFactory, make_static: AlarmFactory) -> None:
     slo = {"objective": 99.9, "bad": REF, "total": REF, "enabled": False}
     project = make_project(alarms={"off": make_static(enabled=False)}, slos={"api-availability": slo})
-    assert estimate(project).line_items == ()
+    assert estimate_project(project).line_items == ()
 
 
 def test_an_slo_is_two_math_alarms_and_a_composite_per_window_pair(make_project: ProjectFactory) -> None:
@@ -70,7 +70,7 @@ def test_an_slo_is_two_math_alarms_and_a_composite_per_window_pair(make_project:
         expected |= {pair.name: 0.50, pair.short_name: 0.20, pair.long_name: 0.20}
     assert usd == expected
     assert "api-availability-burn-5m-1h-short" in usd
-    assert math.isclose(estimate(project).totals["alarm"], 4 * 0.90)
+    assert math.isclose(estimate_project(project).totals["alarm"], 4 * 0.90)
 
 
 def test_an_slo_with_custom_windows_follows_expand_slo(make_project: ProjectFactory) -> None:
@@ -90,7 +90,7 @@ def test_an_slo_with_custom_windows_follows_expand_slo(make_project: ProjectFact
 def test_alarm_cost_is_linear_in_alarm_count(make_static: AlarmFactory, count: int, periods: list[int]) -> None:
     def cost(n: int) -> float:
         alarms = {f"a{i}": make_static(period=periods[i % len(periods)]) for i in range(n * len(periods))}
-        return estimate(Project.model_validate({"alarms": alarms})).total_usd
+        return estimate_project(Project.model_validate({"alarms": alarms})).total_usd
 
     one = cost(1)
     assert one > 0
@@ -102,6 +102,6 @@ def test_alarm_cost_is_monotonic_in_alarm_count(make_static: AlarmFactory, base:
     def cost(n: int) -> float:
         anomaly = {"kind": "anomaly", "severity": "P2", "metric": REF}
         alarms = {f"a{i}": make_static() if i % 2 else anomaly for i in range(n)}
-        return estimate(Project.model_validate({"alarms": alarms})).total_usd
+        return estimate_project(Project.model_validate({"alarms": alarms})).total_usd
 
     assert cost(base) < cost(base + more)

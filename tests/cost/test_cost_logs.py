@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from vigil.cost import LineItem, PriceTable, estimate
+from vigil.cost import LineItem, PriceTable, estimate_project
 from vigil.spec.models import MetricNamespaceSpec, Project
 
 NamespaceFactory = Callable[..., MetricNamespaceSpec]
@@ -24,7 +24,7 @@ def test_declared_ingestion_and_storage_at_steady_state(
     make_namespace: NamespaceFactory, make_project: ProjectFactory
 ) -> None:
     ns = make_namespace(log_group={"name": "/vigil/api", "retention_days": 30, "ingestion_gb_per_month": 100})
-    report = estimate(make_project(namespaces={"Vigil/API": ns}))
+    report = estimate_project(make_project(namespaces={"Vigil/API": ns}))
     assert _logs(report.line_items) == pytest.approx({"ingestion": 100.0, "storage": 15.0})
     assert report.by_resource()["/vigil/dev/api"] == pytest.approx(100 * 0.50 + 15 * 0.03)
 
@@ -32,7 +32,7 @@ def test_declared_ingestion_and_storage_at_steady_state(
 def test_emf_lines_count_as_ingestion(make_namespace: NamespaceFactory, make_project: ProjectFactory) -> None:
     metrics = {"a": {"unit": "Count", "events_per_minute": 1000}, "b": {"unit": "Count", "events_per_minute": 500}}
     ns = make_namespace(metrics=metrics, log_group={"name": "/vigil/api", "ingestion_gb_per_month": 0})
-    ingest = _logs(estimate(make_project(namespaces={"Vigil/API": ns})).line_items)["ingestion"]
+    ingest = _logs(estimate_project(make_project(namespaces={"Vigil/API": ns})).line_items)["ingestion"]
     assert ingest == pytest.approx(1500 * 300 * 43_800 / GIB)
 
 
@@ -40,7 +40,7 @@ def test_emf_lines_count_as_ingestion(make_namespace: NamespaceFactory, make_pro
     ("group_days", "stack", "days"),
     [
         (30, None, 30),
-        (None, None, 365),  # never expires: priced after one year
+        (None, None, 30),  # no retention in the spec: the plan deploys its default (30 days), so that is priced
         (3653, None, 365),
         (30, {"retention_days": 365}, 365),  # the stack's retention wins over the log group's
         (30, {"retention_days": 365, "overrides": {"retention": {"Vigil/API": 7}}}, 7),
@@ -54,7 +54,7 @@ def test_storage_follows_the_effective_retention(
     days: int,
 ) -> None:
     ns = make_namespace(log_group={"name": "/g", "retention_days": group_days, "ingestion_gb_per_month": 30})
-    stored = _logs(estimate(make_project(stack=stack, namespaces={"Vigil/API": ns})).line_items)["storage"]
+    stored = _logs(estimate_project(make_project(stack=stack, namespaces={"Vigil/API": ns})).line_items)["storage"]
     assert stored == pytest.approx(30 * days / 30 * 0.15)
 
 
@@ -62,7 +62,7 @@ def test_namespace_without_log_group_has_no_log_cost(
     make_namespace: NamespaceFactory, make_project: ProjectFactory, prices: PriceTable
 ) -> None:
     ns = make_namespace(metrics={"a": {"unit": "Count", "events_per_minute": 1000}})
-    report = estimate(make_project(namespaces={"Vigil/API": ns}), prices)
+    report = estimate_project(make_project(namespaces={"Vigil/API": ns}), prices)
     assert report.totals["logs"] == 0.0
     assert math.isclose(report.total_usd, 0.30)
 
@@ -76,4 +76,7 @@ def test_queries_and_metric_filters_add_no_log_cost(make_namespace: NamespaceFac
             "queries": {"q": {"query": "fields @timestamp"}},
         }
     )
-    assert estimate(Project(namespaces={"A": plain})).total_usd == estimate(Project(namespaces={"A": busy})).total_usd
+    assert (
+        estimate_project(Project(namespaces={"A": plain})).total_usd
+        == estimate_project(Project(namespaces={"A": busy})).total_usd
+    )

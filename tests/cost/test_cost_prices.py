@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from vigil.cost import CostError, PriceTable, estimate, load_prices
+from vigil.cost import CostError, PriceTable, estimate_project, load_prices
 from vigil.cost.prices import Tier, tiered_cost
 from vigil.spec.models import Project
 
@@ -95,5 +95,5 @@ def test_a_custom_price_table_changes_the_estimate(tmp_path: Path) -> None:
     data["dashboards"].update(usd=4.0, free=0)
     widgets = [{"type": "text", "markdown": "x"}]
     project = Project.model_validate({"dashboards": {"overview": {"widgets": widgets}}})
-    assert estimate(project, load_prices(_write(tmp_path, data))).total_usd == 4.0
-    assert estimate(project).total_usd == 0.0
+    assert estimate_project(project, load_prices(_write(tmp_path, data))).total_usd == 4.0
+    assert estimate_project(project).total_usd == 0.0

@@ -7,7 +7,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from vigil.cost import KINDS, check_budget, estimate, render_text
+from vigil.cost import KINDS, check_budget, estimate_project, render_text
 from vigil.spec.models import Project
 
 ProjectFactory = Callable[..., Project]
@@ -27,8 +27,8 @@ def test_report_order_does_not_depend_on_declaration_order(
     make_namespace: Callable[..., Any], make_static: AlarmFactory, make_project: ProjectFactory
 ) -> None:
     names = ["zeta", "alpha", "mu", "beta", "omega"]
-    forward = estimate(make_project(**_fields(make_namespace, make_static, names)))
-    backward = estimate(make_project(**_fields(make_namespace, make_static, names[::-1])))
+    forward = estimate_project(make_project(**_fields(make_namespace, make_static, names)))
+    backward = estimate_project(make_project(**_fields(make_namespace, make_static, names[::-1])))
     assert forward == backward
     kinds = [i.kind for i in forward.line_items]
     assert kinds == sorted(kinds, key=KINDS.index)
@@ -36,7 +36,7 @@ def test_report_order_does_not_depend_on_declaration_order(
 
 
 def test_first_three_dashboards_by_name_are_free(make_project: ProjectFactory) -> None:
-    report = estimate(make_project(dashboards={f"d{i}": {"widgets": WIDGETS} for i in range(5)}))
+    report = estimate_project(make_project(dashboards={f"d{i}": {"widgets": WIDGETS} for i in range(5)}))
     free, paid = ("vigil-dev-d0", "vigil-dev-d1", "vigil-dev-d2"), ("vigil-dev-d3", "vigil-dev-d4")
     assert report.by_resource() == {**dict.fromkeys(free, 0.0), **dict.fromkeys(paid, 3.0)}
     assert report.totals == {"metrics": 0.0, "alarm": 0.0, "dashboard": 6.0, "logs": 0.0}
@@ -44,13 +44,13 @@ def test_first_three_dashboards_by_name_are_free(make_project: ProjectFactory) -
 
 def test_dashboards_carry_the_stack_prefix(make_project: ProjectFactory) -> None:
     project = make_project(stack={"dashboard_prefix": "dev-"}, dashboards={"overview": {"widgets": WIDGETS}})
-    assert estimate(project).by_resource() == {"dev-overview": 0.0}
+    assert estimate_project(project).by_resource() == {"dev-overview": 0.0}
 
 
 def test_totals_by_resource_and_grand_total_agree(
     make_namespace: Callable[..., Any], make_static: AlarmFactory, make_project: ProjectFactory
 ) -> None:
-    report = estimate(make_project(**_fields(make_namespace, make_static, [f"a{i}" for i in range(6)])))
+    report = estimate_project(make_project(**_fields(make_namespace, make_static, [f"a{i}" for i in range(6)])))
     assert math.isclose(sum(report.totals.values()), report.total_usd)
     assert math.isclose(sum(report.by_resource().values()), report.total_usd)
     assert report.top_drivers(1) == [("/vigil/dev/api", report.by_resource()["/vigil/dev/api"])]
@@ -60,9 +60,9 @@ def test_json_form_is_deterministic_and_complete(
     make_namespace: Callable[..., Any], make_static: AlarmFactory, make_project: ProjectFactory
 ) -> None:
     project = make_project(stack={"budget_usd": 50}, **_fields(make_namespace, make_static, ["a", "b"]))
-    data = estimate(project).to_dict()
+    data = estimate_project(project).to_dict()
     text = json.dumps(data, sort_keys=True)
-    assert text == json.dumps(estimate(project).to_dict(), sort_keys=True)
+    assert text == json.dumps(estimate_project(project).to_dict(), sort_keys=True)
     assert (data["stack"], data["budget_usd"], data["prices_source"]) == (
         "dev",
         50,
@@ -82,7 +82,7 @@ def test_text_shows_kinds_total_budget_and_drivers(
     make_namespace: Callable[..., Any], make_static: AlarmFactory, make_project: ProjectFactory
 ) -> None:
     project = make_project(stack={"budget_usd": 1}, **_fields(make_namespace, make_static, ["a"]))
-    text = render_text(estimate(project))
+    text = render_text(estimate_project(project))
     assert "stack dev" in text
     for word in (*KINDS, "total", "OVER BUDGET", "top cost drivers", "/vigil/dev/api", "Logs Insights"):
         assert word in text
@@ -94,8 +94,8 @@ def test_budget_exceeded_names_the_excess_and_top_three_drivers(
     fields = _fields(make_namespace, make_static, ["a"])
     fields["dashboards"] = {f"d{i}": {"widgets": WIDGETS} for i in range(7)}  # 4 paid: d3..d6
     project = make_project(stack={"name": "prod", "environment": "prod", "budget_usd": 10}, **fields)
-    report = estimate(project)
-    (message,) = check_budget(project, report)
+    report = estimate_project(project)
+    (message,) = check_budget(report)
     over = report.total_usd - 10
     assert "stack 'prod'" in message
     assert f"${report.total_usd:,.2f}/month" in message
@@ -109,8 +109,12 @@ def test_budget_is_silent_when_within_or_unset(
     make_namespace: Callable[..., Any], make_static: AlarmFactory, make_project: ProjectFactory
 ) -> None:
     fields = _fields(make_namespace, make_static, ["a"])
-    total = estimate(make_project(**fields)).total_usd
-    assert check_budget(make_project(**fields)) == []
-    assert check_budget(make_project(stack={"budget_usd": round(total, 2) + 0.01}, **fields)) == []
-    assert check_budget(make_project(stack={}, **fields)) == []
-    assert check_budget(make_project(stack={"budget_usd": total / 2}, **fields)) != []
+    total = estimate_project(make_project(**fields)).total_usd
+
+    def over(**stack: Any) -> list[str]:
+        return check_budget(estimate_project(make_project(stack=stack or None, **fields)))
+
+    assert over() == []
+    assert over(budget_usd=round(total, 2) + 0.01) == []
+    assert check_budget(estimate_project(make_project(stack={}, **fields))) == []
+    assert over(budget_usd=total / 2) != []

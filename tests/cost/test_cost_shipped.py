@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from vigil.cost import estimate
+from vigil.cost import estimate_project
 from vigil.plan.naming import Naming
 from vigil.spec import load_project
 from vigil.spec.slo import expand_slo
@@ -19,7 +19,7 @@ def test_every_shipped_resource_is_priced_under_its_name(stack: str) -> None:
     result = load_project(REPO, stack=stack)
     assert result.ok, [str(e) for e in result.errors]
     project = result.project
-    by_resource = estimate(project).by_resource()
+    by_resource = estimate_project(project).by_resource()
     naming = Naming.for_project(project)
     specs = set(project.enabled_alarms())
     for name, slo in project.enabled_slos().items():
@@ -32,7 +32,7 @@ def test_every_shipped_resource_is_priced_under_its_name(stack: str) -> None:
 
 
 def test_disabling_alarms_in_dev_makes_dev_alarms_cheaper_than_prod() -> None:
-    dev, prod = (estimate(load_project(REPO, stack=s).project) for s in ("dev", "prod"))
+    dev, prod = (estimate_project(load_project(REPO, stack=s).project) for s in ("dev", "prod"))
     assert dev.totals["alarm"] < prod.totals["alarm"]
 
 
@@ -43,7 +43,7 @@ def test_every_planned_alarm_is_priced_including_probes_canaries_and_delivery(st
 
     project = load_project(REPO, stack=stack).project
     plan = plan_project(project, Naming.for_project(project), "123456789012")
-    priced = estimate(project).by_resource()
+    priced = estimate_project(project).by_resource()
     kinds = {a.kind for a in plan.alarms.metric_alarms}
     assert {"probe", "canary", "delivery"} <= kinds
     missing = [name for name in plan.alarms.names() if priced.get(name, 0) <= 0]

@@ -15,7 +15,7 @@ from vigil.docs.catalog import CATALOG_PATH, render_catalog
 from vigil.docs.stacks import plan_stacks
 from vigil.docs.triggers import number
 from vigil.plan import MetricAlarmPlan
-from vigil.plan.rules import composite_rule_words
+from vigil.plan.alarm_rules import composite_rule_words
 
 VIEWS = plan_stacks(ROOT)
 

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from vigil.emulator import EvaluateError, parse_rule
-from vigil.plan.rules import render_rule
+from vigil.plan.alarm_rules import render_rule
 from vigil.spec.models.rules import AlarmState, AllOf, AnyOf, AtLeast, NotRule, Rule
 
 STATES = ("ALARM", "OK", "INSUFFICIENT_DATA")

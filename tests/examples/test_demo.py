@@ -32,7 +32,7 @@ def test_quick_demo_catches_the_incidents_and_writes_the_report(
     assert published is not None
     assert published.group(1) == published.group(2)
     assert int(published.group(2)) >= 2
-    assert re.search(r'ALARM: "(vigil-dev-)?worker-down" in US East \(N\. Virginia\)', out)
+    assert re.search(r'ALARM: "(vigil-dev-)?jobs-failing" in US East \(N\. Virginia\)', out)
     index = tmp_path / "index.html"
     assert out.rstrip().endswith(f"report: {index}")
     html = index.read_text()

@@ -9,7 +9,6 @@ setuptools), pip is told to use no index and no build isolation, so only this cl
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import sysconfig
@@ -18,6 +17,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from repo_copy import copy_tracked
 
 from vigil.cli.main import main
 
@@ -43,17 +43,6 @@ def _fresh_venv(where: Path) -> Path:
     return where
 
 
-def _clone(dest: Path) -> Path:
-    """The files git knows, copied (pip builds a local directory in place: build/ and *.egg-info stay there)."""
-    listed = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout.decode()
-    for name in filter(None, listed.split("\0")):
-        source, target = ROOT / name, dest / name
-        if source.exists() or source.is_symlink():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target, follow_symlinks=False)
-    return dest
-
-
 def _env(fresh: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("VIGIL_", "PIP_", "VIRTUAL_ENV"))}
     return {**env, **OFFLINE, "PATH": f"{fresh / 'bin'}:{env.get('PATH', '')}", "PYTHONDONTWRITEBYTECODE": "1"}
@@ -62,7 +51,7 @@ def _env(fresh: Path) -> dict[str, str]:
 def test_the_generated_workflow_runs_as_created(tmp_path: Path) -> None:
     project = tmp_path / "shop"
     services = ["--service", "payments", "--service", "settlement:queue-worker"]
-    clone = _clone(tmp_path / "vigil")
+    clone = copy_tracked(tmp_path / "vigil")
     assert main(["init", str(project), *services, "--vigil-source", str(clone)]) == 0
     workflow = yaml.safe_load((project / ".github" / "workflows" / "vigil.yml").read_text())
     steps = [step["run"] for job in workflow["jobs"].values() for step in job["steps"] if "run" in step]
@@ -91,7 +80,7 @@ def test_the_generated_workflow_runs_as_created(tmp_path: Path) -> None:
 
 def test_an_editable_install_prints_no_setuptools_banner(tmp_path: Path) -> None:
     fresh = _fresh_venv(tmp_path / "dev-venv")
-    clone = _clone(tmp_path / "vigil")
+    clone = copy_tracked(tmp_path / "vigil")
     done = subprocess.run(
         [fresh / "bin" / "python", "-m", "pip", "install", "--quiet", "--no-deps", "-e", str(clone)],
         env=_env(fresh),

@@ -1,6 +1,6 @@
 """Nothing imports the top-level ``components`` package: installed, the components exist only as vigil.components.
 
-The repository keeps ``components/`` at the top (``vigil/components`` links to it); inside it modules import each
+The repository keeps ``components/`` at the top (setup.py maps it to ``vigil.components``); inside it modules import each
 other relatively, so the same files work under both names, and everything else imports ``vigil.components``.
 """
 

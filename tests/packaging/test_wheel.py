@@ -1,8 +1,10 @@
-"""The built wheel, installed into a fresh venv, runs `vigil init`, `check` and `preview` outside the repository.
+"""The built sdist and wheel, each installed into a fresh venv, run `vigil init`, `check` and `preview` outside
+the repository. The sdist is installed by pip building a wheel from it, so a file the sdist forgets (the top-level
+``components/`` that setup.py maps to ``vigil.components``) fails here.
 
 Dependencies are not installed again: the fresh venv sees the test venv's site-packages through a plain path
-entry (its ``.pth`` files, such as the editable install's import hook, are not executed), so only the wheel
-provides ``vigil``.
+entry (its ``.pth`` files, such as the editable install's import hook, are not executed), so only the built
+artifact provides ``vigil``.
 """
 
 from __future__ import annotations
@@ -10,11 +12,13 @@ from __future__ import annotations
 import subprocess
 import sys
 import sysconfig
+import tarfile
 import venv
 import zipfile
 from pathlib import Path
 
 import pytest
+from repo_copy import copy_tracked
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
@@ -23,8 +27,9 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("dist")
+    source = copy_tracked(tmp_path_factory.mktemp("source") / "vigil")  # pip builds in place: not in the checkout
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", str(out), str(ROOT)],
+        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", str(out), str(source)],
         check=True,
         capture_output=True,
     )
@@ -33,7 +38,24 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def fresh(tmp_path_factory: pytest.TempPathFactory, wheel: Path) -> Path:
+def sdist(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("sdist")
+    subprocess.run(
+        [sys.executable, "-m", "build", "--sdist", "--outdir", str(out), str(ROOT)], check=True, capture_output=True
+    )
+    (built,) = out.glob("*.tar.gz")
+    return built
+
+
+@pytest.fixture(scope="module", params=["wheel", "sdist"])
+def artifact(request: pytest.FixtureRequest) -> Path:
+    """The wheel, then the sdist (pip builds a wheel from it when installing)."""
+    built: Path = request.getfixturevalue(request.param)
+    return built
+
+
+@pytest.fixture(scope="module")
+def fresh(tmp_path_factory: pytest.TempPathFactory, artifact: Path) -> Path:
     env_dir = tmp_path_factory.mktemp("fresh") / "venv"
     venv.EnvBuilder(with_pip=False).create(env_dir)
     python = env_dir / "bin" / "python"
@@ -45,11 +67,21 @@ def fresh(tmp_path_factory: pytest.TempPathFactory, wheel: Path) -> Path:
     ).stdout.strip()
     (Path(site) / "deps-from-test-venv.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
     subprocess.run(
-        [sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet", "--no-deps", str(wheel)],
+        [sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet", "--no-deps", str(artifact)],
         check=True,
         capture_output=True,
     )
     return env_dir
+
+
+def test_sdist_contents(sdist: Path) -> None:
+    with tarfile.open(sdist) as archive:
+        names = archive.getnames()
+    top = f"{sdist.name.removesuffix('.tar.gz')}/"
+    assert f"{top}components/monitoring_stack.py" in names
+    assert f"{top}setup.py" in names
+    assert f"{top}vigil/init/templates/project/stacks/__main__.py.tmpl" in names
+    assert not any("/vigil/components" in n for n in names), "the sdist carries no vigil/components link or copy"
 
 
 def test_wheel_contents(wheel: Path) -> None:

@@ -83,6 +83,7 @@ def _alarms() -> dict[str, Any]:
             "comparison": ">",
             "threshold": 5000,
             "evaluation_periods": 10,
+            "evaluate_low_sample_count_percentile": "ignore",
         },
         "job-failure-rate": {
             "kind": "math",

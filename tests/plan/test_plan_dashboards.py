@@ -12,6 +12,7 @@ from plan_fixture import ACCOUNT, fixture_project_data
 from vigil.plan import PlanError, StackPlan, plan_project
 from vigil.plan.layout import layout
 from vigil.plan.naming import Naming
+from vigil.spec.limits import WIDGET_METRICS
 from vigil.spec.models import Project
 
 
@@ -87,10 +88,20 @@ def test_body_is_deterministic(plan: StackPlan, project: Project) -> None:
     assert plan.dashboards[0].body == json.dumps(body(plan), sort_keys=True, separators=(",", ":"))
 
 
-def test_too_many_metrics_in_a_widget_is_rejected() -> None:
+def test_metrics_per_widget_follow_cloudwatchs_limit_from_the_one_table() -> None:
+    """150 metrics fit a graph (CloudWatch allows 500: the plan used to refuse 100); 501 is a located error."""
     data = fixture_project_data()
     metric = {"namespace": "Vigil/API", "metric": "http.requests"}
-    data["dashboards"]["overview"]["widgets"].append({"type": "graph", "title": "big", "metrics": [metric] * 101})
+    widgets = data["dashboards"]["overview"]["widgets"]
+    widgets.append({"type": "graph", "title": "big", "metrics": [metric] * 150})
     project = Project.model_validate(data)
-    with pytest.raises(PlanError, match="'big' has 101 metrics"):
+    plan_project(project, Naming.for_project(project), ACCOUNT)
+    widgets[-1]["metrics"] = [metric] * (WIDGET_METRICS.value + 1)
+    project = Project.model_validate(data)
+    with pytest.raises(PlanError, match="'big': 501 metrics in one widget; CloudWatch allows at most 500") as raised:
         plan_project(project, Naming.for_project(project), ACCOUNT)
+    assert (raised.value.kind, raised.value.name, raised.value.fields) == (
+        "dashboard",
+        "overview",
+        ("widgets", len(widgets) - 1, "metrics"),
+    )

@@ -112,5 +112,6 @@ def test_tracing_and_anomaly_detection_can_be_turned_off_per_stack() -> None:
 
 def test_a_name_over_the_xray_limit_is_a_plan_error() -> None:
     project = load_project(ROOT, stack="dev").project
-    with pytest.raises(PlanError, match="max 32"):
+    with pytest.raises(PlanError, match="X-Ray allows at most 32 characters") as raised:
         plan_tracing(_plan("dev").context, Naming("a-very-long-environment-name"), project)
+    assert (raised.value.kind, raised.value.fields) == ("namespace", ("service",))

@@ -7,12 +7,12 @@ import argparse
 
 import pytest
 
-from vigil.alarmtest.testfile import TestFile
 from vigil.cli.main import build_parser
 from vigil.reference import cli_reference, spec_reference
 from vigil.reference.spec import type_of
 from vigil.spec.models.stack import StackSpec
 from vigil.spec.schema import KINDS, schema_of
+from vigil.spec.testfile import TestFile
 
 
 def _subcommands() -> dict[str, argparse.ArgumentParser]:

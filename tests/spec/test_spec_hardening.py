@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import vigil.spec.loader as loader_module
-from vigil.plan.rules import render_rule
+from vigil.plan.alarm_rules import render_rule
 from vigil.spec import ParseCache, load_project
 from vigil.spec.models import AlarmState, AllOf, AnyOf, AtLeast, NotRule, Rule, StaticAlarm
 from vigil.spec.rules.alarm_limits import rule_text, slo_page_alarms

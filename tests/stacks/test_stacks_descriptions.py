@@ -10,18 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from vigil.plan import StackPlan, plan_project
+from vigil.plan import StackPlan
 from vigil.plan.alarm_context import MAX_DESCRIPTION
-from vigil.plan.naming import Naming
-from vigil.spec import load_project
+from vigil.plan.stack import load_stack_plan
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def plan_of(stack: str) -> StackPlan:
-    result = load_project(ROOT, stack=stack)
-    assert result.ok, [str(e) for e in result.errors]
-    return plan_project(result.project, Naming.for_project(result.project), "123456789012")
+    return load_stack_plan(ROOT, stack).plan
 
 
 @pytest.mark.parametrize("stack", ["dev", "prod"])

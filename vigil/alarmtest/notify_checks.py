@@ -9,14 +9,13 @@
 
 from __future__ import annotations
 
-from vigil.alarmtest.notation import parse_duration
-from vigil.alarmtest.testfile import Expectation
+from vigil.alarmtest.checks import format_offset
 from vigil.emulator.notifications import Notification
+from vigil.spec.notation import parse_duration
+from vigil.spec.testfile import Expectation
 
 
 def _offset(seconds: float) -> str:
-    from vigil.alarmtest.runner import format_offset
-
     return format_offset(seconds)
 
 

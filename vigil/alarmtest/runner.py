@@ -12,35 +12,23 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from vigil.alarmtest import notify_checks
-from vigil.alarmtest.notation import parse_duration
-from vigil.alarmtest.testfile import AlarmTest, Expectation, SeriesSpec, load_test_file
+from vigil.alarmtest.checks import Failure, check_state, format_offset
+from vigil.alarmtest.raw_rules import children, evaluate_raw
 from vigil.emulator.engine import evaluate_alarms
 from vigil.emulator.errors import EvaluateError
 from vigil.emulator.notifications import notifications
 from vigil.emulator.store import MetricKey, MetricStore
-from vigil.emulator.timeline import AlarmTimeline, Evaluation
 from vigil.plan.errors import PlanError
 from vigil.plan.stack import ProjectErrors, load_stack_plan, plan_stack
 from vigil.plan.types import AlarmsPlan, CompositeAlarmPlan, MetricAlarmPlan, StackContext, StackPlan
 from vigil.spec.errors import SpecError, did_you_mean
+from vigil.spec.notation import parse_duration
 from vigil.spec.slo import expand_slo
+from vigil.spec.testfile import AlarmTest, Expectation, SeriesSpec, load_test_file
 from vigil.spec.yaml_source import YamlDocument, field_name
 
 if TYPE_CHECKING:
     from vigil.spec.models.project import Project
-
-CONTEXT_ROWS = 6
-
-
-@dataclass
-class Failure:
-    """One expectation that did not hold, with what the alarm saw around that time."""
-
-    alarm: str
-    line: int
-    expected: str
-    got: str
-    context: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -103,22 +91,6 @@ class Report:
                 for c in self.cases
             ],
         }
-
-
-def format_offset(seconds: float) -> str:
-    """``90 -> '1m30s'``, ``3600 -> '1h'``, ``-60 -> '-1m'`` (offsets from a test's start).
-
-    >>> format_offset(90), format_offset(3900), format_offset(0)
-    ('1m30s', '1h5m', '0s')
-    """
-    sign = "-" if seconds < 0 else ""
-    rest = int(abs(seconds))
-    parts = []
-    for unit, size in (("d", 86400), ("h", 3600), ("m", 60), ("s", 1)):
-        if rest >= size:
-            parts.append(f"{rest // size}{unit}")
-            rest %= size
-    return sign + ("".join(parts) or "0s")
 
 
 class _Stacks:
@@ -211,8 +183,9 @@ def _run_case(
     if case.alarms:
         project, stack_plan = _with_extra_alarms(root, doc, where, project, case)
     names = _alarm_names(project, stack_plan)
-    wanted = _resolve(doc, where, project, names, case.expect)
-    roots = set(wanted.values())
+    raw_children = _raw_children(doc, where, case, names)
+    wanted = _resolve(doc, where, project, {**names, **{n: n for n in case.composites}}, case.expect)
+    roots = (set(wanted.values()) - set(case.composites)) | raw_children
     if any(e.alarm is None for e in case.expect):  # `pages` of every alarm the series feed
         roots |= _fed(stack_plan.alarms, {_series_key(project, stack_plan.context, s) for s in case.series})
     alarms = _needed(stack_plan.alarms, roots)
@@ -221,6 +194,7 @@ def _run_case(
     end = start + max([length, *(_horizon(e) for e in case.expect)])
     try:
         evaluation = evaluate_alarms(alarms, store, start, end)
+        evaluate_raw(evaluation, case.composites, names, start, end)
     except EvaluateError as exc:
         raise _CaseError([_located(doc, where, f"cannot evaluate this case: {exc}")]) from exc
     result = CaseResult(doc.file, doc.line_of(where), case.name, stack)
@@ -228,7 +202,7 @@ def _run_case(
     for index, expect in enumerate(case.expect):
         line = doc.line_of((*where, "expect", index))
         if expect.pages is None and expect.notifies is None:
-            failure = _check(evaluation, wanted[index], expect, start, line)
+            failure = check_state(evaluation, wanted[index], expect, start, line)
         else:
             mine = [n for n in sent if index not in wanted or n.alarm == wanted[index]]
             failed = notify_checks.check(expect, mine, start)
@@ -244,6 +218,27 @@ def _run_case(
     return result
 
 
+def _raw_children(doc: YamlDocument, where: tuple[Any, ...], case: AlarmTest, names: dict[str, str]) -> set[str]:
+    """Physical names of the alarms the case's raw rules read; located errors for rules or names that are wrong."""
+    out: set[str] = set()
+    errors: list[SpecError] = []
+    for name, rule in case.composites.items():
+        try:
+            read = children(rule)
+        except EvaluateError as exc:
+            errors.append(_located(doc, (*where, "composites", name), str(exc)))
+            continue
+        for child in read:
+            if child in names:
+                out.add(names[child])
+            elif child not in case.composites:
+                hint = did_you_mean(child, names)
+                errors.append(_located(doc, (*where, "composites", name), f"no alarm '{child}' in this stack{hint}"))
+    if errors:
+        raise _CaseError(errors)
+    return out
+
+
 def _horizon(expect: Expectation) -> int:
     if expect.at is not None:
         return parse_duration(expect.at)
@@ -253,7 +248,7 @@ def _horizon(expect: Expectation) -> int:
 
 def _fed(alarms: AlarmsPlan, keys: set[MetricKey]) -> set[str]:
     """The metric alarms that read one of ``keys``, and the composites over them (transitively)."""
-    out = {a.name for a, key in ((a, k) for k, a in _read_keys(alarms, every=True)) if key in keys}
+    out = {alarm.name for key, alarm in _readers(alarms) if key in keys}
     grew = True
     while grew:
         parents = {c.name for c in alarms.composite_alarms if out & set(c.children)} - out
@@ -318,15 +313,20 @@ def _needed(alarms: AlarmsPlan, wanted: set[str]) -> AlarmsPlan:
     )
 
 
-def _read_keys(alarms: AlarmsPlan, every: bool = False) -> Any:
-    """Metric key -> an alarm reading it; with ``every``, all ``(key, alarm)`` pairs."""
+def _readers(alarms: AlarmsPlan) -> list[tuple[MetricKey, MetricAlarmPlan]]:
+    """Every ``(metric key, alarm reading it)`` pair."""
     pairs: list[tuple[MetricKey, MetricAlarmPlan]] = []
     for alarm in alarms.metric_alarms:
         metrics = [alarm.metric] if alarm.metric else [q.metric for q in alarm.metric_queries if q.metric]
         for metric in metrics:
             if metric is not None:
                 pairs.append((MetricKey.of(metric.namespace, metric.metric_name, metric.dimensions), alarm))
-    return pairs if every else dict(pairs)
+    return pairs
+
+
+def _read_keys(alarms: AlarmsPlan) -> dict[MetricKey, MetricAlarmPlan]:
+    """Metric key -> an alarm reading it."""
+    return dict(_readers(alarms))
 
 
 def _store(
@@ -362,10 +362,17 @@ def _store(
         metric = spec.metrics.get(key.metric) if spec else None
         high_res = metric is not None and metric.resolution == 1
         samples = series.samples()
-        length = max(length, len(samples) * interval)
+        sets = series.statistic_sets or []
+        length = max(length, (len(samples) + len(sets)) * interval)
         for i, values in enumerate(samples):
             if values:
                 store.add(key, start + i * interval, values, high_resolution=high_res)
+        for i, one in enumerate(sets):
+            if one is not None:
+                store.add_statistic_set(
+                    key, start + i * interval, sample_count=one.sample_count, total=one.sum,
+                    minimum=one.minimum, maximum=one.maximum,
+                )  # fmt: skip
     if errors:
         raise _CaseError(errors)
     return store, length
@@ -377,64 +384,6 @@ def _series_key(project: Project, context: StackContext, series: SeriesSpec) -> 
     service = spec.service if spec else ""
     dims = {k: context.render(v, service) for k, v in series.metric.dimensions.items()}
     return MetricKey.of(series.metric.namespace, series.metric.metric, dims)
-
-
-def _check(evaluation: Evaluation, name: str, expect: Expectation, start: int, line: int) -> Failure | None:
-    timeline = evaluation.timelines[name]
-    who = expect.alarm or name
-    if expect.at is not None:
-        at = start + parse_duration(expect.at)
-        got = timeline.state_at(at)
-        if got == expect.state:
-            return None
-        return Failure(who, line, f"{expect.state} at {expect.at}", got, _context(evaluation, timeline, at, start))
-    first = timeline.first_alarm(after=start)
-    if expect.first_alarm == "never":
-        if first is None:
-            return None
-        return Failure(
-            who,
-            line,
-            "never in ALARM",
-            f"ALARM at {format_offset(first - start)}",
-            _context(evaluation, timeline, first, start),
-        )
-    assert isinstance(expect.first_alarm, tuple)
-    low, high = (start + parse_duration(v) for v in expect.first_alarm)
-    if first is not None and low <= first <= high:
-        return None
-    window = f"first ALARM within [{expect.first_alarm[0]}, {expect.first_alarm[1]}]"
-    seen = "never in ALARM" if first is None else f"first ALARM at {format_offset(first - start)}"
-    return Failure(who, line, window, seen, _context(evaluation, timeline, first or high, start))
-
-
-def _context(evaluation: Evaluation, timeline: AlarmTimeline, at: int, start: int) -> list[str]:
-    """The evaluations around ``at``: time, datapoint, threshold (or child states) and state."""
-    if not timeline.times:
-        return ["(the alarm was never evaluated)"]
-    from bisect import bisect_right
-
-    index = max(bisect_right(timeline.times, at) - 1, 0)
-    rows = []
-    low = max(index - CONTEXT_ROWS, 0)
-    for i in range(low, min(index + 3, len(timeline.times))):
-        t = timeline.times[i]
-        marker = ">" if i == index else " "
-        if timeline.values:
-            value = timeline.values[i]
-            shown = "missing" if value is None else f"{value:.6g}"
-            threshold = timeline.thresholds[i]
-            bound = "" if threshold is None else f" threshold {threshold:.6g}"
-            if timeline.lower is not None and timeline.lower[i] is not None:
-                bound = f" band [{timeline.lower[i]:.6g}, {threshold:.6g}]" if threshold is not None else bound
-            rows.append(f"{marker} {format_offset(t - start):>8}  datapoint {shown}{bound}  -> {timeline.states[i]}")
-        else:
-            rows.append(f"{marker} {format_offset(t - start):>8}  -> {timeline.states[i]}")
-    if not timeline.values:
-        rule = next((tr.reason for tr in timeline.transitions if tr.time <= at), "")
-        if rule:
-            rows.append(f"  last change: {rule}")
-    return rows
 
 
 def _with_extra_alarms(

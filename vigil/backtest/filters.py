@@ -24,7 +24,6 @@ Example::
 from __future__ import annotations
 
 import fnmatch
-import importlib
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -194,11 +193,9 @@ def compile_json_pattern(pattern: str) -> Pattern:
 
 
 def compile_pattern(pattern: str) -> Pattern:
-    """The full pattern language when ``vigil.emulator.logfilter`` is installed, else the JSON subset."""
-    try:
-        logfilter: Any = importlib.import_module("vigil.emulator.logfilter")
-    except ImportError:
-        return compile_json_pattern(pattern)
+    """A metric filter pattern in CloudWatch Logs' full pattern language (:mod:`vigil.emulator.logfilter`)."""
+    from vigil.emulator import logfilter
+
     compiled: Pattern = logfilter.compile_pattern(pattern)
     return compiled
 

@@ -17,9 +17,9 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from vigil.alarmtest.notation import parse_duration
 from vigil.cli.project import add_project_argument, project_root
 from vigil.emulator.errors import EvaluateError
+from vigil.spec.notation import parse_duration
 
 if TYPE_CHECKING:
     from vigil.backtest import BacktestResult, Incident

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from vigil.cli.project import add_project_argument, project_root
-from vigil.cost import check_budget, estimate
+from vigil.cost import check_budget, estimate_stack
 from vigil.docs.catalog import check_catalog
 from vigil.docs.descriptions import check_descriptions
 from vigil.docs.runbooks import check_runbooks
@@ -86,7 +86,7 @@ def _budget(loaded: LoadedStack) -> list[SpecError]:
     stack = loaded.project.stack
     if stack is None or stack.budget_usd is None:
         return []
-    messages = check_budget(loaded.project, estimate(loaded.project))
+    messages = check_budget(estimate_stack(loaded))
     return [loaded.result.sources.error("stack", stack.name, ("budget_usd",), m) for m in messages]
 
 

@@ -12,7 +12,7 @@ import sys
 from typing import TextIO
 
 from vigil.cli.project import add_project_argument, project_root
-from vigil.cost import CostError, check_budget, estimate, render_text
+from vigil.cost import CostError, check_budget, estimate_stack, render_text
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -51,7 +51,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
         return 2
     try:
         loaded = load_stack_plan(root, args.stack)
-        report = estimate(loaded.project)
+        report = estimate_stack(loaded)
     except ProjectErrors as exc:
         for problem in exc.errors:
             print(problem, file=err)
@@ -60,7 +60,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
     except CostError as exc:
         print(f"vigil cost: {exc}", file=err)
         return 1
-    over = check_budget(loaded.project, report)
+    over = check_budget(report)
     if args.format == "json":
         json.dump({**report.to_dict(), "budget_problems": over}, out, indent=2, sort_keys=True)
         out.write("\n")

@@ -158,10 +158,10 @@ def _drill(args: argparse.Namespace, root: Path, err: TextIO) -> DrillResult:
 
 def _recorded(args: argparse.Namespace, plan: StackPlan, progress: _Progress) -> MetricStore | None:
     """The recorded metrics of ``--logs`` or ``--from-cloudwatch``, read as ``vigil backtest`` reads them."""
-    from vigil.alarmtest.notation import parse_duration
     from vigil.backtest.filters import MetricFilters
     from vigil.backtest.ingest import ingest
     from vigil.emulator.store import MetricStore
+    from vigil.spec.notation import parse_duration
 
     if not args.from_cloudwatch:
         for flag, value in (("--since", args.since), ("--endpoint", args.endpoint), ("--region", args.region)):

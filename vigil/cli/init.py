@@ -70,9 +70,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _write_trigger_sections(root: Path) -> None:
     """The runbooks' trigger sections, written from the new project's plans (``vigil docs`` keeps them current)."""
-    try:
-        from vigil.docs.runbooks import write_runbooks
-        from vigil.docs.stacks import plan_stacks
-    except ImportError:  # pragma: no cover - an install without components/ cannot plan names
-        return
+    from vigil.docs.runbooks import write_runbooks
+    from vigil.docs.stacks import plan_stacks
+
     write_runbooks(root, plan_stacks(root))

@@ -61,12 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {version()} ({DISTRIBUTION})")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
-        try:
-            module = importlib.import_module(f"vigil.cli.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"vigil.cli.{name}":
-                continue
-            raise
+        module = importlib.import_module(f"vigil.cli.{name}")  # every command ships: a broken import must fail loudly
         register: Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None] = module.register
         register(sub)
     return parser

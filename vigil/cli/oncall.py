@@ -46,13 +46,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace, client: Any = None, out: TextIO | None = None, now: float | None = None) -> int:
     """Plan the stack, read its alarms' history, print the report (``client``: a CloudWatch client to use)."""
-    from vigil.alarmtest.notation import parse_duration
     from vigil.backtest.errors import IncidentsError
     from vigil.backtest.incidents import load_incidents
     from vigil.oncall.accuracy import score
     from vigil.oncall.fetch import HistoryError, fetch_history, make_client
     from vigil.oncall.report import summarize
     from vigil.plan.stack import ProjectErrors, load_stack_plan
+    from vigil.spec.notation import parse_duration
 
     out = out or sys.stdout
     root = project_root(args, "oncall-report")

@@ -8,6 +8,7 @@ Exit 0 when the preview ran, 1 on spec errors (listed) or when the program fails
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import sys
 from pathlib import Path
@@ -51,11 +52,11 @@ def run(args: argparse.Namespace) -> int:
             f"vigil preview: no stack '{args.stack or ''}' (stacks/Pulumi.<name>.yaml); known: {known}", file=sys.stderr
         )
         return 2
-    try:
-        from vigil.preview import render_text, run_preview
-    except ImportError as exc:  # pragma: no cover - depends on the install
-        print(f"vigil preview needs the Pulumi SDK: pip install 'vigil-monitoring[pulumi]' ({exc})", file=sys.stderr)
+    if importlib.util.find_spec("pulumi") is None or importlib.util.find_spec("pulumi_aws") is None:
+        print("vigil preview needs the Pulumi SDK: pip install 'vigil-monitoring[pulumi]'", file=sys.stderr)
         return 2
+    from vigil.preview import render_text, run_preview
+
     try:
         result = run_preview(project, stack)
     except Exception as exc:  # the program failed: a plan error or a provider error, shown as it is

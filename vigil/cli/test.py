@@ -12,8 +12,8 @@ import sys
 from pathlib import Path
 
 from vigil.alarmtest.runner import Report, run_tests
-from vigil.alarmtest.testfile import TESTS_DIR, default_test_files
 from vigil.cli.project import add_project_argument, project_root
+from vigil.spec.testfile import TESTS_DIR, default_test_files
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -37,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
     files: list[Path] = list(args.files) or default_test_files(root)
     if not files:
         print(
-            f"vigil test: no test files in {root / TESTS_DIR} (write one; see the README, 'vigil test')",
+            f"vigil test: no test files in {root / TESTS_DIR} (write one: docs/alarm-testing.md describes the format)",
             file=sys.stderr,
         )
         return 2

@@ -1,49 +1,53 @@
-"""Alarm pricing: per alarm metric (standard or high resolution), anomaly bands, composites and SLO pairs.
+"""Alarm pricing, read from the plan: per alarm metric (standard or high resolution), anomaly bands, composites.
 
-CloudWatch bills a metric alarm per metric it queries: a static or heartbeat alarm is one metric, a metric math
-alarm one per metric in its ``metrics`` (expressions are free), an anomaly detection alarm three (the metric
-and the band's upper and lower bounds). An alarm metric evaluated with a 10 s or 30 s period is a
-high-resolution alarm metric; storage resolution alone does not make it one. A composite alarm is a flat price.
-Each SLO window pair is two metric math alarms over ``bad`` and ``total`` (``<pair>-short``, ``<pair>-long``)
-and one composite (``<pair>``), with the names of :func:`vigil.spec.slo.expand_slo`. Disabled alarms and SLOs
-are not provisioned and cost nothing.
+CloudWatch bills a metric alarm per metric it queries: an alarm on one metric is one, a metric math alarm one per
+metric query (expressions are free), an anomaly detection alarm three (the metric and the band's upper and lower
+bounds). An alarm metric evaluated with a 10 s or 30 s period is a high-resolution alarm metric; storage
+resolution alone does not make it one. A composite alarm is a flat price. Whatever the plan creates is priced
+(SLO window alarms and their composites, probe, canary and delivery-failure alarms) under the name it creates;
+disabled alarms are not in the plan and cost nothing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
+from vigil.cost.alerting import canary_items, probe_items
+from vigil.cost.items import LineItem
 from vigil.cost.prices import PriceTable
-from vigil.cost.report import LineItem
-from vigil.spec.models import (
-    Alarm,
-    AnomalyAlarm,
-    CanaryAlarm,
-    CompositeAlarm,
-    HeartbeatAlarm,
-    MathAlarm,
-    MetricRef,
-    ProbeAlarm,
-    Project,
-    SloSpec,
-    StaticAlarm,
-)
-from vigil.spec.slo import expand_slo
+from vigil.plan.types import AlarmsPlan, CompositeAlarmPlan, MetricAlarmPlan
 
 #: Periods below this many seconds make an alarm metric high resolution.
 HIGH_RESOLUTION_BELOW_SECONDS = 60
 
+#: What a metric alarm kind's alarm metrics are called in the report.
+LABELS = {
+    "math": "metric math alarm metrics",
+    "anomaly": "anomaly band alarm metrics",
+    "slo-window": "SLO burn-rate alarm metrics",
+}
 
-def _periods(alarm: StaticAlarm | MathAlarm | AnomalyAlarm | HeartbeatAlarm) -> list[int]:
-    """The evaluation period of every metric the alarm queries (a reference's own period wins)."""
-    refs: Iterable[MetricRef] = alarm.metrics.values() if isinstance(alarm, MathAlarm) else (alarm.metric,)
-    return [ref.period or alarm.period for ref in refs]
+
+def _periods(alarm: MetricAlarmPlan) -> list[int]:
+    """The period of every metric the alarm queries (expressions are free)."""
+    if alarm.metric is not None:
+        return [alarm.metric.period]
+    return [q.metric.period for q in alarm.metric_queries if q.metric is not None]
 
 
-def _metric_alarm_items(
-    name: str, periods: list[int], per_metric: int, label: str, prices: PriceTable
-) -> list[LineItem]:
-    """Line items of one metric alarm: standard and high-resolution alarm metrics, each if present."""
+def metric_alarm_items(alarm: MetricAlarmPlan, prices: PriceTable) -> list[LineItem]:
+    """Standard and high-resolution alarm metrics of one planned metric alarm, each if present.
+
+    >>> from vigil.cost.prices import load_prices
+    >>> from vigil.plan.types import MetricStatPlan, NO_ACTIONS
+    >>> from vigil.spec.models.common import Severity
+    >>> metric = MetricStatPlan("Vigil/Worker", "worker.heartbeat", {}, 10, "Sum")
+    >>> alarm = MetricAlarmPlan("vigil-dev-worker-down", "heartbeat", Severity.P1, "", "LessThanThreshold", 3, None,
+    ...                         "breaching", NO_ACTIONS, threshold=1, metric=metric, statistic="Sum")
+    >>> [(i.item, i.monthly_usd) for i in metric_alarm_items(alarm, load_prices())]
+    [('heartbeat alarm metrics (high-resolution)', 0.3)]
+    """
+    per_metric = prices.anomaly_metrics_per_alarm if alarm.kind == "anomaly" else 1
+    label = LABELS.get(alarm.kind, f"{alarm.kind} alarm metrics")
+    periods = _periods(alarm)
     high = sum(1 for p in periods if p < HIGH_RESOLUTION_BELOW_SECONDS) * per_metric
     standard = len(periods) * per_metric - high
     items: list[LineItem] = []
@@ -52,65 +56,21 @@ def _metric_alarm_items(
         (high, "high-resolution", prices.alarm_high_resolution_metric_usd),
     ):
         if count:
-            items.append(LineItem("alarm", name, f"{label} ({tier})", count, "alarm metric", usd, count * usd))
+            items.append(LineItem("alarm", alarm.name, f"{label} ({tier})", count, "alarm metric", usd, count * usd))
     return items
 
 
-def alarm_items(name: str, alarm: Alarm, prices: PriceTable) -> list[LineItem]:
-    """Line items of one alarm spec, priced by kind.
-
-    >>> from vigil.cost.prices import load_prices
-    >>> from vigil.spec.models import HeartbeatAlarm
-    >>> ref = {"namespace": "Vigil/Worker", "metric": "worker.heartbeat"}
-    >>> [i.monthly_usd for i in alarm_items("worker-down", HeartbeatAlarm(kind="heartbeat", severity="P1",
-    ...                                      metric=ref), load_prices())]
-    [0.1]
-    """
-    if isinstance(alarm, ProbeAlarm):  # without the stack's URL: priced as an https probe
-        from vigil.cost.alerting import probe_items
-
-        return probe_items(name, alarm, Project(), prices)
-    if isinstance(alarm, CanaryAlarm):
-        from vigil.cost.alerting import canary_items
-
-        return canary_items(name, alarm, prices)
-    if isinstance(alarm, CompositeAlarm):
-        usd = prices.composite_alarm_usd
-        return [LineItem("alarm", name, "composite alarm", 1, "alarm", usd, usd)]
-    if isinstance(alarm, AnomalyAlarm):
-        per_metric, label = prices.anomaly_metrics_per_alarm, "anomaly band alarm metrics"
-    elif isinstance(alarm, MathAlarm):
-        per_metric, label = 1, "metric math alarm metrics"
-    else:
-        per_metric, label = 1, f"{alarm.kind} alarm metrics"
-    return _metric_alarm_items(name, _periods(alarm), per_metric, label, prices)
+def composite_items(alarm: CompositeAlarmPlan, prices: PriceTable) -> list[LineItem]:
+    """A composite alarm's flat price (an SLO's paging composite is labelled as such)."""
+    usd = prices.composite_alarm_usd
+    label = "SLO burn-rate composite alarm" if alarm.kind == "slo" else "composite alarm"
+    return [LineItem("alarm", alarm.name, label, 1, "alarm", usd, usd)]
 
 
-def slo_items(name: str, slo: SloSpec, prices: PriceTable) -> list[LineItem]:
-    """Line items of one SLO: per window pair, two child metric math alarms and one composite."""
-    periods = [slo.bad.period or HIGH_RESOLUTION_BELOW_SECONDS, slo.total.period or HIGH_RESOLUTION_BELOW_SECONDS]
-    composite = prices.composite_alarm_usd
-    items: list[LineItem] = []
-    for pair in expand_slo(name, slo):
-        items.append(LineItem("alarm", pair.name, "SLO burn-rate composite alarm", 1, "alarm", composite, composite))
-        for child in (pair.short_name, pair.long_name):
-            items.extend(_metric_alarm_items(child, periods, 1, "SLO burn-rate alarm metrics", prices))
-    return items
-
-
-def project_alarm_items(project: Project, prices: PriceTable) -> list[LineItem]:
-    """Line items of every enabled alarm and SLO of the project, probes and delivery-failure alarms included."""
-    from vigil.cost.alerting import canary_items, delivery_items, probe_items
-
-    items: list[LineItem] = []
-    for name, alarm in project.enabled_alarms().items():
-        if isinstance(alarm, ProbeAlarm):
-            items.extend(probe_items(name, alarm, project, prices))
-        elif isinstance(alarm, CanaryAlarm):
-            items.extend(canary_items(name, alarm, prices))
-        else:
-            items.extend(alarm_items(name, alarm, prices))
-    items.extend(delivery_items(project, prices))
-    for name, slo in project.enabled_slos().items():
-        items.extend(slo_items(name, slo, prices))
+def alarm_items(alarms: AlarmsPlan, prices: PriceTable) -> list[LineItem]:
+    """Line items of every planned alarm, health check and canary."""
+    items = [i for a in alarms.metric_alarms for i in metric_alarm_items(a, prices)]
+    items += [i for a in alarms.composite_alarms for i in composite_items(a, prices)]
+    items += [i for c in alarms.health_checks for i in probe_items(c, prices)]
+    items += [i for c in alarms.canaries for i in canary_items(c, prices)]
     return items

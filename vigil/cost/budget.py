@@ -1,39 +1,34 @@
-"""Budget enforcement: ``check_budget`` reports a stack whose estimate exceeds its ``budget_usd``."""
+"""Budget enforcement: ``check_budget`` reports an estimate that exceeds its stack's ``budget_usd``."""
 
 from __future__ import annotations
 
-from vigil.cost.estimate import estimate
-from vigil.cost.report import CostReport
-from vigil.spec.models import Project
+from vigil.cost.items import CostReport
 
 
-def check_budget(project: Project, report: CostReport | None = None) -> list[str]:
-    """Messages (empty when fine) for a stack whose estimated monthly cost exceeds ``stack.budget_usd``.
+def check_budget(report: CostReport) -> list[str]:
+    """Messages (empty when fine) for an estimate over its ``budget_usd`` (None: nothing to check).
 
-    No stack, or no ``budget_usd``, means nothing to check. The message says by how much the budget is
-    exceeded and names the top 3 cost drivers, so ``vigil check`` can print it as is.
+    The message says by how much the budget is exceeded and names the top 3 cost drivers, so ``vigil check`` can
+    print it as is.
 
     Example::
 
-        >>> from vigil.spec.models import Project, StackSpec
-        >>> project = Project(stack=StackSpec(name="dev", environment="dev", budget_usd=0),
-        ...                   dashboards={f"d{i}": {"widgets": [{"type": "text", "markdown": "x"}]} for i in range(4)})
-        >>> for part in check_budget(project)[0].split("; "):
+        >>> from vigil.cost.items import LineItem
+        >>> board = LineItem("dashboard", "vigil-dev-d3", "dashboard", 1, "dashboard", 3.0, 3.0)
+        >>> for part in check_budget(CostReport((board,), stack="dev", budget_usd=0))[0].split("; "):
         ...     print(part)
         stack 'dev': estimated CloudWatch cost $3.00/month exceeds budget_usd $0.00 by $3.00
-        top cost drivers: d3 $3.00
+        top cost drivers: vigil-dev-d3 $3.00
     """
-    stack = project.stack
-    if stack is None or stack.budget_usd is None:
+    if report.budget_usd is None:
         return []
-    report = report if report is not None else estimate(project)
-    total, budget = report.total_usd, stack.budget_usd
+    total, budget = report.total_usd, report.budget_usd
     if round(total, 2) <= round(budget, 2):
         return []
     over = total - budget
     share = f" ({over / budget:.0%} over)" if budget > 0 else ""
     drivers = ", ".join(f"{name} ${usd:,.2f}" for name, usd in report.top_drivers(3))
     return [
-        f"stack '{stack.name}': estimated CloudWatch cost ${total:,.2f}/month exceeds budget_usd ${budget:,.2f} "
+        f"stack '{report.stack}': estimated CloudWatch cost ${total:,.2f}/month exceeds budget_usd ${budget:,.2f} "
         f"by ${over:,.2f}{share}; top cost drivers: {drivers}"
     ]

@@ -8,11 +8,11 @@ A metric emitted with dimension sets ``[Service, Environment]`` and ``[Service, 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
+from vigil.cost.items import LineItem
 from vigil.cost.prices import PriceTable
-from vigil.cost.report import LineItem
-from vigil.spec.models import MetricNamespaceSpec, Project
+from vigil.spec.models import MetricNamespaceSpec
 
 
 def set_cardinality(namespace: MetricNamespaceSpec, dimensions: Iterable[str]) -> int:
@@ -35,14 +35,14 @@ def metric_count(namespace: MetricNamespaceSpec, metric: str) -> int:
     return sum(set_cardinality(namespace, dims) for dims in namespace.metric_dimension_sets(metric))
 
 
-def metric_counts(project: Project) -> dict[str, int]:
+def metric_counts(catalog: Mapping[str, MetricNamespaceSpec]) -> dict[str, int]:
     """Billed custom metrics by ``<namespace>:<metric>``, sorted by name.
 
     Catalog metrics count through their dimension sets; a metric filter whose metric is not in the catalog
     counts one metric per combination of its dimensions' values.
     """
     counts: dict[str, int] = {}
-    for ns_name, namespace in project.namespaces.items():
+    for ns_name, namespace in catalog.items():
         for metric in namespace.metrics:
             counts[f"{ns_name}:{metric}"] = metric_count(namespace, metric)
         filters = namespace.log_group.metric_filters.values() if namespace.log_group else ()
@@ -53,13 +53,13 @@ def metric_counts(project: Project) -> dict[str, int]:
     return dict(sorted(counts.items()))
 
 
-def metric_items(project: Project, prices: PriceTable) -> list[LineItem]:
+def metric_items(catalog: Mapping[str, MetricNamespaceSpec], prices: PriceTable) -> list[LineItem]:
     """One line item per metric, at the blended tier rate of the project's total metric count.
 
     Volume tiers apply to the total, so every metric gets the same average price per metric:
     the items sum exactly to the tiered cost of the total.
     """
-    counts = metric_counts(project)
+    counts = metric_counts(catalog)
     total = sum(counts.values())
     if total == 0:
         return []

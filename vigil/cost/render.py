@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from vigil.cost.report import CostReport
+from vigil.cost.items import CostReport
 
 
 def _money(usd: float) -> str:
@@ -14,9 +14,9 @@ def render_text(report: CostReport, top: int = 10) -> str:
 
     Example::
 
-        >>> from vigil.cost import estimate
+        >>> from vigil.cost import estimate_project
         >>> from vigil.spec.models import Project
-        >>> print(render_text(estimate(Project())).splitlines()[0])
+        >>> print(render_text(estimate_project(Project())).splitlines()[0])
         CloudWatch monthly cost estimate (project, us-east-1, USD)
     """
     title = f"stack {report.stack}" if report.stack else "project"

@@ -24,7 +24,7 @@ from pathlib import Path
 from vigil.docs.stacks import StackView
 from vigil.docs.triggers import composite_text, routing_text, trigger_text
 from vigil.plan import CompositeAlarmPlan, MetricAlarmPlan
-from vigil.plan.rules import absent_note
+from vigil.plan.alarm_rules import absent_note
 from vigil.spec.errors import SpecError
 from vigil.spec.rules.runbook_paths import outside_project
 

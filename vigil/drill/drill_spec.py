@@ -39,7 +39,7 @@ from vigil.spec.models.common import Integer, Name, Number, Severity, Spec, Vers
 
 
 def _seconds(value: object) -> object:
-    from vigil.alarmtest.notation import NotationError, parse_duration
+    from vigil.spec.notation import NotationError, parse_duration
 
     if isinstance(value, str):
         try:

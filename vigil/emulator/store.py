@@ -129,13 +129,24 @@ class _Series:
     def starts(self) -> list[int]:
         return self.compiled().starts
 
-    def values(self, starts: list[int]) -> list[float]:
-        """Raw values of the given buckets, concatenated."""
+    def values(self, starts: list[int]) -> list[float] | None:
+        """Raw values of the given buckets, concatenated; None when a statistic set hides them.
+
+        The API reference (PutMetricData/GetMetricStatistics): percentiles of data published as statistic sets are
+        available only when "The SampleCount value of the statistic set is 1" or "The Min and the Max values of the
+        statistic set are equal"; such a set is its SampleCount samples of that value.
+        """
         out: list[float] = []
         for bucket in starts:
             raw = self.raw.get(bucket)
             if raw is not None:
                 out.extend(raw)
+            stat_set = self.sets.get(bucket)
+            if stat_set is not None:
+                count, _, low, high = stat_set
+                if low != high and count != 1:
+                    return None
+                out.extend([low] * int(count))
         return out
 
 
@@ -272,7 +283,7 @@ class MetricStore:
                 out.append(compiled.basic(stat, lo, hi))
             else:
                 values = series.values(starts[lo:hi])
-                out.append(aggregate(values, stat) if values else None)
+                out.append(aggregate(values, stat) if values else None)  # None: no samples, or sets hide them
         return out
 
 

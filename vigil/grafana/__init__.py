@@ -11,6 +11,7 @@ Example::
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from pathlib import Path
 
@@ -20,12 +21,10 @@ from vigil.plan.types import StackPlan
 
 def write_dashboards(plan: StackPlan, out: Path, *, datasource_uid: str = "cloudwatch") -> list[Path]:
     """Write one ``<dashboard name>.json`` per planned dashboard into ``out``; returns the paths."""
-    try:
-        from vigil.grafana.build import grafana_dashboard
-    except ModuleNotFoundError as exc:
-        raise GrafanaExportError(
-            "grafana-foundation-sdk is not installed: pip install 'vigil-monitoring[grafana]'"
-        ) from exc
+    if importlib.util.find_spec("grafana_foundation_sdk") is None:
+        raise GrafanaExportError("grafana-foundation-sdk is not installed: pip install 'vigil-monitoring[grafana]'")
+    from vigil.grafana.build import grafana_dashboard
+
     out.mkdir(parents=True, exist_ok=True)
     paths = []
     for board in plan.dashboards:

@@ -5,10 +5,14 @@ No Pulumi here; ``components/`` wraps each description in exactly one Pulumi res
 
 Example::
 
-    >>> from vigil.plan.naming import Naming  # doctest: +SKIP
-    >>> plan = plan_project(project, Naming.for_project(project), account_id="123456789012")  # doctest: +SKIP
-    >>> len(plan.alarms.metric_alarms)  # doctest: +SKIP
-    42
+    >>> from vigil.plan.naming import Naming
+    >>> from vigil.spec import load_project
+    >>> project = load_project("tests/spec/good/minimal", stack="dev").project
+    >>> plan = plan_project(project, Naming.for_project(project), account_id="123456789012")
+    >>> [t.name for t in plan.routing.topics][:2]
+    ['vigil-dev-p1', 'vigil-dev-p2']
+
+Commands do not call this directly: :func:`vigil.plan.stack.load_stack_plan` loads, validates and plans.
 """
 
 from __future__ import annotations

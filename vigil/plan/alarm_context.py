@@ -22,6 +22,7 @@ from vigil.plan.types import (
     RoutingPlan,
     StackContext,
 )
+from vigil.spec import limits
 from vigil.spec.enums import convert
 from vigil.spec.models.alarms import AlarmBase, MetricRef, StaticAlarm
 from vigil.spec.models.common import Severity
@@ -30,7 +31,7 @@ from vigil.spec.models.project import Project
 from vigil.spec.slo import page_alarm_names
 
 #: CloudWatch's limit on AlarmDescription.
-MAX_DESCRIPTION = 1024
+MAX_DESCRIPTION = limits.ALARM_DESCRIPTION.value
 #: In a description, replaced by the alarm's threshold in this stack (after ``vigil:overrides``).
 THRESHOLD = "${threshold}"
 STANDARD_STATISTICS = frozenset({"SampleCount", "Average", "Sum", "Minimum", "Maximum"})

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import replace
 
 from vigil.plan.alarm_context import AlarmContext, metric_alarm
+from vigil.plan.alarm_rules import composite_rule_words, render_rule
 from vigil.plan.canary import plan_canary
 from vigil.plan.errors import PlanError
 from vigil.plan.naming import Naming
 from vigil.plan.probes import plan_delivery_alarms, plan_probe
-from vigil.plan.rules import composite_rule_words, render_rule
 from vigil.plan.slo import plan_slo
 from vigil.plan.types import (
     AlarmsPlan,
@@ -33,7 +33,7 @@ from vigil.spec.models.alarms import (
 )
 from vigil.spec.models.project import Project
 
-#: In a composite's description: its rule as this stack plans it (``vigil.plan.rules.composite_rule_words``).
+#: In a composite's description: its rule as this stack plans it (``vigil.plan.alarm_rules.composite_rule_words``).
 RULE = "${rule}"
 
 

@@ -12,7 +12,7 @@ import inspect
 
 from vigil.plan.alarm_context import AlarmContext, metric_alarm
 from vigil.plan.errors import PlanError
-from vigil.plan.policies import VERSION, dump
+from vigil.plan.iam import VERSION, dump
 from vigil.plan.types import CanaryPlan, MetricAlarmPlan, MetricStatPlan
 from vigil.smoke import flow
 from vigil.spec.models.alarms import CanaryAlarm

@@ -10,11 +10,12 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from vigil.plan.alarm_rules import RULE_PLACEHOLDER, composite_rule_words
 from vigil.plan.errors import PlanError
 from vigil.plan.layout import Box, layout
 from vigil.plan.naming import Naming
-from vigil.plan.rules import RULE_PLACEHOLDER, composite_rule_words
 from vigil.plan.types import DashboardPlan, StackContext
+from vigil.spec import limits
 from vigil.spec.models.alarms import HeartbeatAlarm
 from vigil.spec.models.dashboards import (
     AlarmStatusWidget,
@@ -29,11 +30,6 @@ from vigil.spec.models.dashboards import (
 )
 from vigil.spec.models.project import Project
 from vigil.spec.slo import page_alarm_names
-
-MAX_WIDGETS = 500
-MAX_METRICS_PER_WIDGET = 100
-#: Size limit of a dashboard body (1 MB).
-MAX_BODY_BYTES = 1_000_000
 
 Json = dict[str, Any]
 
@@ -53,6 +49,13 @@ class _Renderer:
     names: Naming
     project: Project
     owner: str
+
+    def at(self, w: Widget, *fields: str) -> dict[str, Any]:
+        """Where widget ``w`` of this dashboard is in the spec (for a located :class:`PlanError`)."""
+        widgets = self.project.dashboards[self.owner].widgets if self.owner in self.project.dashboards else []
+        index = next((i for i, x in enumerate(widgets) if x is w), None)
+        path = ("widgets", index, *fields) if index is not None else ("widgets",)
+        return {"kind": "dashboard", "name": self.owner, "fields": path}
 
     def metric_line(self, m: WidgetMetric) -> list[Any]:
         options: Json = {"label": m.label} if m.label else {}
@@ -78,10 +81,10 @@ class _Renderer:
         return [*line, options]
 
     def metric(self, w: MetricGraphWidget | SingleValueWidget | GaugeWidget) -> Json:
-        if len(w.metrics) > MAX_METRICS_PER_WIDGET:
+        limit = limits.widget_metrics(w.type)
+        if (over := limit.exceeded(len(w.metrics), "metrics in one widget")) is not None:
             raise PlanError(
-                f"dashboard {self.owner!r}: widget {w.title!r} has {len(w.metrics)} metrics, "
-                f"CloudWatch allows {MAX_METRICS_PER_WIDGET}"
+                f"dashboard {self.owner!r}: widget {w.title!r}: {over}", **self.at(w, "metrics"), limit=limit
             )
         props: Json = {
             "metrics": [self.metric_line(m) for m in w.metrics],
@@ -130,7 +133,8 @@ class _Renderer:
             ns = self.project.namespaces.get(namespace)
             if ns is None or ns.log_group is None:
                 raise PlanError(
-                    f"dashboard {self.owner!r}: widget {w.title!r}: namespace {namespace!r} has no log group"
+                    f"dashboard {self.owner!r}: widget {w.title!r}: namespace {namespace!r} has no log group",
+                    **self.at(w, "namespaces"),
                 )
             sources.append(f"SOURCE '{self.names.log_group_name(ns.log_group.name)}'")
         query = " | ".join([*sources, w.query.strip()])
@@ -159,8 +163,15 @@ class _Renderer:
 
 def render_body(ctx: StackContext, names: Naming, project: Project, name: str, spec: DashboardSpec) -> str:
     """The dashboard body JSON of one dashboard spec."""
-    if len(spec.widgets) > MAX_WIDGETS:
-        raise PlanError(f"dashboard {name!r} has {len(spec.widgets)} widgets, CloudWatch allows {MAX_WIDGETS}")
+    total = sum(len(getattr(w, "metrics", ())) for w in spec.widgets)
+    for limit, count, what in (
+        (limits.DASHBOARD_WIDGETS, len(spec.widgets), "widgets"),
+        (limits.DASHBOARD_METRICS, total, "metrics across the widgets"),
+    ):
+        if (over := limit.exceeded(count, what)) is not None:
+            raise PlanError(
+                f"dashboard {name!r}: {over}", kind="dashboard", name=name, fields=("widgets",), limit=limit
+            )
     renderer = _Renderer(ctx, names, project, name)
     boxes = layout(list(spec.widgets))
     body = {
@@ -169,16 +180,23 @@ def render_body(ctx: StackContext, names: Naming, project: Project, name: str, s
         "widgets": [renderer.widget(w, box) for w, box in zip(spec.widgets, boxes, strict=True)],
     }
     text = json.dumps(body, sort_keys=True, separators=(",", ":"))
-    if len(text.encode()) > MAX_BODY_BYTES:
-        raise PlanError(f"dashboard {name!r}: body is {len(text.encode())} bytes, CloudWatch allows {MAX_BODY_BYTES}")
+    if (over := limits.DASHBOARD_BODY_BYTES.exceeded(len(text.encode()), "bytes of rendered body")) is not None:
+        raise PlanError(
+            f"dashboard {name!r}: {over}: split it into two dashboards or shorten its texts and queries",
+            kind="dashboard",
+            name=name,
+            fields=("widgets",),
+            limit=limits.DASHBOARD_BODY_BYTES,
+        )
     return text
 
 
 def plan_dashboards(ctx: StackContext, names: Naming, project: Project) -> tuple[DashboardPlan, ...]:
     """One dashboard plan per dashboard spec, sorted by name.
 
-    >>> [d.url for d in plan_dashboards(ctx, Naming("dev"), project)][:1]  # doctest: +SKIP
-    ['https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#dashboards:name=overview']
+    >>> from vigil.plan.stack import load_stack_plan
+    >>> [d.url for d in load_stack_plan("tests/spec/good/minimal", "dev").plan.dashboards]
+    ['https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#dashboards:name=vigil-dev-overview']
     """
     plans = []
     for spec_name, spec in sorted(project.dashboards.items()):

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import json
 
+from vigil.plan.iam import VERSION, dump
 from vigil.plan.naming import Naming
-from vigil.plan.policies import VERSION, dump
 from vigil.plan.types import LogGroupPlan, NewErrorDetectorPlan, StackContext
 from vigil.spec.models.metrics import MetricNamespaceSpec, NewErrorsSpec
 

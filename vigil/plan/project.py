@@ -6,7 +6,7 @@ import dataclasses
 
 from vigil.plan.alarms import plan_alarms
 from vigil.plan.dashboards import plan_dashboards
-from vigil.plan.logs import plan_namespace
+from vigil.plan.namespaces import plan_namespace
 from vigil.plan.naming import Naming
 from vigil.plan.pagerduty import plan_pagerduty
 from vigil.plan.routing import plan_routing
@@ -45,10 +45,11 @@ def plan_project(project: Project, names: Naming, account_id: str) -> StackPlan:
 
     Example::
 
-        >>> from vigil.plan.naming import Naming  # doctest: +SKIP
-        >>> project = load_project(".", stack="dev").project  # doctest: +SKIP
-        >>> plan = plan_project(project, Naming.for_project(project), "123456789012")  # doctest: +SKIP
-        >>> [t.name for t in plan.routing.topics]  # doctest: +SKIP
+        >>> from vigil.plan.naming import Naming
+        >>> from vigil.spec import load_project
+        >>> project = load_project(".", stack="dev").project
+        >>> plan = plan_project(project, Naming.for_project(project), "123456789012")
+        >>> [t.name for t in plan.routing.topics]
         ['vigil-dev-p1', 'vigil-dev-p2', 'vigil-dev-p3', 'vigil-dev-p4']
     """
     ctx = stack_context(project, account_id)

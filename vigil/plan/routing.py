@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import json
 
-from vigil.plan.naming import Naming
-from vigil.plan.policies import (
+from vigil.plan.iam import (
     alarms_key_policy,
     chatbot_notifications_policy,
     chatbot_trust_policy,
     dead_letter_queue_policy,
     topic_policy,
 )
+from vigil.plan.naming import Naming
 from vigil.plan.types import (
     ChatChannelPlan,
     DeliveryPlan,

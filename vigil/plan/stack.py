@@ -114,10 +114,10 @@ def plan_stack(project: Project, account_id: str | None = None) -> StackPlan:
 def plan_error(loaded: LoadResult, exc: PlanError) -> SpecError:
     """A plan error located at its spec when the error names one (``PlanError.kind``/``name``), else the stack file.
 
-    Plan errors are what ``vigil check`` should have caught (a limit it does not know): the message says so.
+    A located plan error is a limit only the plan can check (a derived name, a rendered body: ``vigil.spec.limits``);
+    an unlocated one is what validation should have caught: the message says so.
     """
-    message = f"{exc} (the plan refused what `vigil check` accepted: please report it)"
     if exc.kind is not None and exc.name is not None and loaded.sources.where(exc.kind, exc.name) is not None:
-        return loaded.sources.error(exc.kind, exc.name, exc.fields, message)
+        return loaded.sources.error(exc.kind, exc.name, exc.fields, str(exc))
     file = loaded.sources.stack_file or "(project)"
-    return SpecError(file, 1, "(plan)", message)
+    return SpecError(file, 1, "(plan)", f"{exc} (the plan refused what `vigil check` accepted: please report it)")

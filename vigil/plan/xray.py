@@ -18,24 +18,26 @@ as ``app_environment`` by the Pulumi program), so the stack file stays the one s
 
 Example::
 
-    >>> from vigil.plan.naming import Naming  # doctest: +SKIP
-    >>> plan = plan_tracing(ctx, Naming("prod"), project)  # doctest: +SKIP
-    >>> plan.sampling_rules[0].fixed_rate  # doctest: +SKIP
+    >>> from vigil.plan.stack import load_stack_plan
+    >>> plan = load_stack_plan(".", "prod").plan.tracing
+    >>> plan.sampling_rules[0].fixed_rate
     0.1
 """
 
 from __future__ import annotations
 
 from vigil.plan.errors import PlanError
+from vigil.plan.iam import dump
 from vigil.plan.naming import Naming
-from vigil.plan.policies import dump
 from vigil.plan.types import SamplingRulePlan, StackContext, TraceGroupPlan, TracingPlan
+from vigil.spec import limits
 from vigil.spec.models.project import Project
 from vigil.spec.models.stack import TracingSpec
 from vigil.tracing.settings import ENVIRONMENT_ANNOTATION
 
-#: X-Ray limits: rule and group names 1-32 characters; rule priorities 1-9999 (lower wins).
-MAX_NAME = 32
+#: X-Ray limits: rule and group names 1-32 characters (:data:`vigil.spec.limits.XRAY_NAME`); rule priorities
+#: 1-9999 (lower wins).
+MAX_NAME = limits.XRAY_NAME.value
 BASE_PRIORITY = 1000
 
 #: What the CloudWatch agent / ADOT collector needs to send spans to X-Ray and read sampling rules.
@@ -48,11 +50,16 @@ COLLECTOR_ACTIONS = (
 )
 
 
-def _check_name(name: str, service: str) -> str:
-    if not 1 <= len(name) <= MAX_NAME:
+def _check_name(name: str, service: str, project: Project) -> str:
+    """``name`` when X-Ray accepts it; else a :class:`PlanError` at the ``service`` of its first namespace."""
+    if (over := limits.XRAY_NAME.exceeded(len(name), f"characters in X-Ray name {name!r}")) is not None:
+        namespace = next((n for n, spec in sorted(project.namespaces.items()) if spec.service == service), "")
         raise PlanError(
-            f"service {service!r}: X-Ray name {name!r} is {len(name)} characters (max {MAX_NAME}); "
-            "shorten the service or the environment name"
+            f"service {service!r}: {over}; shorten the service or the environment name, or turn tracing off",
+            kind="namespace",
+            name=namespace,
+            fields=("service",),
+            limit=limits.XRAY_NAME,
         )
     return name
 
@@ -88,7 +95,7 @@ def plan_tracing(ctx: StackContext, names: Naming, project: Project) -> TracingP
     groups: list[TraceGroupPlan] = []
     if tracing.enabled:
         for index, service in enumerate(services):
-            name = _check_name(names.trace_resource_name(service), service)
+            name = _check_name(names.trace_resource_name(service), service, project)
             tags = {"service": service}
             scope = {ENVIRONMENT_ANNOTATION: ctx.environment}
             rules.append(

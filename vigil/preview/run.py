@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from vigil.plan.stack import ProjectErrors, load_stack_plan
+from vigil.cost import estimate_stack
+from vigil.plan.stack import LoadedStack, ProjectErrors, load_stack_plan
 from vigil.preview.config import preview_config
 from vigil.preview.engine import RecordedResource, redact, run_program
 from vigil.spec import SpecError
-from vigil.spec.models import Project
 
 #: Inputs holding a resource's physical name, by type: what the cost model's line items are keyed by.
 NAME_INPUTS = ("name", "alarmName", "dashboardName")
@@ -105,17 +105,13 @@ def _physical_name(r: RecordedResource) -> str | None:
     return next((str(r.inputs[k]) for k in NAME_INPUTS if isinstance(r.inputs.get(k), str)), None)
 
 
-def _price(project: Project, result: PreviewResult, recorded: list[RecordedResource]) -> dict[int, float]:
-    """Monthly USD per recorded resource (by index), from ``vigil.cost`` when it is installed.
+def _price(loaded: LoadedStack, result: PreviewResult, recorded: list[RecordedResource]) -> dict[int, float]:
+    """Monthly USD per recorded resource (by index), from the cost model's estimate of the same plan.
 
     Cost line items are keyed by physical name (alarm, dashboard, log group); what is not tied to one
     resource (custom metrics) goes to ``result.unattributed_usd`` by kind.
     """
-    try:
-        from vigil.cost import estimate
-    except ImportError:  # the cost model is optional: no cost column without it
-        return {}
-    report = estimate(project)
+    report = estimate_stack(loaded)
     by_name = report.by_resource()
     prices: dict[int, float] = {}
     attributed: set[str] = set()
@@ -168,7 +164,7 @@ def run_preview(project_dir: str | Path, stack: str, program: Path | None = None
             init_globals={"VIGIL_PRELOADED": loaded},
         )
     recorded = [r for r in recording.resources if r.type != ROOT_TYPE]
-    prices = _price(project, result, recorded)
+    prices = _price(loaded, result, recorded)
     result.resources = [
         PreviewResource(r.type, r.name, _parent(r.parent), _redacted(r), prices.get(i)) for i, r in enumerate(recorded)
     ]

@@ -10,8 +10,10 @@ _HEADER = """# CLI reference
 
 Generated from the `vigil` command's own argument parsers when the site is built, so it lists exactly what
 `vigil COMMAND --help` accepts. Exit codes everywhere: 0 success, 1 the command ran and found problems, 2 usage
-errors (a bad option, no project, no such stack). Commands that read a project find it from the current
-directory like git finds a repository, or take `--project PROJECT`.
+errors (a bad option, no project, no such stack: every command that takes `--stack` checks it first). Output cut
+short by its reader (`vigil test | head`) ends the command quietly with exit 141, like other Unix tools killed by
+SIGPIPE. Commands that read a project find it from the current directory like git finds a repository, or take
+`--project PROJECT`.
 """
 
 

@@ -7,9 +7,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from vigil.alarmtest.testfile import TestFile
 from vigil.spec.models.stack import StackSpec
 from vigil.spec.schema import schema_of
+from vigil.spec.testfile import TestFile
 
 _HEADER = """# Spec reference
 

@@ -1,6 +1,6 @@
 """Render a composite rule tree into CloudWatch's ``AlarmRule`` grammar: the ONE renderer.
 
-The plan renders with physical names (:func:`vigil.plan.rules.render_rule`) and ``vigil check`` measures the
+The plan renders with physical names (:func:`vigil.plan.alarm_rules.render_rule`) and ``vigil check`` measures the
 length CloudWatch limits with it (:func:`vigil.spec.rules.alarm_limits.rule_text`), so the two cannot disagree.
 
 ``resolve`` says what a name in the rule stands for: one alarm, the page alarms of an SLO (``group``: their OR),

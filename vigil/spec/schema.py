@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from vigil.spec.models import AlarmFile, DashboardFile, MetricNamespaceSpec, RoutingFile
+from vigil.spec.testfile import TestFile
 
 #: File kind -> model; the file is written as ``<kind>.schema.json``.
 KINDS: dict[str, type[BaseModel]] = {
@@ -16,6 +17,7 @@ KINDS: dict[str, type[BaseModel]] = {
     "alarms": AlarmFile,
     "routing": RoutingFile,
     "dashboards": DashboardFile,
+    "tests": TestFile,
 }
 
 
@@ -32,6 +34,7 @@ def schema_of(kind: str) -> dict[str, Any]:
         "alarms": "alarms/*.yaml",
         "routing": "alarms/routing.yaml",
         "dashboards": "dashboards/*.yaml",
+        "tests": "alarms/tests/*.yaml",
     }
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",

@@ -19,7 +19,7 @@ from vigil.spec.rules.families import check_families
 from vigil.spec.rules.log_groups import check_log_groups
 from vigil.spec.rules.namespaces import check_namespaces
 from vigil.spec.rules.pagerduty import check_pagerduty
-from vigil.spec.rules.policy import check_policy
+from vigil.spec.rules.paging import check_paging
 from vigil.spec.rules.queries import check_queries
 from vigil.spec.rules.regions import check_regions
 from vigil.spec.rules.routing import check_routing
@@ -39,7 +39,7 @@ RULES = (
     check_routing,
     check_pagerduty,
     check_endpoints,
-    check_policy,
+    check_paging,
     check_coverage,
     check_alerting,
     check_queries,

@@ -14,14 +14,15 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from vigil.spec import limits
 from vigil.spec.alarm_rule import Ref, RuleRenderError, render_alarm_rule
 from vigil.spec.models import CompositeAlarm, MathAlarm, Rule
 from vigil.spec.rules.context import Context
 from vigil.spec.slo import expand_slo, page_alarm_names
 
-MAX_RULE_LENGTH = 10_240
-MAX_RULE_ALARMS = 100
-MAX_PARENTS = 150  # composite rules one alarm may appear in
+MAX_RULE_LENGTH = limits.ALARM_RULE_LENGTH.value
+MAX_RULE_ALARMS = limits.ALARM_RULE_ALARMS.value
+MAX_PARENTS = limits.ALARM_PARENTS.value  # composite rules one alarm may appear in
 
 
 def check_metric_periods(ctx: Context, name: str, alarm: Any) -> None:

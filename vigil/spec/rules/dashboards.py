@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
+from vigil.spec import limits
 from vigil.spec.errors import did_you_mean
 from vigil.spec.models import AlarmStatusWidget, DashboardSpec, LogQueryWidget, MetricRef, TextWidget
 from vigil.spec.models.common import unknown_placeholders
 from vigil.spec.models.dashboards import GRID_WIDTH
 from vigil.spec.rules.context import Context, budget_set, expression_ids, math_syntax_error, placeholder_message
 
-MAX_WIDGETS = 500
-MAX_METRICS_PER_WIDGET = 500  # CloudWatch's hard limit for a graph's metrics array
-MAX_METRICS_PER_SINGLE_VALUE = 100
-MAX_ALARMS_PER_WIDGET = 100
+MAX_WIDGETS = limits.DASHBOARD_WIDGETS.value
+MAX_ALARMS_PER_WIDGET = limits.ALARM_WIDGET_ALARMS.value
 
 
 def check_dashboards(ctx: Context) -> None:
     """Every dashboard of the project."""
     alarms = ctx.alarm_names()
     for name, dash in ctx.project.dashboards.items():
+        total = sum(len(getattr(w, "metrics", ())) for w in dash.widgets)
+        if (over := limits.DASHBOARD_METRICS.exceeded(total, "metrics across this dashboard's widgets")) is not None:
+            ctx.report(("dashboard", name, ("widgets",)), f"{over}: split it into two dashboards")
         if len(dash.widgets) > MAX_WIDGETS:
             ctx.report(
                 ("dashboard", name, ("widgets",)),
@@ -59,7 +61,7 @@ def _log_query(ctx: Context, name: str, fields: tuple[str | int, ...], widget: L
 def _metrics(ctx: Context, name: str, dash: DashboardSpec, index: int) -> None:
     widget = dash.widgets[index]
     metrics = getattr(widget, "metrics", ())
-    limit = MAX_METRICS_PER_WIDGET if widget.type == "graph" else MAX_METRICS_PER_SINGLE_VALUE
+    limit = limits.widget_metrics(widget.type).value
     fields: tuple[str | int, ...] = ("widgets", index, "metrics")
     if len(metrics) > limit:
         ctx.report(

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections import Counter
 
-from vigil.spec import enums
+from vigil.spec import enums, limits
 from vigil.spec.errors import did_you_mean
 from vigil.spec.models import MetricNamespaceSpec
 from vigil.spec.rules.context import Context
 
-EMF_MAX_DIMENSIONS = 30
-EMF_MAX_METRICS = 100
-FILTER_MAX_DIMENSIONS = 3
+EMF_MAX_DIMENSIONS = limits.EMF_DIMENSIONS.value
+EMF_MAX_METRICS = limits.EMF_METRICS.value
+FILTER_MAX_DIMENSIONS = limits.FILTER_DIMENSIONS.value
 
 
 def check_namespaces(ctx: Context) -> None:

@@ -1,4 +1,6 @@
-"""Composite alarm rules -> CloudWatch ``AlarmRule`` strings.
+"""Composite alarm rules (a spec's ``rule``) -> CloudWatch ``AlarmRule`` strings.
+
+Not ``vigil.spec.rules``, which are the validation rules of ``vigil check``.
 
 An alarm name stands for ``ALARM("name")``; an SLO name for the OR of its page-tier burn-rate alarms.
 """
@@ -8,8 +10,10 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
+from typing import Any
 
 from vigil.plan.errors import PlanError
+from vigil.spec import limits
 from vigil.spec.alarm_rule import Ref, RuleRenderError, render_alarm_rule
 from vigil.spec.models import Project
 from vigil.spec.models.alarms import CompositeAlarm
@@ -17,7 +21,7 @@ from vigil.spec.models.rules import Rule
 from vigil.spec.slo import page_alarm_names
 
 #: CloudWatch's limit on the length of an AlarmRule.
-MAX_RULE_LENGTH = 10240
+MAX_RULE_LENGTH = limits.ALARM_RULE_LENGTH.value
 
 
 def render_rule(
@@ -42,6 +46,8 @@ def render_rule(
     '(ALARM("worker-down") OR (ALARM("a-5m") OR ALARM("a-30m")))'
     """
 
+    where: dict[str, Any] = {"kind": "alarm", "name": owner, "fields": ("rule",)}
+
     def resolve(name: str) -> Ref:
         if name in slo_alarms:
             return Ref(slo_alarms[name], group=True)
@@ -49,15 +55,19 @@ def render_rule(
             return Ref((alarm_names[name],))
         if name in absent:
             return Ref(())
-        raise PlanError(f"composite alarm {owner!r}: rule references {name!r}, which is not an enabled alarm or SLO")
+        raise PlanError(
+            f"composite alarm {owner!r}: rule references {name!r}, which is not an enabled alarm or SLO", **where
+        )
 
     try:
         text, children = render_alarm_rule(rule, resolve)
     except RuleRenderError as exc:
-        raise PlanError(f"composite alarm {owner!r}: {exc}") from exc
+        raise PlanError(f"composite alarm {owner!r}: {exc}", **where) from exc
     if len(text) > MAX_RULE_LENGTH:
         raise PlanError(
-            f"composite alarm {owner!r}: rule is {len(text)} characters, CloudWatch allows {MAX_RULE_LENGTH}"
+            f"composite alarm {owner!r}: rule is {len(text)} characters, CloudWatch allows {MAX_RULE_LENGTH}",
+            **where,
+            limit=limits.ALARM_RULE_LENGTH,
         )
     return text, children
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from urllib.parse import urlsplit
 
+from vigil.plan.iam import app_policy, dump, logs_key_policy
 from vigil.plan.naming import Naming
 from vigil.plan.new_errors import function_log_group, plan_new_errors
-from vigil.plan.policies import app_policy, dump, logs_key_policy
 from vigil.plan.types import (
     AgentConfigPlan,
     ContributorRulePlan,
@@ -166,9 +166,14 @@ def plan_namespace(
 ) -> NamespacePlan:
     """Plan everything one namespace provisions.
 
-    >>> from vigil.plan.naming import Naming  # doctest: +SKIP
-    >>> plan_namespace(ctx, Naming("dev"), project.namespaces["Vigil/API"]).log_group.retention_days  # doctest: +SKIP
-    30
+    >>> from vigil.plan.naming import Naming
+    >>> from vigil.spec.models import Project
+    >>> from vigil.plan.project import stack_context
+    >>> ns = {"version": "vigil/v1", "namespace": "Vigil/API", "service": "api", "log_group": {"name": "/vigil/api"}}
+    >>> project = Project(namespaces={"Vigil/API": ns})
+    >>> group = plan_namespace(stack_context(project, "123456789012"), Naming("dev"), project.namespaces["Vigil/API"])
+    >>> group.log_group.name, group.log_group.retention_days
+    ('/vigil/dev/api', 30)
     """
     lg = spec.log_group
     if lg is None:

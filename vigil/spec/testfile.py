@@ -30,11 +30,11 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 
-from vigil.alarmtest.notation import NotationError, expand, parse_duration
 from vigil.spec.errors import SpecError
 from vigil.spec.model_errors import translate
 from vigil.spec.models.alarms import Alarm
 from vigil.spec.models.common import DimensionName, MetricName, Name, Namespace, Spec, Version
+from vigil.spec.notation import NotationError, expand, parse_duration
 from vigil.spec.yaml_source import YamlDocument, load_yaml
 
 DEFAULT_START = datetime(2026, 1, 1, tzinfo=UTC)
@@ -59,23 +59,52 @@ class SeriesMetric(Spec):
     dimensions: dict[DimensionName, str] = Field(default_factory=dict)
 
 
+class StatisticSet(Spec):
+    """One interval published as a statistic set (PutMetricData ``StatisticValues``; what CloudWatch returns)."""
+
+    sample_count: Annotated[float, Field(gt=0)]
+    sum: float
+    minimum: float
+    maximum: float
+
+    @model_validator(mode="after")
+    def _consistent(self) -> StatisticSet:
+        if self.minimum > self.maximum:
+            raise ValueError(f"minimum {self.minimum} is above maximum {self.maximum}")
+        if not self.minimum * self.sample_count <= self.sum <= self.maximum * self.sample_count:
+            raise ValueError("sum must lie between sample_count x minimum and sample_count x maximum")
+        return self
+
+
 class SeriesSpec(Spec):
-    """One metric's samples, one token per interval (see :mod:`vigil.alarmtest.notation`)."""
+    """One metric's data: ``values``, one token per interval (see :mod:`vigil.spec.notation`), or
+    ``statistic_sets``, one set (or null: no data) per interval; percentiles of a set exist only when its
+    sample_count is 1 or its minimum equals its maximum, as CloudWatch says."""
 
     metric: SeriesMetric
-    values: str | list[float | str]
+    values: str | list[float | str] | None = None
+    statistic_sets: list[StatisticSet | None] | None = None
 
     @field_validator("values")
     @classmethod
-    def _readable(cls, value: str | list[float | str]) -> str | list[float | str]:
+    def _readable(cls, value: str | list[float | str] | None) -> str | list[float | str] | None:
         try:
-            expand(list(value) if isinstance(value, list) else value)
+            if value is not None:
+                expand(list(value) if isinstance(value, list) else value)
         except NotationError as exc:
             raise ValueError(str(exc)) from exc
         return value
 
+    @model_validator(mode="after")
+    def _one_source(self) -> SeriesSpec:
+        if (self.values is None) == (self.statistic_sets is None):
+            raise ValueError("give either `values` or `statistic_sets`")
+        return self
+
     def samples(self) -> list[list[float]]:
-        """Samples of each interval."""
+        """Samples of each interval (none for a series of statistic sets)."""
+        if self.values is None:
+            return []
         return expand(list(self.values) if isinstance(self.values, list) else self.values)
 
 
@@ -137,6 +166,8 @@ class AlarmTest(Spec):
     start: datetime = DEFAULT_START
     series: list[SeriesSpec] = Field(default_factory=list)
     alarms: dict[Name, Alarm] = Field(default_factory=dict)
+    #: Raw CloudWatch AlarmRule strings (name -> rule) over the case's alarms (see :mod:`vigil.alarmtest.raw_rules`).
+    composites: dict[Name, Annotated[str, Field(min_length=1, max_length=10240)]] = Field(default_factory=dict)
     expect: Annotated[list[Expectation], Field(min_length=1)]
 
     @field_validator("interval", mode="before")

@@ -40,7 +40,7 @@ def _runbook(ctx: Context, where: tuple[str, str, tuple[Any, ...]], runbook: str
         )
 
 
-def check_policy(ctx: Context) -> None:
+def check_paging(ctx: Context) -> None:
     """Runbooks and reachable paging routes (the budget is checked on the plan: ``vigil.cost.budget``)."""
     for name, alarm in ctx.project.alarms.items():
         _runbook(ctx, ("alarm", name, ()), alarm.runbook, alarm.severity.pages and alarm.enabled)

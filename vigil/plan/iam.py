@@ -1,4 +1,6 @@
-"""Policy documents (IAM, KMS key, SNS topic) as deterministic JSON.
+"""IAM, KMS key and SNS topic policy documents (``Policy`` JSON), rendered deterministically.
+
+Not to be confused with Vigil's paging rules (``vigil.spec.rules.paging``: runbooks and reachable routes).
 
 >>> import json
 >>> doc = json.loads(app_policy("arn:aws:logs:us-east-1:123456789012:log-group:/vigil/api", "Vigil/API"))

@@ -1,4 +1,7 @@
-"""The cost report: priced line items, totals by kind, and a per-resource view for ``vigil preview``."""
+"""Cost line items and the cost report (:class:`CostReport`): totals by kind, a per-resource view for preview.
+
+Named ``items`` so it is not read as one more ``report`` (``vigil.report`` is the HTML report of a run).
+"""
 
 from __future__ import annotations
 
@@ -81,15 +84,15 @@ def sort_key(item: LineItem) -> tuple[int, str, str]:
 
 @dataclass(frozen=True)
 class CostReport:
-    """The estimated monthly CloudWatch cost of one project (or stack).
+    """The estimated monthly CloudWatch cost of one stack's plan.
 
-    Build it with :func:`vigil.cost.estimate`.
+    Build it with :func:`vigil.cost.estimate` (or ``estimate_stack`` / ``estimate_project``).
 
     Example::
 
-        >>> from vigil.cost import estimate
+        >>> from vigil.cost import estimate_project
         >>> from vigil.spec.models import Project
-        >>> report = estimate(Project())
+        >>> report = estimate_project(Project())
         >>> report.total_usd, report.totals["alarm"]
         (0.0, 0.0)
     """
