@@ -11,5 +11,5 @@ from setuptools import find_namespace_packages, setup
 
 setup(
     packages=[*find_namespace_packages(include=["vigil", "vigil.*"], exclude=["*.__pycache__"]), "vigil.components"],
-    package_dir={"vigil.components": "components"},
+    package_dir={"": ".", "vigil.components": "components"},
 )

@@ -49,7 +49,7 @@ def metrics_of(sink: InMemorySink) -> list[tuple[str, str, dict[str, Any]]]:
     return out
 
 
-def wait_for(predicate: Callable[[], bool], what: str, timeout: float = 15.0) -> None:
+def wait_for(predicate: Callable[[], bool], what: str, timeout: float = 60.0) -> None:
     deadline = time.monotonic() + timeout
     while not predicate():
         assert time.monotonic() < deadline, f"timed out waiting for {what}"

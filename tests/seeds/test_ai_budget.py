@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
-from vigil.cost import estimate, load_prices
+from vigil.cost import estimate_project, load_prices
 from vigil.plan import StackPlan
 from vigil.plan import StackPlan as _StackPlan
 from vigil.plan.stack import load_stack_plan
@@ -153,7 +153,7 @@ def test_a_dotted_emf_key_in_a_rule_is_refused(tmp_path: Path) -> None:
 
 def test_contributor_rules_are_priced_per_rule_and_matched_event() -> None:
     prices = load_prices()
-    report = estimate(load_project(ROOT, stack="prod").project)
+    report = estimate_project(load_project(ROOT, stack="prod").project)
     items = [i for i in report.line_items if "Contributor Insights" in i.item]
     assert {(i.name, i.unit) for i in items} == {
         ("/vigil/prod/worker", "rule"),
@@ -163,6 +163,6 @@ def test_contributor_rules_are_priced_per_rule_and_matched_event() -> None:
     lg = LogGroupSpec(name="/x", contributor_rules={"r": rule})
     from vigil.cost.logs import contributor_rule_items
 
-    events = contributor_rule_items(lg, prices)[1]
+    events = contributor_rule_items("/x", lg, prices)[1]
     assert events.quantity == pytest.approx(43.8)  # 1,000 a minute for 43,800 minutes
     assert events.monthly_usd == pytest.approx(43.8 * prices.contributor_usd_per_million_events)
