@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from vigil.plan.alarm_actions import plan_actions, scalable_targets
 from vigil.plan.alarm_context import AlarmContext, metric_alarm
 from vigil.plan.alarm_rules import composite_rule_words, render_rule
 from vigil.plan.canary import plan_canary
@@ -143,6 +144,7 @@ def plan_composite(ac: AlarmContext, name: str, alarm: CompositeAlarm) -> Compos
         tags=ac.tags(alarm.severity, alarm.tags.get("service", "platform"), dict(alarm.tags)),
         suppressor=suppressor,
         spec_name=name,
+        automations=plan_actions(ac.ctx, ac.names.alarm_name(name), alarm.actions, None),
     )
 
 
@@ -180,8 +182,13 @@ def plan_alarms(ctx: StackContext, names: Naming, project: Project, routing: Rou
         metric.extend(children)
         slo_composites.extend(parents)
     metric.extend(plan_delivery_alarms(ac))
+    targets = scalable_targets(a for m in metric for a in m.automations)
     return AlarmsPlan(
-        tuple(metric), tuple(slo_composites) + _composite_order(composites), tuple(checks), tuple(canaries)
+        tuple(metric),
+        tuple(slo_composites) + _composite_order(composites),
+        tuple(checks),
+        tuple(canaries),
+        scalable_targets=targets,
     )
 
 
