@@ -21,7 +21,7 @@ from vigil.verify.emulator import reset
 from vigil.verify.state import expected_state
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "plan"))
-from plan_fixture import FIXTURE_CONFIG, fixture_plan  # noqa: E402
+from plan_fixture import FIXTURE_CONFIG, fixture_plan
 
 REGION = "eu-west-1"
 

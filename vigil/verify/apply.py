@@ -228,7 +228,7 @@ class _Applier:
             if p.resource_id not in registered:
                 self.out.skipped.append(f"scaling policy {p.name}: its scalable target is not registered")
                 continue
-            step = {"ScalingAdjustment": p.scaling_adjustment}
+            step: dict[str, float] = {"ScalingAdjustment": p.scaling_adjustment}
             step |= {"MetricIntervalLowerBound": p.lower_bound} if p.lower_bound is not None else {}
             step |= {"MetricIntervalUpperBound": p.upper_bound} if p.upper_bound is not None else {}
             arns[p.name] = aas.put_scaling_policy(
