@@ -47,7 +47,11 @@ def test_one_scalable_target_for_the_worker_service_shared_by_both_policies(reco
     )
     assert (target.inputs["minCapacity"], target.inputs["maxCapacity"]) == (1, 8)
     policies = {p.inputs["name"]: p.inputs for p in recorder.of_type("appautoscaling/policy:Policy")}
-    assert set(policies) == {"vigil-dev-job-failure-rate-scale", "vigil-dev-worker-down-scale-2"}
+    assert set(policies) == {
+        "vigil-dev-job-failure-rate-scale",
+        "vigil-dev-job-failure-rate-scale-1",
+        "vigil-dev-worker-down-scale-2",
+    }
     assert {p["resourceId"] for p in policies.values()} == {"service/vigil-dev/worker"}
     assert {p["policyType"] for p in policies.values()} == {"StepScaling"}
 
@@ -63,6 +67,10 @@ def test_the_step_starts_at_the_threshold_on_the_side_the_alarm_breaches(recorde
     (step,) = below["stepAdjustments"]
     assert (step["scalingAdjustment"], step["metricIntervalUpperBound"]) == (1, "0")
     assert "metricIntervalLowerBound" not in step
+    # job-failure-rate back in OK: the rate is at or below the threshold, so the scale-in step lies below it.
+    scale_in = policies["vigil-dev-job-failure-rate-scale-1"]["stepScalingPolicyConfiguration"]
+    (step,) = scale_in["stepAdjustments"]
+    assert (step["scalingAdjustment"], step["metricIntervalUpperBound"], scale_in["cooldown"]) == (-1, "0", 300)
 
 
 def test_alarm_state_lists_hold_the_topic_then_the_automatic_actions(recorder: Recorder) -> None:
@@ -71,6 +79,7 @@ def test_alarm_state_lists_hold_the_topic_then_the_automatic_actions(recorder: R
         TOPIC,
         f"arn:aws:appautoscaling:{REGION}:{ACCOUNT}:vigil-dev-job-failure-rate-scale",  # the created policy's ARN
     ]
+    assert scaling["okActions"][-1] == f"arn:aws:appautoscaling:{REGION}:{ACCOUNT}:vigil-dev-job-failure-rate-scale-1"
     down = alarm(recorder, "vigil-dev-worker-down")
     assert down["alarmActions"] == [
         TOPIC,

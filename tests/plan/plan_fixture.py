@@ -96,7 +96,10 @@ def _alarms() -> dict[str, Any]:
             "expression": "100 * failed / claimed",
             "threshold": 20,
             "period": 300,
-            "actions": [{"scale": {"service": "worker", "adjustment": 2, "cooldown": 120, "max_capacity": 8}}],
+            "actions": [
+                {"scale": {"service": "worker", "adjustment": 2, "cooldown": 120, "max_capacity": 8}},
+                {"scale": {"service": "worker", "adjustment": -1, "cooldown": 300, "max_capacity": 8}, "on": "ok"},
+            ],
         },
         "token-spike": {
             "kind": "anomaly",

@@ -60,7 +60,11 @@ def test_policies_are_created_and_their_arns_are_the_alarms_actions(target: AwsT
         8,
     )
     policies = {p["PolicyName"]: p for p in aas.describe_scaling_policies(ServiceNamespace="ecs")["ScalingPolicies"]}
-    assert set(policies) == {"vigil-dev-job-failure-rate-scale", "vigil-dev-worker-down-scale-2"}
+    assert set(policies) == {
+        "vigil-dev-job-failure-rate-scale",
+        "vigil-dev-job-failure-rate-scale-1",
+        "vigil-dev-worker-down-scale-2",
+    }
     steps = policies["vigil-dev-worker-down-scale-2"]["StepScalingPolicyConfiguration"]["StepAdjustments"]
     assert steps == [{"MetricIntervalUpperBound": 0.0, "ScalingAdjustment": 1}]
     cw = target.client("cloudwatch")

@@ -62,8 +62,9 @@ class ScalableTargetPlan:
 class ScalingPolicyPlan:
     """A step scaling policy with one step: ``scaling_adjustment`` tasks whenever the alarm breaches.
 
-    The step is measured from the alarm's threshold: from 0 upwards for a ``GreaterThan...`` alarm
-    (``lower_bound`` 0), from 0 downwards for a ``LessThan...`` one (``upper_bound`` 0).
+    The step is measured from the alarm's threshold, on the side the metric is in the state that runs the policy:
+    above it (``lower_bound`` 0) for a ``GreaterThan...`` alarm in ALARM or a ``LessThan...`` one in OK, below it
+    (``upper_bound`` 0) otherwise.
     """
 
     name: str
@@ -171,7 +172,8 @@ def _scale(
         raise PlanError(f"alarm {alarm_name!r}: a scaling action needs a threshold alarm (got {comparison})")
     scale = action.scale
     resource_id = f"service/{ctx.render(scale.cluster)}/{ctx.render(scale.service)}"
-    above = comparison.startswith("Greater")
+    # The metric is past the threshold on the breaching side in ALARM, on the other side in OK.
+    above = comparison.startswith("Greater") != (action.on == "ok")
     policy = ScalingPolicyPlan(
         name=f"{alarm_name}-scale" + (f"-{index}" if index else ""),
         resource_id=resource_id,
@@ -181,7 +183,7 @@ def _scale(
         upper_bound=None if above else 0.0,
     )
     target = ScalableTargetPlan(resource_id, scale.min_capacity, scale.max_capacity)
-    return AlarmActionPlan("scale", "ALARM", None, policy=policy, target=target)
+    return AlarmActionPlan("scale", _STATES[action.on], None, policy=policy, target=target)
 
 
 def plan_action(

@@ -12,8 +12,9 @@ Example (YAML)::
       actions:
         - scale: {service: worker, adjustment: 2, cooldown: 300, min_capacity: 1, max_capacity: 10}
         - ops_item: {severity: 3, category: Performance}
-        - lambda: {function: "${config:restart_function}"}
+        - scale: {service: worker, adjustment: -1, cooldown: 300, min_capacity: 1, max_capacity: 10}
           on: ok
+        - lambda: {function: "${config:restart_function}"}
 """
 
 from __future__ import annotations
@@ -122,7 +123,8 @@ class OpsItemAction(Spec):
     """``- ops_item: {severity: 2, category: Availability}``: an OpsItem in OpsCenter, with the alarm attached."""
 
     ops_item: OpsItemTarget
-    on: ActionState = "alarm"
+    #: CloudWatch opens OpsItems only when the alarm goes into ALARM (the API stores others and never runs them).
+    on: Literal["alarm"] = "alarm"
 
     #: The key that selects this kind (the union's tag).
     kind: ClassVar[str] = "ops_item"
@@ -131,12 +133,14 @@ class OpsItemAction(Spec):
 class ScaleAction(Spec):
     """``- scale: {service: worker, adjustment: 2, max_capacity: 10}``: a step scaling policy the alarm runs.
 
-    Only on ``alarm``: CloudWatch re-runs a scaling action once per period while the alarm stays in ALARM, so
-    the service keeps growing by ``adjustment`` (after each ``cooldown``) until ``max_capacity`` or recovery.
+    Unlike other actions, CloudWatch re-runs a scaling action while the alarm stays in its state, so on ``alarm``
+    the service keeps growing by ``adjustment`` (after each ``cooldown``) until ``max_capacity`` or recovery, and
+    on ``ok`` (a negative ``adjustment``) it shrinks back to ``min_capacity`` while all is well. Not on
+    ``insufficient_data``: without data there is no breach to measure a step from.
     """
 
     scale: ScaleTarget
-    on: Literal["alarm"] = "alarm"
+    on: Literal["alarm", "ok"] = "alarm"
 
     #: The key that selects this kind (the union's tag).
     kind: ClassVar[str] = "scale"

@@ -1,8 +1,9 @@
 """Rules on an alarm's ``actions:``: what CloudWatch accepts on each alarm kind and state, and per-stack values.
 
-What AWS enforces (PutMetricAlarm / PutCompositeAlarm references): a composite alarm takes SNS, Lambda and
-OpsItem actions, OpsItems only on ALARM and without a category (``arn:aws:ssm:<region>:<account>:opsitem:<sev>``),
-and no scaling action; every state takes at most 5 actions. What a step scaling policy needs: a threshold to
+What AWS enforces (PutMetricAlarm / PutCompositeAlarm references, the alarm actions guide): a composite alarm
+takes SNS, Lambda and OpsItem actions, its OpsItems without a category
+(``arn:aws:ssm:<region>:<account>:opsitem:<sev>``), and no scaling action; OpsItems are only opened on ALARM (the
+model refuses another ``on``); every state takes at most 5 actions. What a step scaling policy needs: a threshold to
 measure its step from (an anomaly band alarm has none), and one scalable target per service, so the alarms that
 scale a service agree on its capacity.
 
@@ -59,19 +60,12 @@ def _composite_action(ctx: Context, name: str, index: int, action: object) -> No
             "a composite alarm cannot run a scaling policy (PutCompositeAlarm takes SNS, Lambda and OpsItem actions); "
             "put the 'scale' action on one of the metric alarms of its rule",
         )
-    elif isinstance(action, OpsItemAction):
-        if action.on != "alarm":
-            ctx.report(
-                at("on"),
-                f"a composite alarm opens OpsItems only on ALARM (PutCompositeAlarm), not on {action.on!r}; "
-                "remove 'on:' or use a lambda action",
-            )
-        if action.ops_item.category is not None:
-            ctx.report(
-                at("ops_item", "category"),
-                "a composite alarm's OpsItem action takes a severity only (arn:...:opsitem:<severity>, "
-                "PutCompositeAlarm); remove 'category'",
-            )
+    elif isinstance(action, OpsItemAction) and action.ops_item.category is not None:
+        ctx.report(
+            at("ops_item", "category"),
+            "a composite alarm's OpsItem action takes a severity only (arn:...:opsitem:<severity>, "
+            "PutCompositeAlarm); remove 'category'",
+        )
 
 
 def _per_state(ctx: Context, name: str, actions: tuple[object, ...], notifies: bool) -> None:
