@@ -73,5 +73,6 @@ def alarm_items(alarms: AlarmsPlan, prices: PriceTable) -> list[LineItem]:
     items += [i for a in alarms.composite_alarms for i in composite_items(a, prices)]
     items += [i for c in alarms.health_checks for i in probe_items(c, prices)]
     items += [i for c in alarms.canaries for i in canary_items(c, prices)]
-    items += [i for a in (*alarms.metric_alarms, *alarms.composite_alarms) for i in action_items(a, prices)]
+    items += [i for a in alarms.metric_alarms for i in action_items(a, prices)]
+    items += [i for c in alarms.composite_alarms for i in action_items(c, prices)]
     return items
