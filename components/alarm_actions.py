@@ -1,4 +1,5 @@
-"""The resources behind an alarm's automatic actions: Lambda permissions, scalable targets, step scaling policies.
+"""The resources behind an alarm's automatic actions: Lambda permissions, scalable targets, step scaling policies,
+and Vigil's restart function (``restart`` actions).
 
 ``Alarms`` calls these; an OpsItem action needs no resource (its ARN is the whole action). A scaling policy's
 ARN is only known once Application Auto Scaling creates it, so :func:`action_arns` returns Pulumi inputs.
@@ -11,13 +12,19 @@ Example::
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 
 import pulumi
 import pulumi_aws as aws
 
+import vigil.restart.handler as restart_handler
 from vigil.plan.alarm_actions import AlarmActionPlan, LambdaPermissionPlan, ScalableTargetPlan, ScalingPolicyPlan
 from vigil.plan.naming import Naming
+from vigil.plan.restarter import RestarterPlan
+
+#: The restart handler module, packaged alone as the restart function's code.
+RESTART_HANDLER = Path(restart_handler.__file__ or "handler.py")
 
 #: State -> the alarm argument its actions go to.
 STATE_ARGUMENT = {"ALARM": "alarm_actions", "OK": "ok_actions", "INSUFFICIENT_DATA": "insufficient_data_actions"}
@@ -73,8 +80,46 @@ def scaling_policy(
     )
 
 
-def lambda_permission(plan: LambdaPermissionPlan, parent: pulumi.Resource) -> aws.lambda_.Permission:
-    """Let this alarm (``source_arn``), and nothing else, invoke the function."""
+def restarter(plan: RestarterPlan, tags: Mapping[str, str], parent: pulumi.Resource) -> aws.lambda_.Function:
+    """Vigil's restart function: its log group, role and policy, and the function (:mod:`vigil.restart.handler`)."""
+    child = pulumi.ResourceOptions(parent=parent)
+    all_tags = {**tags, **plan.tags}
+    logs = aws.cloudwatch.LogGroup(
+        Naming.logical("log-group", plan.function_log_group),
+        name=plan.function_log_group,
+        retention_in_days=plan.function_log_retention_days,
+        tags=all_tags,
+        opts=child,
+    )
+    role = aws.iam.Role(
+        Naming.logical("restart-role", plan.name),
+        name=plan.role_name,
+        assume_role_policy=plan.role_trust_policy,
+        tags=all_tags,
+        opts=child,
+    )
+    policy = aws.iam.RolePolicy(
+        Naming.logical("restart-policy", plan.name), role=role.id, policy=plan.policy, opts=child
+    )
+    return aws.lambda_.Function(
+        Naming.logical("restart-function", plan.name),
+        name=plan.name,
+        role=role.arn,
+        runtime=plan.runtime,
+        handler=plan.handler,
+        memory_size=plan.memory_mb,
+        timeout=plan.timeout_seconds,
+        code=pulumi.AssetArchive({"handler.py": pulumi.FileAsset(str(RESTART_HANDLER))}),
+        environment={"variables": dict(plan.environment)},
+        tags=all_tags,
+        opts=pulumi.ResourceOptions(parent=parent, depends_on=[logs, policy]),
+    )
+
+
+def lambda_permission(
+    plan: LambdaPermissionPlan, parent: pulumi.Resource, after: Sequence[pulumi.Resource] = ()
+) -> aws.lambda_.Permission:
+    """Let this alarm (``source_arn``), and nothing else, invoke the function (created after ``after``)."""
     return aws.lambda_.Permission(
         Naming.logical("alarm-lambda-permission", plan.statement_id),
         action="lambda:InvokeFunction",
@@ -84,7 +129,7 @@ def lambda_permission(plan: LambdaPermissionPlan, parent: pulumi.Resource) -> aw
         source_arn=plan.source_arn,
         source_account=plan.source_account,
         statement_id=plan.statement_id,
-        opts=pulumi.ResourceOptions(parent=parent),
+        opts=pulumi.ResourceOptions(parent=parent, depends_on=list(after)),
     )
 
 
@@ -92,13 +137,16 @@ def action_arns(
     automations: Iterable[AlarmActionPlan],
     targets: Mapping[str, aws.appautoscaling.Target],
     parent: pulumi.Resource,
+    restart_function: pulumi.Resource | None = None,
 ) -> dict[str, list[pulumi.Input[str]]]:
-    """The alarm's automatic action ARNs per alarm argument, creating their permissions and policies."""
+    """The alarm's automatic action ARNs per alarm argument, creating their permissions and policies (a restart
+    action's permission after ``restart_function``)."""
     out: dict[str, list[pulumi.Input[str]]] = {arg: [] for arg in STATE_ARGUMENT.values()}
     for action in automations:
         arn: pulumi.Input[str] | None = action.arn
         if action.permission is not None:
-            lambda_permission(action.permission, parent)
+            after = [restart_function] if action.restart and restart_function is not None else []
+            lambda_permission(action.permission, parent, after)
         if action.policy is not None:
             arn = scaling_policy(action.policy, targets[action.policy.resource_id], parent).arn
         if arn is not None:

@@ -18,7 +18,7 @@ from vigil.plan.naming import Naming
 from vigil.plan.types import ActionsPlan, AlarmsPlan, CompositeAlarmPlan, MetricAlarmPlan, MetricQueryPlan
 from vigil.spec.models.common import Severity
 
-from .alarm_actions import action_arns, scalable_targets
+from .alarm_actions import action_arns, restarter, scalable_targets
 from .canaries import artifact_bucket, canary
 from .probes import health_check
 from .providers import RegionalProviders
@@ -79,6 +79,7 @@ class Alarms(pulumi.ComponentResource):
             for plan in args.plan.canaries:
                 canary(plan, bucket, self._tags, self)
         self._targets = scalable_targets(args.plan.scalable_targets, self._tags, self)
+        self._restarter = restarter(args.plan.restarter, self._tags, self) if args.plan.restarter else None
         created: dict[str, pulumi.Resource] = {}
         self.alarm_arns = {}
         for alarm in args.plan.metric_alarms:
@@ -108,7 +109,7 @@ class Alarms(pulumi.ComponentResource):
             topic = self._delivery
         elif actions.severity is not None:
             topic = self._topics.get(actions.severity)
-        extra = action_arns(automations, self._targets, self)
+        extra = action_arns(automations, self._targets, self, self._restarter)
         if topic is None:
             return extra
         return {

@@ -8,6 +8,7 @@ service, worker-down opens an OpsItem and invokes another account's function on 
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pulumi
@@ -85,6 +86,7 @@ def test_alarm_state_lists_hold_the_topic_then_the_automatic_actions(recorder: R
         TOPIC,
         f"arn:aws:ssm:{REGION}:{ACCOUNT}:opsitem:1#CATEGORY=Availability",
         f"arn:aws:appautoscaling:{REGION}:{ACCOUNT}:vigil-dev-worker-down-scale-2",
+        f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:vigil-dev-restart-service",
     ]
     assert down["okActions"][-1] == "arn:aws:lambda:eu-west-1:210987654321:function:restart-worker"
     composite = alarm(recorder, "vigil-dev-platform-down")
@@ -98,7 +100,10 @@ def test_alarm_state_lists_hold_the_topic_then_the_automatic_actions(recorder: R
 def test_lambda_permission_lets_only_this_alarm_invoke_and_none_for_another_accounts_function(
     recorder: Recorder,
 ) -> None:
-    (permission,) = recorder.of_type("lambda/permission:Permission")  # restart-worker is in account 210987654321
+    permissions = {p.inputs["function"]: p for p in recorder.of_type("lambda/permission:Permission")}
+    # restart-worker is in account 210987654321: no permission; Vigil's own restart function gets one
+    assert set(permissions) == {"page-status", "vigil-dev-restart-service"}
+    permission = permissions["page-status"]
     inputs = permission.inputs
     assert (inputs["action"], inputs["principal"]) == (
         "lambda:InvokeFunction",
@@ -108,3 +113,28 @@ def test_lambda_permission_lets_only_this_alarm_invoke_and_none_for_another_acco
     assert inputs["sourceArn"] == f"arn:aws:cloudwatch:{REGION}:{ACCOUNT}:alarm:vigil-dev-platform-down"
     assert inputs["sourceAccount"] == ACCOUNT
     assert "vigil:alarms:Alarms" in permission.parent
+
+
+def test_the_restart_function_ships_the_handler_and_may_restart_only_its_services(recorder: Recorder) -> None:
+    (function,) = [
+        f for f in recorder.of_type("lambda/function:Function") if f.inputs["name"].endswith("restart-service")
+    ]
+    inputs = function.inputs
+    assert (inputs["runtime"], inputs["handler"], inputs["timeout"]) == ("python3.12", "handler.handler", 30)
+    assert json.loads(inputs["environment"]["variables"]["VIGIL_RESTART_TARGETS"]) == {
+        "vigil-dev-worker-down": "vigil-dev/worker"
+    }
+    (policy,) = [p for p in recorder.of_type("iam/rolePolicy:RolePolicy") if "restart" in p.name]
+    statements = {s["Sid"]: s for s in json.loads(policy.inputs["policy"])["Statement"]}
+    assert statements["RestartServices"]["Resource"] == [f"arn:aws:ecs:{REGION}:{ACCOUNT}:service/vigil-dev/worker"]
+    assert statements["RestartServices"]["Action"] == ["ecs:DescribeServices", "ecs:UpdateService"]
+    groups = {g.inputs["name"]: g.inputs for g in recorder.of_type("logGroup:LogGroup")}
+    assert groups["/aws/lambda/vigil-dev-restart-service"]["retentionInDays"] == 30
+    restart_permission = next(
+        p
+        for p in recorder.of_type("lambda/permission:Permission")
+        if p.inputs["function"] == "vigil-dev-restart-service"
+    )
+    assert (
+        restart_permission.inputs["sourceArn"] == f"arn:aws:cloudwatch:{REGION}:{ACCOUNT}:alarm:vigil-dev-worker-down"
+    )

@@ -26,7 +26,8 @@ def test_each_action_is_a_line_of_its_alarm_priced_per_assumed_run(prices: Price
         ("vigil-dev-platform-down", "request", runs),
         ("vigil-dev-worker-down", "OpsItem", runs),
         ("vigil-dev-worker-down", "policy", 1.0),
-        ("vigil-dev-worker-down", "request", runs),
+        ("vigil-dev-worker-down", "request", runs),  # the Lambda action on OK
+        ("vigil-dev-worker-down", "request", runs),  # the restart
     ]
     by_unit = {i.unit: i for i in items}
     assert by_unit["OpsItem"].monthly_usd == runs * prices.opsitem_usd > 0
@@ -43,5 +44,5 @@ def test_a_plan_without_actions_adds_no_action_lines(prices: PriceTable) -> None
         composite_alarms=tuple(replace(c, automations=()) for c in plan.alarms.composite_alarms),
     )
     without = alarm_items(stripped, prices)
-    assert len(with_actions) - len(without) == 7
+    assert len(with_actions) - len(without) == 8
     assert {i.unit for i in without}.isdisjoint({"OpsItem", "request", "policy"})

@@ -1,7 +1,7 @@
 """A small but complete project for plan, golden and component tests (built in Python, no YAML).
 
 It has every alarm kind (static with a percentile, math, anomaly, heartbeat, probe, canary, composite over an alarm
-and an SLO with an actions suppressor), every automatic action (scale, OpsItem, Lambda), one SLO, routing P1-P4 (P4 without subscriptions, P2/P3 to a Slack
+and an SLO with an actions suppressor), every automatic action (scale, OpsItem, Lambda, restart), one SLO, routing P1-P4 (P4 without subscriptions, P2/P3 to a Slack
 channel through AWS Chatbot), a delivery-failure route, a dashboard with every widget type, an alarm on an
 AWS namespace, a child that does not notify on its own, a traffic-absence alarm, and a stack that pages people
 with overrides (one alarm disabled, retention per namespace).
@@ -117,6 +117,7 @@ def _alarms() -> dict[str, Any]:
                 {"ops_item": {"severity": 1, "category": "Availability"}},
                 {"lambda": {"function": "arn:aws:lambda:eu-west-1:210987654321:function:restart-worker"}, "on": "ok"},
                 {"scale": {"service": "worker", "adjustment": 1, "cooldown": 120, "max_capacity": 8}},
+                {"restart": {"service": "worker"}},
             ],
         },
         "request-drop": {

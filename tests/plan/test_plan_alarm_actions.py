@@ -7,6 +7,7 @@ shipped catalog's actions as planned for each stack.
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -110,7 +111,7 @@ def test_the_step_covers_the_side_of_the_threshold_the_metric_is_on_in_that_stat
     assert policy.name.isprintable()
 
 
-def test_the_shipped_catalog_scales_the_worker_service_of_each_stack() -> None:
+def test_the_shipped_catalog_scales_and_restarts_the_worker_service_of_each_stack() -> None:
     for stack in ("dev", "prod"):
         plan = load_stack_plan(ROOT, stack, account_id=ACCOUNT).plan
         (target,) = plan.alarms.scalable_targets
@@ -119,6 +120,12 @@ def test_the_shipped_catalog_scales_the_worker_service_of_each_stack() -> None:
         (scale,) = backlog.automations
         assert scale.policy is not None
         assert scale.policy.lower_bound == 0.0
-        opsitems = {a.spec_name: a.automations[0].arn for a in plan.alarms.metric_alarms if a.automations}
-        assert opsitems["worker-down"] == f"arn:aws:ssm:us-east-1:{ACCOUNT}:opsitem:1#CATEGORY=Availability"
-        assert opsitems["patch-failure-rate"] == f"arn:aws:ssm:us-east-1:{ACCOUNT}:opsitem:1#CATEGORY=Recovery"
+        arns = {a.spec_name: [x.arn for x in a.automations] for a in plan.alarms.metric_alarms if a.automations}
+        restart = f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:vigil-{stack}-restart-service"
+        opsitem = f"arn:aws:ssm:us-east-1:{ACCOUNT}:opsitem:1#CATEGORY="
+        assert arns["worker-down"] == [restart, opsitem + "Availability"]
+        assert arns["patch-failure-rate"] == [opsitem + "Recovery"]
+        assert plan.alarms.restarter is not None
+        assert json.loads(plan.alarms.restarter.environment["VIGIL_RESTART_TARGETS"]) == {
+            f"vigil-{stack}-worker-down": f"vigil-{stack}/worker"
+        }

@@ -82,7 +82,7 @@ def action_items(alarm: MetricAlarmPlan | CompositeAlarmPlan, prices: PriceTable
         if action.kind == "ops_item":
             usd = prices.opsitem_usd
             item, unit = f"OpsCenter OpsItems (assumed {runs:g} a month)", "OpsItem"
-        elif action.kind == "lambda":
+        elif action.kind in ("lambda", "restart"):
             usd = prices.lambda_request_usd
             item, unit = f"Lambda action requests (assumed {runs:g} a month)", "request"
         else:

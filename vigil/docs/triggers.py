@@ -220,6 +220,8 @@ def automations_text(alarm: MetricAlarmPlan | CompositeAlarmPlan) -> str:
         elif action.kind == "ops_item" and action.arn:
             severity, _, category = action.arn.rsplit(":", 1)[-1].partition("#CATEGORY=")
             parts.append(f"opens an OpsCenter OpsItem{on} (severity {severity}{', ' + category if category else ''})")
+        elif action.kind == "restart" and action.restart:
+            parts.append(f"restarts ECS service {action.restart} (a new deployment, by Vigil's restart function)")
         elif action.kind == "lambda" and action.arn:
             parts.append(f"invokes Lambda {action.arn.split(':function:', 1)[-1]}{on}")
     return "; ".join(parts)

@@ -23,9 +23,12 @@ from typing import Literal, Protocol
 
 from vigil.plan.errors import PlanError
 from vigil.plan.naming import fit
-from vigil.spec.models.alarm_actions import LambdaAction, OpsItemAction, ScaleAction
+from vigil.spec.models.alarm_actions import LambdaAction, OpsItemAction, RestartAction, ScaleAction
 
-ActionKind = Literal["lambda", "ops_item", "scale"]
+#: Any action of the spec.
+AnyAction = LambdaAction | OpsItemAction | ScaleAction | RestartAction
+
+ActionKind = Literal["lambda", "ops_item", "scale", "restart"]
 StateName = Literal["ALARM", "OK", "INSUFFICIENT_DATA"]
 #: The service principal CloudWatch alarms invoke Lambda functions as.
 ALARM_LAMBDA_PRINCIPAL = "lambda.alarms.cloudwatch.amazonaws.com"
@@ -90,6 +93,8 @@ class AlarmActionPlan:
     permission: LambdaPermissionPlan | None = None
     policy: ScalingPolicyPlan | None = None
     target: ScalableTargetPlan | None = None
+    #: ``cluster/service`` a ``restart`` action restarts (through Vigil's restart function, :mod:`.restarter`).
+    restart: str | None = None
 
 
 class StackContextLike(Protocol):
@@ -186,29 +191,48 @@ def _scale(
     return AlarmActionPlan("scale", _STATES[action.on], None, policy=policy, target=target)
 
 
+def _restart(
+    ctx: StackContextLike, alarm_name: str, index: int, action: RestartAction, function: str
+) -> AlarmActionPlan:
+    permission = LambdaPermissionPlan(
+        statement_id=statement_id(alarm_name, index),
+        function=function,
+        source_arn=alarm_arn(ctx.region, ctx.account_id, alarm_name),
+        source_account=ctx.account_id,
+    )
+    target = f"{ctx.render(action.restart.cluster)}/{ctx.render(action.restart.service)}"
+    arn = function_arn(ctx.region, ctx.account_id, function)
+    return AlarmActionPlan("restart", "ALARM", arn, permission=permission, restart=target)
+
+
 def plan_action(
     ctx: StackContextLike,
     alarm_name: str,
-    action: LambdaAction | OpsItemAction | ScaleAction,
+    action: AnyAction,
     comparison: str | None,
     index: int = 0,
+    restart_function: str = "vigil-restart-service",
 ) -> AlarmActionPlan:
-    """One action of the alarm named ``alarm_name`` (its physical name) with comparison ``comparison``."""
+    """One action of the alarm named ``alarm_name`` (its physical name) with comparison ``comparison``;
+    ``restart_function`` names the stack's restart function (:func:`vigil.plan.restarter.restarter_name`)."""
     if isinstance(action, LambdaAction):
         return _lambda(ctx, alarm_name, index, action)
     if isinstance(action, OpsItemAction):
         return _ops_item(ctx, action)
+    if isinstance(action, RestartAction):
+        return _restart(ctx, alarm_name, index, action, restart_function)
     return _scale(ctx, alarm_name, index, action, comparison)
 
 
 def plan_actions(
     ctx: StackContextLike,
     alarm_name: str,
-    actions: Iterable[LambdaAction | OpsItemAction | ScaleAction],
+    actions: Iterable[AnyAction],
     comparison: str | None,
+    restart_function: str = "vigil-restart-service",
 ) -> tuple[AlarmActionPlan, ...]:
     """Every action of one alarm, in spec order."""
-    return tuple(plan_action(ctx, alarm_name, a, comparison, i) for i, a in enumerate(actions))
+    return tuple(plan_action(ctx, alarm_name, a, comparison, i, restart_function) for i, a in enumerate(actions))
 
 
 def scalable_targets(actions: Iterable[AlarmActionPlan]) -> tuple[ScalableTargetPlan, ...]:

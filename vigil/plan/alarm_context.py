@@ -14,6 +14,7 @@ from vigil.plan.alarm_actions import plan_actions
 from vigil.plan.dashboards import dashboard_url
 from vigil.plan.errors import PlanError
 from vigil.plan.naming import Naming
+from vigil.plan.restarter import restarter_name
 from vigil.plan.types import (
     NO_ACTIONS,
     ActionsPlan,
@@ -204,5 +205,5 @@ def metric_alarm(
         metric_queries=metric_queries,
         tags=ac.tags(alarm.severity, service, dict(alarm.tags)),
         spec_name=name,
-        automations=plan_actions(ac.ctx, physical, alarm.actions, comparison_operator),
+        automations=plan_actions(ac.ctx, physical, alarm.actions, comparison_operator, restarter_name(ac.names)),
     )

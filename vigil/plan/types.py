@@ -14,6 +14,7 @@ from typing import Literal
 
 from vigil.plan.alarm_actions import AlarmActionPlan, ScalableTargetPlan
 from vigil.plan.pagerduty import PagerDutyPlan
+from vigil.plan.restarter import RestarterPlan
 from vigil.spec.models.common import Severity, render_template
 
 
@@ -460,6 +461,8 @@ class AlarmsPlan:
     canaries: tuple[CanaryPlan, ...] = ()
     #: ECS services registered with Application Auto Scaling for the alarms' ``scale`` actions.
     scalable_targets: tuple[ScalableTargetPlan, ...] = ()
+    #: Vigil's restart function, when an alarm has a ``restart`` action.
+    restarter: RestarterPlan | None = None
 
     def names(self) -> tuple[str, ...]:
         """Every alarm name, metric alarms first."""

@@ -5,7 +5,8 @@ metric filters, one SNS topic per severity and the delivery-failure topic with t
 policies, AWS Chatbot's subscriptions, metric alarms including metric-math and anomaly alarms, composite alarms,
 the scalable targets and step scaling policies of ``scale`` actions, dashboards), so ``vigil verify`` finds no
 drift afterwards. Not created: KMS keys, topic policies, the dead-letter queue, Chatbot channels themselves,
-canaries, Logs Insights query definitions, Lambda permissions (the function is not Vigil's to create). It is meant
+canaries, Logs Insights query definitions, Lambda permissions and Vigil's restart function (an alarm's action list
+still names it, as the components set it). It is meant
 for an emulator (moto); against AWS use ``pulumi up``. Composite alarms the endpoint does not implement are
 listed in :attr:`Applied.skipped`, never silently dropped.
 

@@ -1,8 +1,9 @@
 """Automatic actions of an alarm (``actions:``), besides notifying its severity's topic.
 
 CloudWatch runs them itself when the alarm changes state: invoke a Lambda function, open an OpsCenter OpsItem
-(AWS Systems Manager), or run an Application Auto Scaling step policy on an ECS service. Each entry is a
-mapping with exactly one of ``lambda``, ``ops_item`` or ``scale``, and ``on`` (the state that triggers it).
+(AWS Systems Manager), run an Application Auto Scaling step policy on an ECS service, or restart an ECS service
+through Vigil's restart function. Each entry is a mapping with exactly one of ``lambda``, ``ops_item``, ``scale``
+or ``restart``, and ``on`` (the state that triggers it).
 
 Example (YAML)::
 
@@ -14,7 +15,8 @@ Example (YAML)::
         - ops_item: {severity: 3, category: Performance}
         - scale: {service: worker, adjustment: -1, cooldown: 300, min_capacity: 1, max_capacity: 10}
           on: ok
-        - lambda: {function: "${config:restart_function}"}
+        - lambda: {function: "${config:backlog_report_function}"}
+        - restart: {service: worker}
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ ActionState = Literal["alarm", "ok", "insufficient_data"]
 #: OpsItem categories CloudWatch accepts in the action ARN (``...:opsitem:3#CATEGORY=Performance``).
 OpsItemCategory = Literal["Availability", "Cost", "Performance", "Recovery", "Security"]
 #: The keys that select an action's kind.
-ACTION_KINDS = ("lambda", "ops_item", "scale")
+ACTION_KINDS = ("lambda", "ops_item", "scale", "restart")
 
 #: A Lambda function name (optionally ``:alias`` or ``:version``), or its ARN (Lambda's FunctionName pattern).
 FUNCTION_PATTERN = re.compile(
@@ -109,6 +111,23 @@ class ScaleTarget(Spec):
         return self
 
 
+class RestartTarget(Spec):
+    """An ECS service whose tasks are replaced (a new deployment of the same task definition).
+
+    ``cluster`` defaults to the stack's ECS cluster (``vigil:ecs_cluster``, default ``vigil-<environment>``).
+    """
+
+    service: Annotated[str, Field(min_length=1, max_length=255)]
+    cluster: Annotated[str, Field(min_length=1, max_length=255)] = "${ecs_cluster}"
+
+    @field_validator("service", "cluster")
+    @classmethod
+    def _ecs_name(cls, value: str) -> str:
+        return _name_or_template(
+            value, ECS_NAME_PATTERN, "an ECS name: use letters, digits, - and _ (or ${config:KEY})"
+        )
+
+
 class LambdaAction(Spec):
     """``- lambda: {function: <name|ARN|${config:KEY}>}``: CloudWatch invokes the function asynchronously."""
 
@@ -146,6 +165,19 @@ class ScaleAction(Spec):
     kind: ClassVar[str] = "scale"
 
 
+class RestartAction(Spec):
+    """``- restart: {service: worker}``: Vigil's restart function forces a new deployment of the ECS service.
+
+    CloudWatch invokes the function (deployed once per stack) when the alarm goes into ALARM; it skips a service
+    that is already rolling out a deployment. Only on ``alarm``.
+    """
+
+    restart: RestartTarget
+    on: Literal["alarm"] = "alarm"
+    #: The key that selects this kind (the union's tag).
+    kind: ClassVar[str] = "restart"
+
+
 def _action_kind(value: object) -> str | None:
     if isinstance(value, dict):
         found = [k for k in ACTION_KINDS if k in value]
@@ -158,13 +190,14 @@ AlarmAction = Annotated[
         Annotated[LambdaAction, Tag("lambda")],
         Annotated[OpsItemAction, Tag("ops_item")],
         Annotated[ScaleAction, Tag("scale")],
+        Annotated[RestartAction, Tag("restart")],
     ],
     Discriminator(
         _action_kind,
         custom_error_type="action_kind",
         custom_error_message=(
-            "an action has exactly one of 'lambda: {function: ...}', 'ops_item: {severity: 1-4}' or "
-            "'scale: {service: ..., adjustment: N, max_capacity: N}' (and optionally 'on:')"
+            "an action has exactly one of 'lambda: {function: ...}', 'ops_item: {severity: 1-4}', "
+            "'scale: {service: ..., adjustment: N, max_capacity: N}' or 'restart: {service: ...}' (and optionally 'on:')"
         ),
     ),
 ]

@@ -22,6 +22,7 @@ from vigil.spec.models.alarm_actions import (
     MAX_ACTIONS_PER_STATE,
     LambdaAction,
     OpsItemAction,
+    RestartAction,
     ScaleAction,
 )
 from vigil.spec.models.alarms import AnomalyAlarm, CompositeAlarm
@@ -90,19 +91,20 @@ def _check_values(ctx: Context, name: str, index: int, action: object) -> tuple[
         if function is not None and not FUNCTION_PATTERN.fullmatch(function):
             ctx.report(where, f"renders to {function!r}, which is not a Lambda function name or ARN")
         return None
-    if not isinstance(action, ScaleAction):
+    if not isinstance(action, ScaleAction | RestartAction):
         return None
+    target = action.scale if isinstance(action, ScaleAction) else action.restart
     names: list[str] = []
     for key in ("cluster", "service"):
-        where = ("alarm", name, (*fields, "scale", key))
-        value = _rendered(ctx, where, getattr(action.scale, key))
+        where = ("alarm", name, (*fields, action.kind, key))
+        value = _rendered(ctx, where, getattr(target, key))
         if value is not None and not ECS_NAME_PATTERN.fullmatch(value):
             ctx.report(where, f"renders to {value!r}, which is not an ECS {key} name (letters, digits, - and _)")
             value = None
         if value is None:
             return None
         names.append(value)
-    return names[0], names[1], action
+    return (names[0], names[1], action) if isinstance(action, ScaleAction) else None
 
 
 def check_alarm_actions(ctx: Context) -> None:
