@@ -286,6 +286,7 @@ def test_platform_down_rule(base: Project) -> None:
         "api-no-traffic",
         "api-crash-loop",
         "api-traffic-drop",
+        "api-traffic-drop-sustained",
         "api-unreachable",
         "dashboard-unreachable",
         "dashboard-silent",
