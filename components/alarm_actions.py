@@ -23,6 +23,8 @@ from vigil.plan.alarm_actions import AlarmActionPlan, LambdaPermissionPlan, Scal
 from vigil.plan.naming import Naming
 from vigil.plan.restarter import RestarterPlan
 
+from .metric_namespace import kms_key
+
 #: The restart handler module, packaged alone as the restart function's code.
 RESTART_HANDLER = Path(restart_handler.__file__ or "handler.py")
 
@@ -84,10 +86,12 @@ def restarter(plan: RestarterPlan, tags: Mapping[str, str], parent: pulumi.Resou
     """Vigil's restart function: its log group, role and policy, and the function (:mod:`vigil.restart.handler`)."""
     child = pulumi.ResourceOptions(parent=parent)
     all_tags = {**tags, **plan.tags}
+    key = kms_key("restart-service-logs", plan.kms_key, tags, parent)
     logs = aws.cloudwatch.LogGroup(
         Naming.logical("log-group", plan.function_log_group),
         name=plan.function_log_group,
         retention_in_days=plan.function_log_retention_days,
+        kms_key_id=key.arn,
         tags=all_tags,
         opts=child,
     )
