@@ -25,7 +25,7 @@ from vigil.spec.models.alarm_actions import (
     RestartAction,
     ScaleAction,
 )
-from vigil.spec.models.alarms import AnomalyAlarm, CompositeAlarm
+from vigil.spec.models.alarms import Alarm, AnomalyAlarm, CompositeAlarm
 from vigil.spec.models.common import render_template, unknown_placeholders
 from vigil.spec.rules.context import Context, Where, placeholder_message
 
@@ -69,9 +69,23 @@ def _composite_action(ctx: Context, name: str, index: int, action: object) -> No
         )
 
 
-def _per_state(ctx: Context, name: str, actions: tuple[object, ...], notifies: bool) -> None:
+def _topic_states(ctx: Context, alarm: Alarm) -> set[str]:
+    """The states in which the alarm also notifies its severity's topic (what its route asks for)."""
+    route = ctx.project.routing.get(alarm.severity)
+    if not alarm.notify or route is None:
+        return set()
+    return (
+        {"alarm"}
+        | ({"ok"} if route.ok_actions else set())
+        | ({"insufficient_data"} if route.insufficient_data_actions else set())
+    )
+
+
+def _per_state(ctx: Context, name: str, alarm: Alarm) -> None:
+    topic = _topic_states(ctx, alarm)
     for state, shown in _STATES.items():
-        on_state = [i for i, a in enumerate(actions) if getattr(a, "on", "alarm") == state]
+        on_state = [i for i, a in enumerate(alarm.actions) if a.on == state]
+        notifies = state in topic
         used = len(on_state) + (1 if notifies else 0)
         if used > MAX_ACTIONS_PER_STATE:
             ctx.report(
@@ -114,7 +128,7 @@ def check_alarm_actions(ctx: Context) -> None:
         actions = alarm.actions
         if not actions:
             continue
-        _per_state(ctx, name, actions, alarm.notify)
+        _per_state(ctx, name, alarm)
         for index, action in enumerate(actions):
             if isinstance(alarm, CompositeAlarm):
                 _composite_action(ctx, name, index, action)
