@@ -41,9 +41,11 @@ Outcome = Literal["success", "failure"]
 DOMAIN_EVENTS: Final = (
     "session.created",
     "session.phase_changed",
+    "session.phase_violation",
     "workspace.created",
     "patch.applied",
     "patch.rejected",
+    "patch.validated",
     "plan.approved",
     "plan.rejected",
 )

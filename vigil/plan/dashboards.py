@@ -7,6 +7,7 @@ The body is deterministic (sorted keys, no spaces), laid out on the 24-column gr
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,6 +33,8 @@ from vigil.spec.models.project import Project
 from vigil.spec.slo import page_alarm_names
 
 Json = dict[str, Any]
+#: ``${dashboard:<name>}`` in a text widget: a console link to that dashboard as this stack names it (drill-down).
+DASHBOARD_PLACEHOLDER = re.compile(r"\$\{dashboard:([A-Za-z0-9_.-]+)\}")
 
 
 def dashboard_url(region: str, name: str) -> str:
@@ -144,8 +147,12 @@ class _Renderer:
         }
 
     def text(self, w: TextWidget) -> Json:
-        """Markdown with each ``${rule:<composite>}`` replaced by that composite's rule as this stack plans it."""
+        """Markdown with each ``${rule:<composite>}`` replaced by that composite's rule as this stack plans it, and
+        each ``${dashboard:<name>}`` by a relative console link to that dashboard (``#dashboards:name=...``)."""
         markdown = RULE_PLACEHOLDER.sub(lambda m: composite_rule_words(self.project, m.group(1)), w.markdown)
+        markdown = DASHBOARD_PLACEHOLDER.sub(
+            lambda m: f"#dashboards:name={self.names.dashboard_name(m.group(1))}", markdown
+        )
         return {"type": "text", "properties": {"markdown": markdown}}
 
     def widget(self, w: Widget, box: Box) -> Json:
