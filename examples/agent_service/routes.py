@@ -154,6 +154,21 @@ async def decide_plan(state: ServiceState, request: Request, approve: bool) -> R
     return Response(200, {"status": session.plan_status, "jobId": job.id})
 
 
+async def rate_plan(state: ServiceState, request: Request) -> Response:
+    """A user's rating of the session's plan, 1 to 5 (``feedback.rating``, seed 002 user satisfaction)."""
+    session = _session(state, request)
+    rating = request.json().get("rating")
+    if not isinstance(rating, int) or isinstance(rating, bool) or not 1 <= rating <= 5:
+        raise HTTPError(422, "rating must be a whole number from 1 to 5")
+    if not session.plan_id:
+        raise _violation(state, session, "rate", 409, "there is no plan to rate yet")
+    state.telemetry.emit("feedback.rating", rating, {"session_id": session.id, "plan_id": session.plan_id})
+    domain_event(
+        "plan.rated", resource=f"plan:{session.plan_id}", user_id=session.user_id, rating=rating, logger=EVENTS
+    )
+    return Response(200, {"rating": rating})
+
+
 async def approve_plan(state: ServiceState, request: Request) -> Response:
     return await decide_plan(state, request, approve=True)
 
@@ -257,6 +272,7 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", "/sessions/{id}/question", "questionnaire", next_question),
     Route("POST", "/sessions/{id}/answers", "questionnaire", submit_answer),
     Route("GET", "/sessions/{id}/plan", "plans", plan_summary),
+    Route("POST", "/sessions/{id}/rating", "plans", rate_plan),
     Route("POST", "/plans/{id}/approve", "plans", approve_plan),
     Route("POST", "/plans/{id}/reject", "plans", reject_plan),
     Route("POST", "/jobs", "workspace", create_job),

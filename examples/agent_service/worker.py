@@ -46,6 +46,7 @@ class Usage:
     """Tokens one job has spent so far."""
 
     tokens: int = 0
+    calls: int = 0
 
 
 @dataclass
@@ -212,8 +213,13 @@ class Worker:
         self.telemetry.emit("patch.apply.duration", duration_ms, {"workspace_id": job.id})
         if self.incidents.active(ERROR_BURST) and self.rng.random() < 0.3:
             self.telemetry.emit("patch.failed", 1, {"workspace_id": job.id})
+            self.telemetry.emit("tool.errors", 1, Tool="apply_patch")
             raise RuntimeError("patch did not apply")
-        self.telemetry.emit("workspace.artifacts", self.rng.randint(1, 8), {"workspace_id": job.id})
+        files = self.rng.randint(1, 8)
+        self.telemetry.emit("workspace.artifacts", files, {"workspace_id": job.id})
+        self.telemetry.emit(
+            "workspace.size", sum(self.rng.randint(500, 40_000) for _ in range(files)), {"workspace_id": job.id}
+        )
         return duration_ms
 
     def _llm_call(self, job: Job, usage: Usage) -> float:
@@ -275,16 +281,24 @@ class Worker:
         usage.tokens += tokens
         # One line per call with who, what it cost, how many tokens and how long it took (properties, not dimensions:
         # the ai-cost-by-user Contributor Insights rule sums cost_usd per user_id; the dot of llm.cost_usd is nesting).
-        cost_props = {
+        cost_props: dict[str, object] = {
             "user_id": job.user_id,
             "job_id": job.id,
             "cost_usd": done.cost_usd,
             "tokens_used": tokens,
             "elapsed_ms": done.latency_ms,
+            **self._messages(usage),
         }
         self.telemetry.emit("llm.cost_usd", done.cost_usd, cost_props, **dims)
         self.telemetry.emit("tokens.used", tokens, Mode=job.mode)
         return done.latency_ms
+
+    @staticmethod
+    def _messages(usage: Usage) -> dict[str, int]:
+        """Messages the call sent per role: the job's conversation grows by an answer and three tool results a call."""
+        turns = usage.calls
+        usage.calls += 1
+        return {"messages_system": 1, "messages_user": 1, "messages_assistant": turns, "messages_tool": 3 * turns}
 
     def _tool_call(self, agent: str, tool: str) -> float:
         duration_ms = round(self.rng.lognormvariate(5.5, 0.6), 1)  # about 250 ms median

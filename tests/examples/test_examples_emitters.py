@@ -80,6 +80,8 @@ def _drive(url: str, token: str, seen: Callable[[], set[str]]) -> None:
         assert call("POST", f"{url}/sessions/{sid}/answers", {"questionId": qid, "answer": answer})[0] == 200
     plan = call("GET", f"{url}/sessions/{sid}/plan")[1]["planId"]
     assert call("POST", f"{url}/plans/{plan}/approve")[0] == 200
+    assert call("POST", f"{url}/sessions/{sid}/rating", {"rating": 4})[0] == 200
+    assert call("POST", f"{url}/sessions/{sid}/rating", {"rating": 9})[0] == 422
     assert call("POST", f"{url}/sessions/{sid}/answers", {"questionId": "q1", "answer": "cli"})[0] == 409
     other = call("POST", url + "/sessions")[1]["id"]
     assert call("POST", f"{url}/sessions/{other}/answers", {"questionId": "q1", "answer": "api"})[0] == 200
@@ -87,7 +89,7 @@ def _drive(url: str, token: str, seen: Callable[[], set[str]]) -> None:
     assert call("POST", url + "/workspaces/validate-patch", {"files": ["../etc/passwd"]})[0] == 422
     for incident, wanted in (
         ("", {"llm.response_cache.hits", "workspace.artifacts", "users.active", "db.pool.utilization"}),
-        ("error_burst", {"llm.rate_limited", "llm.fallbacks", "patch.failed"}),
+        ("error_burst", {"llm.rate_limited", "llm.fallbacks", "patch.failed", "tool.errors"}),
         ("token_spike", {"budget.exceeded", "escalation.total"}),
         ("llm_auth", {"llm.auth_failures"}),
     ):

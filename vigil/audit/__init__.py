@@ -48,6 +48,7 @@ DOMAIN_EVENTS: Final = (
     "patch.validated",
     "plan.approved",
     "plan.rejected",
+    "plan.rated",
 )
 _NAME = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
 AUDIT_LOGGER = "vigil.audit"
