@@ -76,11 +76,18 @@ def test_json_contract(small: tuple[int, dict[str, Any], str, Path]) -> None:
         }  # fmt: skip
     assert set(report["normal_days"]) == {"days", "false_pages", "false_pages_per_day", "pages"}
     for page in report["normal_days"]["pages"]:
-        assert set(page) == {"alarm", "severity", "time", "day", "noise"}
+        assert set(page) == {"alarm", "severity", "time", "day", "noise", "because"}
+        assert page["because"], "a page names the metric alarms in ALARM behind it"
     for incident in report["incidents"]:
         assert set(incident) == {"seed", "index", "class", "start", "end", "intensity", "where", "first_page", "pages"}
         if incident["first_page"] is not None:
-            assert set(incident["first_page"]) == {"alarm", "severity", "time", "after_s"}
+            assert set(incident["first_page"]) == {"alarm", "severity", "time", "after_s", "because"}
+            # the composite's children in ALARM at the page: metric alarms of the stack, never the composite itself
+            assert incident["first_page"]["because"], incident
+            assert (
+                incident["first_page"]["alarm"] not in incident["first_page"]["because"]
+                or len(incident["first_page"]["because"]) == 1
+            )
     assert all(reason.startswith("not drilled: ") for reason in report["not_drilled"].values())
 
 

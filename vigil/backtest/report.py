@@ -64,6 +64,8 @@ class Page:
     severity: str
     time: int
     incident: str | None
+    #: The metric alarms behind a composite's page that were in ALARM at its time (filled by ``vigil drill``).
+    because: tuple[str, ...] = ()
 
 
 @dataclass

@@ -74,7 +74,13 @@ class IncidentOutcome:
             "where": {e.signal or e.service: e.where for e in occ.effects if e.where},
             "first_page": None
             if first is None
-            else {"alarm": first.alarm, "severity": first.severity, "time": iso(first.time), "after_s": self.after_s},
+            else {
+                "alarm": first.alarm,
+                "severity": first.severity,
+                "time": iso(first.time),
+                "after_s": self.after_s,
+                "because": list(first.because),
+            },
             "pages": len(self.pages),
         }
 
@@ -223,6 +229,7 @@ class DrillResult:
                         "time": iso(p.time),
                         "day": iso(d.day.start)[:10],
                         "noise": d.noise_at(p.time),
+                        "because": list(p.because),
                     }
                     for d in self.days
                     for p in d.pages
@@ -276,7 +283,8 @@ def render_text(result: DrillResult) -> str:
     for day in result.days:
         for page in day.pages:
             noise = ", ".join(day.noise_at(page.time)) or "no noise nearby"
-            lines.append(f"  {iso(page.time)} {page.severity} {page.alarm}  (noise: {noise})")
+            why = f" because {', '.join(page.because)}" if page.because and page.because != (page.alarm,) else ""
+            lines.append(f"  {iso(page.time)} {page.severity} {page.alarm}{why}  (noise: {noise})")
     if result.not_drilled:
         lines.append("")
         lines.append(f"Not drilled ({len(result.not_drilled)} alarms read metrics the traffic file does not generate):")

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence, Set
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from vigil.backtest.incidents import Incident
 from vigil.backtest.report import Page, PageRules, count_pages
@@ -134,9 +134,31 @@ def evaluate_window(base: Base, patch: Patch, lo: int, hi: int) -> Evaluation:
 
 
 def pages_in(base: Base, evaluation: Evaluation, incidents: Sequence[Incident], lo: int, hi: int) -> list[Page]:
-    """The pages of an evaluation that happen in ``[lo, hi)``."""
+    """The pages of an evaluation that happen in ``[lo, hi)``, each with the metric alarms behind it."""
     pages = count_pages(evaluation, incidents, base.rules.paging, base.rules.suppressors)
-    return [p for p in pages if lo <= p.time < hi]
+    composites = {c.name: c.children for c in base.alarms.composite_alarms}
+    return [replace(p, because=because(evaluation, composites, p.alarm, p.time)) for p in pages if lo <= p.time < hi]
+
+
+def because(evaluation: Evaluation, composites: Mapping[str, Sequence[str]], alarm: str, time: int) -> tuple[str, ...]:
+    """The metric alarms under ``alarm`` (itself, for a metric alarm) in ALARM at ``time``, through nested
+    composites, in name order: what a page was for.
+
+    Example::
+
+        >>> ok = AlarmTimeline("ok", "static", "P1", times=[0], states=["OK"])
+        >>> bad = AlarmTimeline("bad", "static", "P1", times=[0], states=["ALARM"])
+        >>> ev = Evaluation(0, 60, {"ok": ok, "bad": bad})
+        >>> because(ev, {"family": ["inner", "ok"], "inner": ["bad"]}, "family", 30)
+        ('bad',)
+    """
+    if alarm not in composites:
+        timeline = evaluation.timelines.get(alarm)
+        return (alarm,) if timeline is not None and timeline.state_at(time) == "ALARM" else ()
+    found: set[str] = set()
+    for child in composites[alarm]:
+        found.update(because(evaluation, composites, child, time))
+    return tuple(sorted(found))
 
 
 def readers_of(alarms: Iterable[MetricAlarmPlan], skip: Mapping[str, str]) -> dict[MetricKey, list[MetricAlarmPlan]]:
