@@ -105,3 +105,29 @@ def test_metrics_per_widget_follow_cloudwatchs_limit_from_the_one_table() -> Non
         "overview",
         ("widgets", len(widgets) - 1, "metrics"),
     )
+
+
+def test_gauge_thresholds_become_colored_bands_and_graphs_keep_their_alarm_line() -> None:
+    from vigil.plan.stack import load_stack_plan
+
+    for stack in ("dev", "prod"):
+        widgets = [w for d in load_stack_plan(".", stack).plan.dashboards for w in json.loads(d.body)["widgets"]]
+        (gauge,) = [w for w in widgets if w["properties"].get("title", "").startswith("5xx error rate now")]
+        assert gauge["properties"]["view"] == "gauge"
+        assert gauge["properties"]["annotations"]["horizontal"] == [
+            {"value": 1, "color": "#ff7f0e", "fill": "above", "label": "warning"},
+            {"value": 5, "color": "#d62728", "fill": "above", "label": "critical"},
+        ]
+        alarm_lines = [w for w in widgets if "alarm:" in w["properties"].get("title", "")]
+        for graph in alarm_lines:  # an alarm's threshold line comes first, then any levels of the spec
+            assert graph["properties"]["annotations"]["horizontal"][0]["label"].endswith(" threshold")
+
+
+@pytest.mark.parametrize("color", ["red", "#ff7f0", "#gg0000"])
+def test_a_threshold_color_must_be_a_hex_code(color: str) -> None:
+    from pydantic import ValidationError
+
+    from vigil.spec.models.dashboards import Threshold
+
+    with pytest.raises(ValidationError, match="color"):
+        Threshold(value=1, color=color)

@@ -26,6 +26,7 @@ from vigil.spec.models.dashboards import (
     MetricGraphWidget,
     SingleValueWidget,
     TextWidget,
+    Threshold,
     Widget,
     WidgetMetric,
 )
@@ -44,6 +45,22 @@ def dashboard_url(region: str, name: str) -> str:
     'https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#dashboards:name=overview'
     """
     return f"https://{region}.console.aws.amazon.com/cloudwatch/home?region={region}#dashboards:name={name}"
+
+
+def _threshold(t: Threshold) -> Json:
+    """A threshold as CloudWatch's horizontal annotation (``fill`` only when it shades a band).
+
+    >>> _threshold(Threshold(value=5, color="#d62728", fill="above", label="red"))
+    {'value': 5, 'color': '#d62728', 'fill': 'above', 'label': 'red'}
+    """
+    out: Json = {"value": t.value}
+    if t.color:
+        out["color"] = t.color
+    if t.fill != "none":
+        out["fill"] = t.fill
+    if t.label:
+        out["label"] = t.label
+    return out
 
 
 @dataclass(frozen=True)
@@ -95,17 +112,20 @@ class _Renderer:
             "title": w.title,
             "period": w.period,
         }
+        horizontal: list[Json] = [_threshold(t) for t in getattr(w, "thresholds", ())]
         if isinstance(w, MetricGraphWidget):
             props.update(view=w.view, stacked=w.stacked)
             threshold = self.alarm_threshold(w.alarm)
             if threshold is not None:
-                props["annotations"] = {"horizontal": [{"label": f"{w.alarm} threshold", "value": threshold}]}
+                horizontal.insert(0, {"label": f"{w.alarm} threshold", "value": threshold})
             if w.y_min is not None:
                 props["yAxis"] = {"left": {"min": w.y_min}}
         elif isinstance(w, SingleValueWidget):
             props.update(view="singleValue", sparkline=w.sparkline)
         else:
             props.update(view="gauge", yAxis={"left": {"min": w.min, "max": w.max}})
+        if horizontal:
+            props["annotations"] = {"horizontal": horizontal}
         return {"type": "metric", "properties": props}
 
     def alarm_threshold(self, name: str | None) -> float | None:
