@@ -35,7 +35,8 @@ LIBRARY_EMITTERS = {
 
 #: Declared metrics nothing in the repository emits, and why. Keep this short: each entry is a seed gap.
 NO_EMITTER = {
-    ("Vigil/API", "cache.evictions"): "Redis counts evictions server-side (INFO stats); the example has no Redis",
+    ("Vigil/API", "cache.evictions"): "Redis counts evictions per server, not per logical cache: the dashboard reads "
+    "ElastiCache's Evictions; an app that knows per-cache evictions can report them",
     ("Vigil/Dashboard", "users.active"): "the example has no dashboard app to count its signed-in users",
 }
 

@@ -131,3 +131,13 @@ def test_a_threshold_color_must_be_a_hex_code(color: str) -> None:
 
     with pytest.raises(ValidationError, match="color"):
         Threshold(value=1, color=color)
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_cache_evictions_come_from_elasticache_for_the_stacks_cluster(stack: str) -> None:
+    from vigil.plan.stack import load_stack_plan
+
+    widgets = [w for d in load_stack_plan(".", stack).plan.dashboards for w in json.loads(d.body)["widgets"]]
+    (evictions,) = [w for w in widgets if w["properties"].get("title", "").startswith("Redis cache evictions")]
+    lines = evictions["properties"]["metrics"]
+    assert ["AWS/ElastiCache", "Evictions", "CacheClusterId", f"vigil-{stack}-redis"] == lines[0][:4]
