@@ -141,3 +141,12 @@ def test_cache_evictions_come_from_elasticache_for_the_stacks_cluster(stack: str
     (evictions,) = [w for w in widgets if w["properties"].get("title", "").startswith("Redis cache evictions")]
     lines = evictions["properties"]["metrics"]
     assert ["AWS/ElastiCache", "Evictions", "CacheClusterId", f"vigil-{stack}-redis"] == lines[0][:4]
+
+
+def test_live_data_only_on_the_dashboards_that_ask_for_it() -> None:
+    from vigil.plan.stack import load_stack_plan
+
+    for board in load_stack_plan(".", "prod").plan.dashboards:
+        metric_widgets = [w for w in json.loads(board.body)["widgets"] if w["type"] == "metric"]
+        live = {w["properties"].get("liveData", False) for w in metric_widgets}
+        assert live == ({True} if board.name.endswith("system-overview") else {False}), board.name

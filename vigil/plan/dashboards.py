@@ -112,6 +112,9 @@ class _Renderer:
             "title": w.title,
             "period": w.period,
         }
+        board = self.project.dashboards.get(self.owner)
+        if board is not None and board.live_data:
+            props["liveData"] = True
         horizontal: list[Json] = [_threshold(t) for t in getattr(w, "thresholds", ())]
         if isinstance(w, MetricGraphWidget):
             props.update(view=w.view, stacked=w.stacked)

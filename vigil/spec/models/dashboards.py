@@ -149,6 +149,9 @@ class DashboardSpec(Spec):
     description: str = ""
     start: Annotated[str, AfterValidator(_start)] = "-PT3H"
     period_override: Literal["auto", "inherit"] = "auto"
+    #: Metric widgets also show the last minute's datapoints before CloudWatch has aggregated all of them
+    #: (``liveData``): the real-time view on-call wants; the newest point can still move.
+    live_data: bool = False
     widgets: Annotated[tuple[Widget, ...], Field(min_length=1)]
 
 
