@@ -76,7 +76,7 @@ def test_json_contract(small: tuple[int, dict[str, Any], str, Path]) -> None:
         }  # fmt: skip
     assert set(report["normal_days"]) == {"days", "false_pages", "false_pages_per_day", "pages"}
     for page in report["normal_days"]["pages"]:
-        assert set(page) == {"alarm", "severity", "time", "day", "noise", "because"}
+        assert set(page) == {"alarm", "severity", "time", "day", "seed", "noise", "because"}
         assert page["because"], "a page names the metric alarms in ALARM behind it"
     for incident in report["incidents"]:
         assert set(incident) == {"seed", "index", "class", "start", "end", "intensity", "where", "first_page", "pages"}

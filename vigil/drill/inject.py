@@ -30,7 +30,7 @@ import numpy as np
 
 from vigil.drill.drill_spec import Effect, Flap, Shape
 from vigil.drill.traffic_spec import COUNT_KINDS, CopySignal, FractionSignal, ProbeSignal, RemainderSignal
-from vigil.drill.world import Array, Combo, Floats, Ints, World, derive, matches, order, rng_for
+from vigil.drill.world import Array, Combo, Floats, Ints, World, derive, expected_rate, matches, order, rng_for
 
 
 @dataclass(frozen=True)
@@ -147,7 +147,9 @@ def _effect(world: World, patch: Patch, name: str, effect: Effect, level: Floats
     elif effect.scale is not None:
         factor = 1.0 + (effect.scale - 1.0) * level[None, :]
         if kind in COUNT_KINDS:
-            data.values = _rescale(data.values, np.where(rows, factor, 1.0), rng)
+            data.values = _rescale(
+                data.values, np.where(rows, factor, 1.0), rng, expected_rate(world, name, patch.lo, patch.hi)
+            )
         elif data.pool is not None:
             data.pool = (data.pool * np.where(rows, factor, 1.0)[:, :, None]).astype(np.float32)
         else:
@@ -168,15 +170,18 @@ def _effect(world: World, patch: Patch, name: str, effect: Effect, level: Floats
     return True
 
 
-def _rescale(values: Ints, factor: Floats, rng: np.random.Generator) -> Ints:
+def _rescale(values: Ints, factor: Floats, rng: np.random.Generator, rate: Floats | None = None) -> Ints:
     """Events thinned (factor < 1) or added as a Poisson excess (factor > 1), row by row and minute by minute.
 
-    The excess multiplies each row's local rate (:func:`_local_rate`), not the minute's drawn count: a sparse signal
-    (0.05 error lines a minute is 0 in most minutes) scaled 30x must gain about 1.5 events a minute, where scaling
-    the drawn zeros would add none.
+    The excess multiplies each row's rate, not the minute's drawn count: a sparse signal (0.05 error lines a minute
+    is 0 in most minutes) scaled 30x must gain about 1.5 events a minute, where scaling the drawn zeros would add
+    none. ``rate`` is the expected count per row and minute when it is known (generated traffic:
+    :func:`expected_rate`); otherwise it is estimated from the counts (:func:`_local_rate`), which for a sparse
+    signal over a short window can be 0.
     """
     down = np.where(factor < 1.0, rng.binomial(values, np.clip(factor, 0.0, 1.0)), values)
-    extra = rng.poisson(np.clip(_local_rate(values) * (factor - 1.0), 0.0, None))
+    base = _local_rate(values) if rate is None else rate
+    extra = rng.poisson(np.clip(base * (factor - 1.0), 0.0, None))
     return np.where(factor > 1.0, values + extra, np.where(factor < 1.0, down, values)).astype(np.int64)
 
 

@@ -91,6 +91,7 @@ class DayOutcome:
 
     day: NormalDay
     pages: list[Page]
+    seed: int = 0
 
     def noise_at(self, time: int) -> list[str]:
         """The noise of this day active from an hour before ``time`` until ``time`` (what a false page may be
@@ -228,6 +229,7 @@ class DrillResult:
                         "severity": p.severity,
                         "time": iso(p.time),
                         "day": iso(d.day.start)[:10],
+                        "seed": d.seed,
                         "noise": d.noise_at(p.time),
                         "because": list(p.because),
                     }

@@ -187,7 +187,7 @@ def run_day(base: Base, day: NormalDay) -> DayOutcome:
     world = base.world
     patch = apply(world, list(day.occurrences), world.column(day.start) - 1, world.column(day.start + DAY) + 10)
     evaluation = evaluate_window(base, patch, day.start - 3600, day.start + DAY)
-    return DayOutcome(day, pages_in(base, evaluation, [], day.start, day.start + DAY))
+    return DayOutcome(day, pages_in(base, evaluation, [], day.start, day.start + DAY), base.world.seed)
 
 
 def run_drill(

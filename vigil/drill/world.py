@@ -118,6 +118,29 @@ def _mix_combos(mix: Mapping[str, Mapping[str, float]]) -> tuple[list[Combo], Fl
     return combos, np.asarray(shares, dtype=np.float64)
 
 
+def expected_rate(world: World, name: str, lo: int, hi: int) -> Floats | None:
+    """The expected count per row and minute of a generated count signal over the minute columns ``[lo, hi)``: its
+    rate, mix share and daily curve. None for recorded traffic and derived signals (their rate is estimated from
+    the counts).
+
+    >>> from vigil.drill.traffic_spec import TrafficFile
+    >>> spec = TrafficFile.model_validate({"version": "vigil/v1", "signals": {"errors": {"kind": "count",
+    ...     "namespace": "N", "metric": "e", "service": "api", "per_minute": 0.05, "curve": False}}})
+    >>> world = generate(spec, start=0, minutes=10, seed=1)
+    >>> expected_rate(world, "errors", 0, 3).tolist()
+    [[0.05, 0.05, 0.05]]
+    """
+    signal = world.signals[name]
+    spec = signal.spec
+    if world.exact or not isinstance(spec, CountSignal):
+        return None
+    combos, shares = _mix_combos(spec.mix)
+    share_of = dict(zip(combos, shares.tolist(), strict=True))
+    level = curve_factors(world.spec.curve, world.start + 60 * lo, hi - lo) if spec.curve else np.ones(hi - lo)
+    rows = np.array([share_of[combo] for combo in signal.combos])
+    return np.asarray(float(spec.per_minute or 0) * rows[:, None] * level[None, :])
+
+
 def order(spec: TrafficFile, wanted: Iterable[str]) -> list[str]:
     """The signals to generate for ``wanted`` (with every signal they derive from), parents first."""
     out: list[str] = []
