@@ -80,11 +80,19 @@ def test_resource_counts_match_the_spec(run: tuple[str, Project, Recorder]) -> N
         (s.workspace.key, s.channel.key) for r in project.routing.values() for s in r.subscriptions if s.kind == "slack"
     }  # type: ignore[union-attr]
     canaries = sum(isinstance(a, CanaryAlarm) for a in alarms.values())
+    teams = {
+        (s.tenant.key, s.team.key, s.channel.key)  # type: ignore[union-attr]
+        for r in project.routing.values()
+        for s in r.subscriptions
+        if s.kind == "teams"
+    }
     assert counts["SlackChannelConfiguration"] == len(channels) > 0
+    assert counts["TeamsChannelConfiguration"] == len(teams)
     assert counts["Canary"] == canaries > 0
     assert counts["Queue"] == (1 if https else 0)  # the dead-letter queue exists only for https subscriptions
     detectors = sum(lg.new_errors is not None for lg in with_logs)
-    assert counts["Role"] == len(channels) + canaries + detectors  # per Chatbot channel, canary, new-error detector
+    # one role per Chatbot channel (Slack or Teams), canary and new-error detector
+    assert counts["Role"] == len(channels) + len(teams) + canaries + detectors
     assert counts["LogGroup"] == len(with_logs) + detectors  # + each detector function's own log group
     assert counts["Function"] == counts["Table"] == counts["LogSubscriptionFilter"] == detectors > 0
     for function in recorder.of_type("lambda/function:Function"):
