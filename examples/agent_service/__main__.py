@@ -71,7 +71,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         tracing=_tracing(args.trace, args.service, args.environment),
         downstream=args.downstream,
     )
-    configure_logging(args.service, environment=args.environment, release=config.version)  # JSON lines on stderr
+    # JSON lines on stderr, with the machine and thread (the worker runs in its own thread)
+    configure_logging(args.service, environment=args.environment, release=config.version, machine_fields=True)
     uvicorn.run(create_app(config), host=args.host, port=args.port, log_level="warning", access_log=False)
     return 0
 

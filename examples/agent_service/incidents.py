@@ -11,7 +11,8 @@ SLOW_LLM: Final = "slow_llm"
 DEAD_WORKER: Final = "dead_worker"
 TOKEN_SPIKE: Final = "token_spike"
 QUEUE_BACKLOG: Final = "queue_backlog"
-KINDS: Final = (ERROR_BURST, SLOW_LLM, DEAD_WORKER, TOKEN_SPIKE, QUEUE_BACKLOG)
+LLM_AUTH: Final = "llm_auth"  # the provider refuses the API key (401) on every call
+KINDS: Final = (ERROR_BURST, SLOW_LLM, DEAD_WORKER, TOKEN_SPIKE, QUEUE_BACKLOG, LLM_AUTH)
 
 
 class Incidents:

@@ -6,16 +6,30 @@ import random
 import time
 from dataclasses import dataclass
 
-from examples.agent_service.incidents import ERROR_BURST, SLOW_LLM, TOKEN_SPIKE, Incidents
+from examples.agent_service.incidents import ERROR_BURST, LLM_AUTH, SLOW_LLM, TOKEN_SPIKE, Incidents
 
 #: USD per 1,000 tokens (input, output), made up but in the right range.
-PRICES: dict[str, tuple[float, float]] = {"gpt-4o": (0.005, 0.015), "gpt-4o-mini": (0.00015, 0.0006)}
+PRICES: dict[str, tuple[float, float]] = {
+    "gpt-4o": (0.005, 0.015),
+    "gpt-4o-mini": (0.00015, 0.0006),
+    "claude-3-5-haiku": (0.0008, 0.004),
+}
 MODEL_BY_MODE = {"mechanic": "gpt-4o-mini", "genius": "gpt-4o"}
 PROVIDER = "openai"
+#: Where a rate-limited call goes instead (seed 000 "fallback usage"), and the model it uses there.
+FALLBACK_PROVIDER, FALLBACK_MODEL = "anthropic", "claude-3-5-haiku"
+#: Share of calls answered from the LLM response cache (an identical prompt seen recently).
+CACHE_HIT_RATE = 0.15
+#: Error kinds: ``rate_limited`` (429), ``unavailable`` (503) and ``auth`` (401, credentials refused).
+ERROR_KINDS = ("rate_limited", "unavailable", "auth")
 
 
 class LLMError(RuntimeError):
-    """The simulated provider failed (rate limit, 5xx)."""
+    """The simulated provider failed; ``kind`` is one of :data:`ERROR_KINDS`."""
+
+    def __init__(self, message: str, kind: str = "unavailable") -> None:
+        super().__init__(message)
+        self.kind = kind
 
 
 @dataclass(frozen=True)
@@ -27,6 +41,7 @@ class Completion:
     tokens_in: int
     tokens_out: int
     cost_usd: float
+    cached: bool = False
 
 
 class SimulatedLLM:
@@ -42,15 +57,21 @@ class SimulatedLLM:
         self.rng = rng
         self.time_scale = time_scale
 
-    def complete(self, mode: str) -> Completion:
-        """One call; raises ``LLMError`` at the current error rate."""
-        model = MODEL_BY_MODE.get(mode, "gpt-4o-mini")
+    def complete(self, mode: str, *, model: str | None = None) -> Completion:
+        """One call; raises ``LLMError`` at the current error rate (every call while ``llm_auth`` is active)."""
+        model = model or MODEL_BY_MODE.get(mode, "gpt-4o-mini")
+        if self.incidents.active(LLM_AUTH) and model != FALLBACK_MODEL:
+            raise LLMError(f"{PROVIDER} {model}: 401 invalid API key", kind="auth")
+        if self.rng.random() < CACHE_HIT_RATE:  # an identical prompt answered from the response cache
+            return Completion(model, round(self.rng.uniform(2.0, 8.0), 1), 0, 0, 0.0, cached=True)
         latency_ms = self.rng.lognormvariate(7.3, 0.4)  # about 1.5 s median
         if self.incidents.active(SLOW_LLM):
             latency_ms *= 20
         time.sleep(latency_ms / 1000.0 * self.time_scale)
         error_rate = 0.5 if self.incidents.active(ERROR_BURST) else 0.02
         if self.rng.random() < error_rate:
+            if self.rng.random() < 0.5:
+                raise LLMError(f"{PROVIDER} {model}: 429 rate limited", kind="rate_limited")
             raise LLMError(f"{PROVIDER} {model}: 503 upstream overloaded")
         spike = 10 if self.incidents.active(TOKEN_SPIKE) else 1
         tokens_in = self.rng.randint(800, 3000) * spike

@@ -43,17 +43,38 @@ def _session(state: ServiceState, request: Request) -> Session:
     session = state.store.sessions.get(request.params["id"])
     if session is None:
         raise HTTPError(404, f"no session {request.params['id']!r}")
+    state.store.touch(session.user_id)
     return session
 
 
-def _user(request: Request) -> str:
-    """The caller's user id from the JSON body (``user_id``), ``anonymous`` when absent (the example has no auth)."""
+def _user(state: ServiceState, request: Request) -> str:
+    """The caller's user id from the JSON body (``user_id``), ``anonymous`` when absent (the example has no auth);
+    the user counts as active (``users.active``)."""
     user = request.json().get("user_id", "anonymous")
-    return user if isinstance(user, str) and 0 < len(user) <= 128 else "anonymous"
+    user = user if isinstance(user, str) and 0 < len(user) <= 128 else "anonymous"
+    state.store.touch(user)
+    return user
+
+
+def _violation(state: ServiceState, session: Session, wanted: str, status: int, message: str) -> HTTPError:
+    """A request the session's phase does not allow: counted (``phase.transition_violation``), logged, refused."""
+    state.telemetry.emit("phase.transition_violation", 1, {"session_id": session.id})
+    domain_event(
+        "session.phase_violation",
+        resource=f"session:{session.id}",
+        user_id=session.user_id,
+        outcome="failure",
+        wanted=wanted,
+        plan_status=session.plan_status,
+        logger=EVENTS,
+    )
+    return HTTPError(status, message)
 
 
 async def create_session(state: ServiceState, request: Request) -> Response:
-    session = state.store.create_session(user_id=_user(request))
+    with state.store.pool.connection() as conn:  # where a real service inserts the session row
+        conn.execute("select 1")
+        session = state.store.create_session(user_id=_user(state, request))
     state.telemetry.emit("session.created", 1, {"session_id": session.id})
     domain_event("session.created", resource=f"session:{session.id}", user_id=session.user_id, logger=EVENTS)
     return Response(201, {"id": session.id, "questions": len(QUESTIONS)})
@@ -67,6 +88,8 @@ async def next_question(state: ServiceState, request: Request) -> Response:
 
 async def submit_answer(state: ServiceState, request: Request) -> Response:
     session = _session(state, request)
+    if session.plan_status != "draft":
+        raise _violation(state, session, "answer", 409, f"the plan is already {session.plan_status}")
     body = request.json()
     question = next((q for q in QUESTIONS if q["id"] == body.get("questionId")), None)
     if question is None or body.get("answer") not in question["options"]:
@@ -91,9 +114,10 @@ async def submit_answer(state: ServiceState, request: Request) -> Response:
 async def plan_summary(state: ServiceState, request: Request) -> Response:
     session = _session(state, request)
     if not session.answers:
-        raise HTTPError(409, "answer at least one question first")
+        raise _violation(state, session, "plan", 409, "answer at least one question first")
     t0 = time.perf_counter()
-    with state.store.lock:
+    with state.store.pool.connection() as conn, state.store.lock:
+        conn.execute("select 1")  # where a real service reads or inserts the plan
         if not session.plan_id:
             session.plan_id = state.store.new_id("p")
             session.plan_created_at = time.time()
@@ -110,7 +134,7 @@ async def decide_plan(state: ServiceState, request: Request, approve: bool) -> R
         raise HTTPError(404, f"no plan {request.params['id']!r}")
     session = state.store.sessions[session_id]
     if session.plan_status != "draft":
-        raise HTTPError(409, f"plan already {session.plan_status}")
+        raise _violation(state, session, "decide", 409, f"plan already {session.plan_status}")
     session.plan_status = "approved" if approve else "rejected"
     domain_event(
         f"plan.{session.plan_status}", resource=f"plan:{session.plan_id}", user_id=session.user_id, logger=EVENTS
@@ -130,6 +154,21 @@ async def decide_plan(state: ServiceState, request: Request, approve: bool) -> R
     return Response(200, {"status": session.plan_status, "jobId": job.id})
 
 
+async def rate_plan(state: ServiceState, request: Request) -> Response:
+    """A user's rating of the session's plan, 1 to 5 (``feedback.rating``, seed 002 user satisfaction)."""
+    session = _session(state, request)
+    rating = request.json().get("rating")
+    if not isinstance(rating, int) or isinstance(rating, bool) or not 1 <= rating <= 5:
+        raise HTTPError(422, "rating must be a whole number from 1 to 5")
+    if not session.plan_id:
+        raise _violation(state, session, "rate", 409, "there is no plan to rate yet")
+    state.telemetry.emit("feedback.rating", rating, {"session_id": session.id, "plan_id": session.plan_id})
+    domain_event(
+        "plan.rated", resource=f"plan:{session.plan_id}", user_id=session.user_id, rating=rating, logger=EVENTS
+    )
+    return Response(200, {"rating": rating})
+
+
 async def approve_plan(state: ServiceState, request: Request) -> Response:
     return await decide_plan(state, request, approve=True)
 
@@ -143,7 +182,7 @@ async def create_job(state: ServiceState, request: Request) -> Response:
     mode, job_type = body.get("mode", "mechanic"), body.get("type", "implement")
     if mode not in MODES or job_type not in JOB_TYPES:
         raise HTTPError(422, f"mode must be one of {list(MODES)} and type one of {list(JOB_TYPES)}")
-    job = state.store.enqueue(mode, job_type, user_id=_user(request))
+    job = state.store.enqueue(mode, job_type, user_id=_user(state, request))
     return Response(202, {"id": job.id, "status": job.status})
 
 
@@ -220,7 +259,10 @@ async def validate_patch(state: ServiceState, request: Request) -> Response:
     if not isinstance(files, list) or not files:
         raise HTTPError(400, "give 'files': the paths the patch touches")
     refused = [problem for path in files if (problem := patch_path_problem(path)) is not None]
+    outcome: Outcome = "failure" if refused else "success"
+    domain_event("patch.validated", outcome=outcome, files=len(files), refused=len(refused), logger=EVENTS)
     if refused:
+        state.telemetry.emit("patch.invalid", len(refused))
         return Response(422, {"valid": False, "refused": refused})
     return Response(200, {"valid": True, "checked": len(files)})
 
@@ -230,6 +272,7 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", "/sessions/{id}/question", "questionnaire", next_question),
     Route("POST", "/sessions/{id}/answers", "questionnaire", submit_answer),
     Route("GET", "/sessions/{id}/plan", "plans", plan_summary),
+    Route("POST", "/sessions/{id}/rating", "plans", rate_plan),
     Route("POST", "/plans/{id}/approve", "plans", approve_plan),
     Route("POST", "/plans/{id}/reject", "plans", reject_plan),
     Route("POST", "/jobs", "workspace", create_job),

@@ -9,7 +9,11 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
+from examples.agent_service.db import Pool
 from vigil.middleware import outgoing_headers
+
+#: A user counts as active for this long after their last request (``users.active``).
+ACTIVE_USER_WINDOW = 300.0
 
 QUESTIONS: tuple[dict[str, Any], ...] = (
     {"id": "q1", "text": "What should the agent build?", "options": ["api", "cli", "library"]},
@@ -57,7 +61,23 @@ class Store:
         self.plans: dict[str, str] = {}  # plan id -> session id
         self.jobs: dict[str, Job] = {}
         self.queue: deque[Job] = deque()
+        self.pool = Pool(size=10)
+        self._last_seen: dict[str, float] = {}
         self._ids = itertools.count(1)
+
+    def touch(self, user_id: str) -> None:
+        """Record a request by ``user_id`` (``anonymous`` is not a user)."""
+        if user_id != "anonymous":
+            with self.lock:
+                self._last_seen[user_id] = time.time()
+
+    def active_users(self, window: float = ACTIVE_USER_WINDOW) -> int:
+        """Users with a request in the last ``window`` seconds (the ``users.active`` gauge)."""
+        cutoff = time.time() - window
+        with self.lock:
+            for user in [u for u, seen in self._last_seen.items() if seen < cutoff]:
+                del self._last_seen[user]
+            return len(self._last_seen)
 
     def new_id(self, prefix: str) -> str:
         """A short unique id, e.g. ``s-12``."""

@@ -78,7 +78,9 @@ def test_text_widget_naming_a_composite_without_its_rule(shipped: Path, capsys: 
         "`platform-down` means workers are gone while the queue backs up;",
     )
     (error,) = check_errors(shipped, capsys)
-    assert (error["file"], error["line"]) == ("dashboards/system-overview.yaml", line - 2)
+    lines = (shipped / "dashboards" / "system-overview.yaml").read_text().splitlines()
+    markdown_key = max(n for n, text in enumerate(lines[:line], start=1) if text.strip().startswith("markdown:"))
+    assert (error["file"], error["line"]) == ("dashboards/system-overview.yaml", markdown_key)
     assert "names the composite alarm 'platform-down' without its rule" in str(error["message"])
 
 
@@ -90,6 +92,25 @@ def test_rule_placeholder_of_a_non_composite(shipped: Path, capsys: pytest.Captu
     )
     (error,) = check_errors(shipped, capsys)
     assert "'worker-down' is not a composite alarm" in str(error["message"])
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_dashboard_links_go_to_the_dashboards_the_stack_deploys(stack: str) -> None:
+    view = next(v for v in VIEWS if v.stack == stack)
+    deployed = {d.name for d in view.plan.dashboards}
+    texts = " ".join(str(w["properties"]["markdown"]) for w in _bodies(stack) if w["type"] == "text")  # type: ignore[index]
+    linked = set(re.findall(r"#dashboards:name=([A-Za-z0-9_.-]+)", texts))
+    assert "${dashboard:" not in texts
+    assert linked
+    assert linked <= deployed, linked - deployed
+    assert len(linked) == len(deployed) - 1  # the overview links every other dashboard
+
+
+def test_dashboard_link_to_an_unknown_dashboard(shipped: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    edit(shipped / "dashboards" / "system-overview.yaml", "${dashboard:llm-providers}", "${dashboard:llm-provider}")
+    (error,) = check_errors(shipped, capsys)
+    assert error["file"] == "dashboards/system-overview.yaml"
+    assert "${dashboard:llm-provider}: no dashboard 'llm-provider'" in str(error["message"])
 
 
 def test_anomaly_band_as_a_ratio_is_an_error(shipped: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -177,3 +177,30 @@ def test_schema_rejects_what_the_old_catalog_assumed() -> None:
         "unknown field 'jobId'",
         "outcome: 'failed' is not one of success, failure",
     ]
+
+
+def test_machine_fields_name_the_host_and_the_thread() -> None:
+    import socket
+    import threading
+
+    stream = io.StringIO()
+    logger = logging.getLogger("test.machine_fields")
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter("worker", environment="prod", machine_fields=True))
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        worker = threading.Thread(target=lambda: logger.warning("from the worker"), name="worker-7")
+        worker.start()
+        worker.join()
+        logger.warning("from main")
+    finally:
+        logger.removeHandler(handler)
+    lines = [json.loads(line) for line in stream.getvalue().splitlines()]
+    assert [(line["host"], line["thread"]) for line in lines] == [
+        (socket.gethostname(), "worker-7"),
+        (socket.gethostname(), threading.current_thread().name),
+    ]
+    assert [line_problems(line) for line in lines] == [[], []]
+    plain = JsonFormatter("worker").format(logging.LogRecord("x", logging.INFO, "f", 1, "m", None, None))
+    assert "host" not in json.loads(plain)  # off unless asked: every line stays as short as before

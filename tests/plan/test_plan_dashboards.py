@@ -105,3 +105,48 @@ def test_metrics_per_widget_follow_cloudwatchs_limit_from_the_one_table() -> Non
         "overview",
         ("widgets", len(widgets) - 1, "metrics"),
     )
+
+
+def test_gauge_thresholds_become_colored_bands_and_graphs_keep_their_alarm_line() -> None:
+    from vigil.plan.stack import load_stack_plan
+
+    for stack in ("dev", "prod"):
+        widgets = [w for d in load_stack_plan(".", stack).plan.dashboards for w in json.loads(d.body)["widgets"]]
+        (gauge,) = [w for w in widgets if w["properties"].get("title", "").startswith("5xx error rate now")]
+        assert gauge["properties"]["view"] == "gauge"
+        assert gauge["properties"]["annotations"]["horizontal"] == [
+            {"value": 1, "color": "#ff7f0e", "fill": "above", "label": "warning"},
+            {"value": 5, "color": "#d62728", "fill": "above", "label": "critical"},
+        ]
+        alarm_lines = [w for w in widgets if "alarm:" in w["properties"].get("title", "")]
+        for graph in alarm_lines:  # an alarm's threshold line comes first, then any levels of the spec
+            assert graph["properties"]["annotations"]["horizontal"][0]["label"].endswith(" threshold")
+
+
+@pytest.mark.parametrize("color", ["red", "#ff7f0", "#gg0000"])
+def test_a_threshold_color_must_be_a_hex_code(color: str) -> None:
+    from pydantic import ValidationError
+
+    from vigil.spec.models.dashboards import Threshold
+
+    with pytest.raises(ValidationError, match="color"):
+        Threshold(value=1, color=color)
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_cache_evictions_come_from_elasticache_for_the_stacks_cluster(stack: str) -> None:
+    from vigil.plan.stack import load_stack_plan
+
+    widgets = [w for d in load_stack_plan(".", stack).plan.dashboards for w in json.loads(d.body)["widgets"]]
+    (evictions,) = [w for w in widgets if w["properties"].get("title", "").startswith("Redis cache evictions")]
+    lines = evictions["properties"]["metrics"]
+    assert ["AWS/ElastiCache", "Evictions", "CacheClusterId", f"vigil-{stack}-redis"] == lines[0][:4]
+
+
+def test_live_data_only_on_the_dashboards_that_ask_for_it() -> None:
+    from vigil.plan.stack import load_stack_plan
+
+    for board in load_stack_plan(".", "prod").plan.dashboards:
+        metric_widgets = [w for w in json.loads(board.body)["widgets"] if w["type"] == "metric"]
+        live = {w["properties"].get("liveData", False) for w in metric_widgets}
+        assert live == ({True} if board.name.endswith("system-overview") else {False}), board.name

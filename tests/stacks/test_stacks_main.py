@@ -80,14 +80,21 @@ def test_resource_counts_match_the_spec(run: tuple[str, Project, Recorder]) -> N
         (s.workspace.key, s.channel.key) for r in project.routing.values() for s in r.subscriptions if s.kind == "slack"
     }  # type: ignore[union-attr]
     canaries = sum(isinstance(a, CanaryAlarm) for a in alarms.values())
+    teams = {
+        (s.tenant.key, s.team.key, s.channel.key)  # type: ignore[union-attr]
+        for r in project.routing.values()
+        for s in r.subscriptions
+        if s.kind == "teams"
+    }
     assert counts["SlackChannelConfiguration"] == len(channels) > 0
+    assert counts["TeamsChannelConfiguration"] == len(teams)
     assert counts["Canary"] == canaries > 0
     assert counts["Queue"] == (1 if https else 0)  # the dead-letter queue exists only for https subscriptions
     detectors = sum(lg.new_errors is not None for lg in with_logs)
     restarts = [i for a in alarms.values() for i, x in enumerate(a.actions) if x.kind == "restart"]
     restarter = 1 if restarts else 0  # one restart function per stack serves every `restart` action
-    # per Chatbot channel, canary, new-error detector, and the restart function
-    assert counts["Role"] == len(channels) + canaries + detectors + restarter
+    # one role per Chatbot channel (Slack or Teams), canary, new-error detector, and the restart function
+    assert counts["Role"] == len(channels) + len(teams) + canaries + detectors + restarter
     assert counts["LogGroup"] == len(with_logs) + detectors + restarter  # + each function's own log group
     assert counts["Table"] == counts["LogSubscriptionFilter"] == detectors > 0
     assert counts["Function"] == detectors + restarter

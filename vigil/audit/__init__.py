@@ -41,11 +41,14 @@ Outcome = Literal["success", "failure"]
 DOMAIN_EVENTS: Final = (
     "session.created",
     "session.phase_changed",
+    "session.phase_violation",
     "workspace.created",
     "patch.applied",
     "patch.rejected",
+    "patch.validated",
     "plan.approved",
     "plan.rejected",
+    "plan.rated",
 )
 _NAME = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
 AUDIT_LOGGER = "vigil.audit"

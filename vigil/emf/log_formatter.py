@@ -27,6 +27,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import socket
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -91,6 +92,9 @@ class JsonFormatter(logging.Formatter):
         Longest string kept in any field (the traceback gets four times as much).
     use_otel:
         Read trace/span ids from OpenTelemetry's current span when no ``trace_id_var`` is set.
+    machine_fields:
+        Add ``host`` (the machine or container name) and ``thread`` (the thread's name) to every line, to tell
+        apart tasks and worker threads of one service (seed 004's machine and thread enrichers).
     """
 
     def __init__(
@@ -105,10 +109,12 @@ class JsonFormatter(logging.Formatter):
         content: ContentPolicy = "redact",
         max_chars: int = DEFAULT_MAX_CHARS,
         use_otel: bool = True,
+        machine_fields: bool = False,
     ) -> None:
         super().__init__()
         _json.load()
         self.service = service
+        self._host = socket.gethostname() if machine_fields else None
         fixed = {
             "environment": environment,
             "release": os.environ.get("VIGIL_RELEASE", "") if release is None else release,
@@ -130,6 +136,9 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
+        if self._host is not None:
+            doc["host"] = self._host
+            doc["thread"] = record.threadName
         self._add_ids(doc)
         context: dict[str, Any] = {}
         extras = {k: v for k, v in vars(record).items() if k not in _RESERVED}

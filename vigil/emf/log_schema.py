@@ -53,6 +53,8 @@ FIELDS: Final = (
     LogField("environment", "string", "the stack's vigil:environment"),
     LogField("release", "string", "the deployed version (VIGIL_RELEASE), on every line"),
     LogField("logger", "string", "the Python logger name"),
+    LogField("host", "string", "the machine (container) name, with JsonFormatter(machine_fields=True)"),
+    LogField("thread", "string", "the thread name, with JsonFormatter(machine_fields=True)"),
     LogField("message", "string", "the formatted message (redacted, truncated)"),
     LogField("correlation_id", "string", "X-Correlation-ID of the request being served"),
     LogField("trace_id", "string", "W3C trace id (32 hex digits)"),

@@ -28,6 +28,7 @@ from vigil.middleware.correlation import (
 from vigil.middleware.errors import MiddlewareError
 from vigil.middleware.metrics import RequestMetricNames, RequestMetrics
 from vigil.middleware.routes import UNMATCHED, RouteResolver, set_route
+from vigil.middleware.websocket import WebSocketMetricNames, WebSocketMetrics, close_reason
 
 __all__ = [
     "CORRELATION_HEADER",
@@ -40,6 +41,9 @@ __all__ = [
     "RouteResolver",
     "TraceContext",
     "VigilMiddleware",
+    "WebSocketMetricNames",
+    "WebSocketMetrics",
+    "close_reason",
     "current_ids",
     "outgoing_headers",
     "parse_traceparent",

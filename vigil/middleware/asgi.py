@@ -6,7 +6,9 @@ ratio sampler; without: keeps the caller's trace id, or makes one); puts both id
 (:mod:`vigil.emf.log_formatter` writes them on every line) and on the EMF lines as properties; records the
 catalog's request metrics by route template (:mod:`vigil.middleware.metrics`); and logs an ERROR line, with
 the exception's type and fingerprint, when the application raises (the exception still propagates, so the
-server answers 500 as before). Other scope types (lifespan, websocket) pass through untouched.
+server answers 500 as before). With ``websockets`` (:class:`~vigil.middleware.websocket.WebSocketMetrics`), a
+``websocket`` scope is counted (connections, messages and their sizes, lifetime, close reason); other scope types
+(lifespan, and websocket without it) pass through untouched.
 
 Example (Starlette / FastAPI: ``app.add_middleware(VigilMiddleware, metrics=request_metrics)``)::
 
@@ -37,6 +39,7 @@ from vigil.middleware.correlation import (
 )
 from vigil.middleware.metrics import RequestMetrics
 from vigil.middleware.routes import RouteResolver
+from vigil.middleware.websocket import WebSocketMetrics
 
 if TYPE_CHECKING:
     from vigil.tracing.setup import Tracing
@@ -69,6 +72,9 @@ class VigilMiddleware:
     exclude:
         Path prefixes that get ids but no metrics and no server span (``/health``: health probes report their own
         metrics, and a trace per probe every few seconds would only cost sampling budget).
+    websockets:
+        Where WebSocket connection metrics go (:class:`~vigil.middleware.websocket.WebSocketMetrics`); ``None``
+        passes websocket scopes through uncounted.
     """
 
     def __init__(
@@ -80,8 +86,10 @@ class VigilMiddleware:
         routes: Iterable[str] = (),
         groups: dict[str, str] | None = None,
         exclude: Iterable[str] = (),
+        websockets: WebSocketMetrics | None = None,
     ) -> None:
         self.app = app
+        self.websockets = websockets
         self.metrics = metrics
         self.tracing = tracing
         self.resolver = RouteResolver(routes, groups)
@@ -89,6 +97,9 @@ class VigilMiddleware:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
+            if scope["type"] == "websocket" and self.websockets is not None:
+                await _counted_websocket(self.app, self.websockets, scope, receive, send)
+                return
             await self.app(scope, receive, send)
             return
         correlation, traceparent = _read_headers(scope.get("headers") or ())
@@ -159,6 +170,50 @@ class VigilMiddleware:
         duration_ms = (time.perf_counter() - started) * 1000.0
         properties = {"correlation_id": correlation_id, "trace_id": trace_id}
         self.metrics.record(scope.get("method", ""), template, group, status, duration_ms, size, properties)
+
+
+async def _counted_websocket(app: ASGIApp, ws: WebSocketMetrics, scope: Scope, receive: Receive, send: Send) -> None:
+    """Serve one WebSocket connection, counting its accept, messages and close (ASGI websocket messages)."""
+    accepted_at: float | None = None
+    close: tuple[int | None, bool] | None = None  # (code, closed by the client)
+
+    async def counting_receive() -> Message:
+        nonlocal close
+        message = await receive()
+        if message["type"] == "websocket.receive":
+            ws.message(_size(message))
+        elif message["type"] == "websocket.disconnect" and close is None:
+            close = (message.get("code", 1005), True)
+        return message
+
+    async def counting_send(message: Message) -> None:
+        nonlocal accepted_at, close
+        await send(message)
+        if message["type"] == "websocket.accept":
+            accepted_at = time.monotonic()
+            ws.opened()
+        elif message["type"] == "websocket.send":
+            ws.message(_size(message))
+        elif message["type"] == "websocket.close" and close is None:
+            close = (message.get("code", 1000), False)
+
+    try:
+        await app(scope, counting_receive, counting_send)
+    except Exception:
+        close = (None, False)  # the app raised: an error, whatever the client did
+        raise
+    finally:
+        if accepted_at is not None:
+            code, by_client = close if close is not None else (1006, True)
+            ws.closed(code, by_client=by_client, duration_s=time.monotonic() - accepted_at)
+
+
+def _size(message: Message) -> int:
+    data = message.get("bytes")
+    if data is not None:
+        return len(data)
+    text = message.get("text")
+    return len(text.encode("utf-8")) if isinstance(text, str) else 0
 
 
 def _read_headers(headers: Iterable[tuple[bytes, bytes]]) -> tuple[str | None, str | None]:

@@ -7,6 +7,7 @@ The body is deterministic (sorted keys, no spaces), laid out on the 24-column gr
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +26,7 @@ from vigil.spec.models.dashboards import (
     MetricGraphWidget,
     SingleValueWidget,
     TextWidget,
+    Threshold,
     Widget,
     WidgetMetric,
 )
@@ -32,6 +34,8 @@ from vigil.spec.models.project import Project
 from vigil.spec.slo import page_alarm_names
 
 Json = dict[str, Any]
+#: ``${dashboard:<name>}`` in a text widget: a console link to that dashboard as this stack names it (drill-down).
+DASHBOARD_PLACEHOLDER = re.compile(r"\$\{dashboard:([A-Za-z0-9_.-]+)\}")
 
 
 def dashboard_url(region: str, name: str) -> str:
@@ -41,6 +45,22 @@ def dashboard_url(region: str, name: str) -> str:
     'https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#dashboards:name=overview'
     """
     return f"https://{region}.console.aws.amazon.com/cloudwatch/home?region={region}#dashboards:name={name}"
+
+
+def _threshold(t: Threshold) -> Json:
+    """A threshold as CloudWatch's horizontal annotation (``fill`` only when it shades a band).
+
+    >>> _threshold(Threshold(value=5, color="#d62728", fill="above", label="red"))
+    {'value': 5, 'color': '#d62728', 'fill': 'above', 'label': 'red'}
+    """
+    out: Json = {"value": t.value}
+    if t.color:
+        out["color"] = t.color
+    if t.fill != "none":
+        out["fill"] = t.fill
+    if t.label:
+        out["label"] = t.label
+    return out
 
 
 @dataclass(frozen=True)
@@ -92,17 +112,23 @@ class _Renderer:
             "title": w.title,
             "period": w.period,
         }
+        board = self.project.dashboards.get(self.owner)
+        if board is not None and board.live_data:
+            props["liveData"] = True
+        horizontal: list[Json] = [_threshold(t) for t in getattr(w, "thresholds", ())]
         if isinstance(w, MetricGraphWidget):
             props.update(view=w.view, stacked=w.stacked)
             threshold = self.alarm_threshold(w.alarm)
             if threshold is not None:
-                props["annotations"] = {"horizontal": [{"label": f"{w.alarm} threshold", "value": threshold}]}
+                horizontal.insert(0, {"label": f"{w.alarm} threshold", "value": threshold})
             if w.y_min is not None:
                 props["yAxis"] = {"left": {"min": w.y_min}}
         elif isinstance(w, SingleValueWidget):
             props.update(view="singleValue", sparkline=w.sparkline)
         else:
             props.update(view="gauge", yAxis={"left": {"min": w.min, "max": w.max}})
+        if horizontal:
+            props["annotations"] = {"horizontal": horizontal}
         return {"type": "metric", "properties": props}
 
     def alarm_threshold(self, name: str | None) -> float | None:
@@ -144,8 +170,12 @@ class _Renderer:
         }
 
     def text(self, w: TextWidget) -> Json:
-        """Markdown with each ``${rule:<composite>}`` replaced by that composite's rule as this stack plans it."""
+        """Markdown with each ``${rule:<composite>}`` replaced by that composite's rule as this stack plans it, and
+        each ``${dashboard:<name>}`` by a relative console link to that dashboard (``#dashboards:name=...``)."""
         markdown = RULE_PLACEHOLDER.sub(lambda m: composite_rule_words(self.project, m.group(1)), w.markdown)
+        markdown = DASHBOARD_PLACEHOLDER.sub(
+            lambda m: f"#dashboards:name={self.names.dashboard_name(m.group(1))}", markdown
+        )
         return {"type": "text", "properties": {"markdown": markdown}}
 
     def widget(self, w: Widget, box: Box) -> Json:

@@ -128,11 +128,15 @@ class Tracing:
 def setup_tracing(
     settings: TelemetrySettings,
     *,
-    exporter: SpanExporter | None = None,
+    exporter: SpanExporter | Sequence[SpanExporter] | None = None,
     batch: bool = True,
     install_global: bool = False,
 ) -> Tracing | None:
-    """The tracing of one service, or None when ``settings.tracing_enabled`` is false (see the module docstring)."""
+    """The tracing of one service, or None when ``settings.tracing_enabled`` is false (see the module docstring).
+
+    ``exporter``: one exporter or several (each finished span goes to every one, e.g. OTLP and the console
+    ``SpanLineExporter`` in development); None exports over OTLP/HTTP to ``settings.otlp_endpoint``.
+    """
     if not settings.tracing_enabled:
         return None
     attributes = {
@@ -151,8 +155,10 @@ def setup_tracing(
         from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 
         exporter = OTLPSpanExporter(endpoint=settings.otlp_endpoint)
+    exporters = [exporter] if isinstance(exporter, SpanExporter) else list(exporter)
     provider.add_span_processor(EnvironmentAnnotation(settings.environment))
-    provider.add_span_processor(BatchSpanProcessor(exporter) if batch else SimpleSpanProcessor(exporter))
+    for each in exporters:
+        provider.add_span_processor(BatchSpanProcessor(each) if batch else SimpleSpanProcessor(each))
     if install_global:
         trace.set_tracer_provider(provider)
     return Tracing(settings, provider)

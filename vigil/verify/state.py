@@ -192,13 +192,18 @@ def _topics(state: State, plan: StackPlan, config: Callable[[str], str | None]) 
             if matchers:
                 state.matchers[("subscription", key)] = matchers
     by_severity = {t.severity: t.name for t in plan.routing.topics}
+    # SNS keeps one subscription per topic, protocol and endpoint, so every Chatbot channel (Slack or Teams) of a
+    # topic shares the one https subscription to Chatbot's endpoint; Chatbot fans the message out to them.
+    channels_of: dict[str, list[str]] = {}
     for channel in plan.routing.chat_channels:
         for severity in channel.severities:
             if severity in by_severity:
-                key = f"{by_severity[severity]}/chatbot:{channel.name}"
-                state.add("subscription", key, {"Protocol": "https"})
-                shape = f"AWS Chatbot ({channel.kind} channel {channel.name}) at {CHATBOT_ENDPOINT}"
-                state.matchers[("subscription", key)] = {"Endpoint": (_is_chatbot, shape)}
+                channels_of.setdefault(by_severity[severity], []).append(f"{channel.kind} channel {channel.name}")
+    for topic, channels in channels_of.items():
+        key = f"{topic}/chatbot:{'+'.join(c.rsplit(' ', 1)[1] for c in channels)}"
+        state.add("subscription", key, {"Protocol": "https"})
+        shape = f"AWS Chatbot ({', '.join(channels)}) at {CHATBOT_ENDPOINT}"
+        state.matchers[("subscription", key)] = {"Endpoint": (_is_chatbot, shape)}
 
 
 def _is_chatbot(endpoint: Any) -> bool:

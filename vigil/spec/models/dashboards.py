@@ -63,6 +63,19 @@ class _Widget(Spec):
     height: Annotated[Integer, Field(ge=1, le=1000)] = 6
 
 
+class Threshold(Spec):
+    """A level drawn on a graph or gauge (a horizontal annotation): a line, and with ``fill`` a colored band.
+
+    Seed 004's error-rate gauge, yellow from 1 % and red from 5 %:
+    ``thresholds: [{value: 1, color: "#ff7f0e", fill: above}, {value: 5, color: "#d62728", fill: above}]``.
+    """
+
+    value: Number
+    label: str = ""
+    color: Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}$")] | None = None
+    fill: Literal["above", "below", "none"] = "none"
+
+
 class _MetricWidget(_Widget):
     metrics: Annotated[tuple[WidgetMetric, ...], Field(min_length=1)]
     period: WidgetPeriod = 60
@@ -75,6 +88,8 @@ class MetricGraphWidget(_MetricWidget):
     stacked: bool = False
     view: Literal["timeSeries", "bar", "pie"] = "timeSeries"
     y_min: Number | None = None
+    #: Levels drawn as horizontal lines or bands, e.g. where a rate turns yellow and red.
+    thresholds: Annotated[tuple[Threshold, ...], Field(max_length=20)] = ()
     #: The alarm (static, heartbeat or math) whose series this graph shows: ``vigil check`` verifies the graph
     #: reads the alarm's metrics, dimensions and statistics (and its expression), and the plan draws the alarm's
     #: threshold in each stack as a horizontal line.
@@ -94,6 +109,8 @@ class GaugeWidget(_MetricWidget):
     type: Literal["gauge"]
     min: Number = 0
     max: Number = 100
+    #: Levels that color the gauge (a band from each value, with ``fill: above``).
+    thresholds: Annotated[tuple[Threshold, ...], Field(max_length=20)] = ()
 
 
 class AlarmStatusWidget(_Widget):
@@ -132,6 +149,9 @@ class DashboardSpec(Spec):
     description: str = ""
     start: Annotated[str, AfterValidator(_start)] = "-PT3H"
     period_override: Literal["auto", "inherit"] = "auto"
+    #: Metric widgets also show the last minute's datapoints before CloudWatch has aggregated all of them
+    #: (``liveData``): the real-time view on-call wants; the newest point can still move.
+    live_data: bool = False
     widgets: Annotated[tuple[Widget, ...], Field(min_length=1)]
 
 

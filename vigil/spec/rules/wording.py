@@ -18,6 +18,7 @@ from vigil.spec.rules.context import Context
 from vigil.spec.rules.queries import local_runbooks
 
 RULE_PLACEHOLDER = re.compile(r"\$\{rule:([A-Za-z0-9_.-]+)\}")
+DASHBOARD_PLACEHOLDER = re.compile(r"\$\{dashboard:([A-Za-z0-9_.-]+)\}")
 _RATIO = re.compile(r"\b(twice|double|\d+(?:\.\d+)?\s?(?:x|times))\b(?!\s*burn)", re.IGNORECASE)
 _BAND = re.compile(r"\bband\b", re.IGNORECASE)
 _NAMED = re.compile(r"`([a-z0-9][a-z0-9-]*)`")
@@ -67,6 +68,14 @@ def _text_widget(ctx: Context, dash: str, index: int, markdown: str, composites:
     for name in sorted(shown - composites):
         ctx.report(
             where, f"${{rule:{name}}}: '{name}' is not a composite alarm; composites: {', '.join(sorted(composites))}"
+        )
+    for name in sorted(set(DASHBOARD_PLACEHOLDER.findall(markdown)) - set(ctx.project.dashboards)):
+        if ctx.sources.is_broken("dashboard", name):
+            continue  # its file failed to load and was reported there
+        ctx.report(
+            where,
+            f"${{dashboard:{name}}}: no dashboard '{name}' in dashboards/*.yaml; "
+            f"dashboards: {', '.join(sorted(ctx.project.dashboards))}",
         )
     for name in sorted(set(_NAMED.findall(RULE_PLACEHOLDER.sub("", markdown))) & composites - shown):
         ctx.report(
