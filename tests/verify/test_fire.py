@@ -67,7 +67,8 @@ def test_fire_on_the_emulator_delivers_cloudwatchs_message(target: AwsTarget, de
         ("llm.cost_usd", "Vigil/Worker", "SampleCount"),
     }
     (returned,) = [q for q in trigger["Metrics"] if q["ReturnData"]]  # the expression is what the alarm evaluates
-    assert "Expression" in returned and "MetricStat" not in returned
+    assert "Expression" in returned
+    assert "MetricStat" not in returned
     assert all(set(d) == {"name", "value"} for s in stats for d in s["Metric"]["Dimensions"])
     assert ok_note.message["NewStateValue"] == "OK"
     state = target.client("cloudwatch").describe_alarms(AlarmNames=[name])["MetricAlarms"][0]["StateValue"]
