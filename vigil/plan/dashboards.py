@@ -51,7 +51,7 @@ def _threshold(t: Threshold) -> Json:
     """A threshold as CloudWatch's horizontal annotation (``fill`` only when it shades a band).
 
     >>> _threshold(Threshold(value=5, color="#d62728", fill="above", label="red"))
-    {'value': 5, 'color': '#d62728', 'fill': 'above', 'label': 'red'}
+    {'value': 5.0, 'color': '#d62728', 'fill': 'above', 'label': 'red'}
     """
     out: Json = {"value": t.value}
     if t.color:
