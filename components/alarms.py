@@ -1,4 +1,5 @@
-"""``Alarms``: metric, math, anomaly, heartbeat, probe, composite and SLO burn-rate alarms with routed actions.
+"""``Alarms``: metric, math, anomaly, heartbeat, probe, composite and SLO burn-rate alarms with routed actions
+and automatic ones (Lambda, OpsItem, scaling: :mod:`.alarm_actions`).
 
 Probe alarms read the ``HealthCheckStatus`` of a Route 53 health check created here first; delivery-failure
 alarms publish to the delivery-failure topic; composites may carry an actions suppressor.
@@ -12,10 +13,12 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
+from vigil.plan.alarm_actions import AlarmActionPlan
 from vigil.plan.naming import Naming
 from vigil.plan.types import ActionsPlan, AlarmsPlan, CompositeAlarmPlan, MetricAlarmPlan, MetricQueryPlan
 from vigil.spec.models.common import Severity
 
+from .alarm_actions import action_arns, restarter, scalable_targets
 from .canaries import artifact_bucket, canary
 from .probes import health_check
 from .providers import RegionalProviders
@@ -75,6 +78,8 @@ class Alarms(pulumi.ComponentResource):
             bucket = artifact_bucket(args.plan.canaries[0].bucket_name, self._tags, self)
             for plan in args.plan.canaries:
                 canary(plan, bucket, self._tags, self)
+        self._targets = scalable_targets(args.plan.scalable_targets, self._tags, self)
+        self._restarter = restarter(args.plan.restarter, self._tags, self) if args.plan.restarter else None
         created: dict[str, pulumi.Resource] = {}
         self.alarm_arns = {}
         for alarm in args.plan.metric_alarms:
@@ -91,25 +96,31 @@ class Alarms(pulumi.ComponentResource):
                 "alarm_count": len(self.alarm_arns),
                 "health_check_count": len(self._check_ids),
                 "canary_count": len(args.plan.canaries),
+                "scalable_target_count": len(self._targets),
             }
         )
 
-    def _actions(self, actions: ActionsPlan) -> dict[str, list[pulumi.Input[str]]]:
+    def _actions(
+        self, actions: ActionsPlan, automations: tuple[AlarmActionPlan, ...] = ()
+    ) -> dict[str, list[pulumi.Input[str]]]:
+        """The severity topic's actions, then the alarm's automatic ones (their permissions and policies made here)."""
         topic: pulumi.Input[str] | None = None
         if actions.target == "delivery":
             topic = self._delivery
         elif actions.severity is not None:
             topic = self._topics.get(actions.severity)
+        extra = action_arns(automations, self._targets, self, self._restarter)
         if topic is None:
-            return {"alarm_actions": [], "ok_actions": [], "insufficient_data_actions": []}
+            return extra
         return {
-            "alarm_actions": [topic] if actions.alarm else [],
-            "ok_actions": [topic] if actions.ok else [],
-            "insufficient_data_actions": [topic] if actions.insufficient_data else [],
+            "alarm_actions": ([topic] if actions.alarm else []) + extra["alarm_actions"],
+            "ok_actions": ([topic] if actions.ok else []) + extra["ok_actions"],
+            "insufficient_data_actions": ([topic] if actions.insufficient_data else [])
+            + extra["insufficient_data_actions"],
         }
 
     def _metric_alarm(self, a: MetricAlarmPlan) -> aws.cloudwatch.MetricAlarm:
-        actions = self._actions(a.actions)
+        actions = self._actions(a.actions, a.automations)
         single = a.metric is not None and not a.metric_queries
         dimensions: dict[str, pulumi.Input[str]] | None = dict(a.metric.dimensions) if single and a.metric else None
         if a.name in self._check_ids and dimensions is not None:
@@ -141,7 +152,7 @@ class Alarms(pulumi.ComponentResource):
         )
 
     def _composite(self, a: CompositeAlarmPlan, after: list[pulumi.Resource]) -> aws.cloudwatch.CompositeAlarm:
-        actions = self._actions(a.actions)
+        actions = self._actions(a.actions, a.automations)
         return aws.cloudwatch.CompositeAlarm(
             Naming.logical("composite-alarm", a.name),
             alarm_name=a.name,

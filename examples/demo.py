@@ -35,7 +35,7 @@ from vigil.emulator.store import MetricStore
 from vigil.plan.stack import LoadedStack, load_stack_plan
 from vigil.verify import AwsTarget, apply_plan, render_report, verify_stack
 from vigil.verify.aws import is_loopback_url
-from vigil.verify.emulator import EMULATOR_ACCOUNT, local_aws
+from vigil.verify.emulator import EMULATOR_ACCOUNT, local_aws, stand_in_for_services
 from vigil.verify.receiver import WebhookReceiver, webhook_receiver
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -84,6 +84,8 @@ def static_checks(*, preview: bool = True) -> int:
 def deploy(target: AwsTarget, loaded: LoadedStack, hook: WebhookReceiver) -> int:
     """Apply the dev plan to moto, verify it, then point its http(s) subscriptions at the webhook; returns failures."""
     step(f"2. the dev plan applied to local AWS ({target.endpoint_url}), vigil verify")
+    services = stand_in_for_services(target, loaded.plan)  # the ECS services `scale` actions scale (the app's)
+    say(f"stand-in ECS services for the scaling actions: {services}")
     applied = apply_plan(target, loaded.plan, loaded.config_value, PLACEHOLDER_SECRETS, subscribe_external=True)
     say(f"created: {', '.join(f'{n} {k}' for k, n in report.summary(loaded).items())}")
     for skipped in applied.skipped:

@@ -139,7 +139,8 @@ CATALOG_THRESHOLDS: dict[str, float] = {
     "api-error-rate-10m": 5,
     "api-latency-p95": 5000,
     "api-latency-p95-warning": 1000,
-    "job-failure-rate": 20,
+    # The seeds' 20 %: 25 % in the evening's volume is where chance stops paging (issue 18, tuning seeds 104-112).
+    "job-failure-rate": 25,
     # The seeds' 100 jobs is a count; issue 18 made it minutes of work waiting (depth over claims a minute), which
     # does not follow traffic: 2 minutes is 4x the usual 0.5 (docs/alerting-design.md).
     "queue-backlog": 2,

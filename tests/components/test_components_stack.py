@@ -78,7 +78,8 @@ def test_alarm_inputs_reach_pulumi_aws_as_planned(built: tuple[Recorder, dict[st
     assert math["metricQueries"][0]["metric"]["metricName"] == "job.claimed"
     assert alarms["token-spike"]["thresholdMetricId"] == "ad1"
     assert alarms["request-drop"].get("alarmActions", []) == []  # P4 without listeners
-    assert alarms["worker-down"]["alarmActions"] == ["arn:aws:sns:eu-west-1:123456789012:vigil-dev-p1"]
+    # The severity's topic first; the fixture's automatic actions follow (tests/components/test_components_alarm_actions.py).
+    assert alarms["worker-down"]["alarmActions"][0] == "arn:aws:sns:eu-west-1:123456789012:vigil-dev-p1"
 
 
 def test_existing_kms_alias_is_looked_up_for_the_log_group(built: tuple[Recorder, dict[str, Any]]) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -115,6 +116,10 @@ def test_check_fails_on_a_missed_target(tmp_path: Path) -> None:
     assert code == 1
     assert "invisible" in out
     assert "MISSED" in out
+    # the incident behind the miss is listed: class, seed, index, start, intensity, and that it never paged
+    assert re.search(r"^  invisible seed 5 #0: 2026-\S+Z, intensity \d\.\d\d: never paged, 0 page\(s\)$", out, re.M), (
+        out
+    )
     assert run(*args)[0] == 0
     faults.write_text(text.replace("severity: P1", "severity: P4"))
     assert run(*args, "--check")[0] == 0

@@ -1,7 +1,7 @@
 """A small but complete project for plan, golden and component tests (built in Python, no YAML).
 
 It has every alarm kind (static with a percentile, math, anomaly, heartbeat, probe, canary, composite over an alarm
-and an SLO with an actions suppressor), one SLO, routing P1-P4 (P4 without subscriptions, P2/P3 to a Slack
+and an SLO with an actions suppressor), every automatic action (scale, OpsItem, Lambda, restart), one SLO, routing P1-P4 (P4 without subscriptions, P2/P3 to a Slack
 channel through AWS Chatbot), a delivery-failure route, a dashboard with every widget type, an alarm on an
 AWS namespace, a child that does not notify on its own, a traffic-absence alarm, and a stack that pages people
 with overrides (one alarm disabled, retention per namespace).
@@ -96,6 +96,10 @@ def _alarms() -> dict[str, Any]:
             "expression": "100 * failed / claimed",
             "threshold": 20,
             "period": 300,
+            "actions": [
+                {"scale": {"service": "worker", "adjustment": 2, "cooldown": 120, "max_capacity": 8}},
+                {"scale": {"service": "worker", "adjustment": -1, "cooldown": 300, "max_capacity": 8}, "on": "ok"},
+            ],
         },
         "token-spike": {
             "kind": "anomaly",
@@ -109,6 +113,12 @@ def _alarms() -> dict[str, Any]:
             "severity": "P1",
             "runbook": "alarms/runbooks/worker-down.md",
             "metric": {"namespace": "Vigil/Worker", "metric": "worker.heartbeat", "dimensions": WORKER},
+            "actions": [
+                {"ops_item": {"severity": 1, "category": "Availability"}},
+                {"lambda": {"function": "arn:aws:lambda:eu-west-1:210987654321:function:restart-worker"}, "on": "ok"},
+                {"scale": {"service": "worker", "adjustment": 1, "cooldown": 120, "max_capacity": 8}},
+                {"restart": {"service": "worker"}},
+            ],
         },
         "request-drop": {
             "kind": "static",
@@ -124,6 +134,7 @@ def _alarms() -> dict[str, Any]:
             "runbook": "https://runbooks.example.com/platform-down",
             "rule": {"any": [{"all": ["worker-down", "job-failure-rate"]}, "api-availability"]},
             "suppressor": {"alarm": "maintenance", "wait_period": 120, "extension_period": 300},
+            "actions": [{"lambda": {"function": "page-status:live"}}, {"ops_item": {"severity": 1}}],
         },
         "maintenance": {
             "kind": "static",

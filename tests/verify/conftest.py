@@ -9,7 +9,7 @@ import pytest
 
 from vigil.plan.stack import LoadedStack, load_stack_plan
 from vigil.verify import Applied, AwsTarget, apply_plan
-from vigil.verify.emulator import EMULATOR_ACCOUNT, local_aws, reset
+from vigil.verify.emulator import EMULATOR_ACCOUNT, local_aws, reset, stand_in_for_services
 
 ROOT = Path(__file__).resolve().parents[2]
 #: Secret endpoints for drift tests (never published to: see apply_plan's subscribe_external).
@@ -38,5 +38,6 @@ def dev() -> LoadedStack:
 
 @pytest.fixture
 def applied(target: AwsTarget, dev: LoadedStack) -> Applied:
-    """The dev plan applied to a fresh emulator, every subscription included."""
+    """The dev plan applied to a fresh emulator, every subscription included, in a world with the worker service."""
+    stand_in_for_services(target, dev.plan)
     return apply_plan(target, dev.plan, dev.config_value, SECRETS, subscribe_external=True)

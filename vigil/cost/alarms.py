@@ -10,7 +10,7 @@ disabled alarms are not in the plan and cost nothing.
 
 from __future__ import annotations
 
-from vigil.cost.alerting import canary_items, probe_items
+from vigil.cost.alerting import action_items, canary_items, probe_items
 from vigil.cost.items import LineItem
 from vigil.cost.prices import PriceTable
 from vigil.plan.types import AlarmsPlan, CompositeAlarmPlan, MetricAlarmPlan
@@ -68,9 +68,11 @@ def composite_items(alarm: CompositeAlarmPlan, prices: PriceTable) -> list[LineI
 
 
 def alarm_items(alarms: AlarmsPlan, prices: PriceTable) -> list[LineItem]:
-    """Line items of every planned alarm, health check and canary."""
+    """Line items of every planned alarm, health check, canary and automatic alarm action."""
     items = [i for a in alarms.metric_alarms for i in metric_alarm_items(a, prices)]
     items += [i for a in alarms.composite_alarms for i in composite_items(a, prices)]
     items += [i for c in alarms.health_checks for i in probe_items(c, prices)]
     items += [i for c in alarms.canaries for i in canary_items(c, prices)]
+    items += [i for a in alarms.metric_alarms for i in action_items(a, prices)]
+    items += [i for c in alarms.composite_alarms for i in action_items(c, prices)]
     return items

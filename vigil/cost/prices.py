@@ -70,6 +70,10 @@ class PriceTable:
     contributor_usd_per_million_events: float = 0.0
     #: New-error detector (Lambda + DynamoDB + PutMetricData), USD per error line that reaches it (upper bound).
     new_error_line_usd: float = 0.0
+    #: Automatic alarm actions: an OpsItem created, a Lambda request, and the assumed state changes a month.
+    opsitem_usd: float = 0.0
+    lambda_request_usd: float = 0.0
+    action_runs_per_month: float = 0.0
 
     def metric_cost(self, count: int) -> float:
         """Monthly USD of ``count`` custom metrics, walking the volume tiers."""
@@ -158,8 +162,8 @@ def parse_prices(data: dict[str, Any], where: str = "prices.json") -> PriceTable
 
 
 def _health_checks(data: dict[str, Any], where: str) -> dict[str, float]:
-    """Route 53 health check, Synthetics and Contributor Insights prices (optional sections: without them those
-    resources cost 0)."""
+    """Route 53 health check, Synthetics, Contributor Insights and alarm action prices (optional sections: without
+    them those resources cost 0)."""
     out: dict[str, float] = {}
     if "route53_health_checks" in data:
         section = _section(data, "route53_health_checks", where)
@@ -170,6 +174,11 @@ def _health_checks(data: dict[str, Any], where: str) -> dict[str, float]:
         out["canary_run_usd"] = _number(_section(data, "synthetics", where), "canary_run_usd", f"{where}: synthetics")
     if "new_error_detector" in data:
         out["new_error_line_usd"] = _new_error_line_usd(_section(data, "new_error_detector", where), where)
+    if "alarm_actions" in data:
+        section, at = _section(data, "alarm_actions", where), f"{where}: alarm_actions"
+        out["opsitem_usd"] = _number(section, "opsitem_usd", at)
+        out["lambda_request_usd"] = _number(section, "lambda_request_usd_per_million", at) / 1e6
+        out["action_runs_per_month"] = _number(section, "assumed_alarms_per_month", at)
     if "contributor_insights" in data:
         section, at = _section(data, "contributor_insights", where), f"{where}: contributor_insights"
         out["contributor_rule_usd"] = _number(section, "rule_usd", at)

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from vigil.docs.stacks import StackView
-from vigil.docs.triggers import composite_text, routing_text, trigger_text
+from vigil.docs.triggers import automations_text, composite_text, routing_text, trigger_text
 from vigil.plan import CompositeAlarmPlan, MetricAlarmPlan
 from vigil.plan.alarm_rules import absent_note
 from vigil.spec.errors import SpecError
@@ -56,7 +56,9 @@ def _alarm_line(view: StackView, planned: MetricAlarmPlan | CompositeAlarmPlan) 
         when = composite_text(planned, view.plan, view.short) + absent_note(view.project, view.short(planned.name))
     else:
         when = trigger_text(planned)
-    return f"{planned.severity.value}; fires when {when}. Notifies: {routing_text(planned, view.plan, view.short)}."
+    line = f"{planned.severity.value}; fires when {when}. Notifies: {routing_text(planned, view.plan, view.short)}."
+    automatic = automations_text(planned)
+    return f"{line} Automatically: {automatic}." if automatic else line
 
 
 def _stack_lines(view: StackView, kind: str, name: str) -> list[str]:

@@ -194,3 +194,34 @@ def routing_text(alarm: MetricAlarmPlan | CompositeAlarmPlan, plan: StackPlan, s
     chat = [f"chat {short(c)}" for c in chats]
     reached = ", ".join([*people, *chat]) or "nobody (the topic has no subscribers)"
     return f"{actions.severity.value} topic: {reached}"
+
+
+def automations_text(alarm: MetricAlarmPlan | CompositeAlarmPlan) -> str:
+    """What the alarm does by itself (``actions:``), or ``""``: scaling, OpsItems, Lambda invocations.
+
+    >>> from vigil.plan.alarm_actions import AlarmActionPlan
+    >>> from vigil.plan.types import NO_ACTIONS
+    >>> a = MetricAlarmPlan("x", "static", "P2", "", "GreaterThanThreshold", 1, None, "missing", NO_ACTIONS,
+    ...     automations=(AlarmActionPlan("ops_item", "ALARM", "arn:aws:ssm:us-east-1:1:opsitem:2#CATEGORY=Cost"),))
+    >>> automations_text(a)
+    'opens an OpsCenter OpsItem (severity 2, Cost)'
+    """
+    parts: list[str] = []
+    for action in alarm.automations:
+        on = "" if action.state == "ALARM" else f" on {action.state}"
+        if action.policy is not None and action.target is not None:
+            p, t = action.policy, action.target
+            cluster_service = p.resource_id.removeprefix("service/")
+            parts.append(
+                f"scales ECS service {cluster_service} by {p.scaling_adjustment:+d} tasks, again after each "
+                f"{duration(p.cooldown)} cooldown while in {action.state} "
+                f"(within {t.min_capacity}..{t.max_capacity} tasks)"
+            )
+        elif action.kind == "ops_item" and action.arn:
+            severity, _, category = action.arn.rsplit(":", 1)[-1].partition("#CATEGORY=")
+            parts.append(f"opens an OpsCenter OpsItem{on} (severity {severity}{', ' + category if category else ''})")
+        elif action.kind == "restart" and action.restart:
+            parts.append(f"restarts ECS service {action.restart} (a new deployment, by Vigil's restart function)")
+        elif action.kind == "lambda" and action.arn:
+            parts.append(f"invokes Lambda {action.arn.split(':function:', 1)[-1]}{on}")
+    return "; ".join(parts)

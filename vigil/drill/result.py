@@ -247,6 +247,27 @@ def _minutes(seconds: int | None) -> str:
     return "-" if seconds is None else f"{seconds / 60:.1f}"
 
 
+def _misses(result: DrillResult) -> list[str]:
+    """The incidents behind the MISSED rows: paged late or never, paged more than once, or paged although they must
+    not (with when, how strong, and the alarms behind the first page), so a miss can be reproduced and read."""
+    out: list[str] = []
+    for outcome in result.incidents:
+        draw, first = outcome.draw, outcome.first
+        late = draw.deadline is not None and not outcome.in_deadline
+        noisy = bool(outcome.pages) if draw.deadline is None else len(outcome.pages) > 1
+        if not (late or noisy):
+            continue
+        paged = "never paged" if first is None else f"first page after {_minutes(outcome.after_s)} min"
+        why = f" ({', '.join(first.because)})" if first is not None and first.because else ""
+        out.append(
+            f"  {draw.fault} seed {outcome.seed} #{draw.index}: {iso(draw.occurrence.start)}, intensity "
+            f"{draw.occurrence.intensity:.2f}: {paged}{why}, {len(outcome.pages)} page(s)"
+        )
+    if out:
+        out[:0] = ["", "Incidents behind the misses (late or never paged, paged more than once, or paged for P3/P4):"]
+    return out
+
+
 def render_text(result: DrillResult) -> str:
     """The table per fault class, the normal days, and the alarms the drill could not evaluate."""
     rows = [("class", "sev", "n", "recall", "median", "p90", "pages/inc", "target")]
@@ -287,6 +308,7 @@ def render_text(result: DrillResult) -> str:
             noise = ", ".join(day.noise_at(page.time)) or "no noise nearby"
             why = f" because {', '.join(page.because)}" if page.because and page.because != (page.alarm,) else ""
             lines.append(f"  {iso(page.time)} {page.severity} {page.alarm}{why}  (noise: {noise})")
+    lines.extend(_misses(result))
     if result.not_drilled:
         lines.append("")
         lines.append(f"Not drilled ({len(result.not_drilled)} alarms read metrics the traffic file does not generate):")

@@ -10,9 +10,11 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
+from vigil.plan.alarm_actions import plan_actions
 from vigil.plan.dashboards import dashboard_url
 from vigil.plan.errors import PlanError
 from vigil.plan.naming import Naming
+from vigil.plan.restarter import restarter_name
 from vigil.plan.types import (
     NO_ACTIONS,
     ActionsPlan,
@@ -178,8 +180,9 @@ def metric_alarm(
     statistic, extended = split_statistic(metric.stat) if metric is not None else (None, None)
     shown = shown_threshold if shown_threshold is not None else threshold
     text = alarm.description.replace(THRESHOLD, f"{shown:g}") if shown is not None else alarm.description
+    physical = ac.names.alarm_name(name)
     return MetricAlarmPlan(
-        name=ac.names.alarm_name(name),
+        name=physical,
         kind=kind,
         severity=alarm.severity,
         description=ac.description(
@@ -202,4 +205,5 @@ def metric_alarm(
         metric_queries=metric_queries,
         tags=ac.tags(alarm.severity, service, dict(alarm.tags)),
         spec_name=name,
+        automations=plan_actions(ac.ctx, physical, alarm.actions, comparison_operator, restarter_name(ac.names)),
     )

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from vigil.plan.alarm_actions import plan_actions, scalable_targets
 from vigil.plan.alarm_context import AlarmContext, metric_alarm
 from vigil.plan.alarm_rules import composite_rule_words, render_rule
 from vigil.plan.canary import plan_canary
 from vigil.plan.errors import PlanError
 from vigil.plan.naming import Naming
 from vigil.plan.probes import plan_delivery_alarms, plan_probe
+from vigil.plan.restarter import plan_restarter, restarter_name
 from vigil.plan.slo import plan_slo
 from vigil.plan.types import (
     AlarmsPlan,
@@ -33,6 +35,8 @@ from vigil.spec.models.alarms import (
 )
 from vigil.spec.models.project import Project
 
+#: Retention of the restart function's own log group when the stack sets no ``vigil:retention_days``.
+DEFAULT_FUNCTION_LOG_DAYS = 30
 #: In a composite's description: its rule as this stack plans it (``vigil.plan.alarm_rules.composite_rule_words``).
 RULE = "${rule}"
 
@@ -143,6 +147,7 @@ def plan_composite(ac: AlarmContext, name: str, alarm: CompositeAlarm) -> Compos
         tags=ac.tags(alarm.severity, alarm.tags.get("service", "platform"), dict(alarm.tags)),
         suppressor=suppressor,
         spec_name=name,
+        automations=plan_actions(ac.ctx, ac.names.alarm_name(name), alarm.actions, None, restarter_name(ac.names)),
     )
 
 
@@ -180,8 +185,18 @@ def plan_alarms(ctx: StackContext, names: Naming, project: Project, routing: Rou
         metric.extend(children)
         slo_composites.extend(parents)
     metric.extend(plan_delivery_alarms(ac))
+    targets = scalable_targets(a for m in metric for a in m.automations)
+    planned: list[MetricAlarmPlan | CompositeAlarmPlan] = [*metric, *composites]
+    restarts = {alarm.name: a.restart for alarm in planned for a in alarm.automations if a.restart}
+    stack = project.stack
+    retention = stack.retention_days if stack is not None and stack.retention_days else DEFAULT_FUNCTION_LOG_DAYS
     return AlarmsPlan(
-        tuple(metric), tuple(slo_composites) + _composite_order(composites), tuple(checks), tuple(canaries)
+        tuple(metric),
+        tuple(slo_composites) + _composite_order(composites),
+        tuple(checks),
+        tuple(canaries),
+        scalable_targets=targets,
+        restarter=plan_restarter(ac.ctx, names, restarts, retention),
     )
 
 

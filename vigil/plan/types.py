@@ -12,7 +12,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
+from vigil.plan.alarm_actions import AlarmActionPlan, ScalableTargetPlan
 from vigil.plan.pagerduty import PagerDutyPlan
+from vigil.plan.restarter import RestarterPlan
 from vigil.spec.models.common import Severity, render_template
 
 
@@ -393,6 +395,8 @@ class MetricAlarmPlan:
     spec_name: str = field(default="", kw_only=True)
     #: ``EvaluateLowSampleCountPercentile`` (``evaluate`` or ``ignore``; None: not sent, CloudWatch's default).
     evaluate_low_sample_count_percentile: str | None = None
+    #: What CloudWatch does by itself on a state change besides notifying (``actions:`` in the spec).
+    automations: tuple[AlarmActionPlan, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -419,6 +423,8 @@ class CompositeAlarmPlan:
     suppressor: SuppressorPlan | None = None
     #: Name in the spec: the composite alarm spec, or an SLO burn-rate alarm's name before the stack's naming.
     spec_name: str = field(default="", kw_only=True)
+    #: Lambda and OpsItem actions (``actions:`` in the spec).
+    automations: tuple[AlarmActionPlan, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -453,6 +459,10 @@ class AlarmsPlan:
     composite_alarms: tuple[CompositeAlarmPlan, ...]
     health_checks: tuple[HealthCheckPlan, ...] = ()
     canaries: tuple[CanaryPlan, ...] = ()
+    #: ECS services registered with Application Auto Scaling for the alarms' ``scale`` actions.
+    scalable_targets: tuple[ScalableTargetPlan, ...] = ()
+    #: Vigil's restart function, when an alarm has a ``restart`` action.
+    restarter: RestarterPlan | None = None
 
     def names(self) -> tuple[str, ...]:
         """Every alarm name, metric alarms first."""

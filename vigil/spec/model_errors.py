@@ -49,6 +49,8 @@ def _step(tp: Any, element: str | int) -> list[Any]:
             fields = {f.alias or n: f for n, f in alt.model_fields.items()}
             if element in fields:
                 out.append(fields[element].annotation)
+                if isinstance(alt.__dict__.get("kind"), str) and alt.__dict__["kind"] == element:
+                    out.append(alt)  # a class-level tag equal to one of its fields (``scale: {...}`` actions)
             elif _tag_matches(alt, element):
                 out.append(alt)
         elif origin is dict:
@@ -71,6 +73,8 @@ def allowed_keys(root: type[BaseModel], loc: tuple[str | int, ...]) -> list[str]
     current: list[Any] = [root]
     for element in loc:
         current = [nxt for tp in current for nxt in _step(tp, element)]
+    if loc:  # a model reached as a class-level tag is a step on the way, not where the key was found
+        current = [tp for tp in current if not (isinstance(tp, type) and tp.__dict__.get("kind") == loc[-1])]
     names: list[str] = []
     for tp in current:
         for alt in _unwrap(tp):

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from vigil.spec.errors import SpecError
 from vigil.spec.models import Project
+from vigil.spec.rules.alarm_actions import check_alarm_actions
 from vigil.spec.rules.alarms import check_alarms
 from vigil.spec.rules.alerting import check_alerting
 from vigil.spec.rules.chat_ids import check_chat_ids
@@ -35,6 +36,7 @@ RULES = (
     check_dashboard_limits,
     check_namespaces,
     check_alarms,
+    check_alarm_actions,
     check_dashboards,
     check_routing,
     check_pagerduty,

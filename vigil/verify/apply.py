@@ -3,8 +3,10 @@
 It creates what the components create, with the same names, tags and arguments (log groups with retention,
 metric filters, one SNS topic per severity and the delivery-failure topic with their subscriptions and filter
 policies, AWS Chatbot's subscriptions, metric alarms including metric-math and anomaly alarms, composite alarms,
-dashboards), so ``vigil verify`` finds no drift afterwards. Not created: KMS keys, topic policies, the
-dead-letter queue, Chatbot channels themselves, canaries, Logs Insights query definitions. It is meant
+the scalable targets and step scaling policies of ``scale`` actions, dashboards), so ``vigil verify`` finds no
+drift afterwards. Not created: KMS keys, topic policies, the dead-letter queue, Chatbot channels themselves,
+canaries, Logs Insights query definitions, Lambda permissions and Vigil's restart function (an alarm's action list
+still names it, as the components set it). It is meant
 for an emulator (moto); against AWS use ``pulumi up``. Composite alarms the endpoint does not implement are
 listed in :attr:`Applied.skipped`, never silently dropped.
 
@@ -19,9 +21,10 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlparse
 
+from vigil.plan.alarm_actions import AlarmActionPlan
 from vigil.plan.types import CompositeAlarmPlan, MetricAlarmPlan, MetricQueryPlan, StackPlan, SubscriptionPlan
 from vigil.verify.aws import AwsTarget, is_loopback_url
-from vigil.verify.state import CHATBOT_ENDPOINT, DELIVERY, actions_fields
+from vigil.verify.state import CHATBOT_ENDPOINT, DELIVERY, STATE_FIELD, actions_fields
 
 Endpoints = Callable[[str, bool], str | None]  # (config key, secret) -> endpoint value or None
 
@@ -56,8 +59,28 @@ def _query(q: MetricQueryPlan) -> dict[str, Any]:
     return entry
 
 
-def metric_alarm_args(alarm: MetricAlarmPlan, topic_arns: Mapping[str, str], tags: Mapping[str, str]) -> dict[str, Any]:
-    """``PutMetricAlarm`` arguments of a planned metric alarm (single metric, math or anomaly band)."""
+def _with_automations(
+    fields: dict[str, Any], automations: tuple[AlarmActionPlan, ...], policy_arns: Mapping[str, str]
+) -> dict[str, Any]:
+    """The action lists with the alarm's automatic actions added (a scaling policy only once it exists)."""
+    out = {k: list(v) for k, v in fields.items()}
+    for action in automations:
+        arn = action.arn or (policy_arns.get(action.policy.name) if action.policy else None)
+        if arn is not None:
+            out[STATE_FIELD[action.state]].append(arn)
+    return out
+
+
+def metric_alarm_args(
+    alarm: MetricAlarmPlan,
+    topic_arns: Mapping[str, str],
+    tags: Mapping[str, str],
+    policy_arns: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """``PutMetricAlarm`` arguments of a planned metric alarm (single metric, math or anomaly band).
+
+    ``policy_arns``: scaling policy name -> ARN of the policies created for the alarm's ``scale`` actions.
+    """
     args: dict[str, Any] = {
         "AlarmName": alarm.name,
         "AlarmDescription": alarm.description,
@@ -66,7 +89,7 @@ def metric_alarm_args(alarm: MetricAlarmPlan, topic_arns: Mapping[str, str], tag
         "EvaluationPeriods": alarm.evaluation_periods,
         "TreatMissingData": alarm.treat_missing_data,
         "Tags": _tags({**tags, **alarm.tags}),
-        **actions_fields(alarm.actions, topic_arns),
+        **_with_automations(actions_fields(alarm.actions, topic_arns), alarm.automations, policy_arns or {}),
     }
     optional = {
         "Threshold": alarm.threshold,
@@ -97,7 +120,7 @@ def composite_alarm_args(
         "AlarmRule": alarm.alarm_rule,
         "ActionsEnabled": True,
         "Tags": _tags({**tags, **alarm.tags}),
-        **actions_fields(alarm.actions, topic_arns),
+        **_with_automations(actions_fields(alarm.actions, topic_arns), alarm.automations, {}),
     }
 
 
@@ -179,10 +202,56 @@ class _Applier:
                     what = f"{name}: AWS Chatbot {channel.kind} channel {channel.name}"
                     self.subscribe(name, arn, "https", CHATBOT_ENDPOINT, {}, what)
 
+    def scaling(self) -> dict[str, str]:
+        """Scalable targets and the step policies on them; returns policy name -> ARN.
+
+        Registering a target needs its ECS service to exist at the endpoint (Application Auto Scaling checks):
+        a target that cannot be registered is listed in ``skipped``, with its policies.
+        """
+        aas = self.target.client("application-autoscaling")
+        registered: set[str] = set()
+        for t in self.plan.alarms.scalable_targets:
+            try:
+                aas.register_scalable_target(
+                    ServiceNamespace=t.service_namespace,
+                    ResourceId=t.resource_id,
+                    ScalableDimension=t.scalable_dimension,
+                    MinCapacity=t.min_capacity,
+                    MaxCapacity=t.max_capacity,
+                )
+            except aas.exceptions.ClientError as exc:
+                self.out.skipped.append(f"scalable target {t.resource_id}: {exc.response['Error'].get('Message')}")
+                continue
+            registered.add(t.resource_id)
+        arns: dict[str, str] = {}
+        policies = [a.policy for m in self.plan.alarms.metric_alarms for a in m.automations if a.policy]
+        for p in policies:
+            if p.resource_id not in registered:
+                self.out.skipped.append(f"scaling policy {p.name}: its scalable target is not registered")
+                continue
+            step: dict[str, float] = {"ScalingAdjustment": p.scaling_adjustment}
+            step |= {"MetricIntervalLowerBound": p.lower_bound} if p.lower_bound is not None else {}
+            step |= {"MetricIntervalUpperBound": p.upper_bound} if p.upper_bound is not None else {}
+            arns[p.name] = aas.put_scaling_policy(
+                PolicyName=p.name,
+                ServiceNamespace=p.service_namespace,
+                ResourceId=p.resource_id,
+                ScalableDimension=p.scalable_dimension,
+                PolicyType="StepScaling",
+                StepScalingPolicyConfiguration={
+                    "AdjustmentType": p.adjustment_type,
+                    "Cooldown": p.cooldown,
+                    "MetricAggregationType": p.metric_aggregation_type,
+                    "StepAdjustments": [step],
+                },
+            )["PolicyARN"]
+        return arns
+
     def alarms(self) -> None:
         cw = self.target.client("cloudwatch")
+        policy_arns = self.scaling()
         for alarm in self.plan.alarms.metric_alarms:
-            cw.put_metric_alarm(**metric_alarm_args(alarm, self.out.topic_arns, self.tags))
+            cw.put_metric_alarm(**metric_alarm_args(alarm, self.out.topic_arns, self.tags, policy_arns))
         for composite in self.plan.alarms.composite_alarms:
             if self.target.emulator:
                 self.out.skipped.append(f"composite alarm {composite.name}: the emulator does not implement it")

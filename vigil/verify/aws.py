@@ -16,7 +16,7 @@ from urllib.parse import urlparse
 
 from vigil.verify.errors import VerifyError
 
-Service = Literal["cloudwatch", "logs", "sns", "sts"]
+Service = Literal["cloudwatch", "logs", "sns", "sts", "application-autoscaling", "ecs"]
 
 
 def is_loopback_url(url: str) -> bool:

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from vigil.plan.types import StackPlan
 from vigil.verify.aws import AwsTarget
-from vigil.verify.state import Fields, State, dimensions
+from vigil.verify.state import Fields, State, comparable_action, dimensions
 
 T = TypeVar("T")
 
@@ -89,7 +89,8 @@ def _metric_alarm(raw: dict[str, Any]) -> Fields:
 
 
 def _actions(raw: dict[str, Any]) -> Fields:
-    return {k: sorted(raw.get(k) or []) for k in ("AlarmActions", "OKActions", "InsufficientDataActions")}
+    keys = ("AlarmActions", "OKActions", "InsufficientDataActions")
+    return {k: sorted(comparable_action(a) for a in raw.get(k) or []) for k in keys}
 
 
 class _Reader:

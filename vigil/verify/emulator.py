@@ -79,6 +79,20 @@ def stand_in_for_chat(target: AwsTarget, plan: StackPlan, topic_arns: dict[str, 
     return len(arns)
 
 
+def stand_in_for_services(target: AwsTarget, plan: StackPlan) -> int:
+    """Create the ECS clusters and services the plan's ``scale`` actions scale; returns how many services.
+
+    They are the application's, not Vigil's (``pulumi up`` never creates them), but Application Auto Scaling
+    registers a target only for a service that exists, so the emulator gets empty stand-ins.
+    """
+    ecs = target.client("ecs")
+    services = [t.resource_id.split("/")[1:] for t in plan.alarms.scalable_targets]
+    for cluster, service in services:
+        ecs.create_cluster(clusterName=cluster)
+        ecs.create_service(cluster=cluster, serviceName=service, desiredCount=1)
+    return len(services)
+
+
 def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
@@ -86,8 +100,9 @@ def _interrupt(signum: int, frame: object) -> None:
 def serve(argv: list[str] | None = None) -> int:
     """``python -m vigil.verify.emulator --stack dev [--port 5000]``: moto with the stack's plan applied, until Ctrl-C.
 
-    A loopback receiver that prints what it receives stands in for the AWS Chatbot channels; subscriptions to
-    hosts outside 127.0.0.1 (PagerDuty, Chatbot) are not created, since moto would really POST to them.
+    A loopback receiver that prints what it receives stands in for the AWS Chatbot channels, and empty ECS services
+    for the services ``scale`` actions scale; subscriptions to hosts outside 127.0.0.1 (PagerDuty, Chatbot) are not
+    created, since moto would really POST to them.
     """
     import argparse
 
@@ -106,6 +121,7 @@ def serve(argv: list[str] | None = None) -> int:
     with local_aws(region) as staging, webhook_receiver() as hook:
         target = AwsTarget(region, endpoint_url=staging, emulator=True)
         loaded = load_stack_plan(args.project, args.stack, account_id=EMULATOR_ACCOUNT)
+        stand_in_for_services(target, loaded.plan)
         applied = apply_plan(target, loaded.plan, loaded.config_value)
         stand_in_for_chat(target, loaded.plan, applied.topic_arns, hook.url)
         # moto's state is per process: a second server on the public port, opened only now, serves the same

@@ -8,10 +8,12 @@ creates) and :mod:`vigil.verify.deployed` from boto3 reads. Values are normalize
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from vigil.plan.alarm_actions import AlarmActionPlan, ScalingPolicyPlan
 from vigil.plan.types import (
     ActionsPlan,
     CompositeAlarmPlan,
@@ -60,14 +62,51 @@ def action_topic(actions: ActionsPlan, topics: Mapping[str, str]) -> str | None:
     return topics.get(DELIVERY if actions.target == "delivery" else actions.severity.value)
 
 
-def actions_fields(actions: ActionsPlan, topics: Mapping[str, str]) -> Fields:
-    """Alarm, OK and insufficient-data action ARNs, as the components set them."""
+#: An alarm state -> its DescribeAlarms field.
+STATE_FIELD = {"ALARM": "AlarmActions", "OK": "OKActions", "INSUFFICIENT_DATA": "InsufficientDataActions"}
+#: Application Auto Scaling puts a random id in a policy's ARN; drift compares the ARN with ``*`` in its place.
+_POLICY_ID = re.compile(r"^(arn:aws[a-zA-Z-]*:autoscaling:[^:]*:[^:]*:scalingPolicy:)[^:]+(:resource/)")
+
+
+def policy_arn_shape(region: str, account_id: str, policy: ScalingPolicyPlan) -> str:
+    """The ARN of a planned scaling policy, its id replaced by ``*`` (what :func:`comparable_action` makes of it).
+
+    >>> from vigil.plan.alarm_actions import ScalingPolicyPlan
+    >>> policy_arn_shape("us-east-1", "1", ScalingPolicyPlan("p", "service/c/s", 1, 60, 0.0, None))
+    'arn:aws:autoscaling:us-east-1:1:scalingPolicy:*:resource/ecs/service/c/s:policyName/p'
+    """
+    return (
+        f"arn:aws:autoscaling:{region}:{account_id}:scalingPolicy:*:resource/"
+        f"{policy.service_namespace}/{policy.resource_id}:policyName/{policy.name}"
+    )
+
+
+def comparable_action(arn: str) -> str:
+    """A deployed action ARN as drift compares it: a scaling policy's random id replaced by ``*``."""
+    return _POLICY_ID.sub(r"\1*\2", arn)
+
+
+def actions_fields(
+    actions: ActionsPlan,
+    topics: Mapping[str, str],
+    automations: tuple[AlarmActionPlan, ...] = (),
+    where: tuple[str, str] = ("", ""),
+) -> Fields:
+    """Alarm, OK and insufficient-data action ARNs (sorted), as the components set them.
+
+    ``where`` (region, account) shapes the ARNs of scaling policies, which only exist once created.
+    """
     topic = action_topic(actions, topics)
-    return {
+    out: Fields = {
         "AlarmActions": [topic] if topic and actions.alarm else [],
         "OKActions": [topic] if topic and actions.ok else [],
         "InsufficientDataActions": [topic] if topic and actions.insufficient_data else [],
     }
+    for action in automations:
+        arn = action.arn or (policy_arn_shape(*where, action.policy) if action.policy else None)
+        if arn is not None:
+            out[STATE_FIELD[action.state]].append(arn)
+    return {k: sorted(v) for k, v in out.items()}
 
 
 def dimensions(pairs: Mapping[str, str]) -> dict[str, str]:
@@ -90,7 +129,7 @@ def query_fields(q: MetricQueryPlan) -> Fields:
     return {k: v for k, v in entry.items() if v is not None}
 
 
-def metric_alarm_fields(a: MetricAlarmPlan, topics: Mapping[str, str]) -> Fields:
+def metric_alarm_fields(a: MetricAlarmPlan, topics: Mapping[str, str], where: tuple[str, str] = ("", "")) -> Fields:
     """The compared fields of a metric alarm."""
     single = a.metric is not None and not a.metric_queries
     fields: Fields = {
@@ -108,14 +147,15 @@ def metric_alarm_fields(a: MetricAlarmPlan, topics: Mapping[str, str]) -> Fields
         "Statistic": a.statistic if single else None,
         "ExtendedStatistic": a.extended_statistic if single else None,
         "Metrics": [query_fields(q) for q in a.metric_queries],
-        **actions_fields(a.actions, topics),
+        **actions_fields(a.actions, topics, a.automations, where),
     }
     return fields
 
 
 def composite_alarm_fields(a: CompositeAlarmPlan, topics: Mapping[str, str]) -> Fields:
     """The compared fields of a composite alarm."""
-    return {"AlarmDescription": a.description, "AlarmRule": a.alarm_rule, **actions_fields(a.actions, topics)}
+    actions = actions_fields(a.actions, topics, a.automations)
+    return {"AlarmDescription": a.description, "AlarmRule": a.alarm_rule, **actions}
 
 
 def subscription_key(topic: str, protocol: str, index: int) -> str:
@@ -193,7 +233,8 @@ def expected_state(plan: StackPlan, config: Callable[[str], str | None]) -> Stat
             state.add("metric filter", f"{mf.log_group_name}:{mf.name}", fields)
     _topics(state, plan, config)
     for alarm in plan.alarms.metric_alarms:
-        state.add("metric alarm", alarm.name, metric_alarm_fields(alarm, topics))
+        where = (plan.context.region, plan.context.account_id)
+        state.add("metric alarm", alarm.name, metric_alarm_fields(alarm, topics, where))
     for composite in plan.alarms.composite_alarms:
         state.add("composite alarm", composite.name, composite_alarm_fields(composite, topics))
     for board in plan.dashboards:

@@ -9,6 +9,7 @@ from typing import Annotated, Literal, Union
 
 from pydantic import Field, model_validator
 
+from vigil.spec.models.alarm_actions import AlarmActions
 from vigil.spec.models.common import (
     DimensionName,
     Integer,
@@ -70,6 +71,8 @@ class AlarmBase(Spec):
     #: ``expected``: the alarm exists only in stacks with ``vigil:expects_traffic: true``, and there missing data
     #: is breaching (no requests at all is an outage, not a quiet night).
     traffic: Literal["any", "expected"] = "any"
+    #: What CloudWatch does by itself on a state change, besides notifying (:mod:`vigil.spec.models.alarm_actions`).
+    actions: AlarmActions = ()
 
 
 class _Comparing(AlarmBase):
@@ -257,6 +260,8 @@ class CompositeAlarm(Spec):
     notify: bool = True
     dashboard: Name | None = None
     suppressor: Suppressor | None = None
+    #: Lambda and OpsItem actions (PutCompositeAlarm takes no scaling actions; OpsItems only on ALARM).
+    actions: AlarmActions = ()
 
 
 Alarm = Annotated[
