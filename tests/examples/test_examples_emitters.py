@@ -25,6 +25,7 @@ LIBRARY_EMITTERS = {
     "cache.hits": "vigil/tracing/cache_metrics.py",
     "cache.misses": "vigil/tracing/cache_metrics.py",
     "db.query.duration": "vigil/tracing/dependencies.py",
+    "http.client.duration": "vigil/tracing/dependencies.py",
     "ws.connections.active": "vigil/middleware/websocket.py",
     "ws.connections.opened": "vigil/middleware/websocket.py",
     "ws.messages": "vigil/middleware/websocket.py",
