@@ -23,6 +23,9 @@ from vigil.plan.alarm_actions import AlarmActionPlan, LambdaPermissionPlan, Scal
 from vigil.plan.naming import Naming
 from vigil.plan.restarter import RestarterPlan
 
+from .functions import FunctionSpec, python_function
+from .metric_namespace import kms_key
+
 #: The restart handler module, packaged alone as the restart function's code.
 RESTART_HANDLER = Path(restart_handler.__file__ or "handler.py")
 
@@ -82,38 +85,23 @@ def scaling_policy(
 
 def restarter(plan: RestarterPlan, tags: Mapping[str, str], parent: pulumi.Resource) -> aws.lambda_.Function:
     """Vigil's restart function: its log group, role and policy, and the function (:mod:`vigil.restart.handler`)."""
-    child = pulumi.ResourceOptions(parent=parent)
-    all_tags = {**tags, **plan.tags}
-    logs = aws.cloudwatch.LogGroup(
-        Naming.logical("log-group", plan.function_log_group),
-        name=plan.function_log_group,
-        retention_in_days=plan.function_log_retention_days,
-        tags=all_tags,
-        opts=child,
+    key = kms_key("restart-service-logs", plan.kms_key, tags, parent)
+    spec = FunctionSpec(
+        "restart",
+        plan.name,
+        plan.role_name,
+        plan.role_trust_policy,
+        plan.policy,
+        plan.function_log_group,
+        plan.function_log_retention_days,
+        plan.runtime,
+        plan.handler,
+        plan.memory_mb,
+        plan.timeout_seconds,
+        RESTART_HANDLER,
+        plan.environment,
     )
-    role = aws.iam.Role(
-        Naming.logical("restart-role", plan.name),
-        name=plan.role_name,
-        assume_role_policy=plan.role_trust_policy,
-        tags=all_tags,
-        opts=child,
-    )
-    policy = aws.iam.RolePolicy(
-        Naming.logical("restart-policy", plan.name), role=role.id, policy=plan.policy, opts=child
-    )
-    return aws.lambda_.Function(
-        Naming.logical("restart-function", plan.name),
-        name=plan.name,
-        role=role.arn,
-        runtime=plan.runtime,
-        handler=plan.handler,
-        memory_size=plan.memory_mb,
-        timeout=plan.timeout_seconds,
-        code=pulumi.AssetArchive({"handler.py": pulumi.FileAsset(str(RESTART_HANDLER))}),
-        environment={"variables": dict(plan.environment)},
-        tags=all_tags,
-        opts=pulumi.ResourceOptions(parent=parent, depends_on=[logs, policy]),
-    )
+    return python_function(spec, key.arn, {**tags, **plan.tags}, parent)
 
 
 def lambda_permission(

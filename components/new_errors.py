@@ -16,6 +16,8 @@ import vigil.new_errors.handler as handler_module
 from vigil.plan.naming import Naming
 from vigil.plan.types import NewErrorDetectorPlan
 
+from .functions import FunctionSpec, python_function
+
 #: The handler module, packaged alone as the function's code.
 HANDLER_FILE = Path(handler_module.__file__ or "handler.py")
 
@@ -51,35 +53,22 @@ def new_error_detector(
         tags=all_tags,
         opts=child,
     )
-    logs = aws.cloudwatch.LogGroup(
-        Naming.logical("log-group", plan.function_log_group),
-        name=plan.function_log_group,
-        retention_in_days=plan.function_log_retention_days,
-        kms_key_id=kms_key_arn,
-        tags=all_tags,
-        opts=child,
+    spec = FunctionSpec(
+        "new-errors",
+        plan.name,
+        plan.name,
+        _ASSUME_LAMBDA,
+        plan.policy,
+        plan.function_log_group,
+        plan.function_log_retention_days,
+        plan.runtime,
+        plan.handler,
+        plan.memory_mb,
+        plan.timeout_seconds,
+        HANDLER_FILE,
+        plan.environment,
     )
-    role = aws.iam.Role(
-        Naming.logical("new-errors-role", plan.name),
-        name=plan.name,
-        assume_role_policy=_ASSUME_LAMBDA,
-        tags=all_tags,
-        opts=child,
-    )
-    aws.iam.RolePolicy(Naming.logical("new-errors-policy", plan.name), role=role.id, policy=plan.policy, opts=child)
-    function = aws.lambda_.Function(
-        Naming.logical("new-errors-function", plan.name),
-        name=plan.name,
-        role=role.arn,
-        runtime=plan.runtime,
-        handler=plan.handler,
-        memory_size=plan.memory_mb,
-        timeout=plan.timeout_seconds,
-        code=pulumi.AssetArchive({"handler.py": pulumi.FileAsset(str(HANDLER_FILE))}),
-        environment={"variables": dict(plan.environment)},
-        tags=all_tags,
-        opts=pulumi.ResourceOptions(parent=parent, depends_on=[logs]),
-    )
+    function = python_function(spec, kms_key_arn, all_tags, parent)
     permission = aws.lambda_.Permission(
         Naming.logical("new-errors-invoke", plan.name),
         action="lambda:InvokeFunction",

@@ -44,7 +44,7 @@ def test_catalog_lists_every_alarm_metric_query_and_dashboard_per_stack() -> Non
 
 
 def test_stale_catalog_fails_check(shipped: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    edit(shipped / "alarms" / "jobs.yaml", "users wait longer for\n", "users wait much longer for\n")
+    edit(shipped / "alarms" / "jobs.yaml", "users wait longer for their runs", "users wait much longer for their runs")
     errors = check_errors(shipped, capsys)
     assert [(e["file"], e["field"]) for e in errors] == [(CATALOG_PATH, "catalog reference")]
     assert main(["docs", str(shipped)]) == 0
@@ -144,7 +144,7 @@ def test_graph_labelled_for_an_alarm_reads_what_it_reads(shipped: Path, capsys: 
 
 def test_graph_labelled_for_an_alarm_with_another_expression(shipped: Path, capsys: pytest.CaptureFixture[str]) -> None:
     board = shipped / "dashboards" / "jobs-and-agents.yaml"
-    edit(board, 'expression: "FILL(mechanic, 0) + FILL(genius, 0)"', 'expression: "MAX([mechanic, genius])"')
+    edit(board, "IF(FILL(mechanic, 0) + FILL(genius, 0) >= 8 AND", "IF(MAX([mechanic, genius]) >= 8 AND")
     (error,) = check_errors(shipped, capsys)
     assert "has no line with the alarm's expression" in str(error["message"])
 

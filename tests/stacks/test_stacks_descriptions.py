@@ -44,4 +44,4 @@ def test_the_threshold_quoted_is_the_one_the_stack_uses() -> None:
     )
     assert dev.threshold == 40
     assert "More than 40 % of claimed jobs failed" in dev.description  # vigil:overrides in Pulumi.dev.yaml
-    assert "More than 20 % of claimed jobs failed" in prod.description
+    assert "More than 25 % of claimed jobs failed" in prod.description

@@ -91,12 +91,20 @@ def test_resource_counts_match_the_spec(run: tuple[str, Project, Recorder]) -> N
     assert counts["Canary"] == canaries > 0
     assert counts["Queue"] == (1 if https else 0)  # the dead-letter queue exists only for https subscriptions
     detectors = sum(lg.new_errors is not None for lg in with_logs)
-    # one role per Chatbot channel (Slack or Teams), canary and new-error detector
-    assert counts["Role"] == len(channels) + len(teams) + canaries + detectors
-    assert counts["LogGroup"] == len(with_logs) + detectors  # + each detector function's own log group
-    assert counts["Function"] == counts["Table"] == counts["LogSubscriptionFilter"] == detectors > 0
-    for function in recorder.of_type("lambda/function:Function"):
+    restarts = [i for a in alarms.values() for i, x in enumerate(a.actions) if x.kind == "restart"]
+    restarter = 1 if restarts else 0  # one restart function per stack serves every `restart` action
+    # one role per Chatbot channel (Slack or Teams), canary, new-error detector, and the restart function
+    assert counts["Role"] == len(channels) + len(teams) + canaries + detectors + restarter
+    assert counts["LogGroup"] == len(with_logs) + detectors + restarter  # + each function's own log group
+    assert counts["Table"] == counts["LogSubscriptionFilter"] == detectors > 0
+    assert counts["Function"] == detectors + restarter
+    detector_functions = [f for f in recorder.of_type("lambda/function:Function") if "METRIC" in str(f.inputs)]
+    assert len(detector_functions) == detectors
+    for function in detector_functions:
         assert function.inputs["environment"]["variables"]["METRIC"] == "error.new_fingerprints"
+    scaled = [x for a in alarms.values() for x in a.actions if x.kind == "scale"]
+    assert counts["Policy"] == len(scaled)  # one step scaling policy per `scale` action
+    assert counts["Target"] == len({(x.scale.cluster, x.scale.service) for x in scaled})  # type: ignore[union-attr]
     assert counts["QueryDefinition"] == sum(len(lg.queries) for lg in with_logs)
     assert counts["Dashboard"] == len(project.dashboards)
     assert counts["LogMetricFilter"] == sum(len(lg.metric_filters) for lg in with_logs)
@@ -112,10 +120,12 @@ def test_every_alarm_has_an_action_unless_p4(run: tuple[str, Project, Recorder])
     composites = recorder.of_type("compositeAlarm:CompositeAlarm")
     slo_children = {c for r in composites if "slo" in r.inputs["tags"] for c in r.inputs["alarmRule"].split('"')[1::2]}
     alarms = recorder.of_type("metricAlarm:MetricAlarm") + composites
+    # A notification is an SNS topic among the alarm actions (automatic actions, `actions:`, notify nobody).
     silent = [
         r.inputs.get("name") or r.inputs["alarmName"]
         for r in alarms
-        if not r.inputs.get("alarmActions") and r.inputs["tags"]["severity"] != "P4"
+        if not any(a.startswith("arn:aws:sns:") for a in r.inputs.get("alarmActions", []))
+        and r.inputs["tags"]["severity"] != "P4"
     ]
     from vigil.plan.naming import Naming
 
@@ -131,7 +141,7 @@ def test_every_alarm_has_an_action_unless_p4(run: tuple[str, Project, Recorder])
     }
     # SLO window children notify through their composite only; `notify: false` children through theirs.
     assert set(silent) == slo_children | quiet_children | quiet_pages
-    assert all(len(r.inputs["alarmActions"]) == 1 for r in alarms if r.inputs.get("alarmActions"))
+    assert all(sum(a.startswith("arn:aws:sns:") for a in r.inputs.get("alarmActions", [])) <= 1 for r in alarms)
 
 
 def test_topics_are_encrypted_and_only_this_accounts_alarms_publish(run: tuple[str, Project, Recorder]) -> None:

@@ -58,14 +58,18 @@ def test_fire_on_the_emulator_delivers_cloudwatchs_message(target: AwsTarget, de
     assert message["Region"] == "US East (N. Virginia)"
     assert message["AlarmArn"] == f"arn:aws:cloudwatch:us-east-1:123456789012:alarm:{name}"
     assert message["AlarmActions"] == [result.topic_arn]
+    # ai-cost is a metric-math alarm (spend, or cost per call at peak volume): its Trigger lists the queries, as
+    # CloudWatch's notification of a math alarm does.
     trigger = message["Trigger"]
-    assert (trigger["MetricName"], trigger["Namespace"], trigger["StatisticType"]) == (
-        "llm.cost_usd",
-        "Vigil/Worker",
-        "Statistic",
-    )
-    assert trigger["Statistic"].isupper()
-    assert all(set(d) == {"name", "value"} for d in trigger["Dimensions"])
+    stats = [q["MetricStat"] for q in trigger["Metrics"] if "MetricStat" in q]
+    assert {(s["Metric"]["MetricName"], s["Metric"]["Namespace"], s["Stat"]) for s in stats} == {
+        ("llm.cost_usd", "Vigil/Worker", "Sum"),
+        ("llm.cost_usd", "Vigil/Worker", "SampleCount"),
+    }
+    (returned,) = [q for q in trigger["Metrics"] if q["ReturnData"]]  # the expression is what the alarm evaluates
+    assert "Expression" in returned
+    assert "MetricStat" not in returned
+    assert all(set(d) == {"name", "value"} for s in stats for d in s["Metric"]["Dimensions"])
     assert ok_note.message["NewStateValue"] == "OK"
     state = target.client("cloudwatch").describe_alarms(AlarmNames=[name])["MetricAlarms"][0]["StateValue"]
     assert state == "OK"

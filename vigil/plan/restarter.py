@@ -17,9 +17,13 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
+from vigil.plan.iam import logs_key_policy
 from vigil.plan.naming import Naming
+
+if TYPE_CHECKING:
+    from vigil.plan.types import KmsKeyPlan
 
 RUNTIME = "python3.12"
 HANDLER = "handler.handler"
@@ -52,6 +56,8 @@ class RestarterPlan:
     policy: str  # JSON
     function_log_group: str
     function_log_retention_days: int
+    #: Encrypts the function's log group (every Vigil log group has a key).
+    kms_key: KmsKeyPlan
     environment: Mapping[str, str]
     runtime: str = RUNTIME
     handler: str = HANDLER
@@ -107,9 +113,19 @@ def plan_restarter(ctx: _Where, names: Naming, targets: Mapping[str, str], reten
     """The restart function for ``targets`` (alarm name -> ``cluster/service``), None when no alarm restarts."""
     if not targets:
         return None
+    from vigil.plan.types import KmsKeyPlan  # types imports this module for RestarterPlan
+
     name = restarter_name(names)
     log_group = f"/aws/lambda/{name}"
+    group_arn = f"arn:aws:logs:{ctx.region}:{ctx.account_id}:log-group:{log_group}"
     ordered = dict(sorted(targets.items()))
+    key = KmsKeyPlan(
+        alias=names.kms_alias("logs-restart-service"),
+        description=f"Vigil: encrypts log group {log_group}",
+        policy=logs_key_policy(account_id=ctx.account_id, region=ctx.region, log_group_arn=group_arn),
+        tags={"purpose": "alarm-actions"},
+        spec_name="restart",
+    )
     return RestarterPlan(
         name=name,
         function_arn=f"arn:aws:lambda:{ctx.region}:{ctx.account_id}:function:{name}",
@@ -118,6 +134,7 @@ def plan_restarter(ctx: _Where, names: Naming, targets: Mapping[str, str], reten
         policy=restarter_policy(ctx, ordered, log_group),
         function_log_group=log_group,
         function_log_retention_days=retention_days,
+        kms_key=key,
         environment={TARGETS_VARIABLE: json.dumps(ordered)},
         tags={"purpose": "alarm-actions"},
     )
