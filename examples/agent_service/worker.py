@@ -22,6 +22,7 @@ from examples.agent_service.names import MODES
 from examples.agent_service.store import Job, Store
 from examples.agent_service.telemetry import Telemetry
 from vigil.audit import domain_event
+from vigil.emf.process import ProcessMetrics
 from vigil.middleware import trace_properties
 from vigil.tracing import agent_loop, llm_call, process_job, record_llm_usage, span, tool_execution
 
@@ -83,6 +84,8 @@ class Worker:
         self.jobs_processed = 0
         self._auth_failures = 0
         self._auth_stopped_until = 0.0
+        # process.* for each service: the example runs API and worker in one process, so both report the same one
+        self._process_metrics = [ProcessMetrics(logger) for logger in telemetry.loggers.values()]
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -130,6 +133,8 @@ class Worker:
         in_use, size = self.store.pool.in_use(), self.store.pool.size
         self.telemetry.emit("db.connections", in_use)
         self.telemetry.emit("db.pool.utilization", round(100.0 * in_use / size, 1))
+        for process in self._process_metrics:
+            process.sample()
         for mode in MODES:
             self.telemetry.emit("jobs.active", running.get(mode, 0), Mode=mode)
             depth, age = stats.get(mode, (0, 0.0))

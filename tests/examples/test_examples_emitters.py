@@ -25,6 +25,11 @@ LIBRARY_EMITTERS = {
     "cache.hits": "vigil/tracing/cache_metrics.py",
     "cache.misses": "vigil/tracing/cache_metrics.py",
     "db.query.duration": "vigil/tracing/dependencies.py",
+    "http.client.duration": "vigil/tracing/dependencies.py",
+    "process.cpu.utilization": "vigil/emf/process.py",
+    "process.memory.rss": "vigil/emf/process.py",
+    "process.threads": "vigil/emf/process.py",
+    "process.gc.collections": "vigil/emf/process.py",
     "ws.connections.active": "vigil/middleware/websocket.py",
     "ws.connections.opened": "vigil/middleware/websocket.py",
     "ws.messages": "vigil/middleware/websocket.py",
@@ -90,7 +95,16 @@ def _drive(url: str, token: str, seen: Callable[[], set[str]]) -> None:
     assert call("POST", f"{url}/plans/{call('GET', f'{url}/sessions/{other}/plan')[1]['planId']}/reject")[0] == 200
     assert call("POST", url + "/workspaces/validate-patch", {"files": ["../etc/passwd"]})[0] == 422
     for incident, wanted in (
-        ("", {"llm.response_cache.hits", "workspace.artifacts", "users.active", "db.pool.utilization"}),
+        (
+            "",
+            {
+                "llm.response_cache.hits",
+                "workspace.artifacts",
+                "users.active",
+                "db.pool.utilization",
+                "process.threads",
+            },
+        ),
         ("error_burst", {"llm.rate_limited", "llm.fallbacks", "patch.failed", "tool.errors"}),
         ("token_spike", {"budget.exceeded", "escalation.total"}),
         ("llm_auth", {"llm.auth_failures"}),

@@ -5,7 +5,8 @@
 ``pip install 'vigil-monitoring[deps]'``): HTTP clients (httpx, requests), SQL (SQLAlchemy, per engine or
 globally), Redis and botocore, all on the service's tracer provider. A span processor turns every finished SQL
 client span into one ``db.query.duration`` EMF datum (milliseconds, with the trace id as a property), so the
-metric and the trace of a slow query are the same measurement. Nothing here is imported by ``vigil.tracing``
+metric and the trace of a slow query are the same measurement; another turns every finished HTTP client span
+into one ``http.client.duration`` datum per dependency host (:class:`HttpClientDurationProcessor`). Nothing here is imported by ``vigil.tracing``
 itself: a service that does not call it pays no import.
 
 Example::
@@ -21,8 +22,10 @@ from __future__ import annotations
 import importlib
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from opentelemetry.sdk.trace import ReadableSpan, SpanProcessor
+from opentelemetry.trace import SpanKind
 
 if TYPE_CHECKING:
     from vigil.emf.logger import MetricsLogger
@@ -55,6 +58,55 @@ class QueryDurationProcessor(SpanProcessor):
         self.metrics.put("db.query.duration", round(ms, 3), "Milliseconds", properties={"trace_id": trace_id})
 
 
+class HttpClientDurationProcessor(SpanProcessor):
+    """A span processor: each finished HTTP client span -> ``http.client.duration`` with ``Dependency`` = its host.
+
+    A client span is HTTP when it has a request method (``http.request.method``, or the older ``http.method``);
+    the host is ``server.address`` (older: ``net.peer.name``), else the host of ``url.full`` (``http.url``).
+    The datum goes under the service's default dimensions and with ``Dependency`` (both catalog dimension sets),
+    with the trace id and the response status as properties.
+
+    Example::
+
+        >>> from vigil.emf import InMemorySink, MetricsLogger
+        >>> from opentelemetry.sdk.trace import TracerProvider
+        >>> sink = InMemorySink()
+        >>> provider = TracerProvider()
+        >>> provider.add_span_processor(HttpClientDurationProcessor(MetricsLogger("Vigil/API", {"Service": "api"}, sink)))
+        >>> with provider.get_tracer("t").start_as_current_span("GET", kind=SpanKind.CLIENT,
+        ...         attributes={"http.request.method": "GET", "server.address": "billing.internal"}):
+        ...     pass
+        >>> sink.events()[0]["Dependency"]
+        'billing.internal'
+    """
+
+    def __init__(self, metrics: MetricsLogger, metric: str = "http.client.duration") -> None:
+        self.metrics = metrics
+        self.metric = metric
+
+    def on_end(self, span: ReadableSpan) -> None:
+        """Emit the duration of a finished HTTP client span (never raises into the application)."""
+        attributes = span.attributes or {}
+        method = attributes.get("http.request.method") or attributes.get("http.method")
+        if span.kind != SpanKind.CLIENT or not method or span.end_time is None or span.start_time is None:
+            return
+        host = attributes.get("server.address") or attributes.get("net.peer.name")
+        if not host:
+            url = attributes.get("url.full") or attributes.get("http.url")
+            host = urlsplit(str(url)).hostname if url else None
+        ms = (span.end_time - span.start_time) / 1e6
+        status = attributes.get("http.response.status_code") or attributes.get("http.status_code")
+        event = self.metrics.event().metric(self.metric, round(ms, 3), "Milliseconds")
+        event.dimensions(Dependency=str(host or "unknown"))
+        base = tuple(self.metrics.default_dimensions)
+        event.dimension_sets(base, (*base, "Dependency"))
+        if span.context is not None:
+            event.property("trace_id", f"{span.context.trace_id:032x}")
+        if status is not None:
+            event.property("status_code", status)
+        event.emit()
+
+
 def instrument_dependencies(
     tracing: Tracing,
     *,
@@ -65,8 +117,8 @@ def instrument_dependencies(
     """Instrument the installed ``libraries`` on ``tracing``'s provider; the names that were instrumented.
 
     ``engines``: SQLAlchemy engines to instrument (none: every engine created afterwards). ``metrics``: the
-    service's catalog logger; with it, SQL spans also emit ``db.query.duration`` and Redis reads ``cache.hits`` /
-    ``cache.misses`` (:mod:`vigil.tracing.cache_metrics`).
+    service's catalog logger; with it, SQL spans also emit ``db.query.duration``, HTTP client spans
+    ``http.client.duration``, and Redis reads ``cache.hits`` / ``cache.misses`` (:mod:`vigil.tracing.cache_metrics`).
     """
     done: list[str] = []
     engines = list(engines)
@@ -90,6 +142,7 @@ def instrument_dependencies(
             done.append(name)
     if metrics is not None:
         tracing.provider.add_span_processor(QueryDurationProcessor(metrics))
+        tracing.provider.add_span_processor(HttpClientDurationProcessor(metrics))
     return tuple(done)
 
 
