@@ -50,6 +50,10 @@ def test_small_drill_of_the_shipped_catalog(small: tuple[int, dict[str, Any], st
     assert "vigil drill: incident 1/6" in err  # progress on stderr
     assert html.read_text().startswith("<!doctype html>")
     assert "api-down" in html.read_text()
+    # each incident's first page names the child alarm behind the composite, as the JSON does
+    first = next(i["first_page"] for i in report["incidents"] if i["class"] == "api-down")
+    assert f"{first['alarm']} (P1) after" in html.read_text()
+    assert f"because {', '.join(first['because'])}" in html.read_text()
     assert code == (0 if report["met"] else 1)
 
 

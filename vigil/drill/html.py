@@ -57,6 +57,8 @@ def render_html(result: DrillResult) -> str:
         page = (
             "-" if first is None else f"{first['alarm']} ({first['severity']}) after {_minutes(first['after_s'])} min"
         )
+        if first is not None and first["because"] and first["because"] != [first["alarm"]]:
+            page += f" because {', '.join(first['because'])}"
         cells = [f"{i['seed']}/{i['index']}", i["class"], i["start"], f"{i['intensity']:.2f}", page, str(i["pages"])]
         incidents.append("<tr>" + "".join(f"<td>{escape(x)}</td>" for x in cells) + "</tr>")
     days = data["normal_days"]
