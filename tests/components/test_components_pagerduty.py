@@ -13,14 +13,13 @@ from typing import Any
 
 import pulumi
 import pytest
+from project_copy import copy_shipped, edit
 from pulumi_mocks import Recorder, install, is_secret
 
 from vigil.plan.stack import ProjectErrors, load_stack_plan
 from vigil.spec.loader import load_project
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "tests" / "docs"))
-from docs_project_copy import copy_shipped, edit  # noqa: E402
 
 SECTION = """
 pagerduty:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from docs_project_copy import copy_shipped
+from project_copy import copy_shipped
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
-from docs_project_copy import ROOT, check_errors, edit
+from project_copy import ROOT, check_errors, edit
 
 from vigil.cli.main import main
 from vigil.docs.catalog import CATALOG_PATH, render_catalog

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from docs_project_copy import ROOT, check_errors, edit
+from project_copy import ROOT, check_errors, edit
 
 from vigil.cli.main import main
 from vigil.docs.runbooks import check_runbooks, find_section, runbook_specs

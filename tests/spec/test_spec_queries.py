@@ -3,49 +3,29 @@ shipped queries pass, and the reader never crashes on any text."""
 
 from __future__ import annotations
 
-import json
-import shutil
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from project_copy import check_errors, copy_shipped, edit
 
-from vigil.cli.main import main
 from vigil.emf.log_schema import LEVELS, PATHS, SYSTEM_FIELDS
 from vigil.spec import load_project
 from vigil.spec.logs_query import parse_query
 from vigil.spec.rules.queries import Vocabulary, markdown_queries, query_problems
 
 ROOT = Path(__file__).resolve().parents[2]
-PROJECT_PARTS = ("Pulumi.yaml", "metrics", "alarms", "dashboards", "stacks")
 
 
 @pytest.fixture
 def shipped(tmp_path: Path) -> Path:
     """A copy of the shipped project that a test may break."""
-    project = tmp_path / "p"
-    project.mkdir()
-    for part in PROJECT_PARTS:
-        source = ROOT / part
-        if source.is_dir():
-            shutil.copytree(source, project / part)
-        else:
-            shutil.copy(source, project / part)
-    return project
-
-
-def _edit(path: Path, old: str, new: str) -> int:
-    """Replace ``old`` once; the 1-based line where ``new`` starts."""
-    text = path.read_text()
-    assert text.count(old) == 1, f"{old!r} is not once in {path}"
-    path.write_text(text.replace(old, new))
-    return text[: text.index(old)].count("\n") + 1
+    return copy_shipped(tmp_path)
 
 
 def _errors(project: Path, capsys: pytest.CaptureFixture[str]) -> list[dict[str, object]]:
-    assert main(["check", str(project), "--stack", "prod", "--format", "json"]) == 1
-    return [e for e in json.loads(capsys.readouterr().out) if e["severity"] == "error"]
+    return check_errors(project, capsys, "prod")
 
 
 def test_shipped_queries_pass() -> None:
@@ -55,7 +35,7 @@ def test_shipped_queries_pass() -> None:
 
 def test_unknown_field_in_a_saved_query_is_located(shipped: Path, capsys: pytest.CaptureFixture[str]) -> None:
     worker = shipped / "metrics" / "worker.yaml"
-    line = _edit(
+    line = edit(
         worker, "        | sort cost_usd desc", "        | sort cost_usd desc\n        | filter context.jobId = 'x'"
     )
     (error,) = _errors(shipped, capsys)
@@ -69,7 +49,7 @@ def test_literal_of_the_wrong_case_in_a_dashboard_widget_is_located(
     shipped: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     board = shipped / "dashboards" / "jobs-and-agents.yaml"
-    line = _edit(board, 'sum(strcontains(level, "ERROR")) as errors', 'sum(strcontains(level, "error")) as errors')
+    line = edit(board, 'sum(strcontains(level, "ERROR")) as errors', 'sum(strcontains(level, "error")) as errors')
     (error,) = _errors(shipped, capsys)
     assert (error["file"], error["line"]) == ("dashboards/jobs-and-agents.yaml", line)
     assert "level strcontains 'error' can never match" in str(error["message"])
@@ -77,7 +57,7 @@ def test_literal_of_the_wrong_case_in_a_dashboard_widget_is_located(
 
 def test_undeclared_dimension_value_is_an_error(shipped: Path, capsys: pytest.CaptureFixture[str]) -> None:
     worker = shipped / "metrics" / "worker.yaml"
-    line = _edit(
+    line = edit(
         worker, "filter ispresent(`llm.tokens.input`)", 'filter ispresent(`llm.tokens.input`) and Mode = "Genius"'
     )
     (error,) = _errors(shipped, capsys)
@@ -87,7 +67,7 @@ def test_undeclared_dimension_value_is_an_error(shipped: Path, capsys: pytest.Ca
 
 def test_runbook_fenced_query_is_located_in_the_markdown(shipped: Path, capsys: pytest.CaptureFixture[str]) -> None:
     runbook = shipped / "alarms" / "runbooks" / "worker-down.md"
-    line = _edit(runbook, 'filter level in ["ERROR", "CRITICAL"]', 'filter level in ["error", "fatal"]')
+    line = edit(runbook, 'filter level in ["ERROR", "CRITICAL"]', 'filter level in ["error", "fatal"]')
     (error,) = _errors(shipped, capsys)
     assert (error["file"], error["line"]) == ("alarms/runbooks/worker-down.md", line)
     assert "level in 'error', 'fatal' can never match" in str(error["message"])
@@ -95,7 +75,7 @@ def test_runbook_fenced_query_is_located_in_the_markdown(shipped: Path, capsys: 
 
 def test_runbook_inline_query_is_checked(shipped: Path, capsys: pytest.CaptureFixture[str]) -> None:
     runbook = shipped / "alarms" / "runbooks" / "ai-cost.md"
-    line = _edit(runbook, "by job_id | sort usd desc", "by context.exception | sort usd desc")
+    line = edit(runbook, "by job_id | sort usd desc", "by context.exception | sort usd desc")
     (error,) = _errors(shipped, capsys)
     assert (error["file"], error["line"]) == ("alarms/runbooks/ai-cost.md", line)
     assert "reads 'context.exception'" in str(error["message"])
@@ -103,7 +83,7 @@ def test_runbook_inline_query_is_checked(shipped: Path, capsys: pytest.CaptureFi
 
 def test_unreadable_query_is_an_error(shipped: Path, capsys: pytest.CaptureFixture[str]) -> None:
     worker = shipped / "metrics" / "worker.yaml"
-    line = _edit(worker, "        | sort last_seen asc", "        | sortt last_seen asc")
+    line = edit(worker, "        | sort last_seen asc", "        | sortt last_seen asc")
     (error,) = _errors(shipped, capsys)
     assert (error["file"], error["line"]) == ("metrics/worker.yaml", line)
     assert "unknown command 'sortt'" in str(error["message"])
@@ -167,7 +147,7 @@ def test_every_level_is_a_value_the_check_accepts() -> None:
 
 def test_metric_filter_pattern_with_a_value_no_line_holds(shipped: Path, capsys: pytest.CaptureFixture[str]) -> None:
     worker = shipped / "metrics" / "worker.yaml"
-    line = _edit(
+    line = edit(
         worker, """pattern: '{ $.level = "ERROR" || $.level = "CRITICAL" }'""", """pattern: '{ $.level = "error" }'"""
     )
     errors = [e for e in _errors(shipped, capsys) if "pattern" in str(e["field"])]

@@ -1,4 +1,5 @@
-"""Helpers of the docs tests: a copy of the shipped project that a test may break, and `vigil check` on it."""
+"""Test helpers: a copy of the shipped project that a test may break, an edit located by line, and `vigil check`
+on the copy (imported as ``project_copy``: pytest puts ``tests/`` on the path for its conftest)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pytest
 
 from vigil.cli.main import main
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 PROJECT_PARTS = ("Pulumi.yaml", "metrics", "alarms", "dashboards", "stacks", "docs/reference")
 
 
@@ -35,7 +36,10 @@ def edit(path: Path, old: str, new: str) -> int:
     return text[: text.index(old)].count("\n") + 1
 
 
-def check_errors(project: Path, capsys: pytest.CaptureFixture[str]) -> list[dict[str, object]]:
-    """The errors `vigil check` reports for every stack (it must fail)."""
-    assert main(["check", str(project), "--format", "json"]) == 1
+def check_errors(
+    project: Path, capsys: pytest.CaptureFixture[str], stack: str | None = None
+) -> list[dict[str, object]]:
+    """The errors `vigil check` reports for ``stack`` (default: every stack); it must fail."""
+    args = ["check", str(project), "--format", "json", *(["--stack", stack] if stack else [])]
+    assert main(args) == 1
     return [e for e in json.loads(capsys.readouterr().out) if e["severity"] == "error"]
