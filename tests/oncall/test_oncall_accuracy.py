@@ -86,3 +86,32 @@ def test_a_bad_incidents_file_is_located_before_any_call(tmp_path: Path, capsys:
     with Stubber(client):  # no response queued: any call would fail the test
         assert run(args(incidents=str(bad)), client=client, out=io.StringIO()) == 2
     assert f"{bad}:1: [0].start: 'soon' is not a time" in capsys.readouterr().err
+
+
+def _stubbed(stack: str, histories: dict[str, list[dict[str, Any]]]) -> tuple[Any, Stubber]:
+    plan = load_stack_plan(ROOT, stack).plan
+    names = sorted({a.name for a in plan.alarms.metric_alarms} | {c.name for c in plan.alarms.composite_alarms})
+    client = boto3.client("cloudwatch", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x")
+    stub = Stubber(client)
+    for name in names:
+        stub.add_response("describe_alarm_history", {"AlarmHistoryItems": histories.get(name, [])}, None)
+    return client, stub
+
+
+def test_a_page_is_what_backtest_and_drill_call_a_page() -> None:
+    """The same transition of the P1 family pages in prod (PagerDuty, SMS) and pages nobody in dev, whose routing
+    reaches chat only (vigil:page_people false): one definition of a page (backtest.report.paging_alarms)."""
+    from vigil.backtest.report import paging_alarms
+
+    pages = {}
+    for stack in ("prod", "dev"):
+        name = f"vigil-{stack}-platform-down"
+        client, stub = _stubbed(stack, {name: [item(name, T0 + 3600, "OK", "ALARM")]})
+        out = io.StringIO()
+        with stub:
+            assert run(args(stack=stack), client=client, out=out, now=T0 + 7 * 86400) == 0
+        report = json.loads(out.getvalue())
+        pages[stack] = report["pages"]
+        plan = load_stack_plan(ROOT, stack).plan
+        assert (name in paging_alarms(plan.alarms, plan.routing)) == (stack == "prod")
+    assert pages == {"prod": 1, "dev": 0}

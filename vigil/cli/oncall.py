@@ -48,6 +48,7 @@ def run(args: argparse.Namespace, client: Any = None, out: TextIO | None = None,
     """Plan the stack, read its alarms' history, print the report (``client``: a CloudWatch client to use)."""
     from vigil.backtest.errors import IncidentsError
     from vigil.backtest.incidents import load_incidents
+    from vigil.backtest.report import paging_alarms
     from vigil.oncall.accuracy import score
     from vigil.oncall.fetch import HistoryError, fetch_history, make_client
     from vigil.oncall.report import summarize
@@ -68,8 +69,10 @@ def run(args: argparse.Namespace, client: Any = None, out: TextIO | None = None,
         return 2
     try:
         plan = load_stack_plan(root, args.stack).plan
-        alarms = {a.name: (str(a.severity), a.actions.alarm) for a in plan.alarms.metric_alarms}
-        alarms |= {c.name: (str(c.severity), c.actions.alarm) for c in plan.alarms.composite_alarms}
+        # "pages" is the definition vigil backtest and vigil drill use: the stack's routing reaches a person
+        paging = paging_alarms(plan.alarms, plan.routing)
+        alarms = {a.name: (str(a.severity), a.name in paging) for a in plan.alarms.metric_alarms}
+        alarms |= {c.name: (str(c.severity), c.name in paging) for c in plan.alarms.composite_alarms}
         end = time.time() if now is None else now
         cw = client or make_client(args.region or plan.context.region, args.endpoint)
         incidents = load_incidents(args.incidents) if getattr(args, "incidents", None) else None
