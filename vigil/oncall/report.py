@@ -4,7 +4,7 @@ Definitions (from the history alone; no incident list is needed):
 
 - **page**: a transition into ALARM of a P1 or P2 alarm that pages someone (the caller says which:
   ``vigil oncall-report`` uses :func:`vigil.backtest.report.paging_alarms`, the definition of ``vigil backtest``
-  and ``vigil drill``: its actions reach a person through the stack's routing);
+  and ``vigil drill``: its actions reach PagerDuty or SMS through the stack's routing);
 - **time to resolve** (MTTR-ish): ALARM -> OK of the same alarm; episodes still open at the end are left out;
 - **detection delay** (MTTD-ish): the ALARM transition's time minus the earliest datapoint CloudWatch evaluated
   for it (``newState.stateReasonData.evaluatedDatapoints``): how long the signal breached before the alarm
