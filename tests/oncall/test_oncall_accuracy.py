@@ -25,8 +25,9 @@ def args(**over: Any) -> argparse.Namespace:
     return argparse.Namespace(**{**base, **over})
 
 
-def stubbed_prod(histories: dict[str, list[dict[str, Any]]]) -> tuple[Any, Stubber]:
-    plan = load_stack_plan(ROOT, "prod").plan
+def stubbed(histories: dict[str, list[dict[str, Any]]], stack: str = "prod") -> tuple[Any, Stubber]:
+    """A CloudWatch client answering each of ``stack``'s alarms' history with ``histories`` (none by default)."""
+    plan = load_stack_plan(ROOT, stack).plan
     names = sorted({a.name for a in plan.alarms.metric_alarms} | {c.name for c in plan.alarms.composite_alarms})
     client = boto3.client("cloudwatch", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x")
     stub = Stubber(client)
@@ -56,7 +57,7 @@ def test_incidents_score_detection_misses_and_false_pages(tmp_path: Path) -> Non
             item(PAGING, T0 + 3 * 86400, "OK", "ALARM"),  # no incident then: a false page
         ]
     }
-    client, stub = stubbed_prod(history)
+    client, stub = stubbed(history)
     out = io.StringIO()
     with stub:
         assert run(args(incidents=str(incidents)), client=client, out=out, now=T0 + 7 * 86400) == 0
@@ -71,7 +72,7 @@ def test_incidents_score_detection_misses_and_false_pages(tmp_path: Path) -> Non
 def test_text_report_lists_each_incident(tmp_path: Path) -> None:
     incidents = tmp_path / "incidents.yaml"
     incidents.write_text("- {name: outage, start: 2026-01-05T01:00:00Z, end: 2026-01-05T02:00:00Z}\n")
-    client, stub = stubbed_prod({PAGING: [item(PAGING, T0 + 3600 + 120, "OK", "ALARM")]})
+    client, stub = stubbed({PAGING: [item(PAGING, T0 + 3600 + 120, "OK", "ALARM")]})
     out = io.StringIO()
     with stub:
         assert run(args(incidents=str(incidents), format="text"), client=client, out=out, now=T0 + 7 * 86400) == 0
@@ -88,16 +89,6 @@ def test_a_bad_incidents_file_is_located_before_any_call(tmp_path: Path, capsys:
     assert f"{bad}:1: [0].start: 'soon' is not a time" in capsys.readouterr().err
 
 
-def _stubbed(stack: str, histories: dict[str, list[dict[str, Any]]]) -> tuple[Any, Stubber]:
-    plan = load_stack_plan(ROOT, stack).plan
-    names = sorted({a.name for a in plan.alarms.metric_alarms} | {c.name for c in plan.alarms.composite_alarms})
-    client = boto3.client("cloudwatch", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x")
-    stub = Stubber(client)
-    for name in names:
-        stub.add_response("describe_alarm_history", {"AlarmHistoryItems": histories.get(name, [])}, None)
-    return client, stub
-
-
 def test_a_page_is_what_backtest_and_drill_call_a_page() -> None:
     """The same transition of the P1 family pages in prod (PagerDuty, SMS) and pages nobody in dev, whose routing
     reaches chat only (vigil:page_people false): one definition of a page (backtest.report.paging_alarms)."""
@@ -106,7 +97,7 @@ def test_a_page_is_what_backtest_and_drill_call_a_page() -> None:
     pages = {}
     for stack in ("prod", "dev"):
         name = f"vigil-{stack}-platform-down"
-        client, stub = _stubbed(stack, {name: [item(name, T0 + 3600, "OK", "ALARM")]})
+        client, stub = stubbed({name: [item(name, T0 + 3600, "OK", "ALARM")]}, stack)
         out = io.StringIO()
         with stub:
             assert run(args(stack=stack), client=client, out=out, now=T0 + 7 * 86400) == 0
